@@ -1,0 +1,229 @@
+"""Systre ``.cgd`` nets: reading ``CRYSTAL`` and ``PERIODIC_GRAPH`` blocks, and writing them.
+
+``CRYSTAL`` blocks (as RCSR distributes them) give a space group, a cell, nodes with their
+coordinates and edges by the coordinates of both ends; we expand them by symmetry and find which
+node image each end is. ``PERIODIC_GRAPH`` blocks give edges as ``i j a b c``: node ``j`` in the
+cell translated by ``(a, b, c)`` is bonded to node ``i``.
+"""
+
+from __future__ import annotations
+
+import math
+import shlex
+
+import gemmi
+import numpy as np
+
+from topology.errors import InputError
+from topology.io import normalize_hm
+from topology.net import PeriodicNet
+
+MAX_NODES = 100_000
+"""Largest number of vertices in a net after symmetry expansion."""
+
+MATCH_TOLERANCE = 1e-3
+"""Fractional distance within which an edge end is taken to be a node."""
+
+GRAPH_CELL = 10.0
+"""Cell length (Angstrom) given to a ``PERIODIC_GRAPH``, which has no geometry, for drawing."""
+
+
+def parse_cgd(text: str, name: str = "input.cgd") -> tuple[PeriodicNet, tuple[str, ...]]:
+    """The first net block of a .cgd file, and notes on what was read."""
+    blocks = _blocks(text, name)
+    if not blocks:
+        raise InputError(name, "no CRYSTAL or PERIODIC_GRAPH block")
+    notes = (f"{len(blocks)} nets in the file; analysed the first",) if len(blocks) > 1 else ()
+    kind, lines = blocks[0]
+    net = _crystal(lines, name) if kind == "CRYSTAL" else _periodic_graph(lines, name)
+    return net, notes
+
+
+def _blocks(text: str, name: str) -> list[tuple[str, list[list[str]]]]:
+    blocks: list[tuple[str, list[list[str]]]] = []
+    current: list[list[str]] | None = None
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        try:
+            words = shlex.split(line)
+        except ValueError:
+            words = line.split()
+        head = words[0].upper()
+        if current is None:
+            if head in ("CRYSTAL", "PERIODIC_GRAPH"):
+                current = []
+                blocks.append((head, current))
+        elif head == "END":
+            current = None
+        else:
+            current.append(words)
+    if current is not None and not current:
+        raise InputError(name, "a net block is empty (truncated file?)")
+    return blocks
+
+
+def _float(name: str, word: str) -> float:
+    try:
+        value = float(eval_fraction(word))
+    except ValueError:
+        raise InputError(name, f"{word[:30]!r} is not a number") from None
+    if not math.isfinite(value):
+        raise InputError(name, f"{word[:30]!r} is not a finite number")
+    return value
+
+
+def eval_fraction(word: str) -> float:
+    """A number as Systre writes it: ``0.25`` or ``1/4`` (parsed, never evaluated as code)."""
+    if "/" in word:
+        num, den = word.split("/", 1)
+        return float(num) / float(den)
+    return float(word)
+
+
+def _crystal(lines: list[list[str]], name: str) -> PeriodicNet:
+    group = "P1"
+    cell_values = [1.0, 1.0, 1.0, 90.0, 90.0, 90.0]
+    nodes: list[np.ndarray] = []
+    edges: list[tuple[np.ndarray, np.ndarray]] = []
+    node_names: dict[str, int] = {}
+    for words in lines:
+        head = words[0].upper()
+        if head == "GROUP" and len(words) > 1:
+            group = " ".join(words[1:])
+        elif head == "CELL":
+            cell_values = [_float(name, w) for w in words[1:7]]
+            if len(cell_values) < 6 and len(cell_values) == 3:  # 2D: a b gamma
+                cell_values = [cell_values[0], cell_values[1], 10.0, 90.0, 90.0, cell_values[2]]
+        elif head in ("NODE", "ATOM"):
+            if len(words) < 5:
+                raise InputError(name, f"NODE line needs a name, a degree and x y z: {' '.join(words)[:60]!r}")
+            node_names[words[1]] = len(nodes)
+            nodes.append(np.array([_float(name, w) for w in words[3:6]]))
+        elif head == "EDGE":
+            rest = words[1:]
+            if len(rest) >= 6:
+                pts = [_float(name, w) for w in rest[:6]]
+                edges.append((np.array(pts[:3]), np.array(pts[3:])))
+            elif len(rest) == 4 and rest[0] in node_names:
+                edges.append((nodes[node_names[rest[0]]], np.array([_float(name, w) for w in rest[1:]])))
+            else:
+                raise InputError(name, f"cannot read EDGE line {' '.join(words)[:60]!r}")
+    if not nodes:
+        raise InputError(name, "the CRYSTAL block has no NODE")
+    a, b, c, al, be, ga = cell_values
+    if min(a, b, c) <= 0 or not all(0 < x < 180 for x in (al, be, ga)):
+        raise InputError(name, "impossible CELL")
+    cell = gemmi.UnitCell(a, b, c, al, be, ga)
+    if not math.isfinite(cell.volume) or cell.volume <= 0:
+        raise InputError(name, "CELL has no volume")
+    ops = _group_ops(group, name)
+    rots = np.array([op.rot for op in ops], dtype=float) / gemmi.Op.DEN
+    trans = np.array([op.tran for op in ops], dtype=float) / gemmi.Op.DEN
+    # symmetry-unique node positions
+    positions: list[np.ndarray] = []
+    for p in nodes:
+        imgs = np.einsum("mij,j->mi", rots, p) + trans
+        imgs -= np.floor(imgs + 1e-9)
+        for q in imgs:
+            if not positions or _find(np.array(positions), q) < 0:
+                positions.append(q)
+            if len(positions) > MAX_NODES:
+                raise InputError(name, f"net too big: more than {MAX_NODES} nodes in the cell")
+    pos = np.array(positions)
+    net = PeriodicNet.empty(cell)
+    for p in pos:
+        net.add_vertex("node", p, "")
+    seen: set[tuple[int, int, tuple[int, int, int]]] = set()
+    for p1, p2 in edges:
+        e1 = np.einsum("mij,j->mi", rots, p1) + trans
+        e2 = np.einsum("mij,j->mi", rots, p2) + trans
+        for q1, q2 in zip(e1, e2):
+            base = np.floor(q1 + 1e-9)
+            u, v = _find(pos, q1 - base), _find(pos, q2 - np.floor(q2 + 1e-9))
+            if u < 0 or v < 0:
+                raise InputError(name, "an EDGE end is not at a NODE position")
+            off = tuple(int(x) for x in np.round(q2 - pos[v] - base))
+            key = min((u, v, off), (v, u, tuple(-x for x in off)))
+            if key not in seen:
+                seen.add(key)
+                net.add_edge(key[0], key[1], key[2])
+    return net
+
+
+def _find(pos: np.ndarray, q: np.ndarray) -> int:
+    d = pos - q
+    d -= np.round(d)
+    hit = np.nonzero(np.abs(d).max(axis=1) < MATCH_TOLERANCE)[0]
+    return int(hit[0]) if len(hit) else -1
+
+
+def _group_ops(group: str, name: str) -> gemmi.GroupOps:
+    """Space group of a .cgd file; Systre and RCSR use origin choice 2 where there are two."""
+    symbol = normalize_hm(group)
+    sg = None
+    if ":" not in symbol:
+        sg = gemmi.find_spacegroup_by_name(symbol + ":2")
+        if sg is not None and sg.ext != "2":
+            sg = None
+    sg = sg or gemmi.find_spacegroup_by_name(symbol)
+    if sg is None:
+        raise InputError(name, f"unknown space group {group[:40]!r}")
+    return sg.operations()
+
+
+def _periodic_graph(lines: list[list[str]], name: str) -> PeriodicNet:
+    rows: list[list[int]] = []
+    in_edges = False
+    for words in lines:
+        head = words[0].upper()
+        if head in ("EDGES", "EDGE"):
+            in_edges = True
+            words = words[1:]
+            if not words:
+                continue
+        elif head.isalpha() and head not in ("EDGES", "EDGE"):
+            in_edges = False
+            continue
+        if in_edges:
+            try:
+                rows.append([int(w) for w in words])
+            except ValueError:
+                raise InputError(name, f"cannot read edge {' '.join(words)[:60]!r}") from None
+    if not rows:
+        raise InputError(name, "the PERIODIC_GRAPH block has no EDGES")
+    width = len(rows[0])
+    if width not in (4, 5) or any(len(r) != width for r in rows):
+        raise InputError(name, "every edge must be 'i j' followed by 2 or 3 integer offsets")
+    labels = sorted({r[0] for r in rows} | {r[1] for r in rows})
+    if len(labels) > MAX_NODES:
+        raise InputError(name, f"net too big: more than {MAX_NODES} nodes")
+    index = {lab: k for k, lab in enumerate(labels)}
+    cell = gemmi.UnitCell(GRAPH_CELL, GRAPH_CELL, GRAPH_CELL, 90, 90, 90)
+    edges = [(index[r[0]], index[r[1]], np.array((r[2:] + [0])[:3])) for r in rows]
+    pos = barycentric_placement(len(labels), edges)
+    wrap = np.floor(pos + 1e-9).astype(int)
+    net = PeriodicNet.empty(cell)
+    for p in pos - wrap:
+        net.add_vertex("node", p, "")
+    for u, v, off in edges:
+        net.add_edge(u, v, off + wrap[v] - wrap[u])
+    return net
+
+
+def barycentric_placement(n: int, edges: list[tuple[int, int, np.ndarray]]) -> np.ndarray:
+    """Positions with every vertex at the mean of its neighbours (the first of each component fixed)."""
+    lap = np.zeros((n, n))
+    rhs = np.zeros((n, 3))
+    for u, v, off in edges:
+        if u == v:
+            continue
+        lap[u, u] += 1
+        lap[v, v] += 1
+        lap[u, v] -= 1
+        lap[v, u] -= 1
+        rhs[u] += off
+        rhs[v] -= off
+    pos, *_ = np.linalg.lstsq(lap, rhs, rcond=None)
+    return pos

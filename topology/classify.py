@@ -1,0 +1,170 @@
+"""From nets to a verdict: the report of one structure and its interpenetration class.
+
+Classification strings (``Report.classification``):
+
+- ``non-interpenetrated``: one 3D net, one copy.
+- ``3D-3D interpenetrated``: two or more 3D net copies (several components, or one of fold > 1).
+- ``2D-3D interpenetrating``: 3D net(s) with 2D layers threaded through them.
+- ``1D-3D interpenetrating``: 3D net(s) with 1D chains threaded through them.
+- ``2D-2D interpenetrated``: no 3D net; 2D layers that interpenetrate (a layer of fold > 1, or
+  layers of different orientations, i.e. inclined).
+- ``2D layers``, ``1D chains``, ``0D discrete``: no 3D net, nothing entangled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from topology import cgd, io
+from topology.bonds import find_bonds
+from topology.crystal import Crystal
+from topology.net import PeriodicNet, build_net
+from topology.periodic import direction, plane_normal
+from topology.units import BuildingUnits, find_units
+
+CLASSIFICATIONS = (
+    "non-interpenetrated",
+    "3D-3D interpenetrated",
+    "2D-3D interpenetrating",
+    "1D-3D interpenetrating",
+    "2D-2D interpenetrated",
+    "2D layers",
+    "1D chains",
+    "0D discrete",
+)
+
+
+@dataclass(frozen=True)
+class NetSummary:
+    """One connected component of the quotient net."""
+
+    id: int
+    dimensionality: int
+    fold: int
+    vertices: tuple[int, ...]
+    node_degrees: tuple[int, ...]
+    orientation: tuple[int, int, int] | None = None  # layer normal (2D) or chain direction (1D)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "dimensionality": self.dimensionality, "fold": self.fold,
+                "n_vertices": len(self.vertices), "node_degrees": list(self.node_degrees),
+                "topology": None}
+
+
+@dataclass(eq=False)
+class Report:
+    """Everything the analysis found about one structure (``to_dict`` is the JSON report)."""
+
+    source: str
+    n_atoms: int
+    min_occupancy: float
+    net: PeriodicNet
+    nets: list[NetSummary]
+    crystal: Crystal | None = None
+    units: BuildingUnits | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def interpenetration_degree(self) -> int:
+        """Total number of 3D net copies."""
+        return sum(n.fold for n in self.nets if n.dimensionality == 3)
+
+    @property
+    def classification(self) -> str:
+        return classify(self.nets)
+
+    def net_of_vertex(self) -> list[int]:
+        """Net id of every vertex."""
+        out = [0] * self.net.graph.number_of_nodes()
+        for n in self.nets:
+            for v in n.vertices:
+                out[v] = n.id
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        g = self.net.graph
+        net_of = self.net_of_vertex()
+        degree = self.net.coordination()
+        vertices = [
+            {"id": v, "net": net_of[v], "kind": g.nodes[v]["kind"], "composition": g.nodes[v]["composition"],
+             "degree": degree[v], "frac": [round(float(x), 5) + 0.0 for x in g.nodes[v]["frac"]],
+             "atoms": list(g.nodes[v]["atoms"])}
+            for v in range(g.number_of_nodes())
+        ]
+        edges = [
+            {"u": u, "v": v, "offset": list(off), "linker": d["linker"], "occupancy": round(d["occupancy"], 4)}
+            for u, v, off, d in self.net.edges()
+        ]
+        return {
+            "source": self.source,
+            "n_atoms": self.n_atoms,
+            "min_occupancy": self.min_occupancy,
+            "classification": self.classification,
+            "interpenetration_degree": self.interpenetration_degree,
+            "nets": [n.to_dict() for n in self.nets],
+            "vertices": vertices,
+            "edges": edges,
+            "notes": list(self.notes),
+        }
+
+
+def classify(nets: list[NetSummary]) -> str:
+    """The interpenetration class of a set of nets (see the module docstring)."""
+    copies3 = sum(n.fold for n in nets if n.dimensionality == 3)
+    layers = [n for n in nets if n.dimensionality == 2]
+    chains = [n for n in nets if n.dimensionality == 1]
+    if copies3:
+        if layers:
+            return "2D-3D interpenetrating"
+        if chains:
+            return "1D-3D interpenetrating"
+        return "3D-3D interpenetrated" if copies3 > 1 else "non-interpenetrated"
+    if layers:
+        inclined = len({n.orientation for n in layers}) > 1
+        return "2D-2D interpenetrated" if inclined or any(n.fold > 1 for n in layers) else "2D layers"
+    return "1D chains" if chains else "0D discrete"
+
+
+def summarize(net: PeriodicNet) -> list[NetSummary]:
+    """One summary per connected component, ordered by dimensionality (highest first), then size."""
+    comps = net.components()
+    comps.sort(key=lambda c: (-c.dimensionality, -len(c.nodes), int(c.nodes[0])))
+    coordination = net.coordination()
+    out = []
+    for k, c in enumerate(comps):
+        degrees = tuple(sorted({coordination[int(v)] for v in c.nodes}, reverse=True))
+        orient = plane_normal(c.basis) if c.dimensionality == 2 else direction(c.basis)
+        out.append(NetSummary(k, c.dimensionality, c.fold, tuple(int(v) for v in c.nodes), degrees, orient))
+    return out
+
+
+def analyze(crystal: Crystal, min_occupancy: float = 0.0) -> Report:
+    """Bonds, building units, net and nets of a crystal: the whole pipeline on atoms."""
+    kept = crystal.with_min_occupancy(min_occupancy)
+    bonds = find_bonds(kept)
+    units = find_units(kept, bonds)
+    net = build_net(kept, units)
+    return Report(kept.source, len(kept), float(min_occupancy), net, summarize(net), kept, units,
+                  kept.notes + units.notes)
+
+
+def analyze_net(net: PeriodicNet, source: str, notes: tuple[str, ...] = ()) -> Report:
+    """Report for a net read directly (a Systre .cgd file): no atoms."""
+    return Report(source, 0, 0.0, net, summarize(net), None, None, notes)
+
+
+def analyze_bytes(name: str, data: bytes, min_occupancy: float = 0.0) -> Report:
+    """Analyse the contents of a CIF or .cgd file (an upload), dispatching on the name's suffix."""
+    text = io.decode(name, data)
+    if name.lower().endswith(".cgd"):
+        net, notes = cgd.parse_cgd(text, name)
+        return analyze_net(net, name, notes)
+    return analyze(io.parse_cif(text, name), min_occupancy)
+
+
+def analyze_file(path: str | Path, min_occupancy: float = 0.0) -> Report:
+    """Analyse a CIF or Systre .cgd file."""
+    name, data = io.read_bytes(path)
+    return analyze_bytes(name, data, min_occupancy)

@@ -1,0 +1,309 @@
+"""Reading CIF files into a :class:`~topology.crystal.Crystal`, with gemmi doing the CIF work.
+
+Real files spell symmetry in many ways: explicit operations (``_space_group_symop_operation_xyz``
+or the older ``_symmetry_equiv_pos_as_xyz``), Hall symbols, Hermann-Mauguin names such as
+``I m c m``, ``P4(2)/mmc``, ``f_d_-3_m`` or ``Fd-3m:2``, or only the International Tables number.
+Operations are parsed by gemmi's triplet parser, so text from a file is never evaluated.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import gemmi
+import numpy as np
+
+from topology.crystal import Crystal
+from topology.errors import InputError
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""Files larger than this are refused before parsing."""
+
+MAX_ATOMS = 200_000
+"""Largest number of atoms in the unit cell after symmetry expansion."""
+
+SPECIAL_POSITION_TOLERANCE = 0.3
+"""Symmetry images of one site closer than this (in Angstrom) are merged (special positions)."""
+
+_SYMOP_TAGS = (
+    "_space_group_symop_operation_xyz",
+    "_space_group_symop.operation_xyz",
+    "_symmetry_equiv_pos_as_xyz",
+    "_symmetry_equiv.pos_as_xyz",
+)
+_HALL_TAGS = ("_space_group_name_Hall", "_symmetry_space_group_name_Hall", "_space_group.name_Hall")
+_HM_TAGS = (
+    "_space_group_name_H-M_alt",
+    "_symmetry_space_group_name_H-M",
+    "_space_group.name_H-M_alt",
+    "_space_group_name_H-M",
+)
+_NUMBER_TAGS = ("_space_group_IT_number", "_symmetry_Int_Tables_number", "_space_group.IT_number")
+_CELL_TAGS = ("length_a", "length_b", "length_c", "angle_alpha", "angle_beta", "angle_gamma")
+
+
+def read_bytes(path: str | Path) -> tuple[str, bytes]:
+    """The file's display name and contents, refusing what is missing or too big."""
+    path = Path(path)
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise InputError(name, f"cannot open the file ({err.strerror or err})") from None
+    if not path.is_file():
+        raise InputError(name, "is not a regular file")
+    if size > MAX_FILE_BYTES:
+        raise InputError(name, f"file is {size / 2**20:.0f} MiB, more than the {MAX_FILE_BYTES // 2**20} MiB limit")
+    return name, path.read_bytes()
+
+
+def read_text(path: str | Path) -> tuple[str, str]:
+    """The file's display name and text, refusing what cannot be a structure file."""
+    name, data = read_bytes(path)
+    return name, decode(name, data)
+
+
+def decode(name: str, data: bytes) -> str:
+    """Text of a structure file; binary data is refused."""
+    if not data.strip():
+        raise InputError(name, "the file is empty")
+    if b"\x00" in data[:65536]:
+        raise InputError(name, "binary data, not a text structure file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def read_cif(path: str | Path) -> Crystal:
+    """Read the first data block with atoms of a CIF file and expand it to the full unit cell."""
+    name, text = read_text(path)
+    return parse_cif(text, name)
+
+
+def parse_cif(text: str, name: str = "input.cif") -> Crystal:
+    """Parse CIF text (see :func:`read_cif`)."""
+    try:
+        doc = gemmi.cif.read_string(text)
+    except (RuntimeError, ValueError) as err:
+        raise InputError(name, f"not a readable CIF ({_first_line(err)})") from None
+    blocks = [b for b in doc if _atom_loop(b) is not None]
+    if not blocks:
+        raise InputError(name, "no data block with atom sites (_atom_site_fract_x)")
+    notes = []
+    if len(doc) > 1:
+        notes.append(f"{len(doc)} data blocks; analysed '{blocks[0].name}', the first with atoms")
+    block = blocks[0]
+    cell = _cell(block, name)
+    ops, sg_name, sg_note = _symmetry(block, name)
+    if sg_note:
+        notes.append(sg_note)
+    sites = _sites(block, name)
+    n_ops = len(ops)
+    if len(sites["frac"]) * n_ops > 4 * MAX_ATOMS:
+        raise InputError(name, f"structure too big: {len(sites['frac'])} sites x {n_ops} symmetry operations")
+    frac, index = _expand(sites["frac"], ops, cell)
+    if len(frac) > MAX_ATOMS:
+        raise InputError(name, f"structure too big: {len(frac)} atoms in the cell, limit {MAX_ATOMS}")
+    return Crystal(
+        source=name,
+        cell=cell,
+        frac=frac,
+        elements=sites["elements"][index],
+        labels=sites["labels"][index],
+        occupancy=sites["occupancy"][index],
+        disorder_group=sites["disorder"][index],
+        block=block.name,
+        spacegroup=sg_name,
+        notes=tuple(notes),
+    )
+
+
+def _first_line(err: BaseException) -> str:
+    lines = str(err).strip().splitlines()
+    return lines[0][:200] if lines else type(err).__name__
+
+
+def _atom_loop(block: gemmi.cif.Block) -> gemmi.cif.Table | None:
+    for prefix in ("_atom_site_", "_atom_site."):
+        table = block.find(prefix, ["fract_x", "fract_y", "fract_z"])
+        if len(table):
+            return table
+    return None
+
+
+def _value(block: gemmi.cif.Block, tags: tuple[str, ...]) -> str | None:
+    for tag in tags:
+        raw = block.find_value(tag)
+        if raw is not None:
+            value = gemmi.cif.as_string(raw).strip()
+            if value and value not in ("?", "."):
+                return value
+    return None
+
+
+def _number(name: str, what: str, raw: str) -> float:
+    value = gemmi.cif.as_number(raw)
+    if not math.isfinite(value):
+        raise InputError(name, f"{what} is not a number ({raw[:40]!r})")
+    return value
+
+
+def _cell(block: gemmi.cif.Block, name: str) -> gemmi.UnitCell:
+    values = []
+    for key in _CELL_TAGS:
+        raw = block.find_value(f"_cell_{key}") or block.find_value(f"_cell.{key}")
+        if raw is None:
+            raise InputError(name, f"missing _cell_{key}")
+        values.append(_number(name, f"_cell_{key}", raw))
+    a, b, c, alpha, beta, gamma = values
+    if min(a, b, c) <= 0 or not all(0 < x < 180 for x in (alpha, beta, gamma)):
+        raise InputError(name, f"impossible unit cell {a:g} {b:g} {c:g} {alpha:g} {beta:g} {gamma:g}")
+    cell = gemmi.UnitCell(a, b, c, alpha, beta, gamma)
+    if not math.isfinite(cell.volume) or cell.volume < 1.0:
+        raise InputError(name, f"unit cell has no volume ({a:g} {b:g} {c:g} {alpha:g} {beta:g} {gamma:g})")
+    return cell
+
+
+def normalize_hm(symbol: str) -> str:
+    """Rewrite the H-M spellings of real files into one gemmi knows: ``P4(2)/mmc`` -> ``P42/mmc``."""
+    s = symbol.strip().strip("'\"").replace("_", " ")
+    s = re.sub(r"(\d)\((\d)\)", r"\1\2", s)
+    s = re.sub(r"\s+", " ", s)
+    return s
+
+
+def _symmetry(block: gemmi.cif.Block, name: str) -> tuple[gemmi.GroupOps, str, str | None]:
+    """Symmetry operations of a block: explicit operations first, then Hall, H-M, IT number."""
+    for tag in _SYMOP_TAGS:
+        column = block.find_values(tag)
+        if len(column):
+            ops = []
+            for raw in column:
+                triplet = gemmi.cif.as_string(raw)
+                try:
+                    ops.append(gemmi.parse_triplet(triplet))
+                except (RuntimeError, ValueError):
+                    raise InputError(name, f"symmetry operation {triplet[:60]!r} is not an x,y,z triplet") from None
+            group = gemmi.GroupOps(ops)
+            sg = gemmi.find_spacegroup_by_ops(group)
+            return group, (sg.xhm() if sg else f"{len(ops)} operations"), None
+    hall = _value(block, _HALL_TAGS)
+    if hall:
+        try:
+            group = gemmi.symops_from_hall(hall)
+            sg = gemmi.find_spacegroup_by_ops(group)
+            return group, (sg.xhm() if sg else hall), None
+        except (RuntimeError, ValueError):
+            pass  # fall back on the H-M name, as many files carry a wrong Hall symbol
+    hm = _value(block, _HM_TAGS)
+    if hm:
+        sg = gemmi.find_spacegroup_by_name(normalize_hm(hm))
+        if sg is None:
+            raise InputError(name, f"unknown space group {hm[:40]!r}")
+        return sg.operations(), sg.xhm(), None
+    number = _value(block, _NUMBER_TAGS)
+    if number:
+        try:
+            sg = gemmi.find_spacegroup_by_number(int(number))
+        except (RuntimeError, ValueError):
+            sg = None
+        if sg is None:
+            raise InputError(name, f"unknown space group number {number[:20]!r}")
+        return sg.operations(), sg.xhm(), None
+    return gemmi.find_spacegroup_by_name("P 1").operations(), "P 1", "no symmetry given; read as P 1"
+
+
+def element_symbol(type_symbol: str | None, label: str) -> str:
+    """Element from ``_atom_site_type_symbol`` (``Ag1+``, ``O2-``, ``Ow``), else from the label."""
+    for text in (type_symbol, label):
+        if not text:
+            continue
+        m = re.match(r"([A-Za-z])([A-Za-z]?)", text)
+        if not m:
+            continue
+        first, second = m.group(1).upper(), m.group(2)
+        candidates = [first + second.lower(), first] if second.islower() else [first, first + second.lower()]
+        for sym in candidates:
+            if sym == "D":
+                return "H"
+            if sym and gemmi.Element(sym).atomic_number > 0 and sym != "X":
+                return sym
+    return "X"
+
+
+def _sites(block: gemmi.cif.Block, name: str) -> dict[str, np.ndarray]:
+    table = _atom_loop(block)
+    assert table is not None
+    prefix = table.get_prefix()
+    cols = {
+        key: block.find_values(prefix + key)
+        for key in ("label", "type_symbol", "occupancy", "disorder_group", "calc_flag")
+    }
+    n = len(table)
+    labels, elements, occ, disorder, frac = [], [], [], [], []
+    for i in range(n):
+        row = table[i]
+        label = gemmi.cif.as_string(cols["label"][i]) if len(cols["label"]) else f"A{i + 1}"
+        xyz = []
+        for k in range(3):
+            raw = row[k]
+            if gemmi.cif.is_null(raw):
+                raise InputError(name, f"site {label[:40]!r} has no coordinates")
+            xyz.append(_number(name, f"coordinate of site {label[:40]!r}", raw))
+        type_symbol = gemmi.cif.as_string(cols["type_symbol"][i]) if len(cols["type_symbol"]) else None
+        elements.append(element_symbol(type_symbol, label))
+        occupancy = 1.0
+        if len(cols["occupancy"]) and not gemmi.cif.is_null(cols["occupancy"][i]):
+            occupancy = _number(name, f"occupancy of site {label[:40]!r}", cols["occupancy"][i])
+        occ.append(min(max(occupancy, 0.0), 1.0))
+        group = 0
+        if len(cols["disorder_group"]) and not gemmi.cif.is_null(cols["disorder_group"][i]):
+            try:
+                group = int(gemmi.cif.as_string(cols["disorder_group"][i]))
+            except ValueError:
+                group = 0
+        disorder.append(group)
+        labels.append(label)
+        frac.append(xyz)
+    return {
+        "labels": np.array(labels, dtype=object),
+        "elements": np.array(elements, dtype=object),
+        "occupancy": np.array(occ, dtype=float),
+        "disorder": np.array(disorder, dtype=int),
+        "frac": np.array(frac, dtype=float).reshape(-1, 3),
+    }
+
+
+def _expand(frac: np.ndarray, ops: gemmi.GroupOps, cell: gemmi.UnitCell) -> tuple[np.ndarray, np.ndarray]:
+    """All symmetry images of the sites, wrapped into the cell, with images on special positions merged.
+
+    Returns the expanded fractional coordinates and, for each, the index of its site.
+    """
+    den = float(gemmi.Op.DEN)
+    rots = np.array([op.rot for op in ops], dtype=float) / den  # (m, 3, 3)
+    trans = np.array([op.tran for op in ops], dtype=float) / den  # (m, 3)
+    images = np.einsum("mij,nj->nmi", rots, frac) + trans[None, :, :]  # (n, m, 3)
+    images -= np.floor(images)
+    if len(rots) == 1:
+        out1 = images[:, 0, :]
+        out1[out1 >= 1.0] -= 1.0
+        return out1, np.arange(len(frac))
+    orth = np.array(cell.orth.mat.tolist())
+    out, index = [], []
+    for site, imgs in enumerate(images):
+        diff = imgs[:, None, :] - imgs[None, :, :]
+        diff -= np.round(diff)
+        dist = np.linalg.norm(diff @ orth.T, axis=-1)
+        close = dist < SPECIAL_POSITION_TOLERANCE
+        first = np.argmax(close, axis=1)  # the first image each one coincides with
+        keep = first == np.arange(len(imgs))
+        out.append(imgs[keep])
+        index.extend([site] * int(keep.sum()))
+    if not out:
+        return np.zeros((0, 3)), np.zeros(0, dtype=int)
+    result = np.concatenate(out)
+    result[result >= 1.0] -= 1.0
+    return result, np.array(index, dtype=int)

@@ -1,0 +1,172 @@
+"""Periodic graphs: connected components, their cycle lattices, dimensionality and fold.
+
+A periodic graph is given as directed arrays ``src``, ``dst``, ``offset``: node ``dst`` in the cell
+translated by ``offset`` is bonded to node ``src`` in the home cell (both directions listed). Lifting
+each component by breadth-first search gives every node a lattice *shift* (where its representative
+sits in the unwrapped component); each edge then closes a cycle whose net translation is
+``shift[src] + offset - shift[dst]``. Those translations span the component's cycle lattice L:
+
+- dimensionality = rank of L (0 for a finite component, 3 for a framework);
+- fold = index of L in the lattice points of its own subspace (its saturation): the number of
+  translation-equivalent copies the component splits into in the infinite crystal.
+
+Both are invariants: they do not depend on the cell, on node order or on which image represents a
+node, since changing any of these changes L only by a unimodular transformation.
+
+>>> import numpy as np
+>>> src, dst = np.array([0, 0, 0, 0, 0, 0]), np.array([0, 0, 0, 0, 0, 0])
+>>> off = np.array([[2, 0, 0], [-2, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0, 0, -1]])
+>>> comps = periodic_components(1, src, dst, off)
+>>> comps[0].dimensionality, comps[0].fold
+(3, 2)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import breadth_first_order, connected_components
+
+
+@dataclass(frozen=True, eq=False)
+class Component:
+    """One connected component of a periodic graph's quotient graph."""
+
+    nodes: np.ndarray  # node indices, ascending
+    basis: np.ndarray  # (rank, 3) integer basis of the cycle lattice, Hermite normal form
+
+    @property
+    def dimensionality(self) -> int:
+        return len(self.basis)
+
+    @property
+    def fold(self) -> int:
+        return lattice_index(self.basis)
+
+
+def lift(n: int, src: np.ndarray, dst: np.ndarray, offset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Component label and lattice shift of every node, from a breadth-first spanning forest.
+
+    The shift puts every node of a component where the spanning tree reaches it from the
+    component's first node, so a finite component comes out whole.
+    """
+    if n == 0:
+        return np.zeros(0, dtype=int), np.zeros((0, 3), dtype=int)
+    adj = coo_matrix((np.ones(len(src)), (src, dst)), shape=(n, n)).tocsr()
+    n_comp, labels = connected_components(adj, directed=False)
+    # one search from a virtual root joined to the first node of every component
+    roots = _first_of_each(labels, n_comp)
+    rows = np.concatenate([src, np.full(n_comp, n)])
+    cols = np.concatenate([dst, roots])
+    forest = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n + 1, n + 1)).tocsr()
+    order, pred = breadth_first_order(forest, n, directed=True, return_predecessors=True)
+    # the offset of one edge for each (parent, child) pair of the tree, found by a sorted key
+    key = src.astype(np.int64) * n + dst
+    sort = np.argsort(key, kind="stable")
+    children = order[1:][pred[order[1:]] != n]
+    parents = pred[children]
+    step = offset[sort[np.searchsorted(key[sort], parents.astype(np.int64) * n + children)]]
+    shift = np.zeros((n, 3), dtype=int)
+    rows_shift = shift.tolist()
+    for child, parent, (a, b, c) in zip(children.tolist(), parents.tolist(), step.tolist()):
+        p = rows_shift[parent]
+        rows_shift[child] = [p[0] + a, p[1] + b, p[2] + c]
+    return labels, np.array(rows_shift, dtype=int).reshape(n, 3)
+
+
+def _first_of_each(labels: np.ndarray, n_comp: int) -> np.ndarray:
+    first = np.full(n_comp, -1)
+    idx = np.arange(len(labels))[::-1]
+    first[labels[idx]] = idx
+    return first
+
+
+def periodic_components(
+    n: int, src: np.ndarray, dst: np.ndarray, offset: np.ndarray
+) -> list[Component]:
+    """Components of a periodic graph with the basis of each cycle lattice."""
+    labels, shift = lift(n, src, dst, offset)
+    cycles = shift[src] + offset - shift[dst]
+    nonzero = cycles.any(axis=1)
+    # distinct nonzero cycle vectors of each component, grouped by one sort
+    rows = np.unique(np.column_stack([labels[src][nonzero], cycles[nonzero]]), axis=0)
+    bounds = np.searchsorted(rows[:, 0], np.arange((labels.max() + 2) if n else 1))
+    order = np.argsort(labels, kind="stable")
+    node_bounds = np.searchsorted(labels[order], np.arange((labels.max() + 2) if n else 1))
+    return [
+        Component(nodes=order[node_bounds[c]: node_bounds[c + 1]],
+                  basis=hermite_basis(rows[bounds[c]: bounds[c + 1], 1:]))
+        for c in range(labels.max() + 1 if n else 0)
+    ]
+
+
+def hermite_basis(vectors: np.ndarray) -> np.ndarray:
+    """Row Hermite normal form (nonzero rows) of the lattice spanned by integer ``vectors``."""
+    rows = [[int(x) for x in v] for v in vectors if any(v)]
+    basis: list[list[int]] = []
+    col = 0
+    while rows and col < 3:
+        rows = [r for r in rows if any(r)]
+        pivots = [r for r in rows if r[col] != 0]
+        if not pivots:
+            col += 1
+            continue
+        # Euclid on the column: reduce until a single row has a nonzero entry in it
+        while len(pivots) > 1:
+            pivots.sort(key=lambda r: abs(r[col]))
+            p = pivots[0]
+            for r in pivots[1:]:
+                q = r[col] // p[col]
+                for k in range(3):
+                    r[k] -= q * p[k]
+            pivots = [r for r in pivots if r[col] != 0]
+        p = pivots[0]
+        if p[col] < 0:
+            p[:] = [-x for x in p]
+        basis.append(p)
+        rows = [r for r in rows if r is not p]
+        col += 1
+    for i, p in enumerate(basis):  # reduce entries above each pivot
+        c = next(k for k in range(3) if p[k])
+        for q in basis[:i]:
+            f = q[c] // p[c]
+            for k in range(3):
+                q[k] -= f * p[k]
+    return np.array(basis, dtype=int).reshape(-1, 3)
+
+
+def lattice_index(basis: np.ndarray) -> int:
+    """Index of a lattice in its saturation: gcd of the maximal minors of its basis (1 if rank 0)."""
+    r = len(basis)
+    if r == 0:
+        return 1
+    g = 0
+    for cols in combinations(range(3), r):
+        g = math.gcd(g, abs(round(np.linalg.det(basis[:, cols].astype(float)))))
+    return max(g, 1)
+
+
+def plane_normal(basis: np.ndarray) -> tuple[int, int, int] | None:
+    """Primitive integer normal (up to sign) of a rank-2 lattice, to tell stacked from inclined layers."""
+    if len(basis) != 2:
+        return None
+    n = np.cross(basis[0], basis[1])
+    g = math.gcd(*[abs(int(x)) for x in n])
+    n = n // g
+    first = next(x for x in n if x)
+    return tuple(int(x) for x in (n if first > 0 else -n))  # type: ignore[return-value]
+
+
+def direction(basis: np.ndarray) -> tuple[int, int, int] | None:
+    """Primitive direction (up to sign) of a rank-1 lattice."""
+    if len(basis) != 1:
+        return None
+    v = basis[0]
+    g = math.gcd(*[abs(int(x)) for x in v])
+    v = v // g
+    first = next(x for x in v if x)
+    return tuple(int(x) for x in (v if first > 0 else -v))  # type: ignore[return-value]

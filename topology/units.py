@@ -1,0 +1,194 @@
+"""Building units: metal clusters, linkers, terminal ligands, guests and organic branch points.
+
+A metal cluster is a connected set of metal atoms plus the non-metal atoms that bridge two or
+more metals (the mu4-S of an Ag12(SR)6 core, the mu4-O of Zn4O). Whatever is left is organic;
+each organic part is classified by how many distinct cluster images it binds (a linker bound
+through several atoms of one cluster, like TCNB in its 1,2,4 mode, counts that cluster once):
+
+====  ==========  =========================================
+0     guest       solvent or counter-ion in the channels
+1     terminal    a ligand that belongs to its node
+2     linker      an edge of the net
+>=3   branch      an organic vertex of the net
+====  ==========  =========================================
+
+A cluster that is infinite (a rod, as in MIL-53) is not collapsed: its metal atoms become
+vertices joined through their bridging atoms. With no metal at all (an organic framework or a
+molecular crystal) every non-hydrogen atom is a vertex, and so is any atom of an infinite organic part.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from topology.bonds import Bonds, bond_graph_arrays, metal_mask
+from topology.crystal import Crystal
+from topology.periodic import lift, periodic_components
+
+GUEST, TERMINAL, LINKER, BRANCH, CLUSTER, ROD, ATOM = (
+    "guest", "terminal", "linker", "branch", "metal-cluster", "rod-metal", "atom",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Contact:
+    """An organic unit bound to the image ``offset`` of vertex ``vertex`` (in the unit's own frame)."""
+
+    vertex: int
+    offset: tuple[int, int, int]
+
+
+@dataclass(frozen=True, eq=False)
+class Unit:
+    """One building unit: its atoms, what it is, and (for organic parts) what it binds."""
+
+    kind: str
+    atoms: np.ndarray
+    contacts: tuple[Contact, ...] = ()
+    vertex: int = -1  # vertex index for clusters, rod metals, branch points and atom vertices
+
+
+@dataclass(frozen=True, eq=False)
+class BuildingUnits:
+    """The crystal cut into units.
+
+    ``unit[i]`` is the unit of atom i and ``shift[i]`` the lattice shift that puts the atom with the
+    rest of its unit (``frac + shift`` is the whole unit). ``owner[i]`` is the vertex an atom is drawn
+    with (-1 for linker and guest atoms). ``bridges`` lists the direct bonds between single-atom
+    vertices (metal-metal in a rod, atom-atom in an organic net) as (u, v, offset).
+    """
+
+    units: list[Unit]
+    unit: np.ndarray
+    shift: np.ndarray
+    owner: np.ndarray
+    vertex_units: list[int]
+    bridges: list[tuple[int, int, tuple[int, int, int]]]
+    notes: tuple[str, ...] = ()
+
+    def kind_of_atoms(self) -> np.ndarray:
+        """Unit kind of every atom (e.g. for hiding guests or terminal ligands)."""
+        kinds = np.array([u.kind for u in self.units], dtype=object)
+        return kinds[self.unit] if len(self.unit) else np.zeros(0, dtype=object)
+
+
+def _sub_graph(mask: np.ndarray, src: np.ndarray, dst: np.ndarray, off: np.ndarray):
+    """Bonds with both ends in ``mask``, renumbered to the masked atoms."""
+    idx = np.nonzero(mask)[0]
+    remap = np.full(len(mask), -1)
+    remap[idx] = np.arange(len(idx))
+    keep = mask[src] & mask[dst]
+    return idx, remap[src[keep]], remap[dst[keep]], off[keep]
+
+
+def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
+    """Cut the crystal into building units (see the module docstring)."""
+    n = len(crystal)
+    src, dst, off = bond_graph_arrays(bonds)
+    metal = metal_mask(crystal.elements)
+    hydrogen = crystal.elements == "H"
+    notes: list[str] = []
+    # non-metals bridging two or more metal atoms (distinct images) belong to the cluster
+    to_metal = metal[dst] & ~metal[src]
+    pair = np.unique(np.column_stack([src[to_metal], dst[to_metal], off[to_metal]]), axis=0)
+    n_metal_neighbours = np.bincount(pair[:, 0], minlength=n) if len(pair) else np.zeros(n, int)
+    in_cluster = metal | ((n_metal_neighbours >= 2) & ~hydrogen)
+
+    unit = np.full(n, -1)
+    shift = np.zeros((n, 3), dtype=int)
+    owner = np.full(n, -1)
+    units: list[Unit] = []
+    vertex_units: list[int] = []
+    bridges: list[tuple[int, int, tuple[int, int, int]]] = []
+
+    def add_vertex_unit(kind: str, atoms: np.ndarray) -> int:
+        v = len(vertex_units)
+        vertex_units.append(len(units))
+        units.append(Unit(kind=kind, atoms=atoms, vertex=v))
+        unit[atoms] = len(units) - 1
+        owner[atoms] = v
+        return v
+
+    if not metal.any():
+        notes.append("no metal atoms: every non-hydrogen atom is a vertex")
+        in_cluster = np.zeros(n, dtype=bool)
+        atom_vertex = ~hydrogen
+    else:
+        atom_vertex = np.zeros(n, dtype=bool)
+
+    # metal clusters: periodic components of the cluster atoms
+    idx, s, d, o = _sub_graph(in_cluster, src, dst, off)
+    comps = periodic_components(len(idx), s, d, o)
+    labels, cshift = lift(len(idx), s, d, o)
+    rods = 0
+    for comp in comps:
+        atoms = idx[comp.nodes]
+        if comp.dimensionality == 0:
+            shift[atoms] = cshift[comp.nodes]
+            add_vertex_unit(CLUSTER, atoms)
+        else:
+            rods += 1
+            atom_vertex[atoms[metal[atoms]]] = True
+            in_cluster[atoms[~metal[atoms]]] = False  # bridging atoms join the organic parts
+    if rods:
+        notes.append(f"{rods} infinite metal cluster(s) (rods): their metal atoms are vertices")
+
+    # organic parts: the rest, as periodic components
+    organic = ~in_cluster & ~atom_vertex
+    for a in np.nonzero(atom_vertex)[0]:
+        add_vertex_unit(ROD if metal[a] else ATOM, np.array([a]))
+    idx, s, d, o = _sub_graph(organic, src, dst, off)
+    comps = periodic_components(len(idx), s, d, o)
+    labels, oshift = lift(len(idx), s, d, o)
+    infinite = [c for c in comps if c.dimensionality > 0]
+    if infinite:
+        # an infinite organic part: its non-hydrogen atoms become vertices, its H terminal to them
+        atoms = np.concatenate([idx[c.nodes] for c in infinite])
+        heavy = atoms[~hydrogen[atoms]]
+        for a in heavy:
+            add_vertex_unit(ATOM, np.array([a]))
+        organic[heavy] = False
+        notes.append(f"{len(infinite)} infinite organic part(s): their atoms are vertices")
+        idx, s, d, o = _sub_graph(organic, src, dst, off)
+        comps = periodic_components(len(idx), s, d, o)
+        labels, oshift = lift(len(idx), s, d, o)
+    shift[idx] = oshift
+
+    # contacts: bonds from organic atoms to atoms owned by a vertex
+    from_org = organic[src] & (owner[dst] >= 0)
+    c_src, c_dst, c_off = src[from_org], dst[from_org], off[from_org]
+    image = c_off + shift[c_src] - shift[c_dst]  # image of the vertex, in the organic unit's frame
+    local = np.full(n, -1)
+    local[idx] = labels if len(idx) else local[idx]
+    comp_of_contact = local[c_src]
+    order = np.argsort(comp_of_contact, kind="stable")
+    bounds = np.searchsorted(comp_of_contact[order], np.arange(len(comps) + 1))
+    for k, comp in enumerate(comps):
+        atoms = idx[comp.nodes]
+        rows = order[bounds[k]: bounds[k + 1]]
+        seen = sorted({(int(owner[c_dst[r]]), tuple(int(x) for x in image[r])) for r in rows})
+        contacts = tuple(Contact(v, t) for v, t in seen)  # type: ignore[arg-type]
+        if len(contacts) >= 3:
+            units.append(Unit(kind=BRANCH, atoms=atoms, contacts=contacts, vertex=len(vertex_units)))
+            vertex_units.append(len(units) - 1)
+            owner[atoms] = units[-1].vertex
+        else:
+            kind = (GUEST, TERMINAL, LINKER)[len(contacts)]
+            units.append(Unit(kind=kind, atoms=atoms, contacts=contacts))
+            if kind == TERMINAL:
+                owner[atoms] = contacts[0].vertex
+                # draw a terminal ligand with the vertex image it binds
+                shift[atoms] -= np.array(contacts[0].offset)
+        unit[atoms] = len(units) - 1
+
+    # direct bonds between single-atom vertices (metal-metal in rods, atom-atom in organic nets)
+    single = np.zeros(n, dtype=bool)
+    for u in units:
+        if u.kind in (ROD, ATOM):
+            single[u.atoms] = True
+    direct = single[bonds.i] & single[bonds.j]
+    for a, b, o in zip(bonds.i[direct], bonds.j[direct], bonds.offset[direct]):
+        bridges.append((int(owner[a]), int(owner[b]), (int(o[0]), int(o[1]), int(o[2]))))
+    return BuildingUnits(units, unit, shift, owner, vertex_units, bridges, tuple(notes))

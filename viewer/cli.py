@@ -1,0 +1,119 @@
+"""The ``interlace`` command: analyse structures, build the bundled models, start the app, export figures.
+
+Every problem a user can cause ends with one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from topology import InputError, Report, analyze_file
+
+EXIT_INPUT = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except InputError as err:
+        print(f"interlace: {err}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="interlace", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    p = sub.add_parser("analyze", help="nets, dimensionality, fold and interpenetration of CIF/.cgd files")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--json", action="store_true", help="one JSON object per file (JSON Lines)")
+    p.add_argument("--min-occupancy", type=_occupancy, default=0.0, metavar="T",
+                   help="leave out sites with occupancy below T before bonding (default 0)")
+    p.set_defaults(run=_analyze)
+
+    p = sub.add_parser("build-models", help="write the bundled SC-1 ... SC-3 model CIFs and series.json")
+    p.add_argument("--out", type=Path, default=None, help="folder (default: the bundled assets/structures)")
+    p.set_defaults(run=_build_models)
+
+    p = sub.add_parser("app", help="start the web app")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--headless", action="store_true", help="do not open a browser")
+    p.set_defaults(run=_app)
+
+    from viewer import export_cli
+
+    export_cli.add_commands(sub)
+    return parser
+
+
+def _occupancy(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError("must be between 0 and 1")
+    return value
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    failed = False
+    for path in args.paths:
+        try:
+            report = analyze_file(path, args.min_occupancy)
+        except InputError as err:
+            print(f"interlace: {err}", file=sys.stderr)
+            failed = True
+            continue
+        if args.json:
+            print(json.dumps(report.to_dict()), flush=True)
+        else:
+            print(format_report(report), flush=True)
+    return EXIT_INPUT if failed else 0
+
+
+def format_report(report: Report) -> str:
+    """The readable table of ``interlace analyze``."""
+    lines = [f"{report.source}: {report.classification} (interpenetration degree {report.interpenetration_degree})",
+             f"  {report.n_atoms} atoms, min occupancy {report.min_occupancy:g}"]
+    lines.append(f"  {'net':>4} {'dim':>4} {'fold':>5} {'vertices':>9}  degrees")
+    for n in report.nets:
+        if n.dimensionality == 0 and len(report.nets) > 8:
+            continue
+        lines.append(f"  {n.id:>4} {n.dimensionality:>3}D {n.fold:>5} {len(n.vertices):>9}  "
+                     + ",".join(str(d) for d in n.node_degrees))
+    hidden = sum(1 for n in report.nets if n.dimensionality == 0) if len(report.nets) > 8 else 0
+    if hidden:
+        lines.append(f"  ... and {hidden} discrete (0D) components")
+    lines += [f"  note: {note}" for note in report.notes]
+    return "\n".join(lines)
+
+
+def _build_models(args: argparse.Namespace) -> int:
+    from topology.models import write_models
+
+    for path in write_models(args.out):
+        print(path)
+    return 0
+
+
+def _app(args: argparse.Namespace) -> int:
+    import subprocess
+
+    app = Path(__file__).with_name("app.py")
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port)]
+    if args.headless:
+        cmd += ["--server.headless", "true"]
+    return subprocess.call(cmd, cwd=Path(__file__).resolve().parent.parent)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
