@@ -1,0 +1,67 @@
+"""Colours and sizes shared by the 3D view and the exported figures, so both look the same.
+
+Net and element colours follow how the paper draws the series (Figs. 1-3 of
+doi:10.1038/s41467-025-60720-6): 3D-framework Ag12 nodes light blue / cyan, 2D-network nodes
+orange / gold, TFA red; O red, F green, C gray, N blue; partially occupied TCNB as larger,
+transparent gold atoms.
+"""
+
+from __future__ import annotations
+
+ELEMENT_COLORS: dict[str, str] = {
+    "H": "#F2F2F2", "C": "#8C8C8C", "N": "#2F5BEA", "O": "#E0301E", "F": "#46B83D", "S": "#E8C31C",
+    "Cl": "#1FB86B", "Ag": "#B8BCC6", "Cu": "#C8803A", "Zn": "#7D80B0", "Zr": "#3FA7B5", "Cd": "#FFD98F",
+    "Co": "#F090A0", "Fe": "#E06633", "Cr": "#8A99C7", "Al": "#BFA6A6", "Mg": "#8AFF00", "P": "#FF8000",
+    "Br": "#A62929", "I": "#940094", "Si": "#F0C8A0", "B": "#FFB5B5",
+}
+DEFAULT_ELEMENT_COLOR = "#FF1493"
+
+NET_COLORS_3D = ("#4FC3F7", "#1E88E5", "#26C6DA", "#5C6BC0")  # light blue / cyan family
+NET_COLORS_2D = ("#FB8C00", "#FFC107", "#F4511E", "#FFB74D")  # orange / gold family
+NET_COLORS_1D = ("#43A047", "#9CCC65")
+NET_COLOR_0D = "#9E9E9E"
+TFA_COLOR = "#E53935"
+PARTIAL_LINKER_COLOR = "#FFC107"  # the paper's not-fully-occupied TCNB: larger, transparent gold
+UNASSIGNED_COLOR = "#BDBDBD"
+
+MIN_OPACITY = 0.25
+"""The faintest a site is drawn, however small its occupancy, so it stays visible."""
+
+PARTIAL_SCALE = 1.35
+"""How much larger partially occupied linker atoms are drawn, as in the paper's figures."""
+
+
+def element_color(symbol: str) -> str:
+    return ELEMENT_COLORS.get(symbol, DEFAULT_ELEMENT_COLOR)
+
+
+def net_colors(dimensionalities: list[int]) -> list[str]:
+    """A colour for each net, given the nets' dimensionalities in report order."""
+    counters = {3: 0, 2: 0, 1: 0}
+    families = {3: NET_COLORS_3D, 2: NET_COLORS_2D, 1: NET_COLORS_1D}
+    out = []
+    for dim in dimensionalities:
+        if dim == 0:
+            out.append(NET_COLOR_0D)
+            continue
+        fam = families[dim]
+        out.append(fam[counters[dim] % len(fam)])
+        counters[dim] += 1
+    return out
+
+
+def occupancy_opacity(occupancy: float) -> float:
+    """Opacity of a site: 1 when fully occupied, else its occupancy (never below MIN_OPACITY)."""
+    return 1.0 if occupancy >= 0.999 else max(MIN_OPACITY, float(occupancy))
+
+
+def occupancy_color(occupancy: float) -> str:
+    """Colour-by-occupancy scale: full sites dark blue, half-occupied gold, faint sites red."""
+    stops = [(0.0, (229, 57, 53)), (0.5, (255, 193, 7)), (1.0, (21, 101, 192))]
+    occ = min(max(float(occupancy), 0.0), 1.0)
+    for (x0, c0), (x1, c1) in zip(stops, stops[1:]):
+        if occ <= x1:
+            t = (occ - x0) / (x1 - x0)
+            rgb = [round(a + (b - a) * t) for a, b in zip(c0, c1)]
+            return "#%02X%02X%02X" % tuple(rgb)
+    return "#1565C0"
