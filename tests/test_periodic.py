@@ -1,0 +1,164 @@
+"""Cycle lattices, dimensionality and fold on ideal nets, and their invariance."""
+
+from __future__ import annotations
+
+import math
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from topology import analyze_file
+from topology.classify import analyze_net, classify, summarize
+from topology.net import PeriodicNet
+from topology.periodic import hermite_basis, lattice_index, periodic_components
+
+IDEAL = Path(__file__).parent / "data" / "ideal"
+
+
+def nets_of(report) -> list[tuple[int, int, tuple[int, ...]]]:
+    return sorted((n.dimensionality, n.fold, n.node_degrees) for n in report.nets)
+
+
+@pytest.mark.parametrize(
+    ("name", "dim", "n_vertices", "degree"),
+    [("sql", 2, 1, 4), ("hcb", 2, 2, 3), ("pcu", 3, 1, 6), ("dia", 3, 8, 4)],
+)
+def test_ideal_nets(name: str, dim: int, n_vertices: int, degree: int) -> None:
+    report = analyze_file(IDEAL / f"{name}.cgd")
+    assert [(n.dimensionality, n.fold, len(n.vertices), n.node_degrees) for n in report.nets] == [
+        (dim, 1, n_vertices, (degree,))
+    ]
+    assert report.classification == ("non-interpenetrated" if dim == 3 else "2D layers")
+
+
+def supercell(net: PeriodicNet, m: np.ndarray) -> PeriodicNet:
+    """The same net described in the supercell whose axes are the rows of the integer matrix ``m``."""
+    m = np.asarray(m, dtype=int)
+    inv = np.linalg.inv(m)
+    det = round(abs(np.linalg.det(m)))
+    # lattice points of the old lattice inside the new cell
+    span = np.abs(m).sum(axis=0).max()
+    grid = np.stack(np.meshgrid(*[np.arange(-span, span + 1)] * 3, indexing="ij"), -1).reshape(-1, 3)
+    frac_new = grid @ inv
+    inside = np.all((frac_new > -1e-9) & (frac_new < 1 - 1e-9), axis=1)
+    points = grid[inside]
+    assert len(points) == det
+    out = PeriodicNet.empty(net.cell)
+    index = {}
+    for t_i, t in enumerate(points):
+        for v in range(net.graph.number_of_nodes()):
+            index[(v, t_i)] = out.add_vertex("node", (net.graph.nodes[v]["frac"] + t) @ inv)
+    lookup = {tuple(p): k for k, p in enumerate(points)}
+    for t_i, t in enumerate(points):
+        for u, v, off, _ in net.edges():
+            target = t + np.array(off)  # old-lattice image of v
+            new = np.floor(target @ inv + 1e-9).astype(int)
+            rest = np.round(target - new @ m).astype(int)
+            out.add_edge(index[(u, t_i)], index[(v, lookup[tuple(rest)])], new)
+    return out
+
+
+def test_pcu_in_a_supercell_is_still_one_net_of_fold_1() -> None:
+    pcu = analyze_file(IDEAL / "pcu.cgd").net
+    big = supercell(pcu, np.diag([2, 2, 2]))
+    assert big.graph.number_of_nodes() == 8
+    assert [(n.dimensionality, n.fold, len(n.vertices)) for n in summarize(big)] == [(3, 1, 8)]
+
+
+def test_two_fold_pcu_is_degree_2_however_written() -> None:
+    conventional = analyze_file(IDEAL / "pcu-2fold-conventional.cgd")
+    primitive = analyze_file(IDEAL / "pcu-2fold-primitive.cgd")
+    assert nets_of(conventional) == [(3, 1, (6,)), (3, 1, (6,))]
+    assert nets_of(primitive) == [(3, 2, (6,))]
+    skewed = analyze_net(supercell(primitive.net, np.array([[1, 1, 0], [0, 1, 0], [0, 0, 1]])), "skewed")
+    for report in (conventional, primitive, skewed):
+        assert report.interpenetration_degree == 2
+        assert report.classification == "3D-3D interpenetrated"
+
+
+def test_sql_threaded_by_pcu_is_2d_3d() -> None:
+    report = analyze_file(IDEAL / "sql-pcu-threaded.cgd")
+    assert nets_of(report) == [(2, 1, (4,)), (3, 1, (6,))]
+    assert report.classification == "2D-3D interpenetrating"
+    assert report.interpenetration_degree == 1
+
+
+def shuffled(net: PeriodicNet, rng: np.random.Generator) -> PeriodicNet:
+    """The same net with vertices renumbered and each represented by a random lattice image."""
+    n = net.graph.number_of_nodes()
+    perm = rng.permutation(n)
+    moves = rng.integers(-3, 4, size=(n, 3))
+    out = PeriodicNet.empty(net.cell)
+    inverse = np.argsort(perm)
+    for new in range(n):
+        old = inverse[new]
+        out.add_vertex("node", net.graph.nodes[old]["frac"] + moves[old])
+    edges = net.edges()
+    for k in rng.permutation(len(edges)):
+        u, v, off, _ = edges[k]
+        off = np.array(off) + moves[u] - moves[v]
+        if rng.random() < 0.5:
+            out.add_edge(perm[u], perm[v], off)
+        else:
+            out.add_edge(perm[v], perm[u], -off)
+    return out
+
+
+@pytest.mark.parametrize("name", ["dia", "sql-pcu-threaded", "pcu-2fold-conventional", "hcb"])
+def test_invariant_under_vertex_order_and_lattice_representatives(name: str) -> None:
+    net = analyze_file(IDEAL / f"{name}.cgd").net
+    expected = sorted((n.dimensionality, n.fold, n.node_degrees, len(n.vertices)) for n in summarize(net))
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        got = sorted((n.dimensionality, n.fold, n.node_degrees, len(n.vertices)) for n in summarize(shuffled(net, rng)))
+        assert got == expected
+
+
+def test_invariant_under_a_change_of_cell() -> None:
+    dia = analyze_file(IDEAL / "dia.cgd").net
+    for m in ([[1, 0, 0], [1, 1, 0], [0, 0, 1]], [[2, 0, 0], [0, 1, 0], [0, 0, 1]], [[0, 1, 1], [1, 0, 1], [1, 1, 0]]):
+        report = summarize(supercell(dia, np.array(m)))
+        assert [(n.dimensionality, n.fold, n.node_degrees) for n in report] == [(3, 1, (4,))]
+
+
+def test_fold_is_the_index_of_the_cycle_lattice() -> None:
+    assert lattice_index(hermite_basis(np.array([[2, 0, 0], [0, 1, 0], [0, 0, 1]]))) == 2
+    assert lattice_index(hermite_basis(np.array([[1, 1, 0], [1, -1, 0], [0, 0, 1]]))) == 2
+    assert lattice_index(hermite_basis(np.array([[3, 0, 0], [0, 1, 0]]))) == 3  # a 2D layer of fold 3
+    assert lattice_index(hermite_basis(np.array([[3, 0, 0], [0, 3, 0]]))) == 9
+    assert lattice_index(hermite_basis(np.array([[2, 2, 0]]))) == 2
+    # the basis spans the lattice of the vectors: same index as the gcd of their 3x3 minors,
+    # and every vector is an integer combination of the basis
+    vectors = np.array([[4, 6, 0], [6, 4, 2], [0, 2, 2], [2, 1, 0]])
+    basis = hermite_basis(vectors)
+    minors = [round(abs(np.linalg.det(vectors[list(rows)]))) for rows in combinations(range(4), 3)]
+    assert round(abs(np.linalg.det(basis))) == math.gcd(*minors) == 4
+    coefficients = np.linalg.solve(basis.T.astype(float), vectors.T)
+    assert np.allclose(coefficients, np.round(coefficients))
+
+
+def test_components_of_a_finite_graph_are_0d() -> None:
+    src, dst = np.array([0, 1]), np.array([1, 0])
+    off = np.array([[0, 0, 0], [0, 0, 0]])
+    (comp,) = periodic_components(2, src, dst, off)
+    assert (comp.dimensionality, comp.fold) == (0, 1)
+
+
+def test_classification_rules() -> None:
+    from topology.classify import NetSummary
+
+    def net(dim: int, fold: int = 1, orientation=None) -> NetSummary:
+        return NetSummary(0, dim, fold, (0,), (4,), orientation)
+
+    assert classify([net(3)]) == "non-interpenetrated"
+    assert classify([net(3), net(3)]) == "3D-3D interpenetrated"
+    assert classify([net(3, 2)]) == "3D-3D interpenetrated"
+    assert classify([net(3), net(2, 1, (0, 0, 1))]) == "2D-3D interpenetrating"
+    assert classify([net(3), net(1, 1, (0, 0, 1))]) == "1D-3D interpenetrating"
+    assert classify([net(2, 1, (0, 0, 1)), net(2, 1, (0, 0, 1))]) == "2D layers"
+    assert classify([net(2, 1, (0, 0, 1)), net(2, 1, (1, 0, 0))]) == "2D-2D interpenetrated"
+    assert classify([net(2, 2, (0, 0, 1))]) == "2D-2D interpenetrated"
+    assert classify([net(1, 1, (1, 0, 0))]) == "1D chains"
+    assert classify([net(0)]) == "0D discrete"
