@@ -13,6 +13,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from topology.crystal import Crystal
+from topology.errors import InputError
 
 TOLERANCE = 0.45
 """Added to the sum of covalent radii (Cordero, via gemmi), in Angstrom."""
@@ -20,8 +21,8 @@ TOLERANCE = 0.45
 MIN_BOND = 0.55
 """Pairs closer than this are overlapping sites (alternatives), not bonds."""
 
-H_MAX_BONDS = 1
-"""A hydrogen atom keeps only its shortest bond."""
+MAX_IMAGES = 4096
+"""Most periodic images of the cell searched for neighbours; more means a cell too thin to bond in."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,6 +55,8 @@ def _image_offsets(crystal: Crystal, reach: float) -> np.ndarray:
     rec = np.linalg.inv(crystal.orth)  # rows: reciprocal vectors (no 2*pi)
     widths = 1.0 / np.linalg.norm(rec, axis=1)  # distance between opposite faces
     n = np.ceil(reach / widths).astype(int)
+    if np.prod(2 * n + 1) > MAX_IMAGES:
+        raise InputError(crystal.source, f"unit cell too thin to find bonds in (widths {', '.join(f'{w:.2g}' for w in widths)} A)")
     ranges = [np.arange(-k, k + 1) for k in n]
     return np.stack(np.meshgrid(*ranges, indexing="ij"), axis=-1).reshape(-1, 3)
 

@@ -83,7 +83,8 @@ def _analyze(args: argparse.Namespace) -> int:
 def format_report(report: Report) -> str:
     """The readable table of ``interlace analyze``."""
     lines = [f"{report.source}: {report.classification} (interpenetration degree {report.interpenetration_degree})",
-             f"  {report.n_atoms} atoms, min occupancy {report.min_occupancy:g}"]
+             f"  {report.n_atoms} atoms, min occupancy {report.min_occupancy:g}" if report.crystal is not None
+             else f"  a net file: {report.net.graph.number_of_nodes()} vertices"]
     lines.append(f"  {'net':>4} {'dim':>4} {'fold':>5} {'vertices':>9}  degrees")
     for n in report.nets:
         if n.dimensionality == 0 and len(report.nets) > 8:

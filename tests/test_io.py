@@ -1,0 +1,162 @@
+"""Reading CIF and .cgd files: symmetry spellings, data blocks, occupancy, and every kind of bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from topology import InputError, analyze_file
+from topology.cgd import parse_cgd
+from topology.io import MAX_ATOMS, MAX_FILE_BYTES, element_symbol, normalize_hm, parse_cif, read_cif
+
+DATA = Path(__file__).parent / "data"
+PEERS = DATA / "crystalnets"
+
+HEADER = """data_test
+_cell_length_a {a}
+_cell_length_b 10
+_cell_length_c 10
+_cell_angle_alpha 90
+_cell_angle_beta 90
+_cell_angle_gamma 90
+"""
+ATOMS = """loop_
+_atom_site_label
+_atom_site_type_symbol
+_atom_site_fract_x
+_atom_site_fract_y
+_atom_site_fract_z
+_atom_site_occupancy
+{rows}
+"""
+
+
+def cif(symmetry: str = "", rows: str = "Zn1 Zn 0.0823 0.1957 0.3289 1", a: str = "10") -> str:
+    return HEADER.format(a=a) + symmetry + "\n" + ATOMS.format(rows=rows)
+
+
+@pytest.mark.parametrize(
+    ("symmetry", "n_atoms"),
+    [
+        ("_symmetry_space_group_name_H-M 'I m c m'", 16),
+        ("_symmetry_space_group_name_H-M 'P4(2)/mmc'", 16),
+        ("_symmetry_space_group_name_H-M 'Fd-3m:2'", 192),
+        ("_symmetry_space_group_name_H-M 'f_d_-3_m'", 192),
+        ("_space_group_name_Hall '-P 4c 2'", 16),
+        ("_space_group_IT_number 14", 4),
+        ("loop_\n_space_group_symop_operation_xyz\n'x, y, z'\n'-x, -y, -z'\n'-x, y+1/2, -z+1/2'\n'x, -y+1/2, z+1/2'", 4),
+        ("", 1),
+    ],
+)
+def test_symmetry_spellings_of_real_files(symmetry: str, n_atoms: int) -> None:
+    assert len(parse_cif(cif(symmetry))) == n_atoms
+
+
+def test_special_positions_are_merged() -> None:
+    crystal = parse_cif(cif("_space_group_IT_number 221", rows="Zn1 Zn 0 0 0 1\nO1 O 0.5 0.5 0.5 1"))
+    assert sorted(crystal.elements.tolist()) == ["O", "Zn"]
+
+
+def test_labels_types_occupancy_disorder_and_hydrogen() -> None:
+    text = cif(rows="Ag1 Ag1+ 0.1 0.1 0.1 1\nO2w O2- 0.3 0.3 0.3 0.5\nH7A ? 0.35 0.3 0.3 0.5\nCl1 . 0.6 0.6 0.6 1")
+    crystal = parse_cif(text)
+    assert crystal.elements.tolist() == ["Ag", "O", "H", "Cl"]
+    assert crystal.labels.tolist() == ["Ag1", "O2w", "H7A", "Cl1"]
+    assert crystal.occupancy.tolist() == [1.0, 0.5, 0.5, 1.0]
+    assert element_symbol(None, "Cl3") == "Cl" and element_symbol("Ow", "O1") == "O"
+    assert len(crystal.with_min_occupancy(0.6)) == 2
+
+
+def test_several_data_blocks_analyse_the_first_with_atoms() -> None:
+    text = "data_empty\n_cell_length_a 5\n\n" + cif()
+    crystal = parse_cif(text)
+    assert len(crystal) == 1 and crystal.block == "test"
+    assert any("first with atoms" in note for note in crystal.notes)
+
+
+def test_normalize_hm() -> None:
+    assert normalize_hm("P4(2)/mmc") == "P42/mmc"
+    assert normalize_hm("f_d_-3_m") == "f d -3 m"
+
+
+def test_min_occupancy_drops_sites_before_bonding() -> None:
+    rows = "Zn1 Zn 0 0 0 1\nO1 O 0.2 0 0 0.5\nO2 O 0 0.2 0 1"
+    text = cif("_space_group_IT_number 221", rows=rows, a="4")
+    full = parse_cif(text)
+    assert len(full.with_min_occupancy(0.6)) < len(full)
+    assert np.all(full.with_min_occupancy(0.6).occupancy >= 0.6)
+
+
+def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode())
+    return path
+
+
+BAD_INPUTS = {
+    "empty.cif": "",
+    "binary.cif": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)),
+    "zero-cell.cif": cif(a="0"),
+    "nan-cell.cif": cif(a="nan"),
+    "nan-coordinate.cif": cif(rows="Zn1 Zn nan 0.2 0.3 1"),
+    "missing-coordinate.cif": cif(rows="Zn1 Zn ? 0.2 0.3 1"),
+    "unknown-group.cif": cif("_symmetry_space_group_name_H-M 'Q 9/z'"),
+    "code-as-symop.cif": cif("loop_\n_symmetry_equiv_pos_as_xyz\n'__import__(\"os\").system(\"touch /tmp/x\")'"),
+    "no-atoms.cif": HEADER.format(a="10"),
+    "not-a-cif.cif": "<html><body>404 not found</body></html>",
+    "thin-cell.cif": cif(rows="Zn1 Zn 0 0 0 1").replace("_cell_angle_gamma 90", "_cell_angle_gamma 179.999"),
+    "empty-net.cgd": "CRYSTAL\nEND\n",
+    "bad-edge.cgd": "PERIODIC_GRAPH\nEDGES\n1 1 1 0 x\nEND\n",
+    "no-net.cgd": "hello\n",
+    "bad-group.cgd": "CRYSTAL\nGROUP Zz9\nCELL 1 1 1 90 90 90\nNODE 1 6 0 0 0\nEND\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_is_one_line_naming_the_file(tmp_path: Path, name: str) -> None:
+    path = write(tmp_path, name, BAD_INPUTS[name])
+    with pytest.raises(InputError) as err:
+        analyze_file(path)
+    message = str(err.value)
+    assert message.startswith(f"{name}: ") and "\n" not in message and len(message) < 300
+    assert not Path("/tmp/x").exists() or name != "code-as-symop.cif"
+
+
+def test_truncated_file(tmp_path: Path) -> None:
+    text = (PEERS / "MOF-5.cif").read_text()
+    cut = text[: text.index("_atom_site_fract_x") + 60]
+    with pytest.raises(InputError, match="^MOF-5-cut.cif: "):
+        analyze_file(write(tmp_path, "MOF-5-cut.cif", cut))
+
+
+def test_missing_file() -> None:
+    with pytest.raises(InputError, match="cannot open"):
+        analyze_file("no/such/file.cif")
+
+
+def test_file_size_limit(tmp_path: Path) -> None:
+    path = tmp_path / "huge.cif"
+    with path.open("wb") as f:
+        f.truncate(MAX_FILE_BYTES + 1)  # sparse: costs no disk
+    with pytest.raises(InputError, match="limit"):
+        read_cif(path)
+
+
+def test_atom_limit_after_expansion() -> None:
+    rng = np.random.default_rng(0)
+    n_sites = MAX_ATOMS // 192 + 50
+    rows = "\n".join(f"C{i} C {x:.4f} {y:.4f} {z:.4f} 1" for i, (x, y, z) in enumerate(rng.random((n_sites, 3))))
+    with pytest.raises(InputError, match="too big"):
+        parse_cif(cif("_symmetry_space_group_name_H-M 'F d -3 m'", rows=rows, a="300").replace(
+            "_cell_length_b 10", "_cell_length_b 300").replace("_cell_length_c 10", "_cell_length_c 300"))
+
+
+def test_rcsr_crystal_block_with_fractions_and_origin_choice_2() -> None:
+    net, _ = parse_cgd(
+        "CRYSTAL\n NAME dia\n GROUP Fd-3m\n CELL 2.3 2.3 2.3 90 90 90\n NODE 1 4 1/8 1/8 1/8\n"
+        " EDGE 1/8 1/8 1/8 -1/8 -1/8 -1/8\nEND\n"
+    )
+    assert net.graph.number_of_nodes() == 8
+    assert set(net.coordination()) == {4}
