@@ -66,16 +66,38 @@ def find_bonds(crystal: Crystal, tolerance: float = TOLERANCE) -> Bonds:
 
     Rules: no bond shorter than :data:`MIN_BOND`; none between atoms of two different non-zero
     disorder groups; none between two hydrogen atoms; a hydrogen keeps its shortest bond only.
-
-    >>> from topology.io import parse_cif
-    >>> c = parse_cif(open("tests/data/ideal/pcu.cif").read())  # doctest: +SKIP
     """
     n = len(crystal)
     if n == 0:
         return Bonds(np.zeros(0, int), np.zeros(0, int), np.zeros((0, 3), int), np.zeros(0))
     radii = covalent_radii(crystal.elements)
     reach = 2 * radii.max() + tolerance
+    i, j, off, d = _pairs_within(crystal, reach)
+    ok = (d >= MIN_BOND) & (d < radii[i] + radii[j] + tolerance)
+    g = crystal.disorder_group
+    ok &= ~((g[i] != 0) & (g[j] != 0) & (g[i] != g[j]))
+    is_h = crystal.elements == "H"
+    ok &= ~(is_h[i] & is_h[j])
+    i, j, off, d = i[ok], j[ok], off[ok], d[ok]
+    keep = _shortest_for_hydrogen(i, j, d, is_h, n)
+    return Bonds(i[keep], j[keep], off[keep].astype(int), d[keep])
+
+
+def _pairs_within(crystal: Crystal, reach: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair of atoms (i, j + offset) closer than ``reach``, each once (i < j, or i == j with a
+    lexicographically positive offset), with its distance."""
     orth = crystal.orth
+    lengths = np.array([crystal.cell.a, crystal.cell.b, crystal.cell.c])
+    orthogonal = np.allclose([crystal.cell.alpha, crystal.cell.beta, crystal.cell.gamma], 90.0)
+    if orthogonal and reach < lengths.min() / 2:
+        # a periodic k-d tree: every pair is the minimum image, no atom meets its own image
+        points = np.minimum(crystal.frac * lengths, np.nextafter(lengths, 0))
+        pairs = cKDTree(points, boxsize=lengths).query_pairs(reach, output_type="ndarray")
+        i, j = pairs.min(axis=1), pairs.max(axis=1)
+        off = -np.round(crystal.frac[j] - crystal.frac[i]).astype(int)
+        d = np.linalg.norm((crystal.frac[j] + off - crystal.frac[i]) @ orth.T, axis=1)
+        return i, j, off, d
+    n = len(crystal)
     offsets = _image_offsets(crystal, reach)
     margin = reach / (1.0 / np.linalg.norm(np.linalg.inv(orth), axis=1))  # in fractional units
     # images of all atoms, kept only when within reach of the home cell
@@ -84,24 +106,14 @@ def find_bonds(crystal: Crystal, tolerance: float = TOLERANCE) -> Bonds:
     img_off = np.repeat(offsets, n, axis=0)
     near = np.all((img_frac > -margin) & (img_frac < 1 + margin), axis=1)
     img_frac, img_atom, img_off = img_frac[near], img_atom[near], img_off[near]
-    home = cKDTree(crystal.frac @ orth.T)
-    others = cKDTree(img_frac @ orth.T)
-    pairs = home.sparse_distance_matrix(others, reach, output_type="ndarray")
+    pairs = cKDTree(crystal.frac @ orth.T).sparse_distance_matrix(
+        cKDTree(img_frac @ orth.T), reach, output_type="ndarray")
     i = pairs["i"].astype(int)
     k = pairs["j"].astype(int)
-    d = pairs["v"]
     j, off = img_atom[k], img_off[k]
-    ok = (d >= MIN_BOND) & (d < radii[i] + radii[j] + tolerance)
-    # each bond once: i < j, or i == j with the offset positive lexicographically
     lex = (off[:, 0] > 0) | ((off[:, 0] == 0) & ((off[:, 1] > 0) | ((off[:, 1] == 0) & (off[:, 2] > 0))))
-    ok &= (i < j) | ((i == j) & lex)
-    g = crystal.disorder_group
-    ok &= ~((g[i] != 0) & (g[j] != 0) & (g[i] != g[j]))
-    is_h = crystal.elements == "H"
-    ok &= ~(is_h[i] & is_h[j])
-    i, j, off, d = i[ok], j[ok], off[ok], d[ok]
-    keep = _shortest_for_hydrogen(i, j, d, is_h, n)
-    return Bonds(i[keep], j[keep], off[keep].astype(int), d[keep])
+    once = (i < j) | ((i == j) & lex)
+    return i[once], j[once], off[once], pairs["v"][once]
 
 
 def _shortest_for_hydrogen(i: np.ndarray, j: np.ndarray, d: np.ndarray, is_h: np.ndarray, n: int) -> np.ndarray:

@@ -90,7 +90,7 @@ class Report:
         vertices = [
             {"id": v, "net": net_of[v], "kind": g.nodes[v]["kind"], "composition": g.nodes[v]["composition"],
              "degree": degree[v], "frac": [round(float(x), 5) + 0.0 for x in g.nodes[v]["frac"]],
-             "atoms": list(g.nodes[v]["atoms"])}
+             "atoms": g.nodes[v]["atoms"].tolist()}
             for v in range(g.number_of_nodes())
         ]
         edges = [

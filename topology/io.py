@@ -14,6 +14,7 @@ from pathlib import Path
 
 import gemmi
 import numpy as np
+from scipy.spatial import cKDTree
 
 from topology.crystal import Crystal
 from topology.errors import InputError
@@ -280,30 +281,25 @@ def _sites(block: gemmi.cif.Block, name: str) -> dict[str, np.ndarray]:
 def _expand(frac: np.ndarray, ops: gemmi.GroupOps, cell: gemmi.UnitCell) -> tuple[np.ndarray, np.ndarray]:
     """All symmetry images of the sites, wrapped into the cell, with images on special positions merged.
 
-    Returns the expanded fractional coordinates and, for each, the index of its site.
+    Images of one site closer than :data:`SPECIAL_POSITION_TOLERANCE` are one atom. Distances are
+    measured on fractional coordinates scaled by the cell lengths, with periodic wrap-around (a
+    k-d tree with a box), which is exact for orthogonal cells and close enough at this tolerance
+    for oblique ones. Returns the coordinates and, for each, the index of its site.
     """
     den = float(gemmi.Op.DEN)
     rots = np.array([op.rot for op in ops], dtype=float) / den  # (m, 3, 3)
     trans = np.array([op.tran for op in ops], dtype=float) / den  # (m, 3)
     images = np.einsum("mij,nj->nmi", rots, frac) + trans[None, :, :]  # (n, m, 3)
     images -= np.floor(images)
-    if len(rots) == 1:
-        out1 = images[:, 0, :]
-        out1[out1 >= 1.0] -= 1.0
-        return out1, np.arange(len(frac))
-    orth = np.array(cell.orth.mat.tolist())
-    out, index = [], []
-    for site, imgs in enumerate(images):
-        diff = imgs[:, None, :] - imgs[None, :, :]
-        diff -= np.round(diff)
-        dist = np.linalg.norm(diff @ orth.T, axis=-1)
-        close = dist < SPECIAL_POSITION_TOLERANCE
-        first = np.argmax(close, axis=1)  # the first image each one coincides with
-        keep = first == np.arange(len(imgs))
-        out.append(imgs[keep])
-        index.extend([site] * int(keep.sum()))
-    if not out:
-        return np.zeros((0, 3)), np.zeros(0, dtype=int)
-    result = np.concatenate(out)
-    result[result >= 1.0] -= 1.0
-    return result, np.array(index, dtype=int)
+    images[images >= 1.0] = 0.0
+    flat = images.reshape(-1, 3)
+    site = np.repeat(np.arange(len(frac)), len(rots))
+    if len(rots) == 1 or len(flat) == 0:
+        return flat, site
+    lengths = np.array([cell.a, cell.b, cell.c])
+    points = np.minimum(flat * lengths, np.nextafter(lengths, 0))
+    pairs = cKDTree(points, boxsize=lengths).query_pairs(SPECIAL_POSITION_TOLERANCE, output_type="ndarray")
+    pairs = pairs[site[pairs[:, 0]] == site[pairs[:, 1]]]
+    keep = np.ones(len(flat), dtype=bool)
+    keep[pairs.max(axis=1)] = False  # of images that coincide, the first one stays
+    return flat[keep], site[keep]

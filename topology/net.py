@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import gemmi
 import networkx as nx
@@ -23,6 +24,11 @@ Offset = tuple[int, int, int]
 
 def hill_formula(elements: list[str] | np.ndarray) -> str:
     """Chemical formula in Hill order (C, H, then alphabetical; alphabetical without carbon)."""
+    return _hill(tuple(elements))
+
+
+@lru_cache(maxsize=4096)
+def _hill(elements: tuple[str, ...]) -> str:
     counts = Counter(str(e) for e in elements)
     order = sorted(counts)
     if "C" in counts:
@@ -45,16 +51,16 @@ class PeriodicNet:
     def add_vertex(self, kind: str, frac, composition: str = "", atoms=()) -> int:
         v = self.graph.number_of_nodes()
         self.graph.add_node(v, kind=kind, composition=composition, frac=np.asarray(frac, dtype=float),
-                            atoms=tuple(int(a) for a in atoms))
+                            atoms=np.asarray(atoms, dtype=int))
         return v
 
     def add_edge(self, u: int, v: int, offset, linker: str | None = None, occupancy: float = 1.0,
                  atoms=()) -> None:
-        offset = tuple(int(x) for x in offset)
+        offset = (int(offset[0]), int(offset[1]), int(offset[2]))
         if u == v and offset == (0, 0, 0):
             return  # a linker closing on the same vertex image is not an edge of the net
         self.graph.add_edge(u, v, tail=u, offset=offset, linker=linker, occupancy=float(occupancy),
-                            atoms=tuple(int(a) for a in atoms))
+                            atoms=np.asarray(atoms, dtype=int))
 
     def edges(self) -> list[tuple[int, int, Offset, dict]]:
         """Every edge once, oriented from its tail: (u, v, offset, data)."""
@@ -84,11 +90,12 @@ class PeriodicNet:
 
         Two linkers joining the same pair of vertex images count once, as in a topology.
         """
-        seen: list[set[tuple[int, Offset]]] = [set() for _ in range(self.graph.number_of_nodes())]
-        for u, v, off, _ in self.edges():
-            seen[u].add((v, off))
-            seen[v].add((u, (-off[0], -off[1], -off[2])))
-        return [len(s) for s in seen]
+        src, dst, off = self.directed_arrays()
+        n = self.graph.number_of_nodes()
+        if len(src) == 0:
+            return [0] * n
+        distinct = np.unique(np.column_stack([src, dst, off]), axis=0)
+        return np.bincount(distinct[:, 0], minlength=n).tolist()
 
     def frac(self) -> np.ndarray:
         n = self.graph.number_of_nodes()

@@ -69,13 +69,15 @@ def lift(n: int, src: np.ndarray, dst: np.ndarray, offset: np.ndarray) -> tuple[
     sort = np.argsort(key, kind="stable")
     children = order[1:][pred[order[1:]] != n]
     parents = pred[children]
-    step = offset[sort[np.searchsorted(key[sort], parents.astype(np.int64) * n + children)]]
-    shift = np.zeros((n, 3), dtype=int)
-    rows_shift = shift.tolist()
-    for child, parent, (a, b, c) in zip(children.tolist(), parents.tolist(), step.tolist()):
-        p = rows_shift[parent]
-        rows_shift[child] = [p[0] + a, p[1] + b, p[2] + c]
-    return labels, np.array(rows_shift, dtype=int).reshape(n, 3)
+    step = np.zeros((n + 1, 3), dtype=np.int64)
+    step[children] = offset[sort[np.searchsorted(key[sort], parents.astype(np.int64) * n + children)]]
+    # sum the steps up to each root by pointer jumping: log2(depth) vectorised rounds
+    up = np.append(np.where(pred[:n] < 0, n, pred[:n]), n)
+    up[roots] = n
+    while np.any(up[:n] != n):
+        step += step[up]
+        up = up[up]
+    return labels, step[:n].astype(int)
 
 
 def _first_of_each(labels: np.ndarray, n_comp: int) -> np.ndarray:
@@ -89,6 +91,13 @@ def periodic_components(
     n: int, src: np.ndarray, dst: np.ndarray, offset: np.ndarray
 ) -> list[Component]:
     """Components of a periodic graph with the basis of each cycle lattice."""
+    return lifted_components(n, src, dst, offset)[2]
+
+
+def lifted_components(
+    n: int, src: np.ndarray, dst: np.ndarray, offset: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[Component]]:
+    """Component label and shift of every node (see :func:`lift`) and the components themselves."""
     labels, shift = lift(n, src, dst, offset)
     cycles = shift[src] + offset - shift[dst]
     nonzero = cycles.any(axis=1)
@@ -97,9 +106,10 @@ def periodic_components(
     bounds = np.searchsorted(rows[:, 0], np.arange((labels.max() + 2) if n else 1))
     order = np.argsort(labels, kind="stable")
     node_bounds = np.searchsorted(labels[order], np.arange((labels.max() + 2) if n else 1))
-    return [
+    empty = np.zeros((0, 3), dtype=int)
+    return labels, shift, [
         Component(nodes=order[node_bounds[c]: node_bounds[c + 1]],
-                  basis=hermite_basis(rows[bounds[c]: bounds[c + 1], 1:]))
+                  basis=hermite_basis(rows[bounds[c]: bounds[c + 1], 1:]) if bounds[c + 1] > bounds[c] else empty)
         for c in range(labels.max() + 1 if n else 0)
     ]
 

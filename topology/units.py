@@ -25,7 +25,7 @@ import numpy as np
 
 from topology.bonds import Bonds, bond_graph_arrays, metal_mask
 from topology.crystal import Crystal
-from topology.periodic import lift, periodic_components
+from topology.periodic import lifted_components
 
 GUEST, TERMINAL, LINKER, BRANCH, CLUSTER, ROD, ATOM = (
     "guest", "terminal", "linker", "branch", "metal-cluster", "rod-metal", "atom",
@@ -120,8 +120,7 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
 
     # metal clusters: periodic components of the cluster atoms
     idx, s, d, o = _sub_graph(in_cluster, src, dst, off)
-    comps = periodic_components(len(idx), s, d, o)
-    labels, cshift = lift(len(idx), s, d, o)
+    labels, cshift, comps = lifted_components(len(idx), s, d, o)
     rods = 0
     for comp in comps:
         atoms = idx[comp.nodes]
@@ -140,8 +139,7 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     for a in np.nonzero(atom_vertex)[0]:
         add_vertex_unit(ROD if metal[a] else ATOM, np.array([a]))
     idx, s, d, o = _sub_graph(organic, src, dst, off)
-    comps = periodic_components(len(idx), s, d, o)
-    labels, oshift = lift(len(idx), s, d, o)
+    labels, oshift, comps = lifted_components(len(idx), s, d, o)
     infinite = [c for c in comps if c.dimensionality > 0]
     if infinite:
         # an infinite organic part: its non-hydrogen atoms become vertices, its H terminal to them
@@ -152,8 +150,7 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
         organic[heavy] = False
         notes.append(f"{len(infinite)} infinite organic part(s): their atoms are vertices")
         idx, s, d, o = _sub_graph(organic, src, dst, off)
-        comps = periodic_components(len(idx), s, d, o)
-        labels, oshift = lift(len(idx), s, d, o)
+        labels, oshift, comps = lifted_components(len(idx), s, d, o)
     shift[idx] = oshift
 
     # contacts: bonds from organic atoms to atoms owned by a vertex
@@ -163,13 +160,13 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     local = np.full(n, -1)
     local[idx] = labels if len(idx) else local[idx]
     comp_of_contact = local[c_src]
-    order = np.argsort(comp_of_contact, kind="stable")
-    bounds = np.searchsorted(comp_of_contact[order], np.arange(len(comps) + 1))
+    # distinct (component, vertex, image) contacts, grouped by component with one sort
+    rows = np.unique(np.column_stack([comp_of_contact, owner[c_dst], image]).reshape(-1, 5), axis=0)
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(rows[:, 0], minlength=len(comps)))]).tolist()
+    contact_rows = rows[:, 1:].tolist()
     for k, comp in enumerate(comps):
         atoms = idx[comp.nodes]
-        rows = order[bounds[k]: bounds[k + 1]]
-        seen = sorted({(int(owner[c_dst[r]]), tuple(int(x) for x in image[r])) for r in rows})
-        contacts = tuple(Contact(v, t) for v, t in seen)  # type: ignore[arg-type]
+        contacts = tuple(Contact(r[0], (r[1], r[2], r[3])) for r in contact_rows[bounds[k]: bounds[k + 1]])
         if len(contacts) >= 3:
             units.append(Unit(kind=BRANCH, atoms=atoms, contacts=contacts, vertex=len(vertex_units)))
             vertex_units.append(len(units) - 1)
