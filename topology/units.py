@@ -162,23 +162,32 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     comp_of_contact = local[c_src]
     # distinct (component, vertex, image) contacts, grouped by component with one sort
     rows = np.unique(np.column_stack([comp_of_contact, owner[c_dst], image]).reshape(-1, 5), axis=0)
-    bounds = np.concatenate([[0], np.cumsum(np.bincount(rows[:, 0], minlength=len(comps)))]).tolist()
+    counts = np.bincount(rows[:, 0], minlength=len(comps))
+    first = np.concatenate([[0], np.cumsum(counts)])
+    kinds = np.array([GUEST, TERMINAL, LINKER, BRANCH], dtype=object)[np.minimum(counts, 3)]
+    # branch points become vertices; terminal ligands go with (and are drawn beside) what they bind
+    comp_owner = np.full(len(comps) + 1, -1)
+    comp_shift = np.zeros((len(comps) + 1, 3), dtype=int)
+    branch = np.nonzero(counts >= 3)[0]
+    comp_owner[branch] = len(vertex_units) + np.arange(len(branch))
+    vertex_units.extend((len(units) + branch).tolist())
+    terminal = np.nonzero(counts == 1)[0]
+    comp_owner[terminal] = rows[first[terminal], 1]
+    comp_shift[terminal] = rows[first[terminal], 2:]
+    if len(idx):
+        owner[idx] = comp_owner[labels]
+        shift[idx] -= comp_shift[labels]
+        unit[idx] = len(units) + labels
     contact_rows = rows[:, 1:].tolist()
-    for k, comp in enumerate(comps):
-        atoms = idx[comp.nodes]
-        contacts = tuple(Contact(r[0], (r[1], r[2], r[3])) for r in contact_rows[bounds[k]: bounds[k + 1]])
-        if len(contacts) >= 3:
-            units.append(Unit(kind=BRANCH, atoms=atoms, contacts=contacts, vertex=len(vertex_units)))
-            vertex_units.append(len(units) - 1)
-            owner[atoms] = units[-1].vertex
-        else:
-            kind = (GUEST, TERMINAL, LINKER)[len(contacts)]
-            units.append(Unit(kind=kind, atoms=atoms, contacts=contacts))
-            if kind == TERMINAL:
-                owner[atoms] = contacts[0].vertex
-                # draw a terminal ligand with the vertex image it binds
-                shift[atoms] -= np.array(contacts[0].offset)
-        unit[atoms] = len(units) - 1
+    bounds = first.tolist()
+    kind_list, vertex_list = kinds.tolist(), np.where(counts >= 3, comp_owner[:-1], -1).tolist()
+    atoms_by_comp = idx[np.argsort(labels, kind="stable")] if len(idx) else idx
+    atom_bounds = np.concatenate([[0], np.cumsum([len(c.nodes) for c in comps])]).tolist()
+    units.extend(
+        Unit(kind=kind_list[k], atoms=atoms_by_comp[atom_bounds[k]: atom_bounds[k + 1]], vertex=vertex_list[k],
+             contacts=tuple(Contact(r[0], (r[1], r[2], r[3])) for r in contact_rows[bounds[k]: bounds[k + 1]]))
+        for k in range(len(comps))
+    )
 
     # direct bonds between single-atom vertices (metal-metal in rods, atom-atom in organic nets)
     single = np.zeros(n, dtype=bool)
