@@ -162,3 +162,21 @@ def test_classification_rules() -> None:
     assert classify([net(2, 2, (0, 0, 1))]) == "2D-2D interpenetrated"
     assert classify([net(1, 1, (1, 0, 0))]) == "1D chains"
     assert classify([net(0)]) == "0D discrete"
+
+
+def test_index_agrees_with_the_gcd_of_minors_on_random_lattices() -> None:
+    """Independent check: the index of a lattice in its saturation is the gcd of the r x r minors
+    of any generating set (r = rank), whichever vectors generate it."""
+    rng = np.random.default_rng(11)
+    for rank in (1, 2, 3):
+        for _ in range(40):
+            generators = rng.integers(-4, 5, size=(rank, 3))
+            if np.linalg.matrix_rank(generators) < rank:
+                continue
+            mix = rng.integers(-3, 4, size=(5, rank))
+            vectors = np.vstack([mix @ generators, generators * rng.integers(1, 3)])
+            basis = hermite_basis(vectors)
+            assert len(basis) == np.linalg.matrix_rank(vectors)
+            minors = [round(abs(np.linalg.det(vectors[list(r)][:, list(c)].astype(float))))
+                      for r in combinations(range(len(vectors)), rank) for c in combinations(range(3), rank)]
+            assert lattice_index(basis) == math.gcd(*minors)
