@@ -13,6 +13,9 @@ import shlex
 
 import gemmi
 import numpy as np
+from scipy.sparse import coo_matrix, identity
+from scipy.sparse.linalg import factorized
+from scipy.spatial import cKDTree
 
 from topology.errors import InputError
 from topology.io import normalize_hm
@@ -121,42 +124,44 @@ def _crystal(lines: list[list[str]], name: str) -> PeriodicNet:
     ops = _group_ops(group, name)
     rots = np.array([op.rot for op in ops], dtype=float) / gemmi.Op.DEN
     trans = np.array([op.tran for op in ops], dtype=float) / gemmi.Op.DEN
-    # symmetry-unique node positions
-    positions: list[np.ndarray] = []
-    for p in nodes:
-        imgs = np.einsum("mij,j->mi", rots, p) + trans
-        imgs -= np.floor(imgs + 1e-9)
-        for q in imgs:
-            if not positions or _find(np.array(positions), q) < 0:
-                positions.append(q)
-            if len(positions) > MAX_NODES:
-                raise InputError(name, f"net too big: more than {MAX_NODES} nodes in the cell")
-    pos = np.array(positions)
+    if len(nodes) * len(ops) > MAX_NODES:
+        raise InputError(name, f"net too big: {len(nodes)} nodes x {len(ops)} symmetry operations")
+    # symmetry-unique node positions: all images, wrapped, merged when they coincide
+    images = (np.einsum("mij,nj->nmi", rots, np.array(nodes)) + trans).reshape(-1, 3)
+    images -= np.floor(images + MATCH_TOLERANCE / 2)
+    images = np.clip(images, 0.0, np.nextafter(1.0, 0))
+    tree = cKDTree(images, boxsize=1.0)
+    pairs = tree.query_pairs(MATCH_TOLERANCE, output_type="ndarray")
+    keep = np.ones(len(images), dtype=bool)
+    keep[pairs.max(axis=1)] = False
+    pos = images[keep]
     net = PeriodicNet.empty(cell)
     for p in pos:
         net.add_vertex("node", p, "")
-    seen: set[tuple[int, int, tuple[int, int, int]]] = set()
-    for p1, p2 in edges:
-        e1 = np.einsum("mij,j->mi", rots, p1) + trans
-        e2 = np.einsum("mij,j->mi", rots, p2) + trans
-        for q1, q2 in zip(e1, e2):
-            base = np.floor(q1 + 1e-9)
-            u, v = _find(pos, q1 - base), _find(pos, q2 - np.floor(q2 + 1e-9))
-            if u < 0 or v < 0:
-                raise InputError(name, "an EDGE end is not at a NODE position")
-            off = tuple(int(x) for x in np.round(q2 - pos[v] - base))
-            key = min((u, v, off), (v, u, tuple(-x for x in off)))
-            if key not in seen:
-                seen.add(key)
-                net.add_edge(key[0], key[1], key[2])
+    if edges:
+        ends = np.array(edges)  # (e, 2, 3)
+        e1 = np.einsum("mij,ej->emi", rots, ends[:, 0]).reshape(-1, 3) + np.tile(trans, (len(edges), 1))
+        e2 = np.einsum("mij,ej->emi", rots, ends[:, 1]).reshape(-1, 3) + np.tile(trans, (len(edges), 1))
+        node_tree = cKDTree(pos, boxsize=1.0)
+        w1, w2 = np.floor(e1 + MATCH_TOLERANCE / 2), np.floor(e2 + MATCH_TOLERANCE / 2)
+        d1, u = node_tree.query(np.clip(e1 - w1, 0, np.nextafter(1.0, 0)))
+        d2, v = node_tree.query(np.clip(e2 - w2, 0, np.nextafter(1.0, 0)))
+        if max(d1.max(), d2.max()) > MATCH_TOLERANCE:
+            raise InputError(name, "an EDGE end is not at a NODE position")
+        off = np.round(e2 - pos[v] - (e1 - pos[u])).astype(int)
+        rows = np.column_stack([u, v, off])
+        flipped = np.column_stack([v, u, -off])
+        # each edge once, whichever end the operation put first
+        first = (u < v) | ((u == v) & _positive(off))
+        canonical = np.where(first[:, None], rows, flipped)
+        for a, b, x, y, z in np.unique(canonical, axis=0).tolist():
+            net.add_edge(a, b, (x, y, z))
     return net
 
 
-def _find(pos: np.ndarray, q: np.ndarray) -> int:
-    d = pos - q
-    d -= np.round(d)
-    hit = np.nonzero(np.abs(d).max(axis=1) < MATCH_TOLERANCE)[0]
-    return int(hit[0]) if len(hit) else -1
+def _positive(off: np.ndarray) -> np.ndarray:
+    """Lexicographically non-negative offsets: the orientation kept for a loop from a node to its image."""
+    return (off[:, 0] > 0) | ((off[:, 0] == 0) & ((off[:, 1] > 0) | ((off[:, 1] == 0) & (off[:, 2] >= 0))))
 
 
 def _group_ops(group: str, name: str) -> gemmi.GroupOps:
@@ -213,17 +218,20 @@ def _periodic_graph(lines: list[list[str]], name: str) -> PeriodicNet:
 
 
 def barycentric_placement(n: int, edges: list[tuple[int, int, np.ndarray]]) -> np.ndarray:
-    """Positions with every vertex at the mean of its neighbours (the first of each component fixed)."""
-    lap = np.zeros((n, n))
+    """Positions with every vertex at the mean of its neighbours' images (a sparse Laplacian solve;
+    a tiny diagonal term pins each component's free translation)."""
+    links = [(u, v, off) for u, v, off in edges if u != v]
+    if not links:
+        return np.zeros((n, 3))
+    u = np.array([e[0] for e in links])
+    v = np.array([e[1] for e in links])
+    off = np.array([e[2] for e in links], dtype=float)
+    ones = np.ones(len(links))
+    lap = coo_matrix((np.concatenate([ones, ones, -ones, -ones]),
+                      (np.concatenate([u, v, u, v]), np.concatenate([u, v, v, u]))), shape=(n, n)).tocsc()
+    lap = lap + 1e-9 * identity(n, format="csc")
     rhs = np.zeros((n, 3))
-    for u, v, off in edges:
-        if u == v:
-            continue
-        lap[u, u] += 1
-        lap[v, v] += 1
-        lap[u, v] -= 1
-        lap[v, u] -= 1
-        rhs[u] += off
-        rhs[v] -= off
-    pos, *_ = np.linalg.lstsq(lap, rhs, rcond=None)
-    return pos
+    np.add.at(rhs, u, off)
+    np.add.at(rhs, v, -off)
+    solver = factorized(lap)
+    return np.column_stack([solver(rhs[:, k]) for k in range(3)])
