@@ -99,7 +99,7 @@ def format_report(report: Report) -> str:
 
 
 def _build_models(args: argparse.Namespace) -> int:
-    from topology.models import write_models
+    from topology.sc_series import write_models
 
     for path in write_models(args.out):
         print(path)

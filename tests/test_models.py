@@ -1,0 +1,144 @@
+"""The bundled SC-series models: reproducible, chemically sound, and giving the paper's nets."""
+
+from __future__ import annotations
+
+import json
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from topology import analyze_file
+from topology.bonds import find_bonds
+from topology.io import read_cif
+from topology.sc_series import write_models
+
+STRUCTURES = Path(__file__).resolve().parent.parent / "assets" / "structures"
+NAMES = ["SC-1", "SC-2-0.8", "SC-2-0.5", "SC-3"]
+
+
+def test_builder_reproduces_the_committed_files(tmp_path: Path) -> None:
+    for path in write_models(tmp_path):
+        assert path.read_bytes() == (STRUCTURES / path.name).read_bytes(), path.name
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_header_says_model_and_names_the_real_structure(name: str) -> None:
+    series = json.loads((STRUCTURES / "series.json").read_text())
+    ccdc = next(s["ccdc"] for s in series["structures"] if s["name"] == name)
+    head = (STRUCTURES / f"{name}.cif").read_text().splitlines()[0]
+    assert "Idealised model" in head and "10.1038/s41467-025-60720-6" in head and f"CCDC {ccdc}" in head
+
+
+@pytest.mark.parametrize(
+    ("name", "classification", "degree", "nets"),
+    [("SC-1", "2D-3D interpenetrating", 1, [(2, 1, (4,)), (3, 1, (6,))]),
+     ("SC-2-0.8", "3D-3D interpenetrated", 2, [(3, 1, (6,)), (3, 1, (6,))]),
+     ("SC-2-0.5", "3D-3D interpenetrated", 2, [(3, 1, (6,)), (3, 1, (6,))]),
+     ("SC-3", "non-interpenetrated", 1, [(3, 1, (6,))])],
+)
+def test_nets_of_the_series(name: str, classification: str, degree: int, nets: list) -> None:
+    report = analyze_file(STRUCTURES / f"{name}.cif")
+    assert report.classification == classification
+    assert report.interpenetration_degree == degree
+    assert sorted((n.dimensionality, n.fold, n.node_degrees) for n in report.nets) == nets
+    assert {report.net.graph.nodes[v]["composition"] for v in report.net.graph} == {"Ag12S6"}
+    assert {d["linker"] for *_, d in report.net.edges()} == {"C10H2N4"}
+
+
+@pytest.mark.parametrize(("name", "acid"), [("SC-2-0.8", 0.8), ("SC-2-0.5", 0.5)])
+def test_vacancies_decide_the_dimensionality(name: str, acid: float) -> None:
+    report = analyze_file(STRUCTURES / f"{name}.cif")
+    occupancies = sorted({round(d["occupancy"], 2) for *_, d in report.net.edges()})
+    assert occupancies == [0.5, 1.0]  # the para-TCNB pillars are half occupied
+    crystal = report.crystal
+    partial_o = {round(x, 2) for x in crystal.occupancy[crystal.elements == "O"]} - {1.0}
+    assert partial_o == {acid}  # the coordinated CF3COOH
+    layers = analyze_file(STRUCTURES / f"{name}.cif", min_occupancy=0.6)
+    assert layers.classification == "2D layers"
+    assert [n.dimensionality for n in layers.nets] == [2, 2]
+
+
+@pytest.mark.parametrize(
+    ("name", "n_per_ag", "f_per_ag", "cl_per_ag"),
+    [("SC-1", 20 / 24, 54 / 24, 0), ("SC-2-0.8", 10 / 12, 28.8 / 12, 0),
+     ("SC-2-0.5", 10 / 12, 27 / 12, 0), ("SC-3", 12 / 12, 24 / 12, 4 / 12)],
+)
+def test_composition_follows_the_formulas(name: str, n_per_ag: float, f_per_ag: float, cl_per_ag: float) -> None:
+    crystal = read_cif(STRUCTURES / f"{name}.cif")
+
+    def weight(element: str) -> float:
+        return float(crystal.occupancy[crystal.elements == element].sum())
+
+    ag = weight("Ag")
+    assert weight("N") / ag == pytest.approx(n_per_ag)
+    assert weight("F") / ag == pytest.approx(f_per_ag)
+    assert weight("Cl") / ag == pytest.approx(cl_per_ag)
+    assert weight("S") / ag == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_bond_lengths_in_the_papers_ranges(name: str) -> None:
+    crystal = read_cif(STRUCTURES / f"{name}.cif")
+    bonds = find_bonds(crystal)
+    e = crystal.elements
+    ranges = {("Ag", "Ag"): (2.92, 3.28), ("Ag", "S"): (2.37, 2.68), ("Ag", "N"): (2.30, 2.48),
+              ("Ag", "O"): (2.37, 2.45)}
+    for (x, y), (low, high) in ranges.items():
+        pair = ((e[bonds.i] == x) & (e[bonds.j] == y)) | ((e[bonds.i] == y) & (e[bonds.j] == x))
+        assert pair.any()
+        assert low <= bonds.length[pair].min() and bonds.length[pair].max() <= high, (x, y)
+    # Ag binds Ag, S, N and O; a C within bonding reach of an Ag can only be a bound nitrile's
+    metal_bonds = (e[bonds.i] == "Ag") | (e[bonds.j] == "Ag")
+    partners = set(e[bonds.i][metal_bonds]) | set(e[bonds.j][metal_bonds])
+    assert partners <= {"Ag", "S", "N", "O", "C"}
+    ag_c = metal_bonds & ((e[bonds.i] == "C") | (e[bonds.j] == "C"))
+    carbons = np.where(e[bonds.i] == "C", bonds.i, bonds.j)[ag_c]
+    nitrile = {int(a) for k in range(len(bonds)) if {e[bonds.i[k]], e[bonds.j[k]]} == {"C", "N"}
+               and bonds.length[k] < 1.2 for a in (bonds.i[k], bonds.j[k])}
+    assert set(carbons.tolist()) <= nitrile
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_clashes(name: str) -> None:
+    crystal = read_cif(STRUCTURES / f"{name}.cif")
+    frac, occ = crystal.frac, crystal.occupancy
+    diff = frac[:, None] - frac[None]
+    diff -= np.round(diff)
+    dist = np.linalg.norm(diff @ crystal.orth.T, axis=-1)
+    np.fill_diagonal(dist, np.inf)
+    i, j = np.nonzero(dist < 0.9)
+    assert (occ[i] + occ[j] <= 1.0 + 1e-9).all()  # only alternatives may overlap
+    assert dist.min() > 0.9
+
+
+def test_ag12_is_a_cuboctahedron_capped_by_mu4_isopropylthiolates() -> None:
+    report = analyze_file(STRUCTURES / "SC-3.cif")
+    crystal = report.crystal
+    (vertex,) = report.net.graph.nodes
+    atoms = report.net.graph.nodes[vertex]["atoms"]
+    ag = [a for a in atoms if crystal.elements[a] == "Ag"]
+    xyz = (crystal.frac[ag] + report.units.shift[ag]) @ crystal.orth.T
+    d = np.linalg.norm(xyz[:, None] - xyz[None], axis=-1)
+    edges = {(i, j) for i, j in combinations(range(12), 2) if d[i, j] < 3.3}
+    assert len(edges) == 24  # 12 vertices of degree 4
+    triangles = [t for t in combinations(range(12), 3) if all(p in edges for p in combinations(t, 2))]
+    assert len(triangles) == 8
+    bonds = find_bonds(crystal)
+    sulfur = [a for a in atoms if crystal.elements[a] == "S"]
+    for s in sulfur:
+        partners = [crystal.elements[j if i == s else i] for i, j in zip(bonds.i, bonds.j) if s in (i, j)]
+        assert sorted(partners) == ["Ag", "Ag", "Ag", "Ag", "C"]  # mu4-S and its isopropyl carbon
+    assert (crystal.elements == "H").sum() >= 7 * 6  # full isopropyl groups with their H
+
+
+def test_both_tcnb_modes_are_present() -> None:
+    report = analyze_file(STRUCTURES / "SC-3.cif")
+    crystal, units = report.crystal, report.units
+    bonds = find_bonds(crystal)
+    e = crystal.elements
+    ag_n = (e[bonds.i] == "Ag") & (e[bonds.j] == "N") | (e[bonds.i] == "N") & (e[bonds.j] == "Ag")
+    n_atoms = np.where(e[bonds.i] == "N", bonds.i, bonds.j)[ag_n]
+    bound_per_linker = sorted(np.bincount(units.unit[n_atoms]).tolist())
+    assert [x for x in bound_per_linker if x] == [2, 3, 3]  # one para (mu2), two 1,2,4 (mu3)
