@@ -1,0 +1,9 @@
+"""Interlace web app: ``streamlit run viewer/app.py`` (or ``interlace app``). Two pages: explore a
+structure and its nets; watch the SC-1 -> SC-2 -> SC-3 transitions."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Interlace", page_icon="🕸️", layout="wide")
+pages = [st.Page("pages/explore.py", title="Explore a structure", default=True),
+         st.Page("pages/transitions.py", title="Transitions SC-1 → SC-3")]
+st.navigation(pages).run()

@@ -1,0 +1,57 @@
+"""The structures the app offers: the bundled SC series and the user's uploads, analysed once each.
+
+Analysis is cached by file contents and minimum occupancy (``st.cache_resource``: reports hold gemmi
+objects, which are shared, not copied).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from topology import InputError
+from topology.classify import Report, analyze_bytes
+
+STRUCTURES = Path(__file__).resolve().parent.parent / "assets" / "structures"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A structure the user can pick: its display name, file name and bytes, and whether it is ours."""
+
+    name: str
+    filename: str
+    data: bytes
+    bundled: bool
+
+
+@st.cache_data(show_spinner=False)
+def series() -> dict:
+    """series.json of the bundled models ({} when missing)."""
+    path = STRUCTURES / "series.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def bundled() -> list[Entry]:
+    entries = []
+    for item in series().get("structures", []):
+        path = STRUCTURES / item["file"]
+        if path.exists():
+            entries.append(Entry(item["name"], item["file"], path.read_bytes(), True))
+    return entries
+
+
+def facts_of(name: str) -> dict | None:
+    return next((s for s in series().get("structures", []) if s["name"] == name), None)
+
+
+@st.cache_resource(show_spinner="Finding bonds, building units and nets…", max_entries=64)
+def analysis(filename: str, data: bytes, min_occupancy: float) -> Report | str:
+    """The report of a file, or the one-line message of what is wrong with it."""
+    try:
+        return analyze_bytes(filename, data, min_occupancy)
+    except InputError as err:
+        return str(err)

@@ -1,0 +1,100 @@
+"""Explore one structure: the 3D view, its nets, the classification and the paper's facts."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+import streamlit.components.v1 as components
+
+from viewer import library, teaching
+from viewer.graph2d import draw_graph
+from viewer.scene import COLOR_BY, STYLES, Options, build_scene
+from viewer.view3d import render_html
+
+BADGE_COLORS = {"2D-3D interpenetrating": "#FB8C00", "3D-3D interpenetrated": "#1E88E5",
+                "non-interpenetrated": "#43A047"}
+
+presenting = st.sidebar.toggle("Presentation mode", key="presenting",
+                               help="Large type, plain background, everything in the main column")
+if presenting:
+    st.markdown("<style>html, body, [class*='st-'] {font-size: 1.25rem;} "
+                "section[data-testid='stSidebar'] {display: none;} "
+                ".block-container {padding-top: 1rem; max-width: 100%;}</style>", unsafe_allow_html=True)
+controls = st.container() if presenting else st.sidebar
+
+entries = library.bundled()
+uploads = controls.file_uploader("Open CIF or .cgd files", type=["cif", "cgd"], accept_multiple_files=True,
+                                 key="uploads", help="Your own structures: the real CCDC files of the series, any MOF")
+for upload in uploads or []:
+    entries.append(library.Entry(upload.name, upload.name, upload.getvalue(), False))
+if not entries:
+    st.error("No structures: the bundled models are missing from assets/structures and nothing is uploaded.")
+    st.stop()
+names = [e.name for e in entries]
+default = names.index(uploads[-1].name) if uploads else 0
+choice = controls.selectbox("Structure", names, index=default, key="structure")
+entry = entries[names.index(choice)]
+
+min_occupancy = controls.slider("Minimum occupancy", 0.0, 1.0, 0.0, 0.05, key="min_occupancy",
+                                help="Sites less occupied than this are left out before bonds are found")
+left, right = controls.columns(2)
+style_name = left.selectbox("Style", STYLES, key="style")
+color_by = right.selectbox("Colour by", COLOR_BY, key="color_by")
+t1, t2 = controls.columns(2)
+show_net = t1.toggle("Net overlay", value=True, key="net")
+show_atoms = t2.toggle("Atoms", value=True, key="atoms")
+hydrogens = t1.toggle("Hydrogen atoms", value=False, key="hydrogens")
+guests = t2.toggle("Guests", value=True, key="guests")
+terminal = t1.toggle("Terminal ligands", value=True, key="terminal")
+cell = t2.toggle("Unit cell", value=True, key="cell")
+sa, sb, sc = controls.columns(3)
+supercell = (sa.number_input("a", 1, 3, 1, key="na"), sb.number_input("b", 1, 3, 1, key="nb"),
+             sc.number_input("c", 1, 3, 1, key="nc"))
+if controls.button("Reset view", key="reset"):
+    st.session_state["view_generation"] = st.session_state.get("view_generation", 0) + 1
+
+report = library.analysis(entry.filename, entry.data, float(min_occupancy))
+st.title("Interlace")
+if isinstance(report, str):
+    st.error(f"Cannot read this file. {report}")
+    st.stop()
+
+badge = BADGE_COLORS.get(report.classification, "#757575")
+st.markdown(
+    f"<div data-testid='classification' style='display:inline-block;padding:0.35em 0.9em;border-radius:1em;"
+    f"background:{badge};color:white;font-weight:600;font-size:1.3em'>{html.escape(report.classification)}</div>"
+    f"&nbsp; interpenetration degree <b>{report.interpenetration_degree}</b> · "
+    f"<code>{html.escape(entry.name)}</code>", unsafe_allow_html=True)
+if entry.bundled:
+    facts = library.facts_of(entry.name) or {}
+    st.caption(f"⚠️ {library.series().get('model_caveat', '')} Real structure: CCDC {facts.get('ccdc', '?')}.")
+
+options = Options(style=style_name, color_by=color_by, hydrogens=hydrogens, guests=guests, terminal=terminal,
+                  cell=cell, atoms=show_atoms, net=show_net, supercell=tuple(int(x) for x in supercell))
+scene = build_scene(report, options)
+view_col, info_col = st.columns([3, 2]) if not presenting else (st.container(), st.container())
+with view_col:
+    components.html(render_html(scene, width="100%", height=600 if not presenting else 760),
+                    height=620 if not presenting else 780)
+    legend = " ".join(f"<span style='display:inline-block;margin-right:1em'><span style='display:inline-block;"
+                      f"width:0.9em;height:0.9em;border-radius:50%;background:{color};margin-right:0.3em'></span>"
+                      f"{html.escape(text)}</span>" for color, text in scene.legend)
+    st.markdown(f"<div data-testid='legend'>{legend}</div>", unsafe_allow_html=True)
+    st.caption("Hover an atom for its label, element, occupancy and disorder group. Drag to turn, scroll to zoom.")
+
+with info_col:
+    st.subheader("Nets")
+    rows = [{"net": n.id, "dimensionality": f"{n.dimensionality}D", "fold": n.fold,
+             "node degrees": ", ".join(map(str, n.node_degrees)), "vertices": len(n.vertices)} for n in report.nets]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    notes = list(report.notes)
+    for note in notes:
+        st.caption(note)
+    st.subheader("Connectivity graph")
+    st.pyplot(draw_graph(report), clear_figure=True)
+    st.caption("Each vertex is a building unit (a metal cluster or an organic branch point); each line is a linker, "
+               "labelled with the lattice translation it crosses. Dashed gold lines are partially occupied linkers.")
+
+teaching.panel(entry, report)

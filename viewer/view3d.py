@@ -1,0 +1,81 @@
+"""The browser 3D view: a :class:`~viewer.scene.Scene` drawn by py3Dmol with 3Dmol.js served by the app.
+
+Atoms and bonds go in as a 3Dmol model built from our engine's coordinates and bonds (never from
+3Dmol's own CIF reader). Text from the user's file (atom labels) reaches the page only inside JSON
+with ``<``, ``>`` and ``&`` escaped, and is drawn by 3Dmol on the canvas, never as HTML.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+import py3Dmol
+
+from viewer.scene import Scene
+
+LOCAL_3DMOL = "/app/static/3Dmol-min.js"
+"""Where the app serves its vendored 3Dmol.js (Streamlit static serving of viewer/static/)."""
+
+HOVER = """function(atom, viewer) {
+  if (!atom.hoverLabel) {
+    var p = atom.properties;
+    atom.hoverLabel = viewer.addLabel(p.label + '  ' + atom.elem + '  occupancy ' + p.occ + '  group ' + p.group,
+      {position: atom, backgroundColor: '#263238', fontColor: 'white', fontSize: 13, backgroundOpacity: 0.85});
+  }
+}"""
+UNHOVER = """function(atom, viewer) {
+  if (atom.hoverLabel) { viewer.removeLabel(atom.hoverLabel); delete atom.hoverLabel; }
+}"""
+
+
+def safe_json(value: object) -> str:
+    """JSON that cannot close a <script> element or open markup, whatever strings it holds."""
+    return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def render_html(scene: Scene, width: int | str = "100%", height: int = 620, background: str = "white",
+                js_url: str = LOCAL_3DMOL, spin: bool = False) -> str:
+    """HTML (a div and a script) that draws ``scene`` with 3Dmol.js."""
+    view = py3Dmol.view(width=width, height=height, js=js_url)
+    view.setBackgroundColor(background)
+    if scene.atoms:
+        view.addModel()
+        atoms = []
+        neighbours: dict[int, list[int]] = defaultdict(list)
+        for a, b in scene.bonds:
+            neighbours[a].append(b)
+            neighbours[b].append(a)
+        for k, atom in enumerate(scene.atoms):
+            x, y, z = (round(float(c), 3) for c in atom["xyz"])
+            atoms.append({"elem": atom["elem"], "x": x, "y": y, "z": z, "serial": k,
+                          "bonds": neighbours[k], "bondOrder": [1] * len(neighbours[k]),
+                          "properties": {"label": atom["label"], "occ": round(atom["occ"], 3),
+                                         "group": atom["group"]}})
+        view.startjs += f"\tviewer_UNIQUEID.getModel().addAtoms({safe_json(atoms)});\n"
+        groups: dict[tuple, list[int]] = defaultdict(list)
+        for k, atom in enumerate(scene.atoms):
+            groups[(atom["color"], round(atom["opacity"], 2), round(atom["radius"], 2))].append(k)
+        sticks = bool(scene.bonds)
+        for (color, opacity, radius), serials in groups.items():
+            spec: dict = {"sphere": {"color": color, "radius": radius, "opacity": opacity}}
+            if sticks:
+                spec["stick"] = {"color": color, "radius": 0.14 if radius < 1 else 0.2, "opacity": opacity}
+            view.setStyle({"serial": serials}, spec)
+        view.setHoverable({}, True, HOVER, UNHOVER)
+    for node in scene.net_nodes:
+        x, y, z = (float(c) for c in node["xyz"])
+        view.addSphere({"center": {"x": x, "y": y, "z": z}, "radius": node["radius"], "color": node["color"],
+                        "opacity": 0.9})
+    for edge in scene.net_edges:
+        s, e = edge["start"], edge["end"]
+        view.addCylinder({"start": dict(zip("xyz", map(float, s))), "end": dict(zip("xyz", map(float, e))),
+                          "radius": 0.35, "color": edge["color"], "dashed": edge["partial"],
+                          "fromCap": 1, "toCap": 1, "opacity": 0.6 if edge["partial"] else 1.0})
+    for s, e in scene.cell_edges:
+        view.addLine({"start": dict(zip("xyz", map(float, s))), "end": dict(zip("xyz", map(float, e))),
+                      "color": "#455A64"})
+    view.zoomTo()
+    if spin:
+        view.spin(True)
+    return view._make_html()
