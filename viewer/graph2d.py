@@ -8,11 +8,11 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import networkx as nx  # noqa: E402
+import matplotlib.pyplot as plt
+import networkx as nx
 
-from topology.classify import Report  # noqa: E402
-from viewer import style  # noqa: E402
+from topology.classify import Report
+from viewer import style
 
 MAX_DRAWN = 120
 """Vertices beyond this are not drawn one by one (the table still lists every net)."""

@@ -106,12 +106,10 @@ def build_scene(report: Report, options: Options) -> Scene:
         orth = report.net.cell.orth.mat.tolist()
         m = np.array(orth) * np.array(options.supercell)[None, :]
         corners = {c: m @ np.array(c, float) for c in itertools.product((0, 1), repeat=3)}
-        for c in corners:
+        for c, start in corners.items():
             for k in range(3):
                 if c[k] == 0:
-                    d = list(c)
-                    d[k] = 1
-                    scene.cell_edges.append((corners[c], corners[tuple(d)]))
+                    scene.cell_edges.append((start, corners[tuple(1 if i == k else x for i, x in enumerate(c))]))
     scene.legend = legend(report, options)
     return scene
 

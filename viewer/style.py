@@ -8,6 +8,8 @@ transparent gold atoms.
 
 from __future__ import annotations
 
+import itertools
+
 ELEMENT_COLORS: dict[str, str] = {
     "H": "#F2F2F2", "C": "#8C8C8C", "N": "#2F5BEA", "O": "#E0301E", "F": "#46B83D", "S": "#E8C31C",
     "Cl": "#1FB86B", "Ag": "#B8BCC6", "Cu": "#C8803A", "Zn": "#7D80B0", "Zr": "#3FA7B5", "Cd": "#FFD98F",
@@ -59,9 +61,9 @@ def occupancy_color(occupancy: float) -> str:
     """Colour-by-occupancy scale: full sites dark blue, half-occupied gold, faint sites red."""
     stops = [(0.0, (229, 57, 53)), (0.5, (255, 193, 7)), (1.0, (21, 101, 192))]
     occ = min(max(float(occupancy), 0.0), 1.0)
-    for (x0, c0), (x1, c1) in zip(stops, stops[1:]):
+    for (x0, c0), (x1, c1) in itertools.pairwise(stops):
         if occ <= x1:
             t = (occ - x0) / (x1 - x0)
             rgb = [round(a + (b - a) * t) for a, b in zip(c0, c1)]
-            return "#%02X%02X%02X" % tuple(rgb)
+            return "#{:02X}{:02X}{:02X}".format(*tuple(rgb))
     return "#1565C0"
