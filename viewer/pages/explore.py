@@ -6,7 +6,6 @@ import html
 
 import pandas as pd
 import streamlit as st
-import streamlit.components.v1 as components
 
 from viewer import library, teaching
 from viewer.graph2d import draw_graph
@@ -33,8 +32,13 @@ if not entries:
     st.error("No structures: the bundled models are missing from assets/structures and nothing is uploaded.")
     st.stop()
 names = [e.name for e in entries]
-default = names.index(uploads[-1].name) if uploads else 0
-choice = controls.selectbox("Structure", names, index=default, key="structure")
+uploaded = tuple(u.name for u in uploads or [])
+if uploaded and uploaded != st.session_state.get("seen_uploads"):  # show what was just opened
+    st.session_state["structure"] = uploaded[-1]
+st.session_state["seen_uploads"] = uploaded
+if st.session_state.get("structure") not in names:
+    st.session_state["structure"] = names[0]
+choice = controls.selectbox("Structure", names, key="structure")
 entry = entries[names.index(choice)]
 
 min_occupancy = controls.slider("Minimum occupancy", 0.0, 1.0, 0.0, 0.05, key="min_occupancy",
@@ -76,8 +80,8 @@ options = Options(style=style_name, color_by=color_by, hydrogens=hydrogens, gues
 scene = build_scene(report, options)
 view_col, info_col = st.columns([3, 2]) if not presenting else (st.container(), st.container())
 with view_col:
-    components.html(render_html(scene, width="100%", height=600 if not presenting else 760),
-                    height=620 if not presenting else 780)
+    st.iframe(render_html(scene, width="100%", height=600 if not presenting else 760),
+              height=620 if not presenting else 780)
     legend = " ".join(f"<span style='display:inline-block;margin-right:1em'><span style='display:inline-block;"
                       f"width:0.9em;height:0.9em;border-radius:50%;background:{color};margin-right:0.3em'></span>"
                       f"{html.escape(text)}</span>" for color, text in scene.legend)

@@ -1,0 +1,53 @@
+"""Page logic of the explore page, driven by streamlit.testing (no browser)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from viewer.library import analysis
+
+PAGE = str(Path(__file__).resolve().parent.parent / "viewer" / "pages" / "explore.py")
+
+
+def badge(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if "data-testid='classification'" in m.value)
+
+
+def test_opens_on_sc1_with_its_classification_and_caveat() -> None:
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not at.exception
+    assert at.selectbox(key="structure").value == "SC-1"
+    assert "2D-3D interpenetrating" in badge(at)
+    assert any("Idealised model" in c.value and "CCDC 2384559" in c.value for c in at.caption)
+    table = at.dataframe[0].value
+    assert sorted(table["dimensionality"]) == ["2D", "3D"]
+
+
+def test_min_occupancy_slider_turns_sc2_into_layers() -> None:
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at.selectbox(key="structure").set_value("SC-2-0.5").run()
+    assert "3D-3D interpenetrated" in badge(at)
+    at.slider(key="min_occupancy").set_value(0.6).run()
+    assert "2D layers" in badge(at)
+    assert list(at.dataframe[0].value["dimensionality"]) == ["2D", "2D"]
+
+
+def test_every_bundled_structure_and_style_renders() -> None:
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    expected = {"SC-1": "2D-3D interpenetrating", "SC-2-0.8": "3D-3D interpenetrated",
+                "SC-2-0.5": "3D-3D interpenetrated", "SC-3": "non-interpenetrated"}
+    for name, classification in expected.items():
+        at.selectbox(key="structure").set_value(name).run()
+        assert classification in badge(at) and not at.exception
+    for style in ("sticks", "space-filling", "cluster"):
+        at.selectbox(key="style").set_value(style).run()
+        assert not at.exception
+    at.toggle(key="presenting").set_value(True).run()
+    assert not at.exception
+
+
+def test_broken_file_gives_a_message_not_an_exception() -> None:
+    result = analysis("broken.cif", b"data_x\n_cell_length_a 10\n", 0.0)
+    assert isinstance(result, str) and result.startswith("broken.cif: ")
