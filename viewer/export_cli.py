@@ -1,9 +1,67 @@
-"""Export commands of the ``interlace`` CLI (``render``, ``animate``), registered by :func:`add_commands`."""
+"""Export commands of the ``interlace`` CLI: ``render`` (PNG, SVG, PDF) and ``animate`` (GIF, MP4)."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+from topology import InputError, analyze_file
+from viewer.scene import COLOR_BY, STYLES, Options
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     """Register the export subcommands."""
+    p = sub.add_parser("render", help="a figure of a structure: PNG at any width, or vector SVG / PDF")
+    p.add_argument("path", metavar="FILE")
+    p.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.png|OUT.svg|OUT.pdf")
+    p.add_argument("--width", type=int, default=1600, help="pixels (PNG) or nominal width (SVG, PDF)")
+    p.add_argument("--style", choices=STYLES, default="ball-and-stick")
+    p.add_argument("--color-by", choices=COLOR_BY, default="net")
+    p.add_argument("--supercell", type=int, nargs=3, default=(1, 1, 1), metavar=("A", "B", "C"))
+    p.add_argument("--view", choices=("a", "b", "c"), default="c", help="look down this cell axis")
+    p.add_argument("--transparent", action="store_true", help="no background")
+    p.add_argument("--net", action="store_true", help="draw the net over the atoms")
+    p.add_argument("--hydrogens", action="store_true", help="show hydrogen atoms")
+    p.add_argument("--min-occupancy", type=float, default=0.0, metavar="T")
+    p.set_defaults(run=_render)
+
+    p = sub.add_parser("animate", help="the transition through two or more structures as a GIF or MP4")
+    p.add_argument("paths", nargs="+", metavar="FILE")
+    p.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.gif|OUT.mp4")
+    p.add_argument("--fps", type=int, default=12)
+    p.add_argument("--width", type=int, default=800)
+    p.add_argument("--frames-per-step", type=int, default=12)
+    p.add_argument("--view", choices=("a", "b", "c"), default="c")
+    p.set_defaults(run=_animate)
+
+
+def _suffix(path: Path) -> str:
+    return path.suffix.lower().lstrip(".")
+
+
+def _render(args: argparse.Namespace) -> int:
+    from viewer.export import render
+
+    if any(not 1 <= n <= 3 for n in args.supercell):
+        raise InputError(str(args.output), "supercell counts must be 1, 2 or 3")
+    report = analyze_file(args.path, args.min_occupancy)
+    options = Options(style=args.style, color_by=args.color_by, hydrogens=args.hydrogens, net=args.net,
+                      supercell=tuple(args.supercell))
+    data = render(report, options, _suffix(args.output), args.width, args.view, args.transparent)
+    args.output.write_bytes(data)
+    print(args.output)
+    return 0
+
+
+def _animate(args: argparse.Namespace) -> int:
+    from viewer.export import animate
+
+    if len(args.paths) < 2:
+        raise InputError(args.paths[0], "give two or more structures to animate a transition")
+    if not 1 <= args.fps <= 60 or not 64 <= args.width <= 4000:
+        raise InputError(str(args.output), "fps must be 1-60 and width 64-4000 px")
+    reports = [analyze_file(p) for p in args.paths]
+    data = animate(reports, _suffix(args.output), args.fps, args.width, args.frames_per_step, args.view)
+    args.output.write_bytes(data)
+    print(args.output)
+    return 0
