@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from viewer.library import analysis
 
-PAGE = str(Path(__file__).resolve().parent.parent / "viewer" / "pages" / "explore.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "viewer" / "views" / "explore.py")
 
 
 def badge(at: AppTest) -> str:

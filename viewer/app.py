@@ -4,6 +4,6 @@ structure and its nets; watch the SC-1 -> SC-2 -> SC-3 transitions."""
 import streamlit as st
 
 st.set_page_config(page_title="Interlace", page_icon="🕸️", layout="wide")
-pages = [st.Page("pages/explore.py", title="Explore a structure", default=True),
-         st.Page("pages/transitions.py", title="Transitions SC-1 → SC-3")]
+pages = [st.Page("views/explore.py", title="Explore a structure", default=True),
+         st.Page("views/transitions.py", title="Transitions SC-1 → SC-3")]
 st.navigation(pages).run()

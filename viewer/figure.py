@@ -31,7 +31,8 @@ MAX_WIDTH = 8000
 def to_ctk_scene(scene: Scene, name: str = "structure"):
     """Our scene as a crystal-toolkit ``Scene``: spheres grouped by colour, radius and occupancy,
     bonds as two half-cylinders in their atoms' colours, the net as cylinders, the cell as lines."""
-    from crystal_toolkit.core.scene import Cylinders, Lines, Scene as CtkScene, Spheres
+    from crystal_toolkit.core.scene import Cylinders, Lines, Spheres
+    from crystal_toolkit.core.scene import Scene as CtkScene
 
     groups: dict[tuple, list] = defaultdict(list)
     for atom in scene.atoms:

@@ -7,7 +7,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from viewer import library, teaching
+from viewer import export, library, teaching
 from viewer.graph2d import draw_graph
 from viewer.scene import COLOR_BY, STYLES, Options, build_scene
 from viewer.view3d import render_html
@@ -102,3 +102,15 @@ with info_col:
                "labelled with the lattice translation it crosses. Dashed gold lines are partially occupied linkers.")
 
 teaching.panel(entry, report)
+
+with st.expander("Download figures and data"):
+    st.caption("The same files as `interlace render` and the other exports of the command line.")
+    view_axis = st.radio("Look down axis", ["a", "b", "c"], index=2, horizontal=True, key="view_axis")
+    if st.button("Prepare the files", key="prepare_downloads"):
+        with st.spinner("Drawing the figures…"):
+            st.session_state["downloads"] = (entry.name, float(min_occupancy), options, view_axis,
+                                             export.downloads(report, options, view_axis))
+    prepared = st.session_state.get("downloads")
+    if prepared and prepared[:4] == (entry.name, float(min_occupancy), options, view_axis):
+        for k, (label, filename, data, mime) in enumerate(prepared[4]):
+            st.download_button(label, data, file_name=filename, mime=mime, key=f"download_{k}")
