@@ -57,14 +57,14 @@ def animate(reports: list[Report], fmt: str, fps: int = 12, width: int = 800, pe
     movie = frames(series, per_step=per_step, hold=hold)
     names = [r.source for r in reports]
     images = []
-    for frame in movie:
+    for k_frame, frame in enumerate(movie):
         scene = Scene(atoms=[{"elem": t.element, "xyz": frame.xyz[k], "color": frame.colors[k],
                               "opacity": float(min(max(frame.opacity[k], 0.0), 1.0)), "radius": 0.55,
                               "label": t.label, "occ": 1.0, "group": 0, "site": k}
                              for k, t in enumerate(series.tracks) if frame.opacity[k] > 0.02 and t.element != "H"])
         title = names[frame.step] if frame.t == 0 else f"{names[frame.step]} → {names[frame.step + 1]}"
         fig = figure.draw(figure.to_ctk_scene(scene), series.cells[0], view, width, height_px=int(width * 0.8),
-                          title=title)
+                          title=title, progress=(k_frame + 1) / len(movie))
         images.append(iio.imread(io.BytesIO(figure.save(fig, "png")), extension=".png")[..., :3])
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"movie.{fmt}"

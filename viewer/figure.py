@@ -80,7 +80,8 @@ def _lighter(color: str, amount: float = 0.55) -> tuple[float, float, float]:
 
 
 def draw(ctk_scene, cell: np.ndarray, view: str = "c", width_px: int = 1600, height_px: int | None = None,
-         transparent: bool = False, title: str = "", legend: list[tuple[str, str]] = ()):
+         transparent: bool = False, title: str = "", legend: list[tuple[str, str]] = (),
+         progress: float | None = None):
     """A matplotlib figure of a crystal-toolkit scene, seen down a cell axis."""
     basis = view_basis(cell, view)
     items = []  # (depth, kind, data)
@@ -132,6 +133,9 @@ def draw(ctk_scene, cell: np.ndarray, view: str = "c", width_px: int = 1600, hei
             ax.plot([s[0], e[0]], [s[1], e[1]], color=color, lw=0.8)
     if title:
         fig.text(0.5, 0.985, title, ha="center", va="top", fontsize=max(width_px / 110, 8))
+    if progress is not None:  # a movie's time bar along the bottom edge
+        fig.add_artist(matplotlib.patches.Rectangle((0, 0), progress, 0.012, transform=fig.transFigure,
+                                                    color="#1E88E5"))
     if legend:
         handles = [plt.Line2D([], [], marker="o", ls="", color=c, markersize=max(width_px / 200, 6), label=t)
                    for c, t in legend]
