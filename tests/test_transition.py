@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from pathlib import Path
 
@@ -64,5 +65,5 @@ def test_leaving_atoms_fade_and_half_linkers_go_to_half() -> None:
     later = movie[1 + 8 + 1 + 4]  # step 1, t = 4/9
     assert np.allclose(later.opacity[leaving], 1 - later.t)
     # no atom jumps across the cell between consecutive frames
-    steps = [np.linalg.norm(b.xyz - a.xyz, axis=1).max() for a, b in zip(movie, movie[1:])]
+    steps = [np.linalg.norm(b.xyz - a.xyz, axis=1).max() for a, b in itertools.pairwise(movie)]
     assert max(steps) < 3.0
