@@ -16,7 +16,7 @@ from topology import InputError
 from topology.cgd import write_cgd
 from topology.classify import Report
 from viewer import figure
-from viewer.graph2d import graph_svg
+from viewer.graph2d import graph_image
 from viewer.scene import Options, Scene, build_scene, visible_atoms
 from viewer.transition import frames, track_series
 
@@ -138,7 +138,7 @@ def downloads(report: Report, options: Options, view: str = "c") -> list[tuple[s
     stem = Path(report.source).stem
     files = [("Figure (PNG)", f"{stem}.png", lambda: render(report, options, "png", 2400, view), "image/png"),
              ("Figure (SVG)", f"{stem}.svg", lambda: render(report, options, "svg", 1600, view), "image/svg+xml"),
-             ("Net drawing (SVG)", f"{stem}-net.svg", lambda: graph_svg(report), "image/svg+xml"),
+             ("Net drawing (SVG)", f"{stem}-net.svg", lambda: graph_image(report, "svg"), "image/svg+xml"),
              ("Net (Systre .cgd)", f"{stem}.cgd", lambda: write_cgd(report.net, stem).encode(), "text/plain"),
              ("Net (GraphML)", f"{stem}.graphml", lambda: net_graphml(report), "application/xml"),
              ("Report (JSON)", f"{stem}.json", lambda: report_json(report).encode(), "application/json")]

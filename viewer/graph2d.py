@@ -56,11 +56,11 @@ def draw_graph(report: Report, width: float = 6.0, height: float = 4.5):
     return fig
 
 
-def graph_svg(report: Report) -> bytes:
-    """The drawing as SVG bytes (vector, reproducible)."""
+def graph_image(report: Report, fmt: str = "svg") -> bytes:
+    """The drawing as SVG (vector, reproducible) or PNG bytes."""
     fig = draw_graph(report)
     buffer = io.BytesIO()
     plt.rcParams["svg.hashsalt"] = "interlace"
-    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    fig.savefig(buffer, format=fmt, dpi=110, metadata={"Date": None} if fmt == "svg" else {"Software": None})
     plt.close(fig)
     return buffer.getvalue()

@@ -14,6 +14,9 @@ import streamlit as st
 
 from topology import InputError
 from topology.classify import Report, analyze_bytes
+from viewer.graph2d import graph_image
+from viewer.scene import Options, build_scene
+from viewer.view3d import render_html
 
 STRUCTURES = Path(__file__).resolve().parent.parent / "assets" / "structures"
 
@@ -55,3 +58,19 @@ def analysis(filename: str, data: bytes, min_occupancy: float) -> Report | str:
         return analyze_bytes(filename, data, min_occupancy)
     except InputError as err:
         return str(err)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def view_html(filename: str, data: bytes, min_occupancy: float, options: Options, height: int) -> str:
+    """The 3D view's HTML for a structure under ``options`` (built once per choice of switches)."""
+    report = analysis(filename, data, min_occupancy)
+    assert not isinstance(report, str)
+    return render_html(build_scene(report, options), width="100%", height=height)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def graph_png(filename: str, data: bytes, min_occupancy: float) -> bytes:
+    """The connectivity graph drawn once per structure and threshold."""
+    report = analysis(filename, data, min_occupancy)
+    assert not isinstance(report, str)
+    return graph_image(report, "png")

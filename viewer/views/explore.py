@@ -8,9 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from viewer import export, library, teaching
-from viewer.graph2d import draw_graph
-from viewer.scene import COLOR_BY, STYLES, Options, build_scene
-from viewer.view3d import render_html
+from viewer.scene import COLOR_BY, STYLES, Options, legend
 
 BADGE_COLORS = {"2D-3D interpenetrating": "#FB8C00", "3D-3D interpenetrated": "#1E88E5",
                 "non-interpenetrated": "#43A047"}
@@ -77,14 +75,14 @@ if entry.bundled:
 
 options = Options(style=style_name, color_by=color_by, hydrogens=hydrogens, guests=guests, terminal=terminal,
                   cell=cell, atoms=show_atoms, net=show_net, supercell=tuple(int(x) for x in supercell))
-scene = build_scene(report, options)
+scene_legend = legend(report, options)
 view_col, info_col = st.columns([3, 2]) if not presenting else (st.container(), st.container())
 with view_col:
-    st.iframe(render_html(scene, width="100%", height=600 if not presenting else 760),
-              height=620 if not presenting else 780)
+    height = 760 if presenting else 600
+    st.iframe(library.view_html(entry.filename, entry.data, float(min_occupancy), options, height), height=height + 20)
     legend = " ".join(f"<span style='display:inline-block;margin-right:1em'><span style='display:inline-block;"
                       f"width:0.9em;height:0.9em;border-radius:50%;background:{color};margin-right:0.3em'></span>"
-                      f"{html.escape(text)}</span>" for color, text in scene.legend)
+                      f"{html.escape(text)}</span>" for color, text in scene_legend)
     st.markdown(f"<div data-testid='legend'>{legend}</div>", unsafe_allow_html=True)
     st.caption("Hover an atom for its label, element, occupancy and disorder group. Drag to turn, scroll to zoom.")
 
@@ -97,7 +95,7 @@ with info_col:
     for note in notes:
         st.caption(note)
     st.subheader("Connectivity graph")
-    st.pyplot(draw_graph(report), clear_figure=True)
+    st.image(library.graph_png(entry.filename, entry.data, float(min_occupancy)))
     st.caption("Each vertex is a building unit (a metal cluster or an organic branch point); each line is a linker, "
                "labelled with the lattice translation it crosses. Dashed gold lines are partially occupied linkers.")
 
