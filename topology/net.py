@@ -112,7 +112,10 @@ def build_net(crystal: Crystal, units: BuildingUnits) -> PeriodicNet:
         w = np.floor(centroid + 1e-9).astype(int)
         wrap.append(w)
         net.add_vertex(unit.kind, centroid - w, hill_formula(crystal.elements[unit.atoms]), unit.atoms)
-    occ = crystal.occupancy
+    def occupancy(atoms: np.ndarray) -> float:
+        """A linker is as occupied as its least occupied non-hydrogen atom (disordered H do not count)."""
+        heavy = atoms[crystal.elements[atoms] != "H"]
+        return float(crystal.occupancy[heavy if len(heavy) else atoms].min())
 
     def image(vertex: int, offset) -> np.ndarray:
         return np.asarray(offset, dtype=int) + wrap[vertex]
@@ -121,12 +124,12 @@ def build_net(crystal: Crystal, units: BuildingUnits) -> PeriodicNet:
         if unit.kind == LINKER:
             (a, b) = unit.contacts
             net.add_edge(a.vertex, b.vertex, image(b.vertex, b.offset) - image(a.vertex, a.offset),
-                         hill_formula(crystal.elements[unit.atoms]), occ[unit.atoms].min(), unit.atoms)
+                         hill_formula(crystal.elements[unit.atoms]), occupancy(unit.atoms), unit.atoms)
         elif unit.kind == BRANCH:
             for c in unit.contacts:
                 net.add_edge(unit.vertex, c.vertex, image(c.vertex, c.offset) - wrap[unit.vertex],
-                             None, occ[unit.atoms].min(), ())
+                             None, occupancy(unit.atoms), ())
     for u, v, off in units.bridges:
         a, b = net.graph.nodes[u]["atoms"][0], net.graph.nodes[v]["atoms"][0]
-        net.add_edge(u, v, np.asarray(off) + wrap[v] - wrap[u], None, min(occ[a], occ[b]), ())
+        net.add_edge(u, v, np.asarray(off) + wrap[v] - wrap[u], None, occupancy(np.array([a, b])), ())
     return net

@@ -74,7 +74,7 @@ def atom_colors(report: Report, color_by: str) -> list[str]:
         unit = units.units[units.unit[a]]
         if unit.kind == TERMINAL and _is_tfa(crystal.elements[unit.atoms]):
             colors.append(style.TFA_COLOR)
-        elif unit.kind == LINKER and crystal.occupancy[a] < 0.999:
+        elif unit.kind == LINKER and crystal.occupancy[a] < 0.999 and crystal.elements[a] != "H":
             colors.append(style.PARTIAL_LINKER_COLOR)
         elif units.owner[a] >= 0:
             colors.append(vertex_color[units.owner[a]])
@@ -148,7 +148,7 @@ def _add_atoms(scene: Scene, report: Report, options: Options, images: list[tupl
     for t in images:
         for a in np.nonzero(keep)[0]:
             occ = float(crystal.occupancy[a])
-            partial_linker = kinds[a] == LINKER and occ < 0.999
+            partial_linker = kinds[a] == LINKER and occ < 0.999 and crystal.elements[a] != "H"
             radius = _radius(crystal.elements[a], options.style) * (style.PARTIAL_SCALE if partial_linker else 1.0)
             index[(int(a), t)] = len(scene.atoms)
             scene.atoms.append({
