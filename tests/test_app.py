@@ -51,3 +51,17 @@ def test_every_bundled_structure_and_style_renders() -> None:
 def test_broken_file_gives_a_message_not_an_exception() -> None:
     result = analysis("broken.cif", b"data_x\n_cell_length_a 10\n", 0.0)
     assert isinstance(result, str) and result.startswith("broken.cif: ")
+
+
+def test_reset_view_gives_the_view_a_fresh_page() -> None:
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    before = st_iframe_html(at)
+    at.button(key="reset").click().run()
+    after = st_iframe_html(at)
+    assert before != after and before.split("<!--")[0].split("viewer_")[0] == after.split("<!--")[0].split("viewer_")[0]
+
+
+def st_iframe_html(at: AppTest) -> str:
+    """The HTML the page put in its 3D view's frame."""
+    (frame,) = [e for e in at.main if e.type == "iframe"] or [None]
+    return frame.proto.srcdoc

@@ -61,11 +61,14 @@ def analysis(filename: str, data: bytes, min_occupancy: float) -> Report | str:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def view_html(filename: str, data: bytes, min_occupancy: float, options: Options, height: int) -> str:
-    """The 3D view's HTML for a structure under ``options`` (built once per choice of switches)."""
+def view_html(filename: str, data: bytes, min_occupancy: float, options: Options, height: int,
+              generation: int = 0) -> str:
+    """The 3D view's HTML for a structure under ``options`` (built once per choice of switches).
+
+    ``generation`` changes when the user resets the view: a new page in the frame, a fresh camera."""
     report = analysis(filename, data, min_occupancy)
     assert not isinstance(report, str)
-    return render_html(build_scene(report, options), width="100%", height=height)
+    return render_html(build_scene(report, options), width="100%", height=height) + f"<!-- view {generation} -->"
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

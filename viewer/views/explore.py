@@ -79,7 +79,8 @@ scene_legend = legend(report, options)
 view_col, info_col = st.columns([3, 2]) if not presenting else (st.container(), st.container())
 with view_col:
     height = 760 if presenting else 600
-    st.iframe(library.view_html(entry.filename, entry.data, float(min_occupancy), options, height), height=height + 20)
+    st.iframe(library.view_html(entry.filename, entry.data, float(min_occupancy), options, height,
+                                st.session_state.get("view_generation", 0)), height=height + 20)
     legend = " ".join(f"<span style='display:inline-block;margin-right:1em'><span style='display:inline-block;"
                       f"width:0.9em;height:0.9em;border-radius:50%;background:{color};margin-right:0.3em'></span>"
                       f"{html.escape(text)}</span>" for color, text in scene_legend)
