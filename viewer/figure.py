@@ -1,24 +1,31 @@
 """Figures for papers and talks: a scene drawn as a true vector drawing (SVG, PDF) or a PNG.
 
-The scene goes through crystal-toolkit's scene description (``Scene`` of ``Spheres``,
-``Cylinders`` and ``Lines``): partially occupied sites are ``Spheres`` with ``phiEnd`` set to
-the occupied fraction of the turn, which this renderer draws as VESTA does, a filled sector for
-the occupancy on a white disc. Atoms and bonds are depth-sorted (painter's algorithm) and drawn
-with matplotlib, whose SVG and PDF backends write vectors only.
+The scene goes through crystal-toolkit's scene description (a ``Scene`` of ``Spheres``,
+``Cylinders`` and ``Lines``, with the cell as its ``lattice``), which this renderer walks.
+Partially occupied sites are ``Spheres`` with ``phiEnd`` set to the occupied fraction of the turn
+and are drawn as VESTA draws them: a filled sector for the occupancy on a white disc. Atoms, bond
+halves (in their atoms' colours) and net edges are depth-sorted (painter's algorithm) into one
+matplotlib ``PatchCollection``, so SVG and PDF hold paths only, and thousands of atoms stay fast.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import math
+import sys
 from collections import defaultdict
+from types import ModuleType
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.patches import Circle, Wedge
+from matplotlib.collections import LineCollection, PatchCollection
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle, Polygon, Wedge
 
 from viewer.scene import Scene
 
@@ -26,46 +33,85 @@ VIEWS = ("a", "b", "c")
 FORMATS = ("png", "svg", "pdf")
 MAX_WIDTH = 8000
 """Widest PNG (pixels) that ``interlace render`` writes."""
+DPI = 100
+BOND_RADIUS = 0.14  # the app's stick radius (viewer.view3d)
+NET_EDGE_RADIUS = 0.3
+OUTLINE = "#263238"
+CELL_COLOR = "#455A64"
+SHADES = ((0.0, 1.0, 0.0), (0.22, 0.72, 0.3), (0.4, 0.42, 0.6), (0.5, 0.16, 0.88))
+"""Fake sphere shading: (offset towards the light, radius, whiteness) of stacked discs."""
 
 
-def to_ctk_scene(scene: Scene, name: str = "structure"):
-    """Our scene as a crystal-toolkit ``Scene``: spheres grouped by colour, radius and occupancy,
-    bonds as two half-cylinders in their atoms' colours, the net as cylinders, the cell as lines."""
-    from crystal_toolkit.core.scene import Cylinders, Lines, Spheres
-    from crystal_toolkit.core.scene import Scene as CtkScene
+def ctk_scene_module() -> ModuleType:
+    """crystal-toolkit's ``core.scene`` module.
 
+    The package's ``__init__`` imports its Dash components, pymatgen and phonon code (over 3 s);
+    ``core/scene.py`` needs the standard library only, so unless the package is loaded anyway we
+    load that one file, which keeps ``interlace render`` quick.
+    """
+    if "crystal_toolkit" in sys.modules:
+        import crystal_toolkit.core.scene
+
+        return crystal_toolkit.core.scene
+    name = "_interlace_ctk_scene"
+    if name not in sys.modules:
+        package = importlib.util.find_spec("crystal_toolkit")
+        if package is None or not package.submodule_search_locations:
+            raise ImportError("crystal-toolkit is not installed")
+        path = f"{package.submodule_search_locations[0]}/core/scene.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+def to_ctk_scene(scene: Scene, cell: np.ndarray, name: str = "structure"):
+    """Our scene as a crystal-toolkit ``Scene``: spheres grouped by colour, radius, occupancy and
+    opacity; bonds as two half-cylinders in their atoms' colours; the net as cylinders (dashed
+    when partly occupied); the cell edges as lines; ``cell`` (columns a, b, c) as its lattice."""
+    ctk = ctk_scene_module()
     groups: dict[tuple, list] = defaultdict(list)
     for atom in scene.atoms:
-        occ = round(atom["occ"], 3)
-        groups[(atom["color"], round(atom["radius"], 3), occ, round(atom["opacity"], 2))].append(
-            [float(x) for x in atom["xyz"]])
+        groups[(atom["color"], round(atom["radius"], 3), round(min(atom["occ"], 1.0), 3),
+                round(atom["opacity"], 2))].append([float(x) for x in atom["xyz"]])
     contents: list = []
     for (color, radius, occ, opacity), positions in groups.items():
-        contents.append(Spheres(positions=positions, color=color, radius=radius, phiStart=0.0 if occ < 1 else None,
-                                phiEnd=2 * math.pi * occ if occ < 1 else None, _meta={"opacity": opacity}))
+        partial = occ < 0.999
+        contents.append(ctk.Spheres(positions=positions, color=color, radius=radius,
+                                    phiStart=0.0 if partial else None, phiEnd=2 * math.pi * occ if partial else None,
+                                    _meta={"opacity": opacity}))
     halves: dict[tuple, list] = defaultdict(list)
     for a, b in scene.bonds:
-        pa, pb = np.asarray(scene.atoms[a]["xyz"]), np.asarray(scene.atoms[b]["xyz"])
+        pa, pb = np.asarray(scene.atoms[a]["xyz"], float), np.asarray(scene.atoms[b]["xyz"], float)
         mid = (pa + pb) / 2
-        op = min(scene.atoms[a]["opacity"], scene.atoms[b]["opacity"])
-        halves[(scene.atoms[a]["color"], round(op, 2))].append([pa.tolist(), mid.tolist()])
-        halves[(scene.atoms[b]["color"], round(op, 2))].append([mid.tolist(), pb.tolist()])
+        opacity = round(min(scene.atoms[a]["opacity"], scene.atoms[b]["opacity"]), 2)
+        halves[(scene.atoms[a]["color"], opacity)].append([pa.tolist(), mid.tolist()])
+        halves[(scene.atoms[b]["color"], opacity)].append([mid.tolist(), pb.tolist()])
     for (color, opacity), pairs in halves.items():
-        contents.append(Cylinders(positionPairs=pairs, color=color, radius=0.1, _meta={"opacity": opacity}))
+        contents.append(ctk.Cylinders(positionPairs=pairs, color=color, radius=BOND_RADIUS,
+                                      _meta={"opacity": opacity}))
+    edges: dict[tuple, list] = defaultdict(list)
     for edge in scene.net_edges:
-        contents.append(Cylinders(positionPairs=[[list(map(float, edge["start"])), list(map(float, edge["end"]))]],
-                                  color=edge["color"], radius=0.3, _meta={"dashed": edge["partial"], "opacity": 1.0}))
+        edges[(edge["color"], edge["partial"])].append([[float(x) for x in edge["start"]],
+                                                        [float(x) for x in edge["end"]]])
+    for (color, partial), pairs in edges.items():
+        contents.append(ctk.Cylinders(positionPairs=pairs, color=color, radius=NET_EDGE_RADIUS,
+                                      _meta={"dashed": partial, "opacity": 1.0}))
+    nodes: dict[tuple, list] = defaultdict(list)
     for node in scene.net_nodes:
-        contents.append(Spheres(positions=[list(map(float, node["xyz"]))], color=node["color"],
-                                radius=node["radius"], _meta={"opacity": 0.95}))
+        nodes[(node["color"], node["radius"])].append([float(x) for x in node["xyz"]])
+    for (color, radius), positions in nodes.items():
+        contents.append(ctk.Spheres(positions=positions, color=color, radius=radius, _meta={"opacity": 0.95}))
     if scene.cell_edges:
-        contents.append(Lines(positions=[list(map(float, p)) for edge in scene.cell_edges for p in edge],
-                              color="#455A64"))
-    return CtkScene(name=name, contents=contents)
+        contents.append(ctk.Lines(positions=[[float(x) for x in p] for edge in scene.cell_edges for p in edge],
+                                  color=CELL_COLOR))
+    return ctk.Scene(name=name, contents=contents, lattice=np.asarray(cell, float).T.tolist())
 
 
 def view_basis(cell: np.ndarray, view: str) -> np.ndarray:
-    """Rows: screen x, screen y and the direction towards the viewer, looking down axis ``view``."""
+    """Rows: screen x, screen y and the direction towards the viewer, looking down axis ``view``
+    (the next axis points up, as in the usual a-b, b-c, c-a projections)."""
     k = VIEWS.index(view)
     toward = cell[:, k] / np.linalg.norm(cell[:, k])
     up_axis = cell[:, (k + 2) % 3]
@@ -74,94 +120,159 @@ def view_basis(cell: np.ndarray, view: str) -> np.ndarray:
     return np.array([np.cross(up, toward), up, toward])
 
 
-def _lighter(color: str, amount: float = 0.55) -> tuple[float, float, float]:
-    rgb = matplotlib.colors.to_rgb(color)
-    return tuple(c + (1 - c) * amount for c in rgb)
+def _rgba(color: str, alpha: float = 1.0, whiten: float = 0.0) -> tuple[float, float, float, float]:
+    r, g, b = to_rgb(color)
+    return (r + (1 - r) * whiten, g + (1 - g) * whiten, b + (1 - b) * whiten, alpha)
 
 
-def draw(ctk_scene, cell: np.ndarray, view: str = "c", width_px: int = 1600, height_px: int | None = None,
+class _Painter:
+    """Shapes in 2D screen coordinates (Angstrom), collected with their depth, then drawn back to front."""
+
+    def __init__(self) -> None:
+        self.shapes: list[tuple[float, int, list]] = []  # (depth, order, [(patch, face, edge)])
+        self.points: list[np.ndarray] = []
+
+    def add(self, depth: float, parts: list) -> None:
+        self.shapes.append((depth, len(self.shapes), parts))
+
+    def sphere(self, xy: np.ndarray, depth: float, radius: float, color: str, fraction: float,
+               opacity: float) -> None:
+        """A shaded disc; a partially occupied site as a sector of its occupancy on a white disc."""
+        x, y = xy
+        if fraction < 0.999:
+            parts = [(Circle((x, y), radius), (1, 1, 1, 1), OUTLINE),
+                     (Wedge((x, y), radius, 90, 90 + 360 * fraction), _rgba(color), OUTLINE)]
+        else:
+            parts = []
+            for shift, scale, whiten in SHADES:
+                centre = (x - shift * radius, y + shift * radius)
+                edge = _rgba(OUTLINE, opacity) if whiten == 0 else "none"
+                parts.append((Circle(centre, scale * radius), _rgba(color, opacity, whiten), edge))
+        self.add(depth, parts)
+        self.points.append(np.array([[x - radius, y - radius], [x + radius, y + radius]]))
+
+    def rod(self, start: np.ndarray, end: np.ndarray, depth: float, radius: float, color: str,
+            opacity: float, dashed: bool = False) -> None:
+        """A cylinder seen from the side: a quadrilateral (in dashes when ``dashed``)."""
+        axis = end[:2] - start[:2]
+        length = float(np.hypot(*axis))
+        if length < 1e-6:
+            return
+        normal = np.array([-axis[1], axis[0]]) / length * radius
+        pieces = [(0.0, 1.0)]
+        if dashed:
+            n = max(2, round(length / (4 * radius)))
+            pieces = [(k / n, (k + 0.55) / n) for k in range(n)]
+        parts = []
+        for a, b in pieces:
+            p, q = start[:2] + a * axis, start[:2] + b * axis
+            parts.append((Polygon([p + normal, q + normal, q - normal, p - normal]), _rgba(color, opacity),
+                          _rgba(OUTLINE, 0.6 * opacity)))
+        self.add(depth, parts)
+        self.points.append(np.array([start[:2], end[:2]]))
+
+    def collection(self, outline_pt: float) -> PatchCollection:
+        patches, faces, edges = [], [], []
+        for _, _, parts in sorted(self.shapes, key=lambda s: (s[0], s[1])):
+            for patch, face, edge in parts:
+                patches.append(patch)
+                faces.append(face)
+                edges.append(edge if edge != "none" else (0, 0, 0, 0))
+        return PatchCollection(patches, facecolors=faces, edgecolors=[_rgba(e) if isinstance(e, str) else e
+                                                                      for e in edges],
+                               linewidths=outline_pt, match_original=False)
+
+
+def draw(ctk_scene, view: str = "c", width_px: int = 1600, height_px: int | None = None,
          transparent: bool = False, title: str = "", legend: list[tuple[str, str]] = (),
-         progress: float | None = None):
-    """A matplotlib figure of a crystal-toolkit scene, seen down a cell axis."""
-    basis = view_basis(cell, view)
-    items = []  # (depth, kind, data)
+         progress: float | None = None) -> Figure:
+    """A matplotlib figure of a crystal-toolkit scene, seen down the cell axis ``view`` of its lattice."""
+    basis = view_basis(np.array(ctk_scene.lattice, float).T, view)
+    painter = _Painter()
+    cell_lines = []
     for primitive in ctk_scene.contents:
         meta = primitive._meta or {}
-        opacity = meta.get("opacity", 1.0)
+        opacity = float(meta.get("opacity", 1.0))
         if primitive.type == "spheres":
-            fraction = (primitive.phiEnd / (2 * math.pi)) if primitive.phiEnd is not None else 1.0
-            for p in primitive.positions:
-                q = basis @ np.asarray(p)
-                items.append((q[2], "sphere", (q[:2], primitive.radius, primitive.color, fraction, opacity)))
+            fraction = primitive.phiEnd / (2 * math.pi) if primitive.phiEnd is not None else 1.0
+            for q in np.asarray(primitive.positions, float) @ basis.T:
+                painter.sphere(q[:2], q[2], primitive.radius, primitive.color, fraction, opacity)
         elif primitive.type == "cylinders":
-            for s, e in primitive.positionPairs:
-                qs, qe = basis @ np.asarray(s), basis @ np.asarray(e)
-                items.append(((qs[2] + qe[2]) / 2 - 0.05, "bond",
-                              (qs[:2], qe[:2], primitive.radius, primitive.color, opacity, meta.get("dashed", False))))
+            pairs = np.asarray(primitive.positionPairs, float) @ basis.T  # (n, 2, 3)
+            for s, e in pairs:
+                # a hair behind its ends' depth, so the sphere at a near end covers the rod's stub
+                painter.rod(s, e, (s[2] + e[2]) / 2 - 1e-3, primitive.radius, primitive.color, opacity,
+                            bool(meta.get("dashed", False)))
         elif primitive.type == "lines":
-            pts = primitive.positions
-            for s, e in zip(pts[0::2], pts[1::2]):
-                qs, qe = basis @ np.asarray(s), basis @ np.asarray(e)
-                items.append((-1e9, "line", (qs[:2], qe[:2], primitive.color)))
-    items.sort(key=lambda item: item[0])
-    points = np.array([d[0] for _, kind, d in items if kind == "sphere"] +
-                      [d[0] for _, kind, d in items if kind in ("bond", "line")] +
-                      [d[1] for _, kind, d in items if kind in ("bond", "line")]).reshape(-1, 2)
-    lo, hi = (points.min(axis=0) - 3, points.max(axis=0) + 3) if len(points) else (np.zeros(2), np.ones(2))
-    aspect = (hi[1] - lo[1]) / max(hi[0] - lo[0], 1e-6)
-    height_px = height_px or int(min(max(width_px * aspect, width_px * 0.5), width_px * 1.6)) + (
-        int(width_px * 0.06) if legend else 0)
-    dpi = 100
-    fig = plt.figure(figsize=(width_px / dpi, height_px / dpi), dpi=dpi)
+            q = np.asarray(primitive.positions, float) @ basis.T
+            cell_lines += [(q[k, :2], q[k + 1, :2]) for k in range(0, len(q) - 1, 2)]
+            painter.points.append(q[:, :2])
+    points = np.concatenate(painter.points) if painter.points else np.zeros((1, 2))
+    margin = 1.0
+    lo, hi = points.min(axis=0) - margin, points.max(axis=0) + margin
+    span = hi - lo
+    rows = -(-len(legend) // _legend_columns(legend)) if legend else 0
+    title_px = int(width_px * 0.045) if title else 0
+    legend_px = int(rows * width_px * 0.032 + (width_px * 0.02 if rows else 0))
+    drawing_px = int(width_px * min(max(span[1] / span[0], 0.45), 1.5))
+    height_px = height_px or drawing_px + title_px + legend_px
+    fig = plt.figure(figsize=(width_px / DPI, height_px / DPI), dpi=DPI)
     fig.patch.set_alpha(0.0 if transparent else 1.0)
-    ax = fig.add_axes((0.01, 0.07 if legend else 0.01, 0.98, 0.86 if legend else 0.92))
+    bottom, top = legend_px / height_px, 1 - title_px / height_px
+    ax = fig.add_axes((0.01, bottom, 0.98, top - bottom))
     ax.set_axis_off()
-    ax.set_aspect("equal")
+    ax.set_aspect("equal", adjustable="datalim")
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
-    # points per Angstrom, to give bonds a width in data units
-    scale = ax.get_window_extent().width / (hi[0] - lo[0]) * 72 / dpi
-    for _, kind, d in items:
-        if kind == "sphere":
-            _sphere(ax, *d)
-        elif kind == "bond":
-            s, e, radius, color, opacity, dashed = d
-            ax.plot([s[0], e[0]], [s[1], e[1]], color=color, alpha=opacity, lw=max(2 * radius * scale, 0.5),
-                    solid_capstyle="round", ls=(0, (2, 1.5)) if dashed else "-")
-        else:
-            s, e, color = d
-            ax.plot([s[0], e[0]], [s[1], e[1]], color=color, lw=0.8)
+    points_per_angstrom = min(0.98 * width_px / span[0], (top - bottom) * height_px / span[1]) * 72 / DPI
+    if cell_lines:
+        ax.add_collection(LineCollection(cell_lines, colors=CELL_COLOR, linewidths=max(0.02 * points_per_angstrom,
+                                                                                        0.4)))
+    ax.add_collection(painter.collection(max(0.025 * points_per_angstrom, 0.2)))
+    font = max(width_px / 95, 6) * 72 / DPI
     if title:
-        fig.text(0.5, 0.985, title, ha="center", va="top", fontsize=max(width_px / 110, 8))
+        fig.text(0.5, 1 - 0.5 * title_px / height_px, title, ha="center", va="center", fontsize=font)
+    if legend:
+        _legend(fig, legend, legend_px / height_px, width_px, font * 0.8)
     if progress is not None:  # a movie's time bar along the bottom edge
         fig.add_artist(matplotlib.patches.Rectangle((0, 0), progress, 0.012, transform=fig.transFigure,
                                                     color="#1E88E5"))
-    if legend:
-        handles = [plt.Line2D([], [], marker="o", ls="", color=c, markersize=max(width_px / 200, 6), label=t)
-                   for c, t in legend]
-        fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 4), frameon=False,
-                   fontsize=max(width_px / 160, 7))
     return fig
 
 
-def _sphere(ax, centre: np.ndarray, radius: float, color: str, fraction: float, opacity: float) -> None:
-    """A shaded disc; a partially occupied site as a sector of the occupied fraction on white."""
-    x, y = centre
-    if fraction >= 0.999:
-        ax.add_patch(Circle((x, y), radius, facecolor=color, edgecolor="#263238", lw=0.4, alpha=opacity))
-        ax.add_patch(Circle((x - 0.3 * radius, y + 0.3 * radius), 0.35 * radius, facecolor=_lighter(color),
-                            edgecolor="none", alpha=0.7 * opacity))
-        return
-    ax.add_patch(Circle((x, y), radius, facecolor="white", edgecolor="#263238", lw=0.4))
-    ax.add_patch(Wedge((x, y), radius, 90, 90 + 360 * fraction, facecolor=color, edgecolor="#263238", lw=0.4))
+def _legend_columns(legend: list[tuple[str, str]]) -> int:
+    return 2 if max(len(text) for _, text in legend) > 28 else 3
 
 
-def save(fig, fmt: str) -> bytes:
-    """The figure's bytes, reproducible: no dates in the metadata, fixed SVG ids."""
-    plt.rcParams["svg.hashsalt"] = "interlace"
+def _legend(fig: Figure, legend: list[tuple[str, str]], height: float, width_px: int, font: float) -> None:
+    """Keys under the drawing, laid out in pixels so discs stay round: a disc of each colour, and a
+    half sector for keys about occupancy (as partially occupied sites are drawn)."""
+    columns = _legend_columns(legend)
+    rows = -(-len(legend) // columns)
+    height_px = height * fig.get_figheight() * DPI
+    ax = fig.add_axes((0.0, 0.0, 1.0, height))
+    ax.set_axis_off()
+    ax.set_xlim(0, width_px)
+    ax.set_ylim(height_px, 0)
+    row = height_px / (rows + 0.6)
+    r = 0.3 * row
+    for k, (color, text) in enumerate(legend):
+        x = 0.03 * width_px + (k % columns) * 0.94 * width_px / columns + r
+        y = (k // columns + 0.8) * row
+        if "occup" in text:
+            ax.add_patch(Circle((x, y), r, facecolor="white", edgecolor=OUTLINE))
+            ax.add_patch(Wedge((x, y), r, 90, 270, facecolor=color, edgecolor=OUTLINE))
+        else:
+            ax.add_patch(Circle((x, y), r, facecolor=color, edgecolor=OUTLINE))
+        ax.text(x + 1.8 * r, y, text, va="center", ha="left", fontsize=font)
+
+
+def save(fig: Figure, fmt: str) -> bytes:
+    """The figure's bytes, reproducible: no dates or software versions in the metadata, fixed SVG ids."""
     buffer = io.BytesIO()
-    metadata = {"png": {"Software": None}, "svg": {"Date": None},
-                "pdf": {"CreationDate": None, "ModDate": None}}[fmt]
-    fig.savefig(buffer, format=fmt, dpi=100, metadata=metadata, transparent=fig.patch.get_alpha() == 0.0)
+    metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
+                "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}}[fmt]
+    with plt.rc_context({"svg.hashsalt": "interlace", "svg.fonttype": "path"}):
+        fig.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata, transparent=fig.patch.get_alpha() == 0.0)
     plt.close(fig)
     return buffer.getvalue()

@@ -16,7 +16,7 @@ from topology import InputError
 from topology.classify import Report, analyze_bytes
 from viewer.graph2d import graph_image
 from viewer.scene import Options, build_scene
-from viewer.view3d import render_html
+from viewer.view3d import render_script
 
 STRUCTURES = Path(__file__).resolve().parent.parent / "assets" / "structures"
 
@@ -61,14 +61,11 @@ def analysis(filename: str, data: bytes, min_occupancy: float) -> Report | str:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def view_html(filename: str, data: bytes, min_occupancy: float, options: Options, height: int,
-              generation: int = 0) -> str:
-    """The 3D view's HTML for a structure under ``options`` (built once per choice of switches).
-
-    ``generation`` changes when the user resets the view: a new page in the frame, a fresh camera."""
+def view_script(filename: str, data: bytes, min_occupancy: float, options: Options) -> str:
+    """The 3Dmol calls of the 3D view for a structure under ``options`` (built once per choice)."""
     report = analysis(filename, data, min_occupancy)
     assert not isinstance(report, str)
-    return render_html(build_scene(report, options), width="100%", height=height) + f"<!-- view {generation} -->"
+    return render_script(build_scene(report, options))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

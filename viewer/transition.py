@@ -1,10 +1,11 @@
 """Frames between structures of a series: atoms paired across structures move, fade in or out.
 
 Atoms are paired by label when the structures share labels (the in-situ series keeps them), else
-by nearest position of the same element after the cells are aligned (fractional coordinates).
-Between two structures the cell, the positions (minimum image, so no atom flies across the cell)
-and the occupancies (as opacity) change linearly; the colour switches at mid-step, so the net
-colouring follows the nets.
+by nearest position of the same element after the cells are aligned (in fractional coordinates,
+so a cell that grows or shears does not break the pairing). Between two structures the cell, the
+positions (minimum image, so no atom flies across the cell) and the occupancies (as opacity)
+change linearly; bonds that break or form fade; the colour switches at mid-step, so the net
+colouring follows the nets. Nothing here knows chemistry: it interpolates what the reports say.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
+from topology.bonds import find_bonds
 from topology.classify import Report
 from viewer.scene import atom_colors
 
@@ -32,15 +34,21 @@ class Pairing:
     only_second: np.ndarray
     by: str  # "label" or "position"
 
+    @property
+    def unpaired(self) -> int:
+        return len(self.only_first) + len(self.only_second)
+
 
 def pair_atoms(first: Report, second: Report) -> Pairing:
     """Pair the atoms of two structures by label, else by nearest position (see module docstring)."""
     a, b = first.crystal, second.crystal
-    assert a is not None and b is not None
+    if a is None or b is None:
+        raise ValueError("pairing atoms needs two crystal structures")
     labels_a = {str(x): i for i, x in enumerate(a.labels)}
     labels_b = {str(x): i for i, x in enumerate(b.labels)}
     shared = labels_a.keys() & labels_b.keys()
-    if len(shared) >= LABEL_SHARE * min(len(labels_a), len(labels_b)) and len(labels_a) == len(a):
+    unique = len(labels_a) == len(a) and len(labels_b) == len(b)
+    if unique and shared and len(shared) >= LABEL_SHARE * min(len(a), len(b)):
         pairs = np.array(sorted((labels_a[x], labels_b[x]) for x in shared), dtype=int).reshape(-1, 2)
         by = "label"
     else:
@@ -51,18 +59,24 @@ def pair_atoms(first: Report, second: Report) -> Pairing:
 
 
 def _pair_by_position(first: Report, second: Report) -> np.ndarray:
+    """Closest pairs first, each atom used once, same element only, within PAIR_DISTANCE."""
     a, b = first.crystal, second.crystal
-    scale = np.cbrt(abs(np.linalg.det(a.orth)))
-    tree = cKDTree(np.mod(b.frac, 1.0) * 0.999999, boxsize=1.0)
-    dist, idx = tree.query(np.mod(a.frac, 1.0) * 0.999999, k=4, distance_upper_bound=PAIR_DISTANCE / scale)
-    taken: set[int] = set()
+    scale = np.cbrt(abs(np.linalg.det(b.orth)))
+    wrap = np.nextafter(1.0, 0)
+    tree = cKDTree(np.clip(np.mod(b.frac, 1.0), 0, wrap), boxsize=1.0)
+    k = min(8, len(b))
+    dist, idx = tree.query(np.clip(np.mod(a.frac, 1.0), 0, wrap), k=k, distance_upper_bound=PAIR_DISTANCE / scale)
+    dist, idx = dist.reshape(len(a), k), idx.reshape(len(a), k)
+    candidates = [(d, i, j) for i in range(len(a)) for d, j in zip(dist[i], idx[i])
+                  if np.isfinite(d) and a.elements[i] == b.elements[j]]
+    taken_a: set[int] = set()
+    taken_b: set[int] = set()
     pairs = []
-    for i in np.argsort(dist[:, 0], kind="stable"):
-        for d, j in zip(dist[i], idx[i]):
-            if np.isfinite(d) and j not in taken and a.elements[i] == b.elements[j]:
-                pairs.append((i, j))
-                taken.add(int(j))
-                break
+    for _, i, j in sorted(candidates):
+        if i not in taken_a and j not in taken_b:
+            pairs.append((i, int(j)))
+            taken_a.add(i)
+            taken_b.add(int(j))
     return np.array(sorted(pairs), dtype=int).reshape(-1, 2)
 
 
@@ -82,61 +96,77 @@ class Track:
 
 @dataclass(frozen=True)
 class Series:
-    """Tracks of all atoms through a series of reports, with each structure's cell."""
+    """Tracks of all atoms through a series of reports, with each structure's cell and bonds."""
 
-    cells: np.ndarray  # (n_structures, 3, 3) orthogonalisation matrices
+    names: list[str]
+    cells: np.ndarray  # (n_structures, 3, 3) orthogonalisation matrices (columns a, b, c)
     tracks: list[Track]
-    unpaired: list[int]  # atoms that could not be paired, per step
-    paired_by: list[str]
+    bonds: list[np.ndarray]  # per structure: (k, 2) track pairs bonded as drawn
+    pairings: list[Pairing]  # per step
 
 
 def track_series(reports: list[Report], color_by: str = "net") -> Series:
     """Follow every atom through consecutive structures."""
+    if len(reports) < 2 or any(r.crystal is None for r in reports):
+        raise ValueError("a series needs two or more crystal structures")
     n = len(reports)
     colors = [atom_colors(r, color_by) for r in reports]
     frac = [r.crystal.frac + r.units.shift for r in reports]
-    # open tracks: atom index in the current structure -> track number
     tracks: list[dict] = []
-    current: dict[int, int] = {}
+    track_of = [np.zeros(len(r.crystal), dtype=int) for r in reports]
     for i in range(len(reports[0].crystal)):
-        current[i] = _new_track(tracks, reports, 0, i, frac, colors, n)
-    unpaired, paired_by = [], []
+        track_of[0][i] = _new_track(tracks, reports, 0, i, frac, colors)
+    pairings = []
     for s in range(1, n):
         pairing = pair_atoms(reports[s - 1], reports[s])
-        paired_by.append(pairing.by)
-        unpaired.append(len(pairing.only_first) + len(pairing.only_second))
-        following: dict[int, int] = {}
+        pairings.append(pairing)
         for i, j in pairing.pairs:
-            t = tracks[current[int(i)]]
+            t = tracks[track_of[s - 1][i]]
             previous = t["frac"][s - 1]
             step = frac[s][j] - previous
-            t["frac"][s] = previous + step - np.round(step)  # nearest image
+            t["frac"][s:] = previous + step - np.round(step)  # nearest image; it stays there if it leaves
             t["occ"][s] = reports[s].crystal.occupancy[j]
-            t["colors"][s] = colors[s][j]
-            following[int(j)] = current[int(i)]
+            t["colors"][s:] = [colors[s][j]] * (n - s)
+            track_of[s][j] = track_of[s - 1][i]
         for j in pairing.only_second:
-            following[int(j)] = _new_track(tracks, reports, s, int(j), frac, colors, n)
-        current = following
+            track_of[s][j] = _new_track(tracks, reports, s, int(j), frac, colors)
     out = [Track(t["element"], t["label"], t["frac"], t["occ"], tuple(t["colors"])) for t in tracks]
-    cells = np.array([r.crystal.orth for r in reports])
-    return Series(cells, out, unpaired, paired_by)
+    track_frac = np.array([t.frac for t in out])
+    bonds = [_bonds_as_drawn(r, track_of[s], track_frac[:, s]) for s, r in enumerate(reports)]
+    return Series([r.source for r in reports], np.array([r.crystal.orth for r in reports]), out, bonds, pairings)
 
 
-def _new_track(tracks: list[dict], reports: list[Report], s: int, i: int, frac, colors, n: int) -> int:
-    """A track that starts in structure ``s``: before and after, it sits in place at occupancy 0."""
+def _new_track(tracks: list[dict], reports: list[Report], s: int, i: int, frac: list[np.ndarray],
+               colors: list[list[str]]) -> int:
+    """A track that starts in structure ``s``, at occupancy 0 everywhere else: before it arrives it
+    waits where it will appear."""
+    n = len(reports)
     crystal = reports[s].crystal
     occ = np.zeros(n)
     occ[s] = crystal.occupancy[i]
-    color = colors[s][i]
     tracks.append({"element": str(crystal.elements[i]), "label": str(crystal.labels[i]),
                    "frac": np.repeat(frac[s][i][None], n, axis=0).astype(float), "occ": occ,
-                   "colors": [color] * n})
+                   "colors": [colors[s][i]] * n})
     return len(tracks) - 1
+
+
+def _bonds_as_drawn(report: Report, track_of: np.ndarray, track_frac: np.ndarray) -> np.ndarray:
+    """Bonds of a structure between tracks, where both atoms are drawn in the bonded images."""
+    bonds = find_bonds(report.crystal)
+    if len(bonds) == 0:
+        return np.zeros((0, 2), dtype=int)
+    ti, tj = track_of[bonds.i], track_of[bonds.j]
+    expected = report.crystal.frac[bonds.j] + bonds.offset - report.crystal.frac[bonds.i]
+    drawn = track_frac[tj] - track_frac[ti]
+    keep = np.abs(drawn - expected).max(axis=1) < 1e-6
+    pairs = np.sort(np.column_stack([ti[keep], tj[keep]]), axis=1)
+    return np.unique(pairs, axis=0).reshape(-1, 2)
 
 
 @dataclass(frozen=True)
 class Frame:
-    """One picture of the movie: Cartesian positions, opacities and colours of every track."""
+    """One picture of the movie: Cartesian positions, opacities and colours of every track; the
+    bonds shown and their opacity; the cell (columns a, b, c)."""
 
     step: int  # index of the structure the frame leaves from
     t: float  # 0..1 within the step
@@ -144,6 +174,8 @@ class Frame:
     opacity: np.ndarray
     colors: list[str]
     cell: np.ndarray
+    bonds: np.ndarray  # (k, 2) track pairs
+    bond_opacity: np.ndarray  # (k,)
 
 
 def frames(series: Series, per_step: int = 12, hold: int = 3) -> list[Frame]:
@@ -153,17 +185,29 @@ def frames(series: Series, per_step: int = 12, hold: int = 3) -> list[Frame]:
     frac = np.array([t.frac for t in series.tracks])  # (atoms, n, 3)
     occ = np.array([t.occupancy for t in series.tracks])  # (atoms, n)
     for s in range(n):
-        out.extend(_frame(series, frac, occ, s, 0.0) for _ in range(hold))
+        out.extend(frame_at(series, frac, occ, s, 0.0) for _ in range(hold))
         if s < n - 1:
-            out.extend(_frame(series, frac, occ, s, (k + 1) / (per_step + 1)) for k in range(per_step))
+            out.extend(frame_at(series, frac, occ, s, (k + 1) / (per_step + 1)) for k in range(per_step))
     return out
 
 
-def _frame(series: Series, frac: np.ndarray, occ: np.ndarray, s: int, t: float) -> Frame:
-    n = len(series.cells)
-    e = min(s + 1, n - 1)
+def frame_at(series: Series, frac: np.ndarray, occ: np.ndarray, s: int, t: float) -> Frame:
+    """The frame a fraction ``t`` of the way from structure ``s`` to the next one."""
+    e = min(s + 1, len(series.cells) - 1)
     cell = (1 - t) * series.cells[s] + t * series.cells[e]
     f = (1 - t) * frac[:, s] + t * frac[:, e]
     o = (1 - t) * occ[:, s] + t * occ[:, e]
     colors = [tr.colors[s] if t < 0.5 else tr.colors[e] for tr in series.tracks]
-    return Frame(s, t, f @ cell.T, o, colors, cell)
+    before, after = series.bonds[s], series.bonds[e]
+    both = np.unique(np.concatenate([before, after]), axis=0).reshape(-1, 2)
+    weight = (1 - t) * _member(both, before) + t * _member(both, after)
+    bond_opacity = weight * np.minimum(o[both[:, 0]], o[both[:, 1]]) if len(both) else np.zeros(0)
+    return Frame(s, t, f @ cell.T, o, colors, cell, both, bond_opacity)
+
+
+def _member(rows: np.ndarray, of: np.ndarray) -> np.ndarray:
+    """1.0 where a row of ``rows`` is a row of ``of``."""
+    if not len(of):
+        return np.zeros(len(rows))
+    keys = {tuple(r) for r in of.tolist()}
+    return np.array([tuple(r) in keys for r in rows.tolist()], dtype=float)

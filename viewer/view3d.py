@@ -37,6 +37,16 @@ def safe_json(value: object) -> str:
 def render_html(scene: Scene, width: int | str = "100%", height: int = 620, background: str = "white",
                 js_url: str = LOCAL_3DMOL, spin: bool = False) -> str:
     """HTML (a div and a script) that draws ``scene`` with 3Dmol.js."""
+    return compose(scene, width, height, background, js_url, spin)._make_html()
+
+
+def render_script(scene: Scene, background: str = "white") -> str:
+    """The 3Dmol calls that draw ``scene`` on a viewer named ``viewer`` (for the app's live view)."""
+    return compose(scene, "100%", 600, background, LOCAL_3DMOL, False).updatejs.replace("viewer_UNIQUEID", "viewer")
+
+
+def compose(scene: Scene, width: int | str, height: int, background: str, js_url: str, spin: bool) -> py3Dmol.view:
+    """A py3Dmol view holding every 3Dmol call that draws ``scene``."""
     view = py3Dmol.view(width=width, height=height, js=js_url)
     view.setBackgroundColor(background)
     if scene.atoms:
@@ -52,7 +62,9 @@ def render_html(scene: Scene, width: int | str = "100%", height: int = 620, back
                           "bonds": neighbours[k], "bondOrder": [1] * len(neighbours[k]),
                           "properties": {"label": atom["label"], "occ": round(atom["occ"], 3),
                                          "group": atom["group"]}})
-        view.startjs += f"\tviewer_UNIQUEID.getModel().addAtoms({safe_json(atoms)});\n"
+        add_atoms = f"\tviewer_UNIQUEID.getModel().addAtoms({safe_json(atoms)});\n"
+        view.startjs += add_atoms
+        view.updatejs += add_atoms
         groups: dict[tuple, list[int]] = defaultdict(list)
         for k, atom in enumerate(scene.atoms):
             groups[(atom["color"], round(atom["opacity"], 2), round(atom["radius"], 2))].append(k)
@@ -78,4 +90,4 @@ def render_html(scene: Scene, width: int | str = "100%", height: int = 620, back
     view.zoomTo()
     if spin:
         view.spin(True)
-    return view._make_html()
+    return view

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from viewer import export, library, teaching
+from viewer.live import live_view
 from viewer.scene import COLOR_BY, STYLES, Options, legend
 
 BADGE_COLORS = {"2D-3D interpenetrating": "#FB8C00", "3D-3D interpenetrated": "#1E88E5",
@@ -79,8 +80,8 @@ scene_legend = legend(report, options)
 view_col, info_col = st.columns([3, 2]) if not presenting else (st.container(), st.container())
 with view_col:
     height = 760 if presenting else 600
-    st.iframe(library.view_html(entry.filename, entry.data, float(min_occupancy), options, height,
-                                st.session_state.get("view_generation", 0)), height=height + 20)
+    script = library.view_script(entry.filename, entry.data, float(min_occupancy), options)
+    live_view(script, height, key=f"{hash(script)}-{st.session_state.get('view_generation', 0)}")
     legend = " ".join(f"<span style='display:inline-block;margin-right:1em'><span style='display:inline-block;"
                       f"width:0.9em;height:0.9em;border-radius:50%;background:{color};margin-right:0.3em'></span>"
                       f"{html.escape(text)}</span>" for color, text in scene_legend)
