@@ -21,6 +21,9 @@ TOLERANCE = 0.45
 MIN_BOND = 0.55
 """Pairs closer than this are overlapping sites (alternatives), not bonds."""
 
+SMALL_RADIUS = 0.8
+"""Atoms up to this covalent radius (H, B, C, N, O, F) bond within a short reach of each other."""
+
 MAX_IMAGES = 4096
 """Most periodic images of the cell searched for neighbours; more means a cell too thin to bond in."""
 
@@ -72,7 +75,9 @@ def find_bonds(crystal: Crystal, tolerance: float = TOLERANCE) -> Bonds:
         return Bonds(np.zeros(0, int), np.zeros(0, int), np.zeros((0, 3), int), np.zeros(0))
     radii = covalent_radii(crystal.elements)
     reach = 2 * radii.max() + tolerance
-    i, j, off, d = _pairs_within(crystal, reach)
+    large = radii > SMALL_RADIUS
+    short_reach = 2 * radii[~large].max() + tolerance if (~large).any() else reach
+    i, j, off, d = _pairs_within(crystal, reach, short_reach, large)
     ok = (d >= MIN_BOND) & (d < radii[i] + radii[j] + tolerance)
     g = crystal.disorder_group
     ok &= ~((g[i] != 0) & (g[j] != 0) & (g[i] != g[j]))
@@ -83,20 +88,33 @@ def find_bonds(crystal: Crystal, tolerance: float = TOLERANCE) -> Bonds:
     return Bonds(i[keep], j[keep], off[keep].astype(int), d[keep])
 
 
-def _pairs_within(crystal: Crystal, reach: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _pairs_within(crystal: Crystal, reach: float, short_reach: float,
+                  large_atoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Every pair of atoms (i, j + offset) closer than ``reach``, each once (i < j, or i == j with a
-    lexicographically positive offset), with its distance."""
+    lexicographically positive offset), with its distance; pairs of two small atoms (not in
+    ``large_atoms``) only up to ``short_reach``, all their bonds can reach."""
     orth = crystal.orth
     lengths = np.array([crystal.cell.a, crystal.cell.b, crystal.cell.c])
     orthogonal = np.allclose([crystal.cell.alpha, crystal.cell.beta, crystal.cell.gamma], 90.0)
     if orthogonal and reach < lengths.min() / 2:
         # a periodic k-d tree: every pair is the minimum image, no atom meets its own image
         points = np.minimum(crystal.frac * lengths, np.nextafter(lengths, 0))
-        pairs = cKDTree(points, boxsize=lengths).query_pairs(reach, output_type="ndarray")
+        tree = cKDTree(points, boxsize=lengths)
+        pairs = tree.query_pairs(short_reach, output_type="ndarray")
         i, j = pairs.min(axis=1), pairs.max(axis=1)
+        large = np.nonzero(large_atoms)[0]
+        if len(large) and reach > short_reach:
+            # the few large atoms (metals, S, Cl) look further, beyond the short reach
+            near = tree.query_ball_point(points[large], reach, return_sorted=False)
+            a = np.repeat(large, [len(x) for x in near])
+            b = np.concatenate([np.asarray(x, dtype=int) for x in near]) if len(a) else np.zeros(0, int)
+            step = crystal.frac[b] - crystal.frac[a]
+            far = np.linalg.norm((step - np.round(step)) @ orth.T, axis=1) > short_reach
+            keep = far & (~large_atoms[b] | (a < b))  # a pair of two large atoms is found from both ends
+            i, j = np.concatenate([i, np.minimum(a, b)[keep]]), np.concatenate([j, np.maximum(a, b)[keep]])
         off = -np.round(crystal.frac[j] - crystal.frac[i]).astype(int)
-        d = np.linalg.norm((crystal.frac[j] + off - crystal.frac[i]) @ orth.T, axis=1)
-        return i, j, off, d
+        dist = np.linalg.norm((crystal.frac[j] + off - crystal.frac[i]) @ orth.T, axis=1)
+        return i, j, off, dist
     n = len(crystal)
     offsets = _image_offsets(crystal, reach)
     margin = reach / (1.0 / np.linalg.norm(np.linalg.inv(orth), axis=1))  # in fractional units

@@ -32,7 +32,7 @@ GUEST, TERMINAL, LINKER, BRANCH, CLUSTER, ROD, ATOM = (
 )
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False, slots=True)
 class Contact:
     """An organic unit bound to the image ``offset`` of vertex ``vertex`` (in the unit's own frame)."""
 
@@ -40,7 +40,7 @@ class Contact:
     offset: tuple[int, int, int]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False, slots=True)
 class Unit:
     """One building unit: its atoms, what it is, and (for organic parts) what it binds."""
 
@@ -184,8 +184,9 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     atoms_by_comp = idx[np.argsort(labels, kind="stable")] if len(idx) else idx
     atom_bounds = np.concatenate([[0], np.cumsum([len(c.nodes) for c in comps])]).tolist()
     units.extend(
-        Unit(kind=kind_list[k], atoms=atoms_by_comp[atom_bounds[k]: atom_bounds[k + 1]], vertex=vertex_list[k],
-             contacts=tuple(Contact(r[0], (r[1], r[2], r[3])) for r in contact_rows[bounds[k]: bounds[k + 1]]))
+        Unit(kind_list[k], atoms_by_comp[atom_bounds[k]: atom_bounds[k + 1]],
+             tuple(Contact(r[0], (r[1], r[2], r[3])) for r in contact_rows[bounds[k]: bounds[k + 1]])
+             if bounds[k + 1] > bounds[k] else (), vertex_list[k])
         for k in range(len(comps))
     )
 
