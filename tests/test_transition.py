@@ -1,4 +1,4 @@
-"""Pairing atoms across a series and the frames between structures."""
+"""Pairing atoms across a series, the frames between structures, and the transitions page."""
 
 from __future__ import annotations
 
@@ -7,15 +7,27 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
 
 from topology import analyze, analyze_file
+from viewer.export import animate, transition_captions
 from viewer.transition import frames, pair_atoms, track_series
 
-STRUCTURES = Path(__file__).resolve().parent.parent / "assets" / "structures"
+ROOT = Path(__file__).resolve().parent.parent
+STRUCTURES = ROOT / "assets" / "structures"
+DEMO = ROOT / "tests" / "data" / "series_demo"
+PAGE = str(ROOT / "viewer" / "views" / "transitions.py")
+SERIES = ("SC-1", "SC-2-0.8", "SC-2-0.5", "SC-3")
 
 
 def reports(*names: str):
     return [analyze_file(STRUCTURES / f"{n}.cif") for n in names]
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return [analyze_file(DEMO / f"{n}.cif") for n in ("before", "after")]
 
 
 def test_bundled_series_pairs_by_label() -> None:
@@ -26,6 +38,7 @@ def test_bundled_series_pairs_by_label() -> None:
     assert (a.labels[pairing.pairs[:, 0]] == b.labels[pairing.pairs[:, 1]]).all()
     assert len(pairing.pairs) + len(pairing.only_first) == len(a)
     assert len(pairing.pairs) + len(pairing.only_second) == len(b)
+    assert pairing.unpaired == len(set(a.labels) ^ set(b.labels))
 
 
 def test_pairs_by_nearest_position_when_labels_differ() -> None:
@@ -35,6 +48,36 @@ def test_pairs_by_nearest_position_when_labels_differ() -> None:
     by_label, by_position = pair_atoms(sc1, sc2), pair_atoms(sc1, renamed)
     assert by_position.by == "position"
     assert {tuple(p) for p in by_position.pairs} == {tuple(p) for p in by_label.pairs}
+
+
+def test_a_users_series_pairs_by_position_and_counts_the_unpaired(demo) -> None:
+    before, after = demo
+    pairing = pair_atoms(before, after)
+    assert pairing.by == "position"
+    # Zn, O, O and C (across the cell face) pair; N leaves and Cl arrives
+    assert pairing.pairs.tolist() == [[0, 0], [1, 1], [2, 2], [3, 3]]
+    assert pairing.unpaired == 2
+    assert before.crystal.elements[pairing.only_first].tolist() == ["N"]
+    assert after.crystal.elements[pairing.only_second].tolist() == ["Cl"]
+
+
+def test_demo_frames_move_by_the_minimum_image_and_fade(demo) -> None:
+    series = track_series(demo)
+    movie = frames(series, per_step=9, hold=1)
+    carbon = next(k for k, t in enumerate(series.tracks) if t.label == "C1")
+    path = np.array([f.xyz[carbon] for f in movie])
+    assert np.linalg.norm(np.diff(path, axis=0), axis=1).max() < 0.1  # 0.99 -> 1.01 along a, not across the cell
+    nitrogen = next(k for k, t in enumerate(series.tracks) if t.label == "N1")
+    chlorine = next(k for k, t in enumerate(series.tracks) if t.label == "Cl9")
+    ts = np.array([f.t if f.step == 0 else 1.0 for f in movie])
+    assert np.allclose([f.opacity[nitrogen] for f in movie], 1 - ts)
+    assert np.allclose([f.opacity[chlorine] for f in movie], ts)
+    oxygen = next(k for k, t in enumerate(series.tracks) if t.label == "O1")
+    assert movie[-1].opacity[oxygen] == pytest.approx(0.5)  # occupancy 1 -> 0.5 as opacity
+    # the cell changes smoothly from one structure's to the other's
+    assert np.allclose(movie[0].cell, demo[0].crystal.orth) and np.allclose(movie[-1].cell, demo[1].crystal.orth)
+    middle = movie[5]
+    assert np.allclose(middle.cell, (1 - middle.t) * demo[0].crystal.orth + middle.t * demo[1].crystal.orth)
 
 
 def test_frames_start_and_end_on_the_structures() -> None:
@@ -52,6 +95,10 @@ def test_frames_start_and_end_on_the_structures() -> None:
         diff = (xyz[:, None] - expected[None]) @ np.linalg.inv(report.crystal.orth).T
         assert np.abs(diff - np.round(diff)).max(axis=2).min(axis=1).max() < 1e-6
         assert sorted(np.round(still.opacity[present], 3)) == sorted(np.round(report.crystal.occupancy, 3))
+        assert np.allclose(still.cell, report.crystal.orth)
+        # the bonds drawn are bonds of the structure: short, between present atoms
+        lengths = np.linalg.norm(still.xyz[still.bonds[:, 0]] - still.xyz[still.bonds[:, 1]], axis=1)
+        assert len(lengths) > len(report.crystal) / 2 and lengths.max() < 3.2
 
 
 def test_leaving_atoms_fade_and_half_linkers_go_to_half() -> None:
@@ -67,3 +114,68 @@ def test_leaving_atoms_fade_and_half_linkers_go_to_half() -> None:
     # no atom jumps across the cell between consecutive frames
     steps = [np.linalg.norm(b.xyz - a.xyz, axis=1).max() for a, b in itertools.pairwise(movie)]
     assert max(steps) < 3.0
+
+
+def test_net_colours_change_when_the_nets_change() -> None:
+    series = track_series(reports("SC-1", "SC-2-0.5"))
+    movie = frames(series, per_step=10, hold=1)
+    start, end = movie[0], movie[-1]
+    def shown(frame) -> set[str]:
+        return {c for c, o in zip(frame.colors, frame.opacity) if o > 0}
+
+    orange, blue = "#FB8C00", "#1E88E5"  # SC-1's 2D net; SC-2's second 3D net
+    assert orange in shown(start) and blue not in shown(start)
+    assert orange not in shown(end) and blue in shown(end)
+    before_switch, after_switch = movie[5], movie[6]  # t = 5/11 and 6/11
+    assert before_switch.colors == start.colors and after_switch.colors == end.colors
+
+
+def test_captions_come_from_series_json() -> None:
+    captions = transition_captions(reports(*SERIES))
+    assert "UV light, 2 min" in captions.steps[0] and "Fig. 3" in captions.steps[0]
+    assert "10 min" in captions.steps[1]
+    assert "a week in the mother liquor" in captions.steps[2]
+    assert "1.92 eV" in captions.structures[0] and "3.08 × 10⁻⁸ S cm⁻¹" in captions.structures[0]
+    assert "0.57 eV" in captions.structures[2] and "brown" in captions.structures[2]
+    assert "Idealised model" in captions.caveat
+    skipping = transition_captions(reports("SC-1", "SC-2-0.5"))  # through the documented 2 min intermediate
+    assert "2 min" in skipping.steps[0] and "10 min in all" in skipping.steps[0]
+
+
+def srcdoc(at: AppTest) -> str:
+    return at.get("iframe")[0].proto.srcdoc
+
+
+def test_transitions_page_plays_the_bundled_series_from_local_3dmol() -> None:
+    at = AppTest.from_file(PAGE, default_timeout=120).run()
+    assert not at.exception
+    html = srcdoc(at)
+    assert "/app/static/3Dmol-min.js" in html and "cdn" not in html.lower() and "https://" not in html
+    assert "UV light, 10 min in all" in html and "setTimeout(tick" in html
+    notes = [c.value for c in at.caption]
+    assert any("Idealised model" in n for n in notes)
+    assert any("paired by label" in n and "30 could not be paired (30 fade out, 0 fade in)" in n for n in notes)
+
+
+HOSTILE = "<img src=x onerror=alert(1)>[x](javascript:alert(1))"
+
+
+def test_a_users_series_on_the_page_escaped_with_the_movie_the_cli_makes() -> None:
+    files = [(f"{HOSTILE}{n}.cif", (DEMO / f"{n}.cif").read_bytes(), "chemical/x-cif") for n in ("before", "after")]
+    at = AppTest.from_file(PAGE, default_timeout=120).run()
+    at.file_uploader(key="series_uploads").set_value(files).run()
+    assert not at.exception
+    assert any("paired by position" in w.value and "2 could not be paired (1 fade out, 1 fade in)" in w.value
+               for w in at.warning)
+    html = srcdoc(at)
+    assert "<img src=x" not in html and "\\u003cimg src=x" in html  # labels and names only inside escaped JSON
+    texts = [e.value for e in [*at.markdown, *at.caption, *at.warning] if "img" in e.value]
+    assert texts and all("<img" not in t.replace("\\<img", "") and "](" not in t for t in texts)
+    at.radio(key="movie_format").set_value("gif").run()
+    at.button(key="make_movie").click().run()
+    assert not at.exception
+    from topology.classify import analyze_bytes
+
+    reports = [analyze_bytes(name, data) for name, data, _ in files]
+    made = at.session_state["movie"][1]
+    assert made[:6] == b"GIF89a" and made == animate(reports, "gif", width=640, per_step=12)

@@ -1,4 +1,4 @@
-"""Systre ``.cgd`` nets: reading ``CRYSTAL`` and ``PERIODIC_GRAPH`` blocks, and writing them.
+"""Systre ``.cgd`` nets: reading ``CRYSTAL`` and ``PERIODIC_GRAPH`` blocks (writing: :mod:`topology.cgd_writer`).
 
 ``CRYSTAL`` blocks (as RCSR distributes them) give a space group, a cell, nodes with their
 coordinates and edges by the coordinates of both ends; we expand them by symmetry and find which
@@ -236,25 +236,3 @@ def barycentric_placement(n: int, edges: list[tuple[int, int, np.ndarray]]) -> n
     solver = factorized(lap)
     return np.column_stack([solver(rhs[:, k]) for k in range(3)])
 
-
-def write_cgd(net: PeriodicNet, name: str) -> str:
-    """The net as a Systre ``CRYSTAL`` block in P1: a node per vertex, an edge per distinct
-    (vertex, neighbour image) pair, both ends given by coordinates. :func:`parse_cgd` reads it back."""
-    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name) or "net"
-    cell = net.cell
-    lines = ["CRYSTAL", f"  NAME {safe}", "  GROUP P1",
-             f"  CELL {cell.a:.5f} {cell.b:.5f} {cell.c:.5f} {cell.alpha:.4f} {cell.beta:.4f} {cell.gamma:.4f}"]
-    frac = net.frac()
-    for v, degree in enumerate(net.coordination()):
-        x, y, z = frac[v]
-        lines.append(f"  NODE {v + 1} {degree} {x:.6f} {y:.6f} {z:.6f}")
-    seen = set()
-    for u, v, off, _ in net.edges():
-        key = min((u, v, off), (v, u, tuple(-x for x in off)))
-        if key in seen:
-            continue
-        seen.add(key)
-        a, b = frac[u], frac[v] + np.asarray(off)
-        lines.append(f"  EDGE {a[0]:.6f} {a[1]:.6f} {a[2]:.6f}   {b[0]:.6f} {b[1]:.6f} {b[2]:.6f}")
-    lines.append("END")
-    return "\n".join(lines) + "\n"

@@ -1,4 +1,7 @@
-"""Export commands of the ``interlace`` CLI: ``render`` (PNG, SVG, PDF) and ``animate`` (GIF, MP4)."""
+"""Export commands of the ``interlace`` CLI: ``render`` (PNG, SVG, PDF) and ``animate`` (GIF, MP4).
+
+Bad requests raise :class:`topology.InputError`, which the CLI prints as one line (exit code 2).
+"""
 
 from __future__ import annotations
 
@@ -22,46 +25,59 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--transparent", action="store_true", help="no background")
     p.add_argument("--net", action="store_true", help="draw the net over the atoms")
     p.add_argument("--hydrogens", action="store_true", help="show hydrogen atoms")
-    p.add_argument("--min-occupancy", type=float, default=0.0, metavar="T")
+    p.add_argument("--min-occupancy", type=float, default=0.0, metavar="T",
+                   help="leave out sites with occupancy below T (default 0)")
     p.set_defaults(run=_render)
 
     p = sub.add_parser("animate", help="the transition through two or more structures as a GIF or MP4")
     p.add_argument("paths", nargs="+", metavar="FILE")
     p.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.gif|OUT.mp4")
     p.add_argument("--fps", type=int, default=12)
-    p.add_argument("--width", type=int, default=800)
-    p.add_argument("--frames-per-step", type=int, default=12)
-    p.add_argument("--view", choices=("a", "b", "c"), default="c")
+    p.add_argument("--width", type=int, default=800, help="pixels, 64-4000")
+    p.add_argument("--frames-per-step", type=int, default=12, help="frames between two structures")
+    p.add_argument("--view", choices=("a", "b", "c"), default="c", help="look down this cell axis")
     p.set_defaults(run=_animate)
 
 
-def _suffix(path: Path) -> str:
-    return path.suffix.lower().lstrip(".")
+def _format(path: Path, allowed: tuple[str, ...]) -> str:
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in allowed:
+        raise InputError(str(path), f"cannot write .{fmt or '(no suffix)'} files (use {', '.join(allowed)})")
+    return fmt
 
 
 def _render(args: argparse.Namespace) -> int:
+    from viewer import figure
     from viewer.export import render
 
+    fmt = _format(args.output, figure.FORMATS)
     if any(not 1 <= n <= 3 for n in args.supercell):
         raise InputError(str(args.output), "supercell counts must be 1, 2 or 3")
+    if not 0.0 <= args.min_occupancy <= 1.0:
+        raise InputError(str(args.output), "--min-occupancy must be between 0 and 1")
     report = analyze_file(args.path, args.min_occupancy)
     options = Options(style=args.style, color_by=args.color_by, hydrogens=args.hydrogens, net=args.net,
                       supercell=tuple(args.supercell))
-    data = render(report, options, _suffix(args.output), args.width, args.view, args.transparent)
-    args.output.write_bytes(data)
-    print(args.output)
+    data = render(report, options, fmt, args.width, args.view, args.transparent)
+    _write(args.output, data)
     return 0
 
 
 def _animate(args: argparse.Namespace) -> int:
-    from viewer.export import animate
+    from viewer.export import MOVIE_FORMATS, animate
 
+    fmt = _format(args.output, MOVIE_FORMATS)
     if len(args.paths) < 2:
         raise InputError(args.paths[0], "give two or more structures to animate a transition")
-    if not 1 <= args.fps <= 60 or not 64 <= args.width <= 4000:
-        raise InputError(str(args.output), "fps must be 1-60 and width 64-4000 px")
     reports = [analyze_file(p) for p in args.paths]
-    data = animate(reports, _suffix(args.output), args.fps, args.width, args.frames_per_step, args.view)
-    args.output.write_bytes(data)
-    print(args.output)
+    data = animate(reports, fmt, args.fps, args.width, args.frames_per_step, args.view)
+    _write(args.output, data)
     return 0
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as err:
+        raise InputError(str(path), f"cannot write: {err.strerror or err}") from None
+    print(path)

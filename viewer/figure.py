@@ -34,6 +34,8 @@ FORMATS = ("png", "svg", "pdf")
 MAX_WIDTH = 8000
 """Widest PNG (pixels) that ``interlace render`` writes."""
 DPI = 100
+MARGIN = 1.0
+"""Space (Angstrom) around the drawing."""
 BOND_RADIUS = 0.14  # the app's stick radius (viewer.view3d)
 NET_EDGE_RADIUS = 0.3
 OUTLINE = "#263238"
@@ -130,7 +132,6 @@ class _Painter:
 
     def __init__(self) -> None:
         self.shapes: list[tuple[float, int, list]] = []  # (depth, order, [(patch, face, edge)])
-        self.points: list[np.ndarray] = []
 
     def add(self, depth: float, parts: list) -> None:
         self.shapes.append((depth, len(self.shapes), parts))
@@ -149,7 +150,6 @@ class _Painter:
                 edge = _rgba(OUTLINE, opacity) if whiten == 0 else "none"
                 parts.append((Circle(centre, scale * radius), _rgba(color, opacity, whiten), edge))
         self.add(depth, parts)
-        self.points.append(np.array([[x - radius, y - radius], [x + radius, y + radius]]))
 
     def rod(self, start: np.ndarray, end: np.ndarray, depth: float, radius: float, color: str,
             opacity: float, dashed: bool = False) -> None:
@@ -166,10 +166,11 @@ class _Painter:
         parts = []
         for a, b in pieces:
             p, q = start[:2] + a * axis, start[:2] + b * axis
-            parts.append((Polygon([p + normal, q + normal, q - normal, p - normal]), _rgba(color, opacity),
-                          _rgba(OUTLINE, 0.6 * opacity)))
+            # a dark band a little wider underneath: outlines along the sides, none across the rod
+            parts.append((Polygon([p + 1.25 * normal, q + 1.25 * normal, q - 1.25 * normal, p - 1.25 * normal]),
+                          _rgba(OUTLINE, 0.8 * opacity), "none"))
+            parts.append((Polygon([p + normal, q + normal, q - normal, p - normal]), _rgba(color, opacity), "none"))
         self.add(depth, parts)
-        self.points.append(np.array([start[:2], end[:2]]))
 
     def collection(self, outline_pt: float) -> PatchCollection:
         patches, faces, edges = [], [], []
@@ -183,10 +184,30 @@ class _Painter:
                                linewidths=outline_pt, match_original=False)
 
 
+def extent(ctk_scene, view: str = "c") -> np.ndarray:
+    """Lower and upper screen corners (Angstrom) of everything in the scene, seen down ``view``."""
+    basis = view_basis(np.array(ctk_scene.lattice, float).T, view)
+    corners = []
+    for primitive in ctk_scene.contents:
+        if primitive.type == "spheres":
+            q = np.asarray(primitive.positions, float) @ basis[:2].T
+            corners += [q - primitive.radius, q + primitive.radius]
+        elif primitive.type == "cylinders":
+            corners.append(np.asarray(primitive.positionPairs, float).reshape(-1, 3) @ basis[:2].T)
+        elif primitive.type == "lines":
+            corners.append(np.asarray(primitive.positions, float) @ basis[:2].T)
+    points = np.concatenate(corners) if corners else np.zeros((1, 2))
+    return np.array([points.min(axis=0), points.max(axis=0)])
+
+
 def draw(ctk_scene, view: str = "c", width_px: int = 1600, height_px: int | None = None,
-         transparent: bool = False, title: str = "", legend: list[tuple[str, str]] = (),
-         progress: float | None = None) -> Figure:
-    """A matplotlib figure of a crystal-toolkit scene, seen down the cell axis ``view`` of its lattice."""
+         transparent: bool = False, title: str = "", legend: list[tuple[str, str]] = (), legend_rows: int = 0,
+         bounds: tuple[np.ndarray, np.ndarray] | None = None, progress: float | None = None) -> Figure:
+    """A matplotlib figure of a crystal-toolkit scene, seen down the cell axis ``view`` of its lattice.
+
+    ``height_px``, ``legend_rows`` and ``bounds`` (screen corners in Angstrom) fix the layout, so
+    the frames of a movie line up; by default they fit the scene.
+    """
     basis = view_basis(np.array(ctk_scene.lattice, float).T, view)
     painter = _Painter()
     cell_lines = []
@@ -206,14 +227,12 @@ def draw(ctk_scene, view: str = "c", width_px: int = 1600, height_px: int | None
         elif primitive.type == "lines":
             q = np.asarray(primitive.positions, float) @ basis.T
             cell_lines += [(q[k, :2], q[k + 1, :2]) for k in range(0, len(q) - 1, 2)]
-            painter.points.append(q[:, :2])
-    points = np.concatenate(painter.points) if painter.points else np.zeros((1, 2))
-    margin = 1.0
-    lo, hi = points.min(axis=0) - margin, points.max(axis=0) + margin
-    span = hi - lo
-    rows = -(-len(legend) // _legend_columns(legend)) if legend else 0
-    title_px = int(width_px * 0.045) if title else 0
-    legend_px = int(rows * width_px * 0.032 + (width_px * 0.02 if rows else 0))
+    lo, hi = bounds if bounds is not None else extent(ctk_scene, view)
+    lo, hi = lo - MARGIN, hi + MARGIN
+    span = np.maximum(hi - lo, 1e-3)
+    rows = max(-(-len(legend) // legend_columns(legend)) if legend else 0, legend_rows)
+    title_px = int(width_px * 0.05) if title else 0
+    legend_px = int(rows * width_px * 0.04 + (width_px * 0.02 if rows else 0))
     drawing_px = int(width_px * min(max(span[1] / span[0], 0.45), 1.5))
     height_px = height_px or drawing_px + title_px + legend_px
     fig = plt.figure(figsize=(width_px / DPI, height_px / DPI), dpi=DPI)
@@ -221,7 +240,7 @@ def draw(ctk_scene, view: str = "c", width_px: int = 1600, height_px: int | None
     bottom, top = legend_px / height_px, 1 - title_px / height_px
     ax = fig.add_axes((0.01, bottom, 0.98, top - bottom))
     ax.set_axis_off()
-    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_aspect("equal", adjustable="box")
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
     points_per_angstrom = min(0.98 * width_px / span[0], (top - bottom) * height_px / span[1]) * 72 / DPI
@@ -229,26 +248,26 @@ def draw(ctk_scene, view: str = "c", width_px: int = 1600, height_px: int | None
         ax.add_collection(LineCollection(cell_lines, colors=CELL_COLOR, linewidths=max(0.02 * points_per_angstrom,
                                                                                         0.4)))
     ax.add_collection(painter.collection(max(0.025 * points_per_angstrom, 0.2)))
-    font = max(width_px / 95, 6) * 72 / DPI
+    font = max(width_px / 75, 7) * 72 / DPI
     if title:
         fig.text(0.5, 1 - 0.5 * title_px / height_px, title, ha="center", va="center", fontsize=font)
     if legend:
-        _legend(fig, legend, legend_px / height_px, width_px, font * 0.8)
+        _legend(fig, legend, rows, legend_px / height_px, width_px, font * 0.85)
     if progress is not None:  # a movie's time bar along the bottom edge
         fig.add_artist(matplotlib.patches.Rectangle((0, 0), progress, 0.012, transform=fig.transFigure,
                                                     color="#1E88E5"))
     return fig
 
 
-def _legend_columns(legend: list[tuple[str, str]]) -> int:
+def legend_columns(legend: list[tuple[str, str]]) -> int:
     return 2 if max(len(text) for _, text in legend) > 28 else 3
 
 
-def _legend(fig: Figure, legend: list[tuple[str, str]], height: float, width_px: int, font: float) -> None:
-    """Keys under the drawing, laid out in pixels so discs stay round: a disc of each colour, and a
-    half sector for keys about occupancy (as partially occupied sites are drawn)."""
-    columns = _legend_columns(legend)
-    rows = -(-len(legend) // columns)
+def _legend(fig: Figure, legend: list[tuple[str, str]], rows: int, height: float, width_px: int,
+            font: float) -> None:
+    """Keys under the drawing in ``rows`` rows, laid out in pixels so discs stay round: a disc of
+    each colour, and a half sector for keys that speak of sectors (as partial sites are drawn)."""
+    columns = legend_columns(legend)
     height_px = height * fig.get_figheight() * DPI
     ax = fig.add_axes((0.0, 0.0, 1.0, height))
     ax.set_axis_off()
@@ -259,7 +278,7 @@ def _legend(fig: Figure, legend: list[tuple[str, str]], height: float, width_px:
     for k, (color, text) in enumerate(legend):
         x = 0.03 * width_px + (k % columns) * 0.94 * width_px / columns + r
         y = (k // columns + 0.8) * row
-        if "occup" in text:
+        if "sector" in text:
             ax.add_patch(Circle((x, y), r, facecolor="white", edgecolor=OUTLINE))
             ax.add_patch(Wedge((x, y), r, 90, 270, facecolor=color, edgecolor=OUTLINE))
         else:

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-import html
+import re
 
 import streamlit as st
 
 from viewer import library
-from viewer.export import animate
-from viewer.movie3d import player_html
+from viewer.export import animate, transition_captions
+from viewer.movie3d import player_data, player_html
 from viewer.transition import frames, track_series
 
 PER_STEP = 12
 HOLD = 4
+MOVIE_WIDTH = 640
+
+
+def plain(text: str) -> str:
+    """User text (file names) shown through Markdown as itself: no markup, no links, no HTML."""
+    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])", r"\\\1", text)
+
 
 st.title("Transitions")
-series_doc = library.series()
 uploads = st.sidebar.file_uploader("Your own series: two or more CIF files, in order", type=["cif"],
                                    accept_multiple_files=True, key="series_uploads")
 if uploads and len(uploads) >= 2:
@@ -32,49 +38,42 @@ reports = []
 for entry in entries:
     report = library.analysis(entry.filename, entry.data, 0.0)
     if isinstance(report, str):
-        st.error(f"Cannot read this file. {report}")
+        st.error(f"Cannot read this file. {plain(report)}")
         st.stop()
     if report.crystal is None:
-        st.error(f"{html.escape(entry.name)} is a net file: a transition needs atoms (CIF files).")
+        st.error(f"{plain(entry.name)} is a net file: a transition needs atoms (CIF files).")
         st.stop()
     reports.append(report)
 
 series = track_series(reports)
 movie = frames(series, per_step=PER_STEP, hold=HOLD)
-steps = {(s["from"], s["to"]): s for s in series_doc.get("steps", [])}
-names = [e.name for e in entries]
-captions, caption_of = [], []
-for k, name in enumerate(names):
-    facts = library.facts_of(name) if entries[k].bundled else None
-    details = "; ".join(f"{f['label']}: {f['value']} ({f['source']})" for f in facts["facts"]
-                        if f["label"] != "formula") if facts else ""
-    captions.append(f"{name} — {reports[k].classification}. {details}")
-    if k + 1 < len(names):
-        step = steps.get((name, names[k + 1]))
-        if step is None and entries[k].bundled and names[k + 1] == "SC-3":
-            step = steps.get(("SC-1", "SC-3"))
-        how = f"{step['condition']} ({step['source']})" if step else "next structure"
-        captions.append(f"{name} → {names[k + 1]}: {how}")
-for f in movie:
-    caption_of.append(2 * f.step if f.t == 0 else 2 * f.step + 1)
-
-st.iframe(player_html(series, movie, captions, caption_of), height=680)
-if entries[0].bundled:
-    st.caption(f"⚠️ {series_doc.get('model_caveat', '')} SC-3 forms from SC-1 in the mother liquor, not from SC-2; "
+captions = transition_captions(reports)
+texts = []  # structure 0, step 0 -> 1, structure 1, ...: a still frame on structure s shows texts[2 s]
+for k, text in enumerate(captions.structures):
+    texts += [text] + captions.steps[k:k + 1]
+caption_of = [2 * f.step if f.t == 0 else 2 * f.step + 1 for f in movie]
+st.iframe(player_html(player_data(series, movie, texts, caption_of)), height=680)
+if captions.caveat:
+    st.caption(f"⚠️ {captions.caveat} SC-3 forms from SC-1 in the mother liquor, not from SC-2; "
                "the movie shows the series in the paper's order.")
-for k, (by, unpaired) in enumerate(zip(series.paired_by, series.unpaired)):
-    st.caption(f"{names[k]} → {names[k + 1]}: atoms paired by {by}; {unpaired} atoms could not be paired "
-               "(they fade out or in).")
-with st.expander("Captions of every step"):
-    for text in captions:
-        st.markdown(f"- {html.escape(text)}")
+for k, pairing in enumerate(series.pairings):
+    note = (f"{plain(reports[k].source)} → {plain(reports[k + 1].source)}: atoms paired by {pairing.by}; "
+            f"{pairing.unpaired} could not be paired ({len(pairing.only_first)} fade out, "
+            f"{len(pairing.only_second)} fade in).")
+    (st.warning if pairing.by == "position" and pairing.unpaired else st.caption)(note)
+with st.expander("Captions of every step", expanded=True):
+    for text in texts:
+        st.markdown(f"- {plain(text)}")
 
 st.subheader("Download the movie")
 fmt = st.radio("Format", ["gif", "mp4"], horizontal=True, key="movie_format")
+shown = (tuple(e.name for e in entries), fmt)
 if st.button("Make the movie", key="make_movie"):
     with st.spinner("Drawing every frame…"):
-        st.session_state["movie"] = (fmt, animate(reports, fmt, width=640, per_step=PER_STEP))
-if "movie" in st.session_state:
-    made_fmt, data = st.session_state["movie"]
+        st.session_state["movie"] = (shown, animate(reports, fmt, width=MOVIE_WIDTH, per_step=PER_STEP))
+if st.session_state.get("movie", (None,))[0] == shown:
+    made_fmt, data = fmt, st.session_state["movie"][1]
     st.download_button(f"Download {made_fmt.upper()}", data, file_name=f"transition.{made_fmt}",
                        mime="image/gif" if made_fmt == "gif" else "video/mp4", key="download_movie")
+    st.caption(f"The same file as `interlace animate FILES -o transition.{made_fmt} --width {MOVIE_WIDTH} "
+               f"--frames-per-step {PER_STEP}`.")
