@@ -106,8 +106,8 @@ def build_net(crystal: Crystal, units: BuildingUnits) -> PeriodicNet:
     """The net of a crystal cut into building units: vertices at unit centroids, edges from linkers."""
     net = PeriodicNet.empty(crystal.cell)
     wrap: list[np.ndarray] = []
-    for ui in units.vertex_units:
-        unit = units.units[ui]
+    for v in range(len(units.vertex_units)):
+        unit = units.vertex_unit(v)
         centroid = (crystal.frac[unit.atoms] + units.shift[unit.atoms]).mean(axis=0)
         w = np.floor(centroid + 1e-9).astype(int)
         wrap.append(w)
@@ -120,15 +120,14 @@ def build_net(crystal: Crystal, units: BuildingUnits) -> PeriodicNet:
     def image(vertex: int, offset) -> np.ndarray:
         return np.asarray(offset, dtype=int) + wrap[vertex]
 
-    for unit in units.units:
-        if unit.kind == LINKER:
-            (a, b) = unit.contacts
-            net.add_edge(a.vertex, b.vertex, image(b.vertex, b.offset) - image(a.vertex, a.offset),
-                         hill_formula(crystal.elements[unit.atoms]), occupancy(unit.atoms), unit.atoms)
-        elif unit.kind == BRANCH:
-            for c in unit.contacts:
-                net.add_edge(unit.vertex, c.vertex, image(c.vertex, c.offset) - wrap[unit.vertex],
-                             None, occupancy(unit.atoms), ())
+    for unit in units.organic.of_kind(LINKER):
+        (a, b) = unit.contacts
+        net.add_edge(a.vertex, b.vertex, image(b.vertex, b.offset) - image(a.vertex, a.offset),
+                     hill_formula(crystal.elements[unit.atoms]), occupancy(unit.atoms), unit.atoms)
+    for unit in units.organic.of_kind(BRANCH):
+        for c in unit.contacts:
+            net.add_edge(unit.vertex, c.vertex, image(c.vertex, c.offset) - wrap[unit.vertex],
+                         None, occupancy(unit.atoms), ())
     for u, v, off in units.bridges:
         a, b = net.graph.nodes[u]["atoms"][0], net.graph.nodes[v]["atoms"][0]
         net.add_edge(u, v, np.asarray(off) + wrap[v] - wrap[u], None, occupancy(np.array([a, b])), ())

@@ -91,27 +91,46 @@ def periodic_components(
     n: int, src: np.ndarray, dst: np.ndarray, offset: np.ndarray
 ) -> list[Component]:
     """Components of a periodic graph with the basis of each cycle lattice."""
-    return lifted_components(n, src, dst, offset)[2]
+    lifted = lifted_components(n, src, dst, offset)
+    return [lifted.component(c) for c in range(lifted.count)]
 
 
-def lifted_components(
-    n: int, src: np.ndarray, dst: np.ndarray, offset: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, list[Component]]:
-    """Component label and shift of every node (see :func:`lift`) and the components themselves."""
+@dataclass(eq=False)
+class Lifted:
+    """Components of a periodic graph as arrays: ``labels`` and ``shift`` per node (see :func:`lift`),
+    nodes grouped by component (``order``, ``bounds``), and the cycle-lattice basis of each component
+    that has cycles (most components of a crystal, its guests and ligands, have none)."""
+
+    labels: np.ndarray
+    shift: np.ndarray
+    order: np.ndarray
+    bounds: np.ndarray
+    bases: dict[int, np.ndarray]
+
+    @property
+    def count(self) -> int:
+        return len(self.bounds) - 1
+
+    def nodes(self, c: int) -> np.ndarray:
+        return self.order[self.bounds[c]: self.bounds[c + 1]]
+
+    def component(self, c: int) -> Component:
+        return Component(self.nodes(c), self.bases.get(c, np.zeros((0, 3), dtype=int)))
+
+
+def lifted_components(n: int, src: np.ndarray, dst: np.ndarray, offset: np.ndarray) -> Lifted:
+    """Label, shift and component of every node, and each component's cycle lattice."""
     labels, shift = lift(n, src, dst, offset)
+    count = int(labels.max()) + 1 if n else 0
     cycles = shift[src] + offset - shift[dst]
     nonzero = cycles.any(axis=1)
     # distinct nonzero cycle vectors of each component, grouped by one sort
     rows = np.unique(np.column_stack([labels[src][nonzero], cycles[nonzero]]), axis=0)
-    bounds = np.searchsorted(rows[:, 0], np.arange((labels.max() + 2) if n else 1))
+    starts = np.searchsorted(rows[:, 0], np.arange(count + 1))
+    bases = {int(c): hermite_basis(rows[starts[c]: starts[c + 1], 1:]) for c in np.unique(rows[:, 0])}
     order = np.argsort(labels, kind="stable")
-    node_bounds = np.searchsorted(labels[order], np.arange((labels.max() + 2) if n else 1))
-    empty = np.zeros((0, 3), dtype=int)
-    return labels, shift, [
-        Component(nodes=order[node_bounds[c]: node_bounds[c + 1]],
-                  basis=hermite_basis(rows[bounds[c]: bounds[c + 1], 1:]) if bounds[c + 1] > bounds[c] else empty)
-        for c in range(labels.max() + 1 if n else 0)
-    ]
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(labels, minlength=count))]) if n else np.zeros(1, int)
+    return Lifted(labels, shift, order, bounds, bases)
 
 
 def hermite_basis(vectors: np.ndarray) -> np.ndarray:

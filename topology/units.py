@@ -20,6 +20,7 @@ molecular crystal) every non-hydrogen atom is a vertex, and so is any atom of an
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -50,17 +51,41 @@ class Unit:
     vertex: int = -1  # vertex index for clusters, rod metals, branch points and atom vertices
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(eq=False)
+class OrganicParts:
+    """The organic parts as arrays (there may be thousands, most of them guests): part ``k`` has the
+    atoms ``atoms[bounds[k]:bounds[k+1]]`` and the contact rows ``contacts[first[k]:first[k+1]]``
+    (vertex, image a, b, c); ``kinds[k]`` and ``vertex[k]`` (for branch points, else -1)."""
+
+    kinds: np.ndarray
+    vertex: np.ndarray
+    atoms: np.ndarray
+    bounds: np.ndarray
+    contacts: np.ndarray
+    first: np.ndarray
+
+    def unit(self, k: int) -> Unit:
+        rows = self.contacts[self.first[k]: self.first[k + 1]].tolist()
+        return Unit(str(self.kinds[k]), self.atoms[self.bounds[k]: self.bounds[k + 1]],
+                    tuple(Contact(r[0], (r[1], r[2], r[3])) for r in rows), int(self.vertex[k]))
+
+    def of_kind(self, kind: str) -> list[Unit]:
+        return [self.unit(int(k)) for k in np.nonzero(self.kinds == kind)[0]]
+
+
+@dataclass(eq=False)
 class BuildingUnits:
     """The crystal cut into units.
 
     ``unit[i]`` is the unit of atom i and ``shift[i]`` the lattice shift that puts the atom with the
     rest of its unit (``frac + shift`` is the whole unit). ``owner[i]`` is the vertex an atom is drawn
     with (-1 for linker and guest atoms). ``bridges`` lists the direct bonds between single-atom
-    vertices (metal-metal in a rod, atom-atom in an organic net) as (u, v, offset).
+    vertices (metal-metal in a rod, atom-atom in an organic net) as (u, v, offset). The first units
+    are the metal clusters and single-atom vertices, then come the organic parts.
     """
 
-    units: list[Unit]
+    vertex_like: list[Unit]
+    organic: OrganicParts
     unit: np.ndarray
     shift: np.ndarray
     owner: np.ndarray
@@ -68,9 +93,18 @@ class BuildingUnits:
     bridges: list[tuple[int, int, tuple[int, int, int]]]
     notes: tuple[str, ...] = ()
 
+    @cached_property
+    def units(self) -> list[Unit]:
+        """Every unit as a record (built on first use: the pipeline itself works on the arrays)."""
+        return self.vertex_like + [self.organic.unit(k) for k in range(len(self.organic.kinds))]
+
+    def vertex_unit(self, vertex: int) -> Unit:
+        k = self.vertex_units[vertex]
+        return self.vertex_like[k] if k < len(self.vertex_like) else self.organic.unit(k - len(self.vertex_like))
+
     def kind_of_atoms(self) -> np.ndarray:
         """Unit kind of every atom (e.g. for hiding guests or terminal ligands)."""
-        kinds = np.array([u.kind for u in self.units], dtype=object)
+        kinds = np.concatenate([np.array([u.kind for u in self.vertex_like], dtype=object), self.organic.kinds])
         return kinds[self.unit] if len(self.unit) else np.zeros(0, dtype=object)
 
 
@@ -120,12 +154,12 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
 
     # metal clusters: periodic components of the cluster atoms
     idx, s, d, o = _sub_graph(in_cluster, src, dst, off)
-    labels, cshift, comps = lifted_components(len(idx), s, d, o)
+    clusters = lifted_components(len(idx), s, d, o)
     rods = 0
-    for comp in comps:
-        atoms = idx[comp.nodes]
-        if comp.dimensionality == 0:
-            shift[atoms] = cshift[comp.nodes]
+    for c in range(clusters.count):
+        atoms = idx[clusters.nodes(c)]
+        if c not in clusters.bases:
+            shift[atoms] = clusters.shift[clusters.nodes(c)]
             add_vertex_unit(CLUSTER, atoms)
         else:
             rods += 1
@@ -139,19 +173,20 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     for a in np.nonzero(atom_vertex)[0]:
         add_vertex_unit(ROD if metal[a] else ATOM, np.array([a]))
     idx, s, d, o = _sub_graph(organic, src, dst, off)
-    labels, oshift, comps = lifted_components(len(idx), s, d, o)
-    infinite = [c for c in comps if c.dimensionality > 0]
+    parts = lifted_components(len(idx), s, d, o)
+    infinite = sorted(parts.bases)
     if infinite:
         # an infinite organic part: its non-hydrogen atoms become vertices, its H terminal to them
-        atoms = np.concatenate([idx[c.nodes] for c in infinite])
+        atoms = np.concatenate([idx[parts.nodes(c)] for c in infinite])
         heavy = atoms[~hydrogen[atoms]]
         for a in heavy:
             add_vertex_unit(ATOM, np.array([a]))
         organic[heavy] = False
         notes.append(f"{len(infinite)} infinite organic part(s): their atoms are vertices")
         idx, s, d, o = _sub_graph(organic, src, dst, off)
-        labels, oshift, comps = lifted_components(len(idx), s, d, o)
-    shift[idx] = oshift
+        parts = lifted_components(len(idx), s, d, o)
+    labels, n_parts = parts.labels, parts.count
+    shift[idx] = parts.shift
 
     # contacts: bonds from organic atoms to atoms owned by a vertex
     from_org = organic[src] & (owner[dst] >= 0)
@@ -162,12 +197,12 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     comp_of_contact = local[c_src]
     # distinct (component, vertex, image) contacts, grouped by component with one sort
     rows = np.unique(np.column_stack([comp_of_contact, owner[c_dst], image]).reshape(-1, 5), axis=0)
-    counts = np.bincount(rows[:, 0], minlength=len(comps))
+    counts = np.bincount(rows[:, 0], minlength=n_parts)
     first = np.concatenate([[0], np.cumsum(counts)])
     kinds = np.array([GUEST, TERMINAL, LINKER, BRANCH], dtype=object)[np.minimum(counts, 3)]
     # branch points become vertices; terminal ligands go with (and are drawn beside) what they bind
-    comp_owner = np.full(len(comps) + 1, -1)
-    comp_shift = np.zeros((len(comps) + 1, 3), dtype=int)
+    comp_owner = np.full(n_parts + 1, -1)
+    comp_shift = np.zeros((n_parts + 1, 3), dtype=int)
     branch = np.nonzero(counts >= 3)[0]
     comp_owner[branch] = len(vertex_units) + np.arange(len(branch))
     vertex_units.extend((len(units) + branch).tolist())
@@ -178,17 +213,12 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
         owner[idx] = comp_owner[labels]
         shift[idx] -= comp_shift[labels]
         unit[idx] = len(units) + labels
-    contact_rows = rows[:, 1:].tolist()
-    bounds = first.tolist()
-    kind_list, vertex_list = kinds.tolist(), np.where(counts >= 3, comp_owner[:-1], -1).tolist()
-    atoms_by_comp = idx[np.argsort(labels, kind="stable")] if len(idx) else idx
-    atom_bounds = np.concatenate([[0], np.cumsum([len(c.nodes) for c in comps])]).tolist()
-    units.extend(
-        Unit(kind_list[k], atoms_by_comp[atom_bounds[k]: atom_bounds[k + 1]],
-             tuple(Contact(r[0], (r[1], r[2], r[3])) for r in contact_rows[bounds[k]: bounds[k + 1]])
-             if bounds[k + 1] > bounds[k] else (), vertex_list[k])
-        for k in range(len(comps))
-    )
+    order = np.argsort(labels, kind="stable") if len(idx) else np.zeros(0, dtype=int)
+    organic_parts = OrganicParts(
+        kinds=kinds, vertex=np.where(counts >= 3, comp_owner[:-1], -1), atoms=idx[order],
+        bounds=np.concatenate([[0], np.cumsum(np.bincount(labels, minlength=n_parts))]) if len(idx)
+        else np.zeros(1, dtype=int),
+        contacts=rows[:, 1:], first=first)
 
     # direct bonds between single-atom vertices (metal-metal in rods, atom-atom in organic nets)
     single = np.zeros(n, dtype=bool)
@@ -198,4 +228,4 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     direct = single[bonds.i] & single[bonds.j]
     for a, b, o in zip(bonds.i[direct], bonds.j[direct], bonds.offset[direct]):
         bridges.append((int(owner[a]), int(owner[b]), (int(o[0]), int(o[1]), int(o[2]))))
-    return BuildingUnits(units, unit, shift, owner, vertex_units, bridges, tuple(notes))
+    return BuildingUnits(units, organic_parts, unit, shift, owner, vertex_units, bridges, tuple(notes))
