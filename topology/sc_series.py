@@ -78,11 +78,6 @@ CAP_HEIGHT = np.sqrt(AG_S**2 - _K**2)
 """Height of the mu4-S above its square face, so that all four Ag-S are AG_S."""
 
 
-def cuboctahedron_edges() -> list[tuple[int, int]]:
-    d = np.linalg.norm(AG_VERTICES[:, None] - AG_VERTICES[None], axis=-1)
-    return [(i, j) for i in range(12) for j in range(i + 1, 12) if abs(d[i, j] - AG_AG) < 1e-6]
-
-
 @dataclass
 class Part:
     """A group of atoms with one occupancy, named so that it can be kept or dropped per structure.

@@ -34,20 +34,10 @@ def safe_json(value: object) -> str:
     return json.dumps(value).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def render_html(scene: Scene, width: int | str = "100%", height: int = 620, background: str = "white",
-                js_url: str = LOCAL_3DMOL, spin: bool = False) -> str:
-    """HTML (a div and a script) that draws ``scene`` with 3Dmol.js."""
-    return compose(scene, width, height, background, js_url, spin)._make_html()
-
-
 def render_script(scene: Scene, background: str = "white") -> str:
-    """The 3Dmol calls that draw ``scene`` on a viewer named ``viewer`` (for the app's live view)."""
-    return compose(scene, "100%", 600, background, LOCAL_3DMOL, False).updatejs.replace("viewer_UNIQUEID", "viewer")
-
-
-def compose(scene: Scene, width: int | str, height: int, background: str, js_url: str, spin: bool) -> py3Dmol.view:
-    """A py3Dmol view holding every 3Dmol call that draws ``scene``."""
-    view = py3Dmol.view(width=width, height=height, js=js_url)
+    """The 3Dmol calls that draw ``scene`` on a viewer named ``viewer`` (run by the app's live view,
+    :mod:`viewer.live`): py3Dmol composes them, as it would for its own page."""
+    view = py3Dmol.view(js=LOCAL_3DMOL)
     view.setBackgroundColor(background)
     if scene.atoms:
         view.addModel()
@@ -62,9 +52,7 @@ def compose(scene: Scene, width: int | str, height: int, background: str, js_url
                           "bonds": neighbours[k], "bondOrder": [1] * len(neighbours[k]),
                           "properties": {"label": atom["label"], "occ": round(atom["occ"], 3),
                                          "group": atom["group"]}})
-        add_atoms = f"\tviewer_UNIQUEID.getModel().addAtoms({safe_json(atoms)});\n"
-        view.startjs += add_atoms
-        view.updatejs += add_atoms
+        view.updatejs += f"\tviewer_UNIQUEID.getModel().addAtoms({safe_json(atoms)});\n"
         groups: dict[tuple, list[int]] = defaultdict(list)
         for k, atom in enumerate(scene.atoms):
             groups[(atom["color"], round(atom["opacity"], 2), round(atom["radius"], 2))].append(k)
@@ -88,6 +76,4 @@ def compose(scene: Scene, width: int | str, height: int, background: str, js_url
         view.addLine({"start": dict(zip("xyz", map(float, s))), "end": dict(zip("xyz", map(float, e))),
                       "color": "#455A64"})
     view.zoomTo()
-    if spin:
-        view.spin(True)
-    return view
+    return view.updatejs.replace("viewer_UNIQUEID", "viewer")
