@@ -46,6 +46,9 @@ def test_every_bundled_structure_and_style_renders() -> None:
         assert not at.exception
     at.toggle(key="presenting").set_value(True).run()
     assert not at.exception
+    assert not at.sidebar.get("toggle")  # the sidebar is out of the way; its controls fold away below
+    at.toggle(key="presenting").set_value(False).run()  # and the way out is still there
+    assert at.sidebar.toggle(key="presenting").value is False
 
 
 def test_broken_file_gives_a_message_not_an_exception() -> None:

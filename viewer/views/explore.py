@@ -14,13 +14,16 @@ from viewer.scene import COLOR_BY, STYLES, Options, legend
 BADGE_COLORS = {"2D-3D interpenetrating": "#FB8C00", "3D-3D interpenetrated": "#1E88E5",
                 "non-interpenetrated": "#43A047"}
 
-presenting = st.sidebar.toggle("Presentation mode", key="presenting",
-                               help="Large type, plain background, everything in the main column")
+# presentation mode: the structure first, large type, no sidebar; the controls folded away below
+presenting = bool(st.session_state.get("presenting", False))
+page = st.container()
+controls = st.expander("Controls", expanded=False) if presenting else st.sidebar
+controls.toggle("Presentation mode", key="presenting",
+                help="Large type, plain background, the view first and the controls folded away below")
 if presenting:
     st.markdown("<style>html, body, [class*='st-'] {font-size: 1.25rem;} "
-                "section[data-testid='stSidebar'] {display: none;} "
+                "section[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] {display: none;} "
                 ".block-container {padding-top: 1rem; max-width: 100%;}</style>", unsafe_allow_html=True)
-controls = st.container() if presenting else st.sidebar
 
 entries = library.bundled()
 uploads = controls.file_uploader("Open CIF or .cgd files", type=["cif", "cgd"], accept_multiple_files=True,
@@ -58,59 +61,60 @@ supercell = (sa.number_input("a", 1, 3, 1, key="na"), sb.number_input("b", 1, 3,
 if controls.button("Reset view", key="reset"):
     st.session_state["view_generation"] = st.session_state.get("view_generation", 0) + 1
 
-report = library.analysis(entry.filename, entry.data, float(min_occupancy))
-st.title("Interlace")
-if isinstance(report, str):
-    st.error(f"Cannot read this file. {report}")
-    st.stop()
+with page:
+    report = library.analysis(entry.filename, entry.data, float(min_occupancy))
+    st.title("Interlace")
+    if isinstance(report, str):
+        st.error(f"Cannot read this file. {report}")
+        st.stop()
 
-badge = BADGE_COLORS.get(report.classification, "#757575")
-st.markdown(
-    f"<div data-testid='classification' style='display:inline-block;padding:0.35em 0.9em;border-radius:1em;"
-    f"background:{badge};color:white;font-weight:600;font-size:1.3em'>{html.escape(report.classification)}</div>"
-    f"&nbsp; interpenetration degree <b>{report.interpenetration_degree}</b> · "
-    f"<code>{html.escape(entry.name)}</code>", unsafe_allow_html=True)
-if entry.bundled:
-    facts = library.facts_of(entry.name) or {}
-    st.caption(f"⚠️ {library.series().get('model_caveat', '')} Real structure: CCDC {facts.get('ccdc', '?')}.")
+    badge = BADGE_COLORS.get(report.classification, "#757575")
+    st.markdown(
+        f"<div data-testid='classification' style='display:inline-block;padding:0.35em 0.9em;border-radius:1em;"
+        f"background:{badge};color:white;font-weight:600;font-size:1.3em'>{html.escape(report.classification)}</div>"
+        f"&nbsp; interpenetration degree <b>{report.interpenetration_degree}</b> · "
+        f"<code>{html.escape(entry.name)}</code>", unsafe_allow_html=True)
+    if entry.bundled:
+        facts = library.facts_of(entry.name) or {}
+        st.caption(f"⚠️ {library.series().get('model_caveat', '')} Real structure: CCDC {facts.get('ccdc', '?')}.")
 
-options = Options(style=style_name, color_by=color_by, hydrogens=hydrogens, guests=guests, terminal=terminal,
-                  cell=cell, atoms=show_atoms, net=show_net, supercell=tuple(int(x) for x in supercell))
-scene_legend = legend(report, options)
-view_col, info_col = st.columns([3, 2]) if not presenting else (st.container(), st.container())
-with view_col:
-    height = 760 if presenting else 600
-    script = library.view_script(entry.filename, entry.data, float(min_occupancy), options)
-    live_view(script, height, key=f"{hash(script)}-{st.session_state.get('view_generation', 0)}")
-    legend = " ".join(f"<span style='display:inline-block;margin-right:1em'><span style='display:inline-block;"
-                      f"width:0.9em;height:0.9em;border-radius:50%;background:{color};margin-right:0.3em'></span>"
-                      f"{html.escape(text)}</span>" for color, text in scene_legend)
-    st.markdown(f"<div data-testid='legend'>{legend}</div>", unsafe_allow_html=True)
-    st.caption("Hover an atom for its label, element, occupancy and disorder group. Drag to turn, scroll to zoom.")
+    options = Options(style=style_name, color_by=color_by, hydrogens=hydrogens, guests=guests, terminal=terminal,
+                      cell=cell, atoms=show_atoms, net=show_net, supercell=tuple(int(x) for x in supercell))
+    scene_legend = legend(report, options)
+    view_col, info_col = st.columns([3, 2]) if not presenting else (st.container(), st.container())
+    with view_col:
+        height = 760 if presenting else 600
+        script = library.view_script(entry.filename, entry.data, float(min_occupancy), options)
+        live_view(script, height, key=f"{hash(script)}-{st.session_state.get('view_generation', 0)}")
+        legend = " ".join(f"<span style='display:inline-block;margin-right:1em'><span style='display:inline-block;"
+                          f"width:0.9em;height:0.9em;border-radius:50%;background:{color};margin-right:0.3em'></span>"
+                          f"{html.escape(text)}</span>" for color, text in scene_legend)
+        st.markdown(f"<div data-testid='legend'>{legend}</div>", unsafe_allow_html=True)
+        st.caption("Hover an atom for its label, element, occupancy and disorder group. Drag to turn, scroll to zoom.")
 
-with info_col:
-    st.subheader("Nets")
-    rows = [{"net": n.id, "dimensionality": f"{n.dimensionality}D", "fold": n.fold,
-             "node degrees": ", ".join(map(str, n.node_degrees)), "vertices": len(n.vertices)} for n in report.nets]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-    notes = list(report.notes)
-    for note in notes:
-        st.caption(note)
-    st.subheader("Connectivity graph")
-    st.image(library.graph_png(entry.filename, entry.data, float(min_occupancy)))
-    st.caption("Each vertex is a building unit (a metal cluster or an organic branch point); each line is a linker, "
-               "labelled with the lattice translation it crosses. Dashed gold lines are partially occupied linkers.")
+    with info_col:
+        st.subheader("Nets")
+        rows = [{"net": n.id, "dimensionality": f"{n.dimensionality}D", "fold": n.fold,
+                 "node degrees": ", ".join(map(str, n.node_degrees)), "vertices": len(n.vertices)} for n in report.nets]
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        notes = list(report.notes)
+        for note in notes:
+            st.caption(note)
+        st.subheader("Connectivity graph")
+        st.image(library.graph_png(entry.filename, entry.data, float(min_occupancy)))
+        st.caption("Each vertex is a building unit (a metal cluster or an organic branch point); each line is a linker, "
+                   "labelled with the lattice translation it crosses. Dashed gold lines are partially occupied linkers.")
 
-teaching.panel(entry, report)
+    teaching.panel(entry, report)
 
-with st.expander("Download figures and data"):
-    st.caption("The same files as `interlace render` and the other exports of the command line.")
-    view_axis = st.radio("Look down axis", ["a", "b", "c"], index=2, horizontal=True, key="view_axis")
-    if st.button("Prepare the files", key="prepare_downloads"):
-        with st.spinner("Drawing the figures…"):
-            st.session_state["downloads"] = (entry.name, float(min_occupancy), options, view_axis,
-                                             export.downloads(report, options, view_axis))
-    prepared = st.session_state.get("downloads")
-    if prepared and prepared[:4] == (entry.name, float(min_occupancy), options, view_axis):
-        for k, (label, filename, data, mime) in enumerate(prepared[4]):
-            st.download_button(label, data, file_name=filename, mime=mime, key=f"download_{k}")
+    with st.expander("Download figures and data"):
+        st.caption("The same files as `interlace render` and the other exports of the command line.")
+        view_axis = st.radio("Look down axis", ["a", "b", "c"], index=2, horizontal=True, key="view_axis")
+        if st.button("Prepare the files", key="prepare_downloads"):
+            with st.spinner("Drawing the figures…"):
+                st.session_state["downloads"] = (entry.name, float(min_occupancy), options, view_axis,
+                                                 export.downloads(report, options, view_axis))
+        prepared = st.session_state.get("downloads")
+        if prepared and prepared[:4] == (entry.name, float(min_occupancy), options, view_axis):
+            for k, (label, filename, data, mime) in enumerate(prepared[4]):
+                st.download_button(label, data, file_name=filename, mime=mime, key=f"download_{k}")
