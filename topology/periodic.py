@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
-from scipy.sparse import coo_matrix
+from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, connected_components
 
 
@@ -56,13 +56,11 @@ def lift(n: int, src: np.ndarray, dst: np.ndarray, offset: np.ndarray) -> tuple[
     """
     if n == 0:
         return np.zeros(0, dtype=int), np.zeros((0, 3), dtype=int)
-    adj = coo_matrix((np.ones(len(src)), (src, dst)), shape=(n, n)).tocsr()
+    adj = _csr(src, dst, n)
     n_comp, labels = connected_components(adj, directed=False)
     # one search from a virtual root joined to the first node of every component
     roots = _first_of_each(labels, n_comp)
-    rows = np.concatenate([src, np.full(n_comp, n)])
-    cols = np.concatenate([dst, roots])
-    forest = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n + 1, n + 1)).tocsr()
+    forest = _csr(np.concatenate([src, np.full(n_comp, n)]), np.concatenate([dst, roots]), n + 1)
     order, pred = breadth_first_order(forest, n, directed=True, return_predecessors=True)
     # the offset of one edge for each (parent, child) pair of the tree, found by a sorted key
     key = src.astype(np.int64) * n + dst
@@ -78,6 +76,13 @@ def lift(n: int, src: np.ndarray, dst: np.ndarray, offset: np.ndarray) -> tuple[
         step += step[up]
         up = up[up]
     return labels, step[:n].astype(int)
+
+
+def _csr(rows: np.ndarray, cols: np.ndarray, n: int) -> csr_matrix:
+    """An n x n 0/1 matrix in CSR form, built directly (no COO conversion: small graphs are many)."""
+    order = np.argsort(rows, kind="stable")
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))]).astype(np.int32)
+    return csr_matrix((np.ones(len(rows)), cols[order].astype(np.int32), indptr), shape=(n, n))
 
 
 def _first_of_each(labels: np.ndarray, n_comp: int) -> np.ndarray:
