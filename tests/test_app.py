@@ -21,7 +21,7 @@ def test_opens_on_sc1_with_its_classification_and_caveat() -> None:
     assert at.selectbox(key="structure").value == "SC-1"
     assert "2D-3D interpenetrating" in badge(at)
     assert any("Idealised model" in c.value and "CCDC 2384559" in c.value for c in at.caption)
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert sorted(table["dimensionality"]) == ["2D", "3D"]
 
 
@@ -31,7 +31,7 @@ def test_min_occupancy_slider_turns_sc2_into_layers() -> None:
     assert "3D-3D interpenetrated" in badge(at)
     at.slider(key="min_occupancy").set_value(0.6).run()
     assert "2D layers" in badge(at)
-    assert list(at.dataframe[0].value["dimensionality"]) == ["2D", "2D"]
+    assert list(at.table[0].value["dimensionality"]) == ["2D", "2D"]
 
 
 def test_every_bundled_structure_and_style_renders() -> None:
