@@ -123,6 +123,19 @@ def test_invariant_under_a_change_of_cell() -> None:
         assert [(n.dimensionality, n.fold, n.node_degrees) for n in report] == [(3, 1, (4,))]
 
 
+def test_copies_per_cell_of_a_layer_depend_on_the_cell_its_fold_does_not() -> None:
+    """In a cell where old a = 2a' + c', the sql layer crosses each cell twice: CrystalNets would call
+    it "2-fold", yet it is one layer of fold 1. For 3D nets the two counts are the same."""
+    sql = analyze_file(IDEAL / "sql.cgd").net
+    m = np.array([[1, 0, -1], [0, 1, 0], [-1, 0, 2]])  # unimodular: inverse [[2, 0, 1], [0, 1, 0], [1, 0, 1]]
+    (layer,) = summarize(supercell(sql, m))
+    assert (layer.dimensionality, layer.fold, layer.orientation, layer.copies_per_cell) == (2, 1, (1, 0, -2), 2)
+    (upright,) = summarize(sql)
+    assert (upright.orientation, upright.copies_per_cell) == ((0, 0, 1), 1)
+    (pcu2,) = analyze_file(IDEAL / "pcu-2fold-primitive.cgd").nets
+    assert pcu2.copies_per_cell == pcu2.fold == 2
+
+
 def test_fold_is_the_index_of_the_cycle_lattice() -> None:
     assert lattice_index(hermite_basis(np.array([[2, 0, 0], [0, 1, 0], [0, 0, 1]]))) == 2
     assert lattice_index(hermite_basis(np.array([[1, 1, 0], [1, -1, 0], [0, 0, 1]]))) == 2

@@ -46,6 +46,16 @@ class NetSummary:
     vertices: tuple[int, ...]
     node_degrees: tuple[int, ...]
     orientation: tuple[int, int, int] | None = None  # layer normal (2D) or chain direction (1D)
+    copies_per_cell: int = 1  # see topology.periodic.Component.copies_per_cell
+
+    def placement(self) -> str:
+        """Where a layer or chain lies, and how many copies of it cross one cell (what CrystalNets.jl
+        prints as n-fold for layers and chains); empty for 3D nets and discrete units."""
+        if self.orientation is None:
+            return ""
+        h, k, l = self.orientation
+        where = f"in ({h} {k} {l}) planes" if self.dimensionality == 2 else f"along [{h} {k} {l}]"
+        return f"{where}, {self.copies_per_cell} per cell"
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "dimensionality": self.dimensionality, "fold": self.fold,
@@ -136,7 +146,8 @@ def summarize(net: PeriodicNet) -> list[NetSummary]:
     for k, c in enumerate(comps):
         degrees = tuple(sorted({coordination[int(v)] for v in c.nodes}, reverse=True))
         orient = plane_normal(c.basis) if c.dimensionality == 2 else direction(c.basis)
-        out.append(NetSummary(k, c.dimensionality, c.fold, tuple(int(v) for v in c.nodes), degrees, orient))
+        out.append(NetSummary(k, c.dimensionality, c.fold, tuple(int(v) for v in c.nodes), degrees, orient,
+                              c.copies_per_cell))
     return out
 
 

@@ -47,6 +47,17 @@ class Component:
     def fold(self) -> int:
         return lattice_index(self.basis)
 
+    @property
+    def copies_per_cell(self) -> int:
+        """Copies of the component that meet one unit cell: the product of the Hermite pivots.
+
+        For a 3D net this is its fold. For a layer or chain it is a property of the cell, not of
+        the net (a layer with normal (1,-1,-4) crosses a cell 4 times); it is the count that
+        CrystalNets.jl (through PeriodicGraphs.jl's ``dimensionality``) prints as "n-fold".
+        """
+        pivots = [int(row[np.flatnonzero(row)[0]]) for row in self.basis]
+        return math.prod(pivots) if pivots else 1
+
 
 def lift(n: int, src: np.ndarray, dst: np.ndarray, offset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Component label and lattice shift of every node, from a breadth-first spanning forest.
