@@ -59,6 +59,27 @@ def test_special_positions_are_merged() -> None:
     assert sorted(crystal.elements.tolist()) == ["O", "Zn"]
 
 
+@pytest.mark.parametrize(
+    ("group", "site", "multiplicity"),
+    [  # Wyckoff multiplicities of International Tables A
+        ("221", "0 0 0", 1), ("221", "0 0.5 0.5", 3), ("221", "0.2 0 0", 6), ("221", "0.2 0.2 0.2", 8),
+        ("221", "0.2 0.5 0", 12), ("221", "0 0.2 0.3", 24), ("221", "0.1 0.2 0.3", 48),
+        ("221", "0.2 0.005 0", 6),  # 0.05 A off the 4-fold axis: within the tolerance, still on it
+        ("Fd-3m:2", "0.125 0.125 0.125", 8), ("Fd-3m:2", "0 0 0", 16), ("Fd-3m:2", "0.3 0.3 0.3", 32),
+        ("Fd-3m:2", "0.3 0.125 0.125", 48), ("Fd-3m:2", "0.3 0.3 0.1", 96), ("Fd-3m:2", "0.3 0.2 0.1", 192),
+    ],
+)
+def test_special_positions_have_their_wyckoff_multiplicity(group: str, site: str, multiplicity: int) -> None:
+    tag = "_space_group_IT_number" if group.isdigit() else "_symmetry_space_group_name_H-M"
+    assert len(parse_cif(cif(f"{tag} '{group}'", rows=f"Zn1 Zn {site} 1"))) == multiplicity
+
+
+def test_operations_that_are_not_a_group_still_merge_coinciding_images() -> None:
+    ops = "loop_\n_space_group_symop_operation_xyz\n'x, y, z'\n'-x, -y, -z'\n'-x, y, z'"
+    crystal = parse_cif(cif(ops, rows="Zn1 Zn 0 0.3 0.3 1"))  # -x,y,z maps the site onto itself
+    assert np.allclose(sorted(crystal.frac[:, 1]), [0.3, 0.7])
+
+
 def test_labels_types_occupancy_disorder_and_hydrogen() -> None:
     text = cif(rows="Ag1 Ag1+ 0.1 0.1 0.1 1\nO2w O2- 0.3 0.3 0.3 0.5\nH7A ? 0.35 0.3 0.3 0.5\nCl1 . 0.6 0.6 0.6 1")
     crystal = parse_cif(text)

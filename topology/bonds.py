@@ -43,14 +43,14 @@ class Bonds:
 
 def covalent_radii(elements: np.ndarray) -> np.ndarray:
     """Covalent radius of each element symbol (Angstrom)."""
-    table = {sym: gemmi.Element(sym).covalent_r for sym in set(elements.tolist())}
-    return np.array([table[s] for s in elements.tolist()], dtype=float)
+    symbols, code = np.unique(elements, return_inverse=True)
+    return np.array([gemmi.Element(str(s)).covalent_r for s in symbols], dtype=float)[code.ravel()]
 
 
 def metal_mask(elements: np.ndarray) -> np.ndarray:
     """Which atoms are metals (gemmi's definition: B, Si, Ge, As, Sb, Te are not)."""
-    table = {s: gemmi.Element(s).is_metal for s in set(elements.tolist())}
-    return np.array([table[s] for s in elements.tolist()], dtype=bool)
+    symbols, code = np.unique(elements, return_inverse=True)
+    return np.array([gemmi.Element(str(s)).is_metal for s in symbols], dtype=bool)[code.ravel()]
 
 
 def _image_offsets(crystal: Crystal, reach: float) -> np.ndarray:
@@ -92,56 +92,70 @@ def _pairs_within(crystal: Crystal, reach: float, short_reach: float,
                   large_atoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Every pair of atoms (i, j + offset) closer than ``reach``, each once (i < j, or i == j with a
     lexicographically positive offset), with its distance; pairs of two small atoms (not in
-    ``large_atoms``) only up to ``short_reach``, all their bonds can reach."""
-    orth = crystal.orth
-    lengths = np.array([crystal.cell.a, crystal.cell.b, crystal.cell.c])
-    orthogonal = np.allclose([crystal.cell.alpha, crystal.cell.beta, crystal.cell.gamma], 90.0)
-    if orthogonal and reach < lengths.min() / 2:
-        # a periodic k-d tree: every pair is the minimum image, no atom meets its own image
-        points = np.minimum(crystal.frac * lengths, np.nextafter(lengths, 0))
-        tree = cKDTree(points, boxsize=lengths)
-        pairs = tree.query_pairs(short_reach, output_type="ndarray")
-        i, j = pairs.min(axis=1), pairs.max(axis=1)
-        large = np.nonzero(large_atoms)[0]
-        if len(large) and reach > short_reach:
-            # the few large atoms (metals, S, Cl) look further, beyond the short reach
-            near = tree.query_ball_point(points[large], reach, return_sorted=False)
-            a = np.repeat(large, [len(x) for x in near])
-            b = np.concatenate([np.asarray(x, dtype=int) for x in near]) if len(a) else np.zeros(0, int)
-            step = crystal.frac[b] - crystal.frac[a]
-            far = np.linalg.norm((step - np.round(step)) @ orth.T, axis=1) > short_reach
-            keep = far & (~large_atoms[b] | (a < b))  # a pair of two large atoms is found from both ends
-            i, j = np.concatenate([i, np.minimum(a, b)[keep]]), np.concatenate([j, np.maximum(a, b)[keep]])
-        off = -np.round(crystal.frac[j] - crystal.frac[i]).astype(int)
-        dist = np.linalg.norm((crystal.frac[j] + off - crystal.frac[i]) @ orth.T, axis=1)
-        return i, j, off, dist
+    ``large_atoms``) only up to ``short_reach``, all their bonds can reach.
+
+    One plain k-d tree holds the cell and the images of the atoms within ``reach`` of it (a
+    periodic tree is about twice as slow); every pair with an atom in the home cell is a bond
+    candidate, found from both ends.
+    """
     n = len(crystal)
+    orth = crystal.orth
     offsets = _image_offsets(crystal, reach)
-    margin = reach / (1.0 / np.linalg.norm(np.linalg.inv(orth), axis=1))  # in fractional units
-    # images of all atoms, kept only when within reach of the home cell
-    img_frac = (crystal.frac[None, :, :] + offsets[:, None, :]).reshape(-1, 3)
-    img_atom = np.tile(np.arange(n), len(offsets))
-    img_off = np.repeat(offsets, n, axis=0)
-    near = np.all((img_frac > -margin) & (img_frac < 1 + margin), axis=1)
-    img_frac, img_atom, img_off = img_frac[near], img_atom[near], img_off[near]
-    pairs = cKDTree(crystal.frac @ orth.T).sparse_distance_matrix(
-        cKDTree(img_frac @ orth.T), reach, output_type="ndarray")
-    i = pairs["i"].astype(int)
-    k = pairs["j"].astype(int)
-    j, off = img_atom[k], img_off[k]
-    lex = (off[:, 0] > 0) | ((off[:, 0] == 0) & ((off[:, 1] > 0) | ((off[:, 1] == 0) & (off[:, 2] > 0))))
-    once = (i < j) | ((i == j) & lex)
-    return i[once], j[once], off[once], pairs["v"][once]
+    margin = reach * np.linalg.norm(np.linalg.inv(orth), axis=1)  # reach in fractional units, per axis
+    home = np.flatnonzero(~offsets.any(axis=1))[0]
+    offsets[[0, home]] = offsets[[home, 0]]  # the home cell first: its atoms are points 0..n-1
+    # an image is kept when within reach of the home cell along every axis (tested per axis: cheap)
+    near = np.ones((len(offsets), n), dtype=bool)
+    for k in range(3):
+        steps = np.unique(offsets[:, k])
+        shifted = crystal.frac[None, :, k] + steps[:, None]
+        ok = (shifted > -margin[k]) & (shifted < 1 + margin[k])
+        near &= ok[np.searchsorted(steps, offsets[:, k])]
+    near[0] = True
+    which, atom = np.nonzero(near)
+    img_point = which * n + atom
+    img_frac = crystal.frac[atom] + offsets[which]
+    tree = cKDTree(img_frac @ orth.T, balanced_tree=False, compact_nodes=False)
+    a, b = tree.query_pairs(short_reach, output_type="ndarray").T
+    # a pair with an end in the home cell: (atom i there, atom j, offset of j). One between a home
+    # atom and an image is found from both ends (i with j + o, j with i - o): keep it from one
+    a, b = img_point[a], img_point[b]
+    a, b = np.where(a < n, a, b), np.where(a < n, b, a)
+    i, j, off = a, b % n, offsets[b // n]
+    once = (a < n) & (~off.any(axis=1) | (i < j) | ((i == j) & _lex_positive(off)))
+    i, j, off = i[once], j[once], off[once]
+    large = np.flatnonzero(large_atoms)
+    if len(large) and reach > short_reach:
+        # the few large atoms (metals, S, Cl) look further, beyond the short reach; a pair of two
+        # large atoms is found from both ends, a pair with a small atom from the large one only
+        hits = tree.query_ball_point(tree.data[large], reach, return_sorted=False)
+        a2 = np.repeat(large, [len(h) for h in hits])
+        b2 = img_point[np.concatenate([np.asarray(h, dtype=int) for h in hits])] if len(a2) else np.zeros(0, int)
+        j2, off2 = b2 % n, offsets[b2 // n]
+        far = np.linalg.norm((crystal.frac[j2] + off2 - crystal.frac[a2]) @ orth.T, axis=1) > short_reach
+        keep = far & (~large_atoms[j2] | (a2 < j2) | ((a2 == j2) & _lex_positive(off2)))
+        i, j, off = np.concatenate([i, a2[keep]]), np.concatenate([j, j2[keep]]), np.concatenate([off, off2[keep]])
+    flip = (j < i) | ((i == j) & ~_lex_positive(off))
+    i, j, off = np.where(flip, j, i), np.where(flip, i, j), np.where(flip[:, None], -off, off)
+    dist = np.linalg.norm((crystal.frac[j] + off - crystal.frac[i]) @ orth.T, axis=1)
+    return i, j, off, dist
+
+
+def _lex_positive(off: np.ndarray) -> np.ndarray:
+    """Offsets whose first nonzero component is positive."""
+    return (off[:, 0] > 0) | ((off[:, 0] == 0) & ((off[:, 1] > 0) | ((off[:, 1] == 0) & (off[:, 2] > 0))))
 
 
 def _shortest_for_hydrogen(i: np.ndarray, j: np.ndarray, d: np.ndarray, is_h: np.ndarray, n: int) -> np.ndarray:
-    """Mask keeping, for every hydrogen, only its shortest bond."""
+    """Mask keeping, for every hydrogen, only its shortest bond (on a tie, the one to the lowest
+    atom index, so that the result does not depend on the order the pairs were found in)."""
     keep = np.ones(len(i), dtype=bool)
     h_atom = np.where(is_h[i], i, np.where(is_h[j], j, -1))
     idx = np.nonzero(h_atom >= 0)[0]
     if len(idx) == 0:
         return keep
-    order = idx[np.lexsort((d[idx], h_atom[idx]))]
+    partner = np.where(h_atom == i, j, i)
+    order = idx[np.lexsort((partner[idx], np.round(d[idx], 6), h_atom[idx]))]
     first = np.ones(len(order), dtype=bool)
     first[1:] = h_atom[order][1:] != h_atom[order][:-1]
     keep[order[~first]] = False

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import gemmi
@@ -217,6 +218,7 @@ def _symmetry(block: gemmi.cif.Block, name: str) -> tuple[gemmi.GroupOps, str, s
     return gemmi.find_spacegroup_by_name("P 1").operations(), "P 1", "no symmetry given; read as P 1"
 
 
+@lru_cache(maxsize=1024)
 def element_symbol(type_symbol: str | None, label: str) -> str:
     """Element from ``_atom_site_type_symbol`` (``Ag1+``, ``O2-``, ``Ow``), else from the label."""
     for text in (type_symbol, label):
@@ -235,67 +237,129 @@ def element_symbol(type_symbol: str | None, label: str) -> str:
     return "X"
 
 
+def _column(block: gemmi.cif.Block, tag: str, n: int) -> list[str | None]:
+    """A column of the atom loop as raw strings, None where null (or all None if absent)."""
+    values = block.find_values(tag)
+    if not len(values):
+        return [None] * n
+    return [None if gemmi.cif.is_null(v) else v for v in values]
+
+
 def _sites(block: gemmi.cif.Block, name: str) -> dict[str, np.ndarray]:
+    """The atom sites of a block, read a column at a time."""
     table = _atom_loop(block)
     assert table is not None
     prefix = table.get_prefix()
-    cols = {
-        key: block.find_values(prefix + key)
-        for key in ("label", "type_symbol", "occupancy", "disorder_group", "calc_flag")
-    }
     n = len(table)
-    labels, elements, occ, disorder, frac = [], [], [], [], []
-    for i in range(n):
-        row = table[i]
-        label = gemmi.cif.as_string(cols["label"][i]) if len(cols["label"]) else f"A{i + 1}"
-        xyz = []
-        for k in range(3):
-            raw = row[k]
-            if gemmi.cif.is_null(raw):
-                raise InputError(name, f"site {label[:40]!r} has no coordinates")
-            xyz.append(_number(name, f"coordinate of site {label[:40]!r}", raw))
-        type_symbol = gemmi.cif.as_string(cols["type_symbol"][i]) if len(cols["type_symbol"]) else None
-        elements.append(element_symbol(type_symbol, label))
-        occupancy = 1.0
-        if len(cols["occupancy"]) and not gemmi.cif.is_null(cols["occupancy"][i]):
-            occupancy = _number(name, f"occupancy of site {label[:40]!r}", cols["occupancy"][i])
-        occ.append(min(max(occupancy, 0.0), 1.0))
-        group = 0
-        if len(cols["disorder_group"]) and not gemmi.cif.is_null(cols["disorder_group"][i]):
-            try:
-                group = int(gemmi.cif.as_string(cols["disorder_group"][i]))
-            except ValueError:
-                group = 0
-        disorder.append(group)
-        labels.append(label)
-        frac.append(xyz)
+    raw_labels = _column(block, prefix + "label", n)
+    labels = [gemmi.cif.as_string(v) if v is not None else f"A{i + 1}" for i, v in enumerate(raw_labels)]
+    frac = np.full((n, 3), np.nan)
+    for k, axis in enumerate("xyz"):
+        column = _column(block, f"{prefix}fract_{axis}", n)
+        frac[:, k] = [gemmi.cif.as_number(v) if v is not None else math.inf for v in column]
+    bad = ~np.isfinite(frac)
+    if bad.any():
+        i, k = np.argwhere(bad)[0]
+        column = _column(block, f"{prefix}fract_{'xyz'[k]}", n)
+        if column[i] is None:
+            raise InputError(name, f"site {labels[i][:40]!r} has no coordinates")
+        raise InputError(name, f"coordinate of site {labels[i][:40]!r} is not a number ({column[i][:40]!r})")
+    types = _column(block, prefix + "type_symbol", n)
+    elements = [element_symbol(gemmi.cif.as_string(t) if t is not None else None, label)
+                for t, label in zip(types, labels)]
+    occupancy = np.array([gemmi.cif.as_number(v) if v is not None else 1.0
+                          for v in _column(block, prefix + "occupancy", n)], dtype=float)
+    if not np.isfinite(occupancy).all():
+        i = int(np.flatnonzero(~np.isfinite(occupancy))[0])
+        raw = _column(block, prefix + "occupancy", n)[i] or ""
+        raise InputError(name, f"occupancy of site {labels[i][:40]!r} is not a number ({raw[:40]!r})")
+    disorder = [_integer(gemmi.cif.as_string(v)) if v is not None else 0
+                for v in _column(block, prefix + "disorder_group", n)]
     return {
         "labels": np.array(labels, dtype=object),
-        "elements": np.array(elements, dtype=object),
-        "occupancy": np.array(occ, dtype=float),
+        "elements": np.array(elements, dtype=str),
+        "occupancy": np.clip(occupancy, 0.0, 1.0),
         "disorder": np.array(disorder, dtype=int),
-        "frac": np.array(frac, dtype=float).reshape(-1, 3),
+        "frac": frac,
     }
+
+
+def _integer(text: str) -> int:
+    """A disorder group number; anything else (``-``, ``A``) counts as ordered."""
+    try:
+        return int(text)
+    except ValueError:
+        return 0
+
 
 
 def _expand(frac: np.ndarray, ops: gemmi.GroupOps, cell: gemmi.UnitCell) -> tuple[np.ndarray, np.ndarray]:
     """All symmetry images of the sites, wrapped into the cell, with images on special positions merged.
 
-    Images of one site closer than :data:`SPECIAL_POSITION_TOLERANCE` are one atom. Distances are
-    measured on fractional coordinates scaled by the cell lengths, with periodic wrap-around (a
-    k-d tree with a box), which is exact for orthogonal cells and close enough at this tolerance
-    for oblique ones. Returns the coordinates and, for each, the index of its site.
+    Images of one site closer than :data:`SPECIAL_POSITION_TOLERANCE` are one atom (the first one
+    stays). Two images ``g1 x`` and ``g2 x`` coincide when ``x`` nearly stays put under
+    ``h = g1^-1 g2``, so it is enough to measure how far each operation moves each site and, for
+    the few sites some operation barely moves, to merge through the group's multiplication table.
+    Returns the coordinates and, for each, the index of its site.
     """
-    den = float(gemmi.Op.DEN)
-    rots = np.array([op.rot for op in ops], dtype=float) / den  # (m, 3, 3)
-    trans = np.array([op.tran for op in ops], dtype=float) / den  # (m, 3)
-    images = np.einsum("mij,nj->nmi", rots, frac) + trans[None, :, :]  # (n, m, 3)
+    den = gemmi.Op.DEN
+    rot = np.array([op.rot for op in ops], dtype=np.int64)  # (m, 3, 3), in units of 1/DEN
+    tran = np.array([op.tran for op in ops], dtype=np.int64) % den  # (m, 3)
+    images = np.einsum("mij,nj->nmi", rot / den, frac) + tran[None, :, :] / den  # (n, m, 3)
     images -= np.floor(images)
     images[images >= 1.0] = 0.0
     flat = images.reshape(-1, 3)
-    site = np.repeat(np.arange(len(frac)), len(rots))
-    if len(rots) == 1 or len(flat) == 0:
+    site = np.repeat(np.arange(len(frac)), len(rot))
+    if len(rot) == 1 or len(flat) == 0:
         return flat, site
+    identity = np.flatnonzero((rot == np.eye(3, dtype=np.int64) * den).all(axis=(1, 2)) & ~tran.any(axis=1))
+    if len(identity) != 1:
+        return _merge_close_images(flat, site, cell)
+    moved = images - images[:, identity[0], None, :]
+    moved -= np.round(moved)
+    orth = np.array(cell.orth.mat.tolist())
+    fixes = np.linalg.norm(moved @ orth.T, axis=2) < SPECIAL_POSITION_TOLERANCE  # (n, m): h nearly fixes x
+    special = np.flatnonzero(fixes.sum(axis=1) > 1)
+    if len(special) == 0:
+        return flat, site
+    columns = np.flatnonzero(fixes[special].any(axis=0))
+    table = _products(rot, tran, den, columns)
+    if table is None:
+        return _merge_close_images(flat, site, cell)
+    keep = np.ones(images.shape[:2], dtype=bool)
+    for s in special:
+        # image g coincides with the images g h, h nearly fixing the site: the first of them stays
+        keep[s] = table[:, np.searchsorted(columns, np.flatnonzero(fixes[s]))].min(axis=1) == np.arange(len(rot))
+    keep = keep.ravel()
+    return flat[keep], site[keep]
+
+
+def _products(rot: np.ndarray, tran: np.ndarray, den: int, columns: np.ndarray) -> np.ndarray | None:
+    """``table[a, k]`` = index of the operation ``ops[a] * ops[columns[k]]`` (translations modulo
+    the lattice), or None when the operations are not a group (a file may list an incomplete set)."""
+    prod_rot = np.einsum("aij,bjk->abik", rot, rot[columns]) // den  # (m, k, 3, 3)
+    prod_tran = (np.einsum("aij,bj->abi", rot, tran[columns]) // den + tran[:, None, :]) % den
+    if np.abs(rot).max() > den or np.abs(prod_rot).max() > den:
+        return None  # entries beyond -1..1: an unusual setting, left to the k-d tree
+    own, products = _op_key(rot, tran, den), _op_key(prod_rot, prod_tran, den).ravel()
+    order = np.argsort(own)
+    where = order[np.minimum(np.searchsorted(own[order], products), len(own) - 1)]
+    if len(np.unique(own)) != len(own) or not (own[where] == products).all():
+        return None
+    return where.reshape(len(rot), len(columns))
+
+
+def _op_key(rot: np.ndarray, tran: np.ndarray, den: int) -> np.ndarray:
+    """One integer per operation: its rotation entries (-1, 0, 1) and translation (in 1/DEN)."""
+    digits = np.concatenate([(rot // den + 1).reshape(*rot.shape[:-2], 9), tran], axis=-1)
+    bases = np.array([3] * 9 + [den] * 3, dtype=np.int64)
+    return digits @ np.concatenate([np.cumprod(bases[::-1])[::-1][1:], [1]])
+
+
+def _merge_close_images(flat: np.ndarray, site: np.ndarray, cell: gemmi.UnitCell) -> tuple[np.ndarray, np.ndarray]:
+    """Merge images of one site closer than the tolerance with a k-d tree (operations that are
+    not a group). Distances are on fractional coordinates scaled by the cell lengths, with
+    wrap-around: exact for orthogonal cells, close enough at this tolerance for oblique ones."""
     lengths = np.array([cell.a, cell.b, cell.c])
     points = np.minimum(flat * lengths, np.nextafter(lengths, 0))
     pairs = cKDTree(points, boxsize=lengths).query_pairs(SPECIAL_POSITION_TOLERANCE, output_type="ndarray")

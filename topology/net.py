@@ -7,33 +7,42 @@ offsets, and a vertex may be joined to its own images). Each edge stores its dir
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 
 import gemmi
 import networkx as nx
 import numpy as np
 
 from topology.crystal import Crystal
-from topology.periodic import Component, periodic_components
+from topology.periodic import Component, periodic_components, unique_rows
 from topology.units import BRANCH, LINKER, BuildingUnits
 
 Offset = tuple[int, int, int]
 
 
-def hill_formula(elements: list[str] | np.ndarray) -> str:
-    """Chemical formula in Hill order (C, H, then alphabetical; alphabetical without carbon)."""
-    return _hill(tuple(elements))
+def hill_formula(counts: dict[str, int]) -> str:
+    """Chemical formula in Hill order (C, H, then alphabetical; alphabetical without carbon).
 
-
-@lru_cache(maxsize=4096)
-def _hill(elements: tuple[str, ...]) -> str:
-    counts = Counter(str(e) for e in elements)
+    >>> hill_formula({"O": 4, "C": 8, "H": 4, "Zn": 1})
+    'C8H4O4Zn'
+    """
     order = sorted(counts)
     if "C" in counts:
         order = ["C"] + (["H"] if "H" in counts else []) + [e for e in order if e not in ("C", "H")]
     return "".join(f"{e}{counts[e] if counts[e] > 1 else ''}" for e in order)
+
+
+def group_formulas(group: np.ndarray, n_groups: int, elements: np.ndarray) -> list[str]:
+    """Hill formula of each group of atoms (``group[i]`` is atom i's group, -1 for none), counted
+    with one ``bincount``: a framework has thousands of linkers and guests but few distinct ones."""
+    if n_groups == 0:
+        return []
+    symbols, code = np.unique(elements, return_inverse=True)
+    sel = group >= 0
+    counts = np.bincount(group[sel] * len(symbols) + code[sel], minlength=n_groups * len(symbols))
+    distinct, which = np.unique(counts.reshape(n_groups, len(symbols)), axis=0, return_inverse=True)
+    text = [hill_formula({str(symbols[e]): int(c) for e, c in enumerate(row) if c}) for row in distinct]
+    return [text[w] for w in which.ravel()]
 
 
 @dataclass(eq=False)
@@ -43,6 +52,7 @@ class PeriodicNet:
 
     cell: gemmi.UnitCell
     graph: nx.MultiGraph
+    _arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def empty(cls, cell: gemmi.UnitCell) -> PeriodicNet:
@@ -50,17 +60,32 @@ class PeriodicNet:
 
     def add_vertex(self, kind: str, frac, composition: str = "", atoms=()) -> int:
         v = self.graph.number_of_nodes()
-        self.graph.add_node(v, kind=kind, composition=composition, frac=np.asarray(frac, dtype=float),
-                            atoms=np.asarray(atoms, dtype=int))
+        self.add_vertices([kind], np.reshape(frac, (1, 3)), [composition], [atoms])
         return v
+
+    def add_vertices(self, kinds: list[str], frac: np.ndarray, compositions: list[str], atoms: list) -> None:
+        """Append vertices, numbered on from the last."""
+        start = self.graph.number_of_nodes()
+        self.graph.add_nodes_from(
+            (start + k, {"kind": kind, "composition": comp, "frac": np.asarray(f, dtype=float),
+                         "atoms": np.asarray(a, dtype=int)})
+            for k, (kind, f, comp, a) in enumerate(zip(kinds, frac, compositions, atoms)))
+        self._arrays = None
 
     def add_edge(self, u: int, v: int, offset, linker: str | None = None, occupancy: float = 1.0,
                  atoms=()) -> None:
-        offset = (int(offset[0]), int(offset[1]), int(offset[2]))
-        if u == v and offset == (0, 0, 0):
-            return  # a linker closing on the same vertex image is not an edge of the net
-        self.graph.add_edge(u, v, tail=u, offset=offset, linker=linker, occupancy=float(occupancy),
-                            atoms=np.asarray(atoms, dtype=int))
+        self.add_edges([u], [v], np.reshape(offset, (1, 3)), [linker], [occupancy], [atoms])
+
+    def add_edges(self, u, v, offsets: np.ndarray, linkers: list, occupancy, atoms: list) -> None:
+        """Add edges u -> v + offset. A linker closing on the same vertex image is not an edge."""
+        u, v = np.asarray(u, dtype=int).tolist(), np.asarray(v, dtype=int).tolist()
+        offsets = np.asarray(offsets, dtype=int).reshape(-1, 3).tolist()
+        occupancy = np.asarray(occupancy, dtype=float).tolist()
+        self.graph.add_edges_from(
+            (a, b, {"tail": a, "offset": tuple(o), "linker": lk, "occupancy": occ, "atoms": np.asarray(at, dtype=int)})
+            for a, b, o, lk, occ, at in zip(u, v, offsets, linkers, occupancy, atoms)
+            if a != b or any(o))
+        self._arrays = None
 
     def edges(self) -> list[tuple[int, int, Offset, dict]]:
         """Every edge once, oriented from its tail: (u, v, offset, data)."""
@@ -72,14 +97,15 @@ class PeriodicNet:
         return out
 
     def directed_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Both directions of every edge, as the arrays :mod:`topology.periodic` works on."""
-        e = self.edges()
-        if not e:
-            return np.zeros(0, int), np.zeros(0, int), np.zeros((0, 3), int)
-        u = np.array([x[0] for x in e])
-        v = np.array([x[1] for x in e])
-        off = np.array([x[2] for x in e], dtype=int)
-        return np.concatenate([u, v]), np.concatenate([v, u]), np.concatenate([off, -off])
+        """Both directions of every edge, as the arrays :mod:`topology.periodic` works on (kept until
+        the next vertex or edge is added through this class)."""
+        if self._arrays is None:
+            e = self.edges()
+            u = np.array([x[0] for x in e], dtype=int)
+            v = np.array([x[1] for x in e], dtype=int)
+            off = np.array([x[2] for x in e], dtype=int).reshape(-1, 3)
+            self._arrays = np.concatenate([u, v]), np.concatenate([v, u]), np.concatenate([off, -off])
+        return self._arrays
 
     def components(self) -> list[Component]:
         src, dst, off = self.directed_arrays()
@@ -94,7 +120,7 @@ class PeriodicNet:
         n = self.graph.number_of_nodes()
         if len(src) == 0:
             return [0] * n
-        distinct = np.unique(np.column_stack([src, dst, off]), axis=0)
+        distinct = unique_rows(np.column_stack([src, dst, off]))
         return np.bincount(distinct[:, 0], minlength=n).tolist()
 
     def frac(self) -> np.ndarray:
@@ -103,32 +129,63 @@ class PeriodicNet:
 
 
 def build_net(crystal: Crystal, units: BuildingUnits) -> PeriodicNet:
-    """The net of a crystal cut into building units: vertices at unit centroids, edges from linkers."""
+    """The net of a crystal cut into building units: vertices at unit centroids, edges from linkers.
+
+    Works on the arrays of :class:`BuildingUnits` (MIL-101 has 800 linkers and 4,000 guests).
+    """
     net = PeriodicNet.empty(crystal.cell)
-    wrap: list[np.ndarray] = []
-    for v in range(len(units.vertex_units)):
-        unit = units.vertex_unit(v)
-        centroid = (crystal.frac[unit.atoms] + units.shift[unit.atoms]).mean(axis=0)
-        w = np.floor(centroid + 1e-9).astype(int)
-        wrap.append(w)
-        net.add_vertex(unit.kind, centroid - w, hill_formula(crystal.elements[unit.atoms]), unit.atoms)
-    def occupancy(atoms: np.ndarray) -> float:
-        """A linker is as occupied as its least occupied non-hydrogen atom (disordered H do not count)."""
-        heavy = atoms[crystal.elements[atoms] != "H"]
-        return float(crystal.occupancy[heavy if len(heavy) else atoms].min())
+    n_v = len(units.vertex_units)
+    vertex_of_unit = np.full(len(units.vertex_like) + len(units.organic.kinds) + 1, -1)
+    vertex_of_unit[units.vertex_units] = np.arange(n_v)
+    atom_vertex = vertex_of_unit[units.unit]
+    in_vertex = np.flatnonzero(atom_vertex >= 0)
+    by_vertex = in_vertex[np.argsort(atom_vertex[in_vertex], kind="stable")]
+    size = np.bincount(atom_vertex[in_vertex], minlength=n_v)
+    pos = crystal.frac + units.shift
+    centroid = np.column_stack([np.bincount(atom_vertex[in_vertex], pos[in_vertex, k], n_v) for k in range(3)])
+    centroid /= np.maximum(size, 1)[:, None]
+    wrap = np.floor(centroid + 1e-9).astype(int)
+    composition = group_formulas(atom_vertex, n_v, crystal.elements)
+    kinds = [units.vertex_like[k].kind if k < len(units.vertex_like) else BRANCH for k in units.vertex_units]
+    vertex_atoms = np.split(by_vertex, np.cumsum(size)[:-1]) if n_v else []
+    net.add_vertices(kinds, centroid - wrap, composition, vertex_atoms)
 
-    def image(vertex: int, offset) -> np.ndarray:
-        return np.asarray(offset, dtype=int) + wrap[vertex]
-
-    for unit in units.organic.of_kind(LINKER):
-        (a, b) = unit.contacts
-        net.add_edge(a.vertex, b.vertex, image(b.vertex, b.offset) - image(a.vertex, a.offset),
-                     hill_formula(crystal.elements[unit.atoms]), occupancy(unit.atoms), unit.atoms)
-    for unit in units.organic.of_kind(BRANCH):
-        for c in unit.contacts:
-            net.add_edge(unit.vertex, c.vertex, image(c.vertex, c.offset) - wrap[unit.vertex],
-                         None, occupancy(unit.atoms), ())
-    for u, v, off in units.bridges:
-        a, b = net.graph.nodes[u]["atoms"][0], net.graph.nodes[v]["atoms"][0]
-        net.add_edge(u, v, np.asarray(off) + wrap[v] - wrap[u], None, occupancy(np.array([a, b])), ())
+    org = units.organic
+    part_of = np.repeat(np.arange(len(org.kinds)), np.diff(org.bounds))
+    occupancy = _part_occupancy(crystal, org.atoms, org.bounds)
+    # linkers: one edge between the two vertex images they bind
+    linker = np.flatnonzero(org.kinds == LINKER)
+    a, b = org.contacts[org.first[linker]], org.contacts[org.first[linker] + 1]
+    rank = np.full(len(org.kinds), -1)
+    rank[linker] = np.arange(len(linker))
+    atom_linker = np.full(len(crystal), -1)
+    atom_linker[org.atoms] = rank[part_of]
+    formulas = group_formulas(atom_linker, len(linker), crystal.elements)
+    net.add_edges(a[:, 0], b[:, 0], (b[:, 1:] + wrap[b[:, 0]]) - (a[:, 1:] + wrap[a[:, 0]]), formulas,
+                  occupancy[linker], [org.atoms[org.bounds[k]: org.bounds[k + 1]] for k in linker])
+    # branch points: one edge to each vertex image they bind
+    branch = np.flatnonzero(org.kinds == BRANCH)
+    count = org.first[branch + 1] - org.first[branch]
+    rows = org.contacts[np.concatenate([np.arange(org.first[k], org.first[k + 1]) for k in branch])] \
+        if len(branch) else np.zeros((0, 4), dtype=int)
+    u = np.repeat(org.vertex[branch], count)
+    net.add_edges(u, rows[:, 0], rows[:, 1:] + wrap[rows[:, 0]] - wrap[u], [None] * len(u),
+                  np.repeat(occupancy[branch], count), [()] * len(u))
+    # direct bonds between single-atom vertices (rods, organic nets)
+    if units.bridges:
+        bu, bv, boff = (np.array(x) for x in zip(*units.bridges))
+        first_atom = np.array([atoms[0] for atoms in vertex_atoms])
+        pair_occ = np.minimum(crystal.occupancy[first_atom[bu]], crystal.occupancy[first_atom[bv]])
+        net.add_edges(bu, bv, boff.reshape(-1, 3) + wrap[bv] - wrap[bu], [None] * len(bu), pair_occ, [()] * len(bu))
     return net
+
+
+def _part_occupancy(crystal: Crystal, atoms: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Occupancy of each organic part: that of its least occupied non-hydrogen atom (disordered H
+    do not count), or of its least occupied atom if it is all hydrogen."""
+    if len(bounds) < 2:
+        return np.zeros(0)
+    occ = crystal.occupancy[atoms]
+    heavy = np.where(crystal.elements[atoms] != "H", occ, np.inf)
+    least_heavy = np.minimum.reduceat(heavy, bounds[:-1])
+    return np.where(np.isfinite(least_heavy), least_heavy, np.minimum.reduceat(occ, bounds[:-1]))

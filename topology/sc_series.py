@@ -370,7 +370,7 @@ def all_sites() -> tuple[np.ndarray, list[Site]]:
     for part in parts:
         for element, xyz in part.atoms:
             counts[element] = counts.get(element, 0) + 1
-            frac = xyz @ inv
+            frac = np.round(xyz @ inv, 9)  # so that -1e-17 wraps to 0, not to 0.99999...
             sites.append(Site(f"{element}{counts[element]}", element, frac - np.floor(frac), 1.0, part.name))
     return cell, sites
 

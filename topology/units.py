@@ -26,7 +26,7 @@ import numpy as np
 
 from topology.bonds import Bonds, bond_graph_arrays, metal_mask
 from topology.crystal import Crystal
-from topology.periodic import lifted_components
+from topology.periodic import lifted_components, unique_rows
 
 GUEST, TERMINAL, LINKER, BRANCH, CLUSTER, ROD, ATOM = (
     "guest", "terminal", "linker", "branch", "metal-cluster", "rod-metal", "atom",
@@ -126,7 +126,7 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     notes: list[str] = []
     # non-metals bridging two or more metal atoms (distinct images) belong to the cluster
     to_metal = metal[dst] & ~metal[src]
-    pair = np.unique(np.column_stack([src[to_metal], dst[to_metal], off[to_metal]]), axis=0)
+    pair = unique_rows(np.column_stack([src[to_metal], dst[to_metal], off[to_metal]]))
     n_metal_neighbours = np.bincount(pair[:, 0], minlength=n) if len(pair) else np.zeros(n, int)
     in_cluster = metal | ((n_metal_neighbours >= 2) & ~hydrogen)
 
@@ -152,9 +152,12 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     else:
         atom_vertex = np.zeros(n, dtype=bool)
 
-    # metal clusters: periodic components of the cluster atoms
-    idx, s, d, o = _sub_graph(in_cluster, src, dst, off)
-    clusters = lifted_components(len(idx), s, d, o)
+    # metal clusters and organic parts: periodic components of the bonds within each class, in one
+    # search (bonds between a cluster and an organic atom are left out)
+    same = in_cluster[src] == in_cluster[dst]
+    lifted = lifted_components(n, src[same], dst[same], off[same])
+    idx = np.flatnonzero(in_cluster)
+    clusters = lifted.restrict(idx)
     rods = 0
     for c in range(clusters.count):
         atoms = idx[clusters.nodes(c)]
@@ -172,8 +175,12 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     organic = ~in_cluster & ~atom_vertex
     for a in np.nonzero(atom_vertex)[0]:
         add_vertex_unit(ROD if metal[a] else ATOM, np.array([a]))
-    idx, s, d, o = _sub_graph(organic, src, dst, off)
-    parts = lifted_components(len(idx), s, d, o)
+    if rods or atom_vertex.any():  # the classes changed: search the organic part again
+        idx, s, d, o = _sub_graph(organic, src, dst, off)
+        parts = lifted_components(len(idx), s, d, o)
+    else:
+        idx = np.flatnonzero(organic)
+        parts = lifted.restrict(idx)
     infinite = sorted(parts.bases)
     if infinite:
         # an infinite organic part: its non-hydrogen atoms become vertices, its H terminal to them
@@ -196,7 +203,7 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     local[idx] = labels if len(idx) else local[idx]
     comp_of_contact = local[c_src]
     # distinct (component, vertex, image) contacts, grouped by component with one sort
-    rows = np.unique(np.column_stack([comp_of_contact, owner[c_dst], image]).reshape(-1, 5), axis=0)
+    rows = unique_rows(np.column_stack([comp_of_contact, owner[c_dst], image]).reshape(-1, 5))
     counts = np.bincount(rows[:, 0], minlength=n_parts)
     first = np.concatenate([[0], np.cumsum(counts)])
     kinds = np.array([GUEST, TERMINAL, LINKER, BRANCH], dtype=object)[np.minimum(counts, 3)]
