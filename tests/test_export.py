@@ -18,7 +18,7 @@ from topology.cgd_writer import write_cgd
 from topology.classify import analyze_bytes
 from viewer.export import caption, downloads, net_graphml, render, structure_cif
 from viewer.figure import to_ctk_scene
-from viewer.scene import Options, build_scene
+from viewer.scene import Options, build_scene, legend
 
 ROOT = Path(__file__).resolve().parent.parent
 STRUCTURES = ROOT / "assets" / "structures"
@@ -187,3 +187,12 @@ def test_bad_export_requests_exit_2(args: list[str], tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("interlace: ")
     assert "Traceback" not in result.stderr
+
+
+def test_legend_keys_tfa_only_where_a_terminal_ligand_is_tfa() -> None:
+    """The red TFA key belongs to the SC series' CF3COO-/CF3COOH ligands, not to every structure."""
+    sc1 = [text for _, text in legend(analyze_file(STRUCTURES / "SC-1.cif"), Options())]
+    afixew = [text for _, text in legend(analyze_file(PEERS / "AFIXEW_ASR.cif"), Options())]
+    assert any(t.startswith("TFA") for t in sc1)
+    assert not any(t.startswith("TFA") for t in afixew)
+    assert afixew == ["net 0: 2D, fold 1"]

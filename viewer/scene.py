@@ -57,7 +57,17 @@ def net_color_of_vertices(report: Report) -> list[str]:
 
 
 def _is_tfa(elements: np.ndarray) -> bool:
-    return "F" in elements and "O" in elements
+    """Trifluoroacetate or trifluoroacetic acid: C2F3O2 in heavy atoms (the paper's red ligand)."""
+    heavy = sorted(e for e in elements.tolist() if e != "H")
+    return heavy == ["C", "C", "F", "F", "F", "O", "O"]
+
+
+def has_tfa(report: Report) -> bool:
+    """Whether any terminal ligand of the structure is TFA (to show its colour in the legend)."""
+    units, crystal = report.units, report.crystal
+    if units is None or crystal is None:
+        return False
+    return any(u.kind == TERMINAL and _is_tfa(crystal.elements[u.atoms]) for u in units.units)
 
 
 def atom_colors(report: Report, color_by: str) -> list[str]:
@@ -199,7 +209,7 @@ def legend(report: Report, options: Options) -> list[tuple[str, str]]:
         for n, color in zip(report.nets, colors):
             if n.dimensionality > 0:
                 entries.append((color, f"net {n.id}: {n.dimensionality}D, fold {n.fold}"))
-        if report.crystal is not None:
+        if has_tfa(report):
             entries.append((style.TFA_COLOR, "TFA (CF3COO-, CF3COOH)"))
     if report.crystal is not None and (report.crystal.occupancy < 0.999).any():
         entries.append((style.PARTIAL_LINKER_COLOR, "partially occupied linker (larger, translucent)"))

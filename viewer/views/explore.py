@@ -96,7 +96,7 @@ with page:
         st.subheader("Nets")
         rows = [{"net": n.id, "dimensionality": f"{n.dimensionality}D", "fold": n.fold,
                  "node degrees": ", ".join(map(str, n.node_degrees)), "vertices": len(n.vertices),
-                 "lies": n.placement()} for n in report.nets]
+                 "where it lies": n.placement()} for n in report.nets]
         st.table(pd.DataFrame(rows).set_index("net"))
         notes = list(report.notes)
         for note in notes:
