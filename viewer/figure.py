@@ -260,7 +260,7 @@ def draw(ctk_scene, view: str = "c", width_px: int = 1600, height_px: int | None
 
 
 def legend_columns(legend: list[tuple[str, str]]) -> int:
-    return 2 if max(len(text) for _, text in legend) > 28 else 3
+    return 2 if max((len(text) for _, text in legend), default=0) > 28 else 3
 
 
 def _legend(fig: Figure, legend: list[tuple[str, str]], rows: int, height: float, width_px: int,
