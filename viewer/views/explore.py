@@ -97,7 +97,10 @@ with page:
         rows = [{"net": n.id, "dimensionality": f"{n.dimensionality}D", "fold": n.fold,
                  "node degrees": ", ".join(map(str, n.node_degrees)), "vertices": len(n.vertices),
                  "where it lies": n.placement()} for n in report.nets]
-        st.table(pd.DataFrame(rows).set_index("net"))
+        table = pd.DataFrame(rows).set_index("net")
+        if not table["where it lies"].any():  # only 3D nets and discrete units: nothing to say
+            table = table.drop(columns="where it lies")
+        st.table(table)
         notes = list(report.notes)
         for note in notes:
             st.caption(note)
