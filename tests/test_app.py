@@ -29,9 +29,11 @@ def test_min_occupancy_slider_turns_sc2_into_layers() -> None:
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     at.selectbox(key="structure").set_value("SC-2-0.5").run()
     assert "3D-3D interpenetrated" in badge(at)
+    assert "where it lies" not in at.table[0].value.columns  # two 3D nets: nothing to place
     at.slider(key="min_occupancy").set_value(0.6).run()
     assert "2D layers" in badge(at)
     assert list(at.table[0].value["dimensionality"]) == ["2D", "2D"]
+    assert list(at.table[0].value["where it lies"]) == ["in (0 0 1) planes, 1 per cell"] * 2
 
 
 def test_every_bundled_structure_and_style_renders() -> None:
