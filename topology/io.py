@@ -292,7 +292,6 @@ def _integer(text: str) -> int:
         return 0
 
 
-
 def _expand(frac: np.ndarray, ops: gemmi.GroupOps, cell: gemmi.UnitCell) -> tuple[np.ndarray, np.ndarray]:
     """All symmetry images of the sites, wrapped into the cell, with images on special positions merged.
 

@@ -69,9 +69,6 @@ class OrganicParts:
         return Unit(str(self.kinds[k]), self.atoms[self.bounds[k]: self.bounds[k + 1]],
                     tuple(Contact(r[0], (r[1], r[2], r[3])) for r in rows), int(self.vertex[k]))
 
-    def of_kind(self, kind: str) -> list[Unit]:
-        return [self.unit(int(k)) for k in np.nonzero(self.kinds == kind)[0]]
-
 
 @dataclass(eq=False)
 class BuildingUnits:
@@ -97,10 +94,6 @@ class BuildingUnits:
     def units(self) -> list[Unit]:
         """Every unit as a record (built on first use: the pipeline itself works on the arrays)."""
         return self.vertex_like + [self.organic.unit(k) for k in range(len(self.organic.kinds))]
-
-    def vertex_unit(self, vertex: int) -> Unit:
-        k = self.vertex_units[vertex]
-        return self.vertex_like[k] if k < len(self.vertex_like) else self.organic.unit(k - len(self.vertex_like))
 
     def kind_of_atoms(self) -> np.ndarray:
         """Unit kind of every atom (e.g. for hiding guests or terminal ligands)."""
