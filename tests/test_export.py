@@ -6,6 +6,7 @@ import io
 import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import networkx as nx
@@ -18,6 +19,7 @@ from topology.cgd_writer import write_cgd
 from topology.classify import analyze_bytes
 from viewer.export import caption, downloads, net_graphml, render, structure_cif
 from viewer.figure import to_ctk_scene
+from viewer.graph2d import graph_image
 from viewer.scene import Options, build_scene, legend
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -196,3 +198,15 @@ def test_legend_keys_tfa_only_where_a_terminal_ligand_is_tfa() -> None:
     assert any(t.startswith("TFA") for t in sc1)
     assert not any(t.startswith("TFA") for t in afixew)
     assert afixew == ["net 0: 2D, fold 1"]
+
+
+@pytest.mark.parametrize("path", [STRUCTURES / "SC-2-0.5.cif", PEERS / "AFIXEW_ASR.cif"])
+def test_connectivity_drawing_labels_every_edge_with_its_offset(path: Path) -> None:
+    """One editable text label per edge (its lattice offset) and per vertex; partial linkers in gold."""
+    report = analyze_file(path)
+    svg = graph_image(report, "svg").decode()
+    texts = Counter(re.findall(r"<text[^>]*>([^<]*)</text>", svg))
+    edges = report.net.edges()
+    assert texts == Counter([str(off) for _, _, off, _ in edges] + [str(v) for v in report.net.graph])
+    partial = sum(1 for *_, data in edges if data["occupancy"] < 0.999)
+    assert svg.lower().count("stroke: #ffc107") == partial
