@@ -22,18 +22,19 @@ def test_opens_on_sc1_with_its_classification_and_caveat() -> None:
     assert "2D-3D interpenetrating" in badge(at)
     assert any("Idealised model" in c.value and "CCDC 2384559" in c.value for c in at.caption)
     table = at.table[0].value
-    assert sorted(table["dimensionality"]) == ["2D", "3D"]
+    assert sorted(table["dimension"]) == ["2D", "3D"]
 
 
 def test_min_occupancy_slider_turns_sc2_into_layers() -> None:
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     at.selectbox(key="structure").set_value("SC-2-0.5").run()
     assert "3D-3D interpenetrated" in badge(at)
-    assert "where it lies" not in at.table[0].value.columns  # two 3D nets: nothing to place
+    assert not [c.value for c in at.caption if " lies in " in c.value]  # two 3D nets: nothing to place
     at.slider(key="min_occupancy").set_value(0.6).run()
     assert "2D layers" in badge(at)
-    assert list(at.table[0].value["dimensionality"]) == ["2D", "2D"]
-    assert list(at.table[0].value["where it lies"]) == ["in (0 0 1) planes, 1 per cell"] * 2
+    assert list(at.table[0].value["dimension"]) == ["2D", "2D"]
+    assert [c.value for c in at.caption if " lies in " in c.value] == [
+        "Net 0 lies in (0 0 1) planes, 1 per cell.", "Net 1 lies in (0 0 1) planes, 1 per cell."]
 
 
 def test_every_bundled_structure_and_style_renders() -> None:

@@ -94,13 +94,13 @@ with page:
 
     with info_col:
         st.subheader("Nets")
-        rows = [{"net": n.id, "dimensionality": f"{n.dimensionality}D", "fold": n.fold,
-                 "node degrees": ", ".join(map(str, n.node_degrees)), "vertices": len(n.vertices),
-                 "where it lies": n.placement()} for n in report.nets]
-        table = pd.DataFrame(rows).set_index("net")
-        if not table["where it lies"].any():  # only 3D nets and discrete units: nothing to say
-            table = table.drop(columns="where it lies")
-        st.table(table)
+        rows = [{"net": str(n.id), "dimension": f"{n.dimensionality}D", "fold": n.fold,
+                 "degrees": ", ".join(map(str, n.node_degrees)), "vertices": len(n.vertices)}
+                for n in report.nets]
+        st.table(pd.DataFrame(rows).set_index("net"))
+        for n in report.nets:
+            if n.placement():  # layers and chains: where they lie
+                st.caption(f"Net {n.id} lies {n.placement()}.")
         notes = list(report.notes)
         for note in notes:
             st.caption(note)
