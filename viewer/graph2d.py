@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import math
+from collections import Counter
 
 import matplotlib
 
@@ -39,25 +40,20 @@ def draw_graph(report: Report, width: float = 6.0, height: float = 4.5):
     gaps = np.linalg.norm(points[:, None] - points[None], axis=2) + np.eye(n) * 1e9
     petal = 0.3 * (gaps.min() if n > 1 else 1.0)  # loops sized to the room around a vertex
     edges = report.net.edges()
-    n_loops = {v: sum(1 for u, w, _, _ in edges if u == w == v) for v in g}
-    n_parallel: dict[frozenset, int] = {}
-    for u, v, _, _ in edges:
-        n_parallel[frozenset((u, v))] = n_parallel.get(frozenset((u, v)), 0) + 1
-    drawn_loops: dict[int, int] = {}
-    drawn_parallel: dict[frozenset, int] = {}
+    between = Counter(frozenset((u, v)) for u, v, _, _ in edges)  # edges joining the same vertices
+    drawn: Counter = Counter()
     for u, v, off, data in edges:
         partial = data["occupancy"] < 0.999
         kw = {"color": style.PARTIAL_LINKER_COLOR if partial else "#546E7A", "lw": 2.0,
               "ls": "--" if partial else "-"}
+        pair = frozenset((u, v))
+        drawn[pair] += 1
+        k, m = drawn[pair] - 1, between[pair]
         if u == v:  # a linker to the vertex's own image: a loop, one petal per offset around the vertex
-            k = drawn_loops[u] = drawn_loops.get(u, 0) + 1
-            angle = math.pi / 2 + 2 * math.pi * (k - 1) / n_loops[u]
-            _petal(ax, pos[u], angle, petal, str(off), kw)
+            _petal(ax, pos[u], math.pi / 2 + 2 * math.pi * k / m, petal, str(off), kw)
         else:  # edges joining the same two vertices (different offsets) bow apart
-            pair = frozenset((u, v))
-            k = drawn_parallel[pair] = drawn_parallel.get(pair, 0) + 1
             a, b = (pos[u], pos[v]) if u < v else (pos[v], pos[u])
-            _arc(ax, a, b, 0.22 * (k - 1 - (n_parallel[pair] - 1) / 2), str(off), kw)
+            _arc(ax, a, b, 0.22 * (k - (m - 1) / 2), str(off), kw)
     for v in g:
         x, y = pos[v]
         ax.scatter([x], [y], s=420, color=colors[net_of[v]], edgecolors="#263238", zorder=2)
