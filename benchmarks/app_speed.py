@@ -27,19 +27,26 @@ ARGS = ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"
 PORT = 8799
 
 
+WAIT = 120.0
+"""Seconds to wait for the view before giving up: a broken app fails the benchmark, never hangs it."""
+
+
 def view_frame(page):
     """The frame of the live 3D view (a Streamlit component), once it exists."""
-    while True:
+    deadline = time.time() + WAIT
+    while time.time() < deadline:
         frames = [f for f in page.frames if "interlace_view" in f.url]
         if frames:
             return frames[0]
         page.wait_for_timeout(20)
+    raise RuntimeError(f"no 3D view on the page after {WAIT:.0f} s")
 
 
 def painted(page, old_view: str | None = None) -> float:
     """Epoch seconds at which the view first produced a frame with a scene other than ``old_view``
     (the component's own timing marks: ``requestAnimationFrame`` after the 3Dmol render)."""
-    while True:
+    deadline = time.time() + WAIT
+    while time.time() < deadline:
         try:
             marks = view_frame(page).evaluate("typeof marks === 'undefined' ? null : marks")
         except Exception:  # noqa: BLE001 - the frame is still loading: look again
@@ -47,6 +54,7 @@ def painted(page, old_view: str | None = None) -> float:
         if marks and marks.get("painted") and marks.get("view") != old_view:
             return marks["painted"] / 1000
         page.wait_for_timeout(20)
+    raise RuntimeError(f"the 3D view painted no new scene in {WAIT:.0f} s")
 
 
 def current_view(page) -> str:
