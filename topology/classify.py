@@ -21,7 +21,8 @@ from topology import cgd, io
 from topology.bonds import find_bonds
 from topology.crystal import Crystal
 from topology.net import PeriodicNet, build_net
-from topology.periodic import direction, plane_normal
+from topology.identify import component_graph, identify
+from topology.periodic import direction, lifted_components, plane_normal
 from topology.units import BuildingUnits, find_units
 
 CLASSIFICATIONS = (
@@ -143,16 +144,24 @@ def classify(nets: list[NetSummary]) -> str:
 
 
 def summarize(net: PeriodicNet) -> list[NetSummary]:
-    """One summary per connected component, ordered by dimensionality (highest first), then size."""
-    comps = net.components()
+    """One summary per connected component, ordered by dimensionality (highest first), then size;
+    2D and 3D nets are named (:mod:`topology.identify`)."""
+    src, dst, off = net.directed_arrays()
+    lifted = lifted_components(net.graph.number_of_nodes(), src, dst, off)
+    comps = [lifted.component(c) for c in range(lifted.count)]
     comps.sort(key=lambda c: (-c.dimensionality, -len(c.nodes), int(c.nodes[0])))
     coordination = net.coordination()
     out = []
     for k, c in enumerate(comps):
         degrees = tuple(sorted({coordination[int(v)] for v in c.nodes}, reverse=True))
         orient = plane_normal(c.basis) if c.dimensionality == 2 else direction(c.basis)
+        named = identify(component_graph(src, dst, off, lifted.shift, c)) if c.dimensionality >= 2 else None
         out.append(NetSummary(k, c.dimensionality, c.fold, tuple(int(v) for v in c.nodes), degrees, orient,
-                              c.copies_per_cell))
+                              c.copies_per_cell,
+                              topology=named.topology if named else None,
+                              topology_key=named.key if named else None,
+                              point_symbol=named.point_symbol if named else None,
+                              coordination_sequences=named.coordination_sequences if named else ()))
     return out
 
 

@@ -1,0 +1,160 @@
+"""Naming nets: canonical keys invariant under every change of description, RCSR names, point symbols."""
+
+from __future__ import annotations
+
+import random
+
+import gemmi
+import numpy as np
+import pytest
+
+from topology.archive import arc_entries, lookup, systre_key_graph
+from topology.canonical import PeriodicGraph, canonical_form, column_hermite, simplify
+from topology.classify import summarize
+from topology.identify import coordination_sequence, identify
+from topology.net import PeriodicNet
+
+ENTRIES = dict(arc_entries())
+COMMON = ["pcu", "dia", "sql", "hcb", "kgm", "hxl", "fes", "bex", "tbo", "fcu", "bcu", "sod", "nbo", "pts", "srs",
+          "ths", "lvt", "acs", "qtz", "cds", "mtn-e", "moo", "pto", "bpq", "stp", "soc", "ftw", "rht", "nia", "lon"]
+SAMPLE = COMMON + random.Random(7).sample(sorted(ENTRIES), 60)
+
+
+def relabel(g: PeriodicGraph, rng: random.Random) -> PeriodicGraph:
+    """Random vertex order and random lattice representative of every vertex."""
+    perm = list(range(g.n))
+    rng.shuffle(perm)
+    rep = np.array([[rng.randint(-2, 2) for _ in range(g.dim)] for _ in range(g.n)])
+    edges = [(perm[u], perm[v], tuple(np.array(s) + rep[v] - rep[u]))
+             for u, v, s in zip(g.src.tolist(), g.dst.tolist(), g.shift.tolist())]
+    rng.shuffle(edges)
+    return PeriodicGraph.from_edges(g.dim, edges, n=g.n)
+
+
+def rebase(g: PeriodicGraph, rng: random.Random) -> PeriodicGraph:
+    """The same net in another lattice basis (a random unimodular change of basis)."""
+    u = np.eye(g.dim, dtype=int)
+    for _ in range(4):
+        i, j = rng.sample(range(g.dim), 2)
+        e = np.eye(g.dim, dtype=int)
+        e[i, j] = rng.choice([-1, 1])
+        u = u @ e
+    return PeriodicGraph(g.n, g.dim, g.src, g.dst, g.shift @ u)
+
+
+def supercell(g: PeriodicGraph, size: tuple[int, ...]) -> PeriodicGraph:
+    """The net described in a supercell of its lattice (size along each axis)."""
+    cells = list(np.ndindex(*size))
+    index = {c: k for k, c in enumerate(cells)}
+    size_a = np.array(size)
+    edges = []
+    for u, v, s in zip(g.src.tolist(), g.dst.tolist(), g.shift.tolist()):
+        for c in cells:
+            end = np.array(c) + s
+            edges.append((index[c] * g.n + u, index[tuple(end % size_a)] * g.n + v, tuple(end // size_a)))
+    return PeriodicGraph.from_edges(g.dim, edges, n=g.n * len(cells))
+
+
+@pytest.mark.parametrize("name", SAMPLE)
+def test_archive_net_keeps_its_name_under_any_description(name):
+    g = ENTRIES[name]
+    rng = random.Random(name)
+    form = canonical_form(g)
+    assert form.stable and lookup(form.digest) == name
+    for changed in (relabel(g, rng), rebase(relabel(g, rng), rng)):
+        assert canonical_form(changed).key == form.key
+
+
+@pytest.mark.parametrize("name", COMMON[:12])
+@pytest.mark.parametrize("size", [(2, 1, 1), (2, 2, 1), (2, 2, 2)])
+def test_supercells_reduce_to_the_net(name, size):
+    g = ENTRIES[name]
+    big = relabel(supercell(g, size[:g.dim]), random.Random(1))
+    assert lookup(canonical_form(big).digest) == name
+
+
+def as_crystal_net(g: PeriodicGraph, fold_matrix: np.ndarray) -> PeriodicNet:
+    """A crystal's net in which ``g`` sits on the sublattice ``fold_matrix`` of the cell: a k-fold overlay
+    (k = |det|) when the net's lattice is not the whole cell's."""
+    net = PeriodicNet.empty(gemmi.UnitCell(10, 10, 10, 90, 90, 90))
+    for v in range(g.n):
+        net.add_vertex("node", (0.1 * v % 1, 0.37 * v % 1, 0.61 * v % 1))
+    shift3 = np.zeros((len(g.shift), 3), dtype=int)
+    shift3[:, :g.dim] = g.shift
+    for u, v, s in zip(g.src.tolist(), g.dst.tolist(), (shift3 @ fold_matrix).tolist()):
+        net.add_edge(u, v, s)
+    return net
+
+
+@pytest.mark.parametrize("name", ["pcu", "dia", "srs", "sql", "hcb"])
+def test_k_fold_overlays_keep_the_name(name):
+    g = ENTRIES[name]
+    for matrix, fold in ((np.diag([2, 1, 1]), 2), (np.array([[1, 1, 0], [-1, 1, 0], [0, 0, 1]]), 2),
+                         (np.diag([3, 1, 1]), 3)):
+        nets = summarize(as_crystal_net(g, matrix))
+        assert len(nets) == 1
+        assert nets[0].fold == fold and nets[0].topology == name
+
+
+def test_unknown_net_keeps_one_key_under_every_change():
+    # pcu with one face diagonal added: a 8-connected net that RCSR does not list
+    g = PeriodicGraph.from_edges(3, [(0, 0, (1, 0, 0)), (0, 0, (0, 1, 0)), (0, 0, (0, 0, 1)), (0, 1, (0, 0, 0)),
+                                     (1, 1, (1, 0, 0)), (1, 1, (0, 1, 0)), (1, 1, (0, 0, 1)), (1, 0, (1, 1, 0))])
+    form = canonical_form(g)
+    assert form.stable and lookup(form.digest) is None
+    rng = random.Random(3)
+    for changed in (relabel(g, rng), rebase(g, rng), supercell(g, (2, 1, 1)), supercell(g, (1, 2, 2))):
+        assert canonical_form(changed).key == form.key
+    assert identify(g).topology is None and identify(g).key == form.key
+
+
+def test_different_nets_get_different_keys():
+    keys = {canonical_form(ENTRIES[name]).key for name in SAMPLE}
+    assert len(keys) == len(set(SAMPLE))
+
+
+def test_systre_key_reads_as_its_net():
+    g = systre_key_graph("3 1 2 0 0 0 1 2 1 0 0 1 2 0 1 0 1 2 0 0 1".split())
+    assert (g.n, g.dim, len(g.src)) == (2, 3, 4)
+    assert lookup(canonical_form(g).digest) == "dia"
+
+
+def test_point_symbols_and_coordination_sequences_of_known_nets():
+    # values as RCSR and ToposPro list them
+    expected = {"pcu": ("{4^12.6^3}", [6, 18, 38, 66, 102], 1561), "dia": ("{6^6}", [4, 12, 24, 42, 64], 981),
+                "sql": ("{4^4.6^2}", [4, 8, 12, 16, 20], 221), "hcb": ("{6^3}", [3, 6, 9, 12, 15], 166),
+                "fcu": ("{3^24.4^36.5^6}", [12, 42, 92, 162, 252], 3871), "sod": ("{4^2.6^4}", [4, 10, 20, 34, 52], 1001)}
+    for name, (symbol, cs, td10) in expected.items():
+        ident = identify(ENTRIES[name])
+        assert ident.topology == name
+        assert ident.point_symbol == symbol
+        assert list(ident.coordination_sequences[0][:5]) == cs
+        assert ident.td10 == (td10,)
+
+
+def test_two_kinds_of_vertex_in_tbo():
+    ident = identify(ENTRIES["tbo"])
+    assert len(ident.coordination_sequences) == 2
+    assert [cs[0] for cs in ident.coordination_sequences] == [4, 3]
+    assert ident.point_symbol.count("{") == 2
+
+
+def test_two_connected_vertices_contract_into_edges():
+    # sql with a 2-connected vertex in the middle of every edge (a metal with two linkers)
+    decorated = PeriodicGraph.from_edges(2, [(0, 1, (0, 0)), (1, 0, (1, 0)), (0, 2, (0, 0)), (2, 0, (0, 1))])
+    assert identify(decorated).topology == "sql"
+    assert identify(decorated, simplified=False).topology is None
+    assert simplify(decorated).n == 1
+
+
+def test_coordination_sequence_counts_shells():
+    pcu = ENTRIES["pcu"]
+    assert coordination_sequence(pcu.adjacency(), 0, 3) == [6, 18, 38]
+
+
+def test_column_hermite_does_not_depend_on_the_basis():
+    rng = np.random.default_rng(0)
+    m = rng.integers(-3, 4, size=(8, 3))
+    u = np.array([[1, 2, 0], [0, 1, 0], [1, 1, 1]])  # unimodular
+    assert round(abs(np.linalg.det(u))) == 1
+    assert column_hermite(m.astype(object)).tolist() == column_hermite((m @ u).astype(object)).tolist()

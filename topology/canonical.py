@@ -1,0 +1,595 @@
+"""Canonical form of a periodic net: the key that names it, after Systre.
+
+A net is a :class:`PeriodicGraph`: vertices of one translation cell and edges ``u -> v + shift`` with
+integer shifts in a basis of the net's own lattice (dimension 2 for a layer, 3 for a framework).
+Its key does not depend on vertex order, on which image represents a vertex, on the lattice basis or
+on the cell (a supercell of a net is reduced to the net's own, largest, translation lattice first).
+The method is Systre's (Delgado-Friedrichs & O'Keeffe, Acta Cryst. A59, 351 (2003)):
+
+1. the barycentric placement puts every vertex at the mean of its neighbours; two nets are the same
+   exactly when an affine map takes one placement onto the other, provided no two vertices collide
+   (the net is *stable*);
+2. every start vertex of one invariant class and every ordered basis of edge vectors at it gives a
+   frame; a breadth-first search that visits neighbours in the order of their edge vectors in that
+   frame numbers the vertices and lists the edges; the least list over all frames is the same for
+   every description of the net;
+3. the lattice shifts of that list are written in the column Hermite normal form of the list's shift
+   matrix, so the key is made of integers only.
+
+Unstable nets (collisions) get an invariant key of coordination sequences prefixed with ``~`` that
+tells different nets apart in practice but is not a proof of identity; they are never named.
+
+>>> pcu = PeriodicGraph.from_edges(3, [(0, 0, (1, 0, 0)), (0, 0, (0, 1, 0)), (0, 0, (0, 0, 1))])
+>>> canonical_form(pcu).key
+'3 1 1 0 0 1 1 1 0 1 0 1 1 1 0 0'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import math
+from collections import deque
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+from scipy.sparse import csc_matrix, csr_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.sparse.linalg import spsolve
+
+ROUND = float(2**20)
+"""Coordinates are compared on a grid of 2^-20: barycentric coordinates are rationals of modest
+denominators, far apart at that resolution, and none of them (denominators below 2^21) falls halfway
+between two grid points, so floating-point noise never rounds two equal values apart."""
+
+MAX_FRAMES = 20_000
+"""Frames tried at most for one net; beyond, the key falls back to the invariant form (never seen
+on real nets: a 12-connected vertex has 1,320 frames)."""
+
+
+@dataclass(frozen=True)
+class PeriodicGraph:
+    """A simple periodic graph: ``n`` vertices, each undirected edge once as ``src -> dst + shift``."""
+
+    n: int
+    dim: int
+    src: np.ndarray
+    dst: np.ndarray
+    shift: np.ndarray  # (m, dim) integers
+
+    @classmethod
+    def from_edges(cls, dim: int, edges, n: int | None = None) -> PeriodicGraph:
+        """A graph from ``(u, v, shift)`` triples; duplicates, reversed duplicates and zero loops dropped."""
+        rows = [(int(u), int(v), *(int(x) for x in s)) for u, v, s in edges]
+        return cls.from_arrays(np.array(rows, dtype=np.int64).reshape(-1, 2 + dim), dim, n)
+
+    @classmethod
+    def from_arrays(cls, table: np.ndarray, dim: int, n: int | None = None) -> PeriodicGraph:
+        table = np.asarray(table, dtype=np.int64).reshape(-1, 2 + dim)
+        u, v, s = table[:, 0], table[:, 1], table[:, 2:]
+        flip = (u > v) | ((u == v) & _negative(s))
+        rows = np.column_stack([np.where(flip, v, u), np.where(flip, u, v), np.where(flip[:, None], -s, s)])
+        rows = rows[(rows[:, 0] != rows[:, 1]) | rows[:, 2:].any(axis=1)]
+        rows = np.unique(rows, axis=0) if len(rows) else rows
+        count = int(n if n is not None else (rows[:, :2].max() + 1 if len(rows) else 0))
+        return cls(count, dim, rows[:, 0].copy(), rows[:, 1].copy(), rows[:, 2:].copy())
+
+    def directed(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Both directions of every edge."""
+        return (np.concatenate([self.src, self.dst]), np.concatenate([self.dst, self.src]),
+                np.concatenate([self.shift, -self.shift]))
+
+    def degrees(self) -> np.ndarray:
+        return np.bincount(np.concatenate([self.src, self.dst]), minlength=self.n)
+
+    def adjacency(self) -> list[list[tuple[int, tuple[int, ...]]]]:
+        """Neighbour images of every vertex, as (vertex, shift) pairs."""
+        out: list[list[tuple[int, tuple[int, ...]]]] = [[] for _ in range(self.n)]
+        src, dst, shift = self.directed()
+        for u, v, s in zip(src.tolist(), dst.tolist(), shift.tolist()):
+            out[u].append((v, tuple(s)))
+        return out
+
+
+def _negative(s: np.ndarray) -> np.ndarray:
+    """Rows whose first nonzero entry is negative."""
+    first = np.argmax(s != 0, axis=1)
+    return s[np.arange(len(s)), first] < 0
+
+
+def simplify(graph: PeriodicGraph) -> PeriodicGraph:
+    """The net the field names: dangling (1-connected) vertices removed and 2-connected vertices
+    contracted into edges, repeatedly, as ToposPro and CrystalNets.jl do before naming.
+
+    >>> chain_sql = PeriodicGraph.from_edges(2, [(0, 1, (0, 0)), (1, 0, (1, 0)), (0, 2, (0, 0)), (2, 0, (0, 1))])
+    >>> s = simplify(chain_sql); (s.n, len(s.src))
+    (1, 2)
+    """
+    adj: dict[int, dict[tuple[int, tuple[int, ...]], None]] = {v: {} for v in range(graph.n)}
+    for u, v, s in zip(graph.src.tolist(), graph.dst.tolist(), graph.shift.tolist()):
+        adj[u][(v, tuple(s))] = None
+        adj[v][(u, tuple(-x for x in s))] = None
+    changed = True
+    while changed:
+        changed = False
+        for v in list(adj):
+            if v not in adj:
+                continue
+            nbrs = list(adj[v])
+            if len(nbrs) == 1 and len(adj) > 1:
+                (w, s), = nbrs
+                adj[w].pop((v, tuple(-x for x in s)), None)
+                del adj[v]
+                changed = True
+            elif len(nbrs) == 2 and len(adj) > 1:
+                (a, sa), (b, sb) = nbrs
+                through = tuple(y - x for x, y in zip(sa, sb))  # a + sa - v = 0 ... b + sb
+                if a == b and not any(through):
+                    continue  # would close a loop on one image: keep the vertex
+                if a == v or b == v:
+                    continue  # a vertex bonded to its own images: a chain, left as it is
+                adj[a].pop((v, tuple(-x for x in sa)), None)
+                adj[b].pop((v, tuple(-x for x in sb)), None)
+                adj[a][(b, through)] = None
+                adj[b][(a, tuple(-x for x in through))] = None
+                del adj[v]
+                changed = True
+    keep = sorted(adj)
+    index = {v: k for k, v in enumerate(keep)}
+    edges = [(index[u], index[w], s) for u in keep for (w, s) in adj[u]]
+    return PeriodicGraph.from_edges(graph.dim, edges, n=len(keep))
+
+
+def barycentric(graph: PeriodicGraph) -> np.ndarray:
+    """Barycentric placement (vertex 0 at the origin), in the coordinates of the graph's lattice."""
+    n, d = graph.n, graph.dim
+    if n == 1:
+        return np.zeros((1, d))
+    src, dst, shift = graph.directed()
+    deg = np.bincount(src, minlength=n).astype(float)
+    rhs = np.zeros((n, d))
+    np.add.at(rhs, src, shift.astype(float))
+    rows = np.concatenate([np.arange(n), src])
+    cols = np.concatenate([np.arange(n), dst])
+    vals = np.concatenate([deg, -np.ones(len(src))])
+    lap = csc_matrix((vals, (rows, cols)), shape=(n, n))[1:, 1:]
+    pos = np.zeros((n, d))
+    if n <= 400:
+        pos[1:] = np.linalg.solve(lap.toarray(), rhs[1:])
+    else:
+        pos[1:] = np.column_stack([spsolve(lap.tocsc(), rhs[1:, k]) for k in range(d)])
+    return pos
+
+
+def _keys(frac: np.ndarray) -> list[tuple[int, ...]]:
+    """Hashable rounded positions modulo the lattice."""
+    return [tuple(r) for r in _grid(frac).tolist()]
+
+
+def _grid(frac: np.ndarray) -> np.ndarray:
+    """Positions modulo the lattice as integers on the rounding grid."""
+    return np.round(frac * ROUND).astype(np.int64) % int(ROUND)
+
+
+def _codes(frac: np.ndarray) -> np.ndarray:
+    """One integer per position modulo the lattice (20 bits a coordinate)."""
+    grid = _grid(frac)
+    code = np.zeros(grid.shape[:-1], dtype=np.int64)
+    for j in range(grid.shape[-1]):
+        code = code * int(ROUND) + grid[..., j]
+    return code
+
+
+def collides(pos: np.ndarray) -> bool:
+    """Whether two vertices share a barycentric position modulo the lattice (an unstable net)."""
+    return len(np.unique(_codes(pos))) < len(pos)
+
+
+class Symmetry:
+    """Tests, many at once, whether affine maps of the placement are symmetries of the net."""
+
+    def __init__(self, graph: PeriodicGraph, pos: np.ndarray) -> None:
+        self.pos, self.n = pos, graph.n
+        codes = _codes(pos)
+        self.order = np.argsort(codes)
+        self.sorted = codes[self.order]
+        self.src, self.dst, self.shift = graph.directed()
+        self.edges = np.sort(self._edge_code(self.src, self.dst, self.shift))
+
+    def _edge_code(self, u, v, s) -> np.ndarray:
+        code = u * self.n + v
+        for j in range(s.shape[-1]):
+            code = code * 1024 + (s[..., j] + 512)
+        return code
+
+    def maps(self, o1: int, lins: np.ndarray, o2s: np.ndarray) -> np.ndarray:
+        """For each integral linear part ``lins[k]`` and vertex ``o2s[k]``: the permutation of the
+        vertices made by the map taking vertex ``o1`` to ``o2s[k]`` with that linear part, or a row
+        of -1 when that map is not a symmetry."""
+        k = len(lins)
+        out = np.full((k, self.n), -1, dtype=np.int64)
+        if k == 0:
+            return out
+        moved = self.pos[o2s][:, None, :] + np.matmul(self.pos - self.pos[o1], lins.transpose(0, 2, 1))
+        codes = _codes(moved)
+        at = np.minimum(np.searchsorted(self.sorted, codes), self.n - 1)
+        hit = np.flatnonzero((self.sorted[at] == codes).all(axis=1))
+        if len(hit) == 0:
+            return out
+        target = self.order[at[hit]]
+        lift = np.round(moved[hit] - self.pos[target]).astype(np.int64)
+        rows = np.arange(len(hit))[:, None]
+        s = np.round(np.matmul(self.shift.astype(float), lins[hit].transpose(0, 2, 1))).astype(np.int64)
+        s += lift[rows, self.dst] - lift[rows, self.src]
+        small = (np.abs(s) < 512).all(axis=(1, 2))
+        codes = self._edge_code(target[:, self.src], target[:, self.dst], np.clip(s, -511, 511))
+        at = np.minimum(np.searchsorted(self.edges, codes), len(self.edges) - 1)
+        good = small & (self.edges[at] == codes).all(axis=1)
+        out[hit[good]] = target[good]
+        return out
+
+
+def minimal_image(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray) -> tuple[PeriodicGraph, np.ndarray, np.ndarray]:
+    """The net on its own, largest, translation lattice (Systre's minimal image).
+
+    A cell may hold several translation-equivalent pieces of the net (a supercell, or a centred cell
+    of the crystal); the translations of the placement that map the net onto itself are found among
+    the differences between vertices of one class, then every vertex is reduced modulo them.
+    Returns the graph, its placement and the vertex classes, all in the new lattice's coordinates.
+    """
+    n, d = graph.n, graph.dim
+    base = 0
+    others = np.flatnonzero(classes == classes[base])
+    others = others[others != base]
+    perms = Symmetry(graph, pos).maps(base, np.broadcast_to(np.eye(d), (len(others), d, d)), others)
+    found = [pos[w] - pos[base] for w, p in zip(others.tolist(), perms) if p[0] >= 0]
+    if not found:
+        return graph, pos, classes
+    basis = _lattice_basis(np.vstack([np.eye(d), *[t - np.round(t) for t in found]]))  # rows, old coordinates
+    new_pos = pos @ np.linalg.inv(basis)
+    keys = _keys(new_pos)
+    reps: dict[tuple[int, ...], int] = {}
+    rep_of = np.array([reps.setdefault(k, len(reps)) for k in keys])
+    first = np.zeros(len(reps), dtype=int)
+    first[rep_of[::-1]] = np.arange(n)[::-1]
+    rep_pos = new_pos[first]
+    # every edge of the old graph, from its end's representative, in new integer shifts
+    src, dst, shift = graph.directed()
+    lift_src = np.round(new_pos[src] - rep_pos[rep_of[src]]).astype(np.int64)
+    end = new_pos[dst] + shift @ np.linalg.inv(basis)
+    lift_dst = np.round(end - rep_pos[rep_of[dst]]).astype(np.int64)
+    table = np.column_stack([rep_of[src], rep_of[dst], lift_dst - lift_src])
+    reduced = PeriodicGraph.from_arrays(table, d, n=len(reps))
+    return reduced, rep_pos, classes[first]
+
+
+def _lattice_basis(vectors: np.ndarray) -> np.ndarray:
+    """A basis (rows) of the lattice spanned by rational ``vectors`` (rows with small denominators)."""
+    fr = [[Fraction(float(x)).limit_denominator(10_000) for x in row] for row in vectors]
+    den = math.lcm(*(x.denominator for row in fr for x in row))
+    ints = np.array([[int(x * den) for x in row] for row in fr], dtype=object)
+    d = ints.shape[1]
+    basis = column_hermite(ints.T)[:, :d].T  # row operations on the generators, through the transpose
+    return basis.astype(float) / den
+
+
+def color_refinement(graph: PeriodicGraph) -> np.ndarray:
+    """Invariant vertex classes: colour refinement (1-dimensional Weisfeiler-Leman) on the quotient
+    graph, started from the degrees. Colours are named by a digest of what they saw, so they depend
+    only on the net and the class that starts the canonical search is the same for every description."""
+    src, dst, _ = graph.directed()
+    color = graph.degrees().astype(np.int64)
+    for _ in range(graph.n):
+        nbr: list[list[int]] = [[] for _ in range(graph.n)]
+        for u, v in zip(src.tolist(), dst.tolist()):
+            nbr[u].append(int(color[v]))
+        signature = [(int(color[v]), tuple(sorted(nbr[v]))) for v in range(graph.n)]
+        names = {s: int(hashlib.sha1(repr(s).encode()).hexdigest()[:15], 16) for s in set(signature)}
+        refined = np.array([names[s] for s in signature], dtype=np.int64)
+        stable = len(names) == len(set(color.tolist()))
+        color = refined
+        if stable:
+            break
+    return color
+
+
+@dataclass(frozen=True)
+class CanonicalForm:
+    """The key of a net, whether it is exact (a stable net), and its vertex orbits."""
+
+    key: str
+    stable: bool
+    orbits: np.ndarray  # orbit id of each vertex of ``graph``
+    graph: PeriodicGraph  # the net on its own lattice (minimal image)
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.key.encode()).hexdigest()[:24]
+
+
+def canonical_form(graph: PeriodicGraph) -> CanonicalForm:
+    """The canonical key of a connected periodic net (see the module docstring)."""
+    classes = color_refinement(graph)
+    pos = barycentric(graph)
+    if collides(pos):
+        return CanonicalForm("~" + _invariant_key(graph), False, classes, graph)
+    graph, pos, classes = minimal_image(graph, pos, classes)
+    result = _least_frame(graph, pos, classes)
+    if result is None:
+        return CanonicalForm("~" + _invariant_key(graph), False, classes, graph)
+    key, orbits = result
+    return CanonicalForm(key, True, orbits, graph)
+
+
+def _invariant_key(graph: PeriodicGraph) -> str:
+    """A key from the coordination sequences of all vertices (for nets with no exact key)."""
+    from topology.identify import coordination_sequence
+
+    adj = graph.adjacency()
+    seqs = sorted(tuple(coordination_sequence(adj, v, 10)) for v in range(graph.n))
+    return f"{graph.dim} " + hashlib.sha256(repr(seqs).encode()).hexdigest()[:24]
+
+
+SENTINEL = np.iinfo(np.int64).max // 4
+FAMILY_CHECK = 4000
+"""Frames left in the search at most for sorting them into families of symmetric frames."""
+
+
+def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vecs: list[np.ndarray]):
+    """Candidate frames: (origin, ordered basis) for every vertex of the start class.
+
+    The start class is the smallest of the classes whose stars (edge vectors) span the most
+    dimensions, ties broken by colour; a basis is an ordered choice of independent edge vectors.
+    Where no star spans the space (square-planar and triangular vertices in one plane, as in tbo),
+    the basis is completed with vectors to vertices two edges away. The rules depend only on the net.
+    """
+    d = graph.dim
+    values, counts = np.unique(classes, return_counts=True)
+    rank = {int(c): np.linalg.matrix_rank(vecs[int(np.flatnonzero(classes == c)[0])], tol=1e-9) for c in values}
+    best = int(max(rank.values()))
+    start = min((int(counts[i]), int(c)) for i, c in enumerate(values) if rank[int(c)] == best)[1]
+    adj = graph.adjacency()
+    origins, bases = [], []
+    for v in np.flatnonzero(classes == start).tolist():
+        star = vecs[v]
+        heads = np.array(list(itertools.permutations(range(len(star)), best)), dtype=np.int64).reshape(-1, best)
+        heads = star[heads]  # (k, best, d)
+        if best < d:
+            pool = _completion(adj, pos, v, star, d)
+            if pool is None:
+                return None
+            tails = pool[np.array(list(itertools.permutations(range(len(pool)), d - best)), dtype=np.int64)]
+            heads = np.concatenate([np.repeat(heads, len(tails), axis=0), np.tile(tails, (len(heads), 1, 1))], axis=1)
+        mats = heads.transpose(0, 2, 1)  # columns are the basis vectors
+        good = np.abs(np.linalg.det(mats)) > 1e-9
+        origins += [v] * int(good.sum())
+        bases.append(mats[good])
+        if len(origins) > MAX_FRAMES:
+            return None
+    if not origins:
+        return None
+    return np.array(origins), np.linalg.inv(np.concatenate(bases))
+
+
+def _completion(adj, pos: np.ndarray, v: int, star: np.ndarray, d: int, reach: int = 8) -> np.ndarray | None:
+    """Vectors from ``v`` to the vertices two or more edges away, out to the first distance at which
+    they and the star span the space (a flat star needs them to complete a basis)."""
+    origin = (v, (0,) * d)
+    seen = {origin}
+    shell = [origin]
+    found: list[np.ndarray] = []
+    for radius in range(1, reach + 1):
+        nxt = []
+        for u, s in shell:
+            for w, t in adj[u]:
+                node = (w, tuple(a + b for a, b in zip(s, t)))
+                if node not in seen:
+                    seen.add(node)
+                    nxt.append(node)
+        shell = nxt
+        if radius >= 2:
+            found += [pos[w] + np.array(s) - pos[v] for w, s in shell]
+            if np.linalg.matrix_rank(np.vstack([star, *found]), tol=1e-9) == d:
+                rounded = np.unique(np.round(np.array(found) * ROUND), axis=0)
+                return rounded / ROUND
+    return None
+
+
+def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
+    """Breadth-first searches from every candidate frame in lock step (numpy over frames); after each
+    vertex only the frames whose edge list so far is least go on. The frames left at the end tie:
+    they are the net's symmetries, and give its vertex orbits."""
+    n, d = graph.n, graph.dim
+    adj = graph.adjacency()
+    width = max(len(a) for a in adj)
+    deg = np.array([len(a) for a in adj])
+    nbr = np.full((n, width), 0, dtype=np.int64)
+    shf = np.zeros((n, width, d), dtype=np.int64)
+    for u, a in enumerate(adj):
+        nbr[u, :len(a)] = [w for w, _ in a]
+        shf[u, :len(a)] = [t for _, t in a]
+    vec = pos[nbr] + shf - pos[:, None, :]
+    valid = np.arange(width)[None, :] < deg[:, None]
+    frames = _frames(graph, pos, classes, [vec[u, :deg[u]] for u in range(n)])
+    if frames is None:
+        return None
+    origin, inv = frames
+    f_count = len(origin)
+    number = np.full((f_count, n), -1, dtype=np.int64)
+    lift = np.zeros((f_count, n, d), dtype=np.int64)
+    order = np.zeros((f_count, n), dtype=np.int64)
+    rows = np.arange(f_count)
+    number[rows, origin] = 0
+    order[:, 0] = origin
+    count = np.ones(f_count, dtype=np.int64)
+    auto = Symmetry(graph, pos)
+    perms: list[np.ndarray] = []
+    checked = 0
+    for k in range(n):
+        if 1 < len(inv) <= FAMILY_CHECK and len(inv) != checked:
+            keep, found = _families(auto, origin, inv)
+            perms += found
+            origin, inv, number, lift, order, count = (a[keep] for a in (origin, inv, number, lift, order, count))
+            checked = len(inv)
+        if len(inv) == 1:
+            break
+        if (count <= k).any():
+            return None  # not connected
+        rows = np.arange(len(inv))
+        u = order[:, k]
+        ok = valid[u]
+        coords = np.round(np.einsum("fij,fej->fei", inv, vec[u]) * ROUND).astype(np.int64)
+        coords[~ok] = SENTINEL
+        flat = coords.reshape(-1, d)
+        frame_of = np.repeat(rows, width)
+        srt = np.lexsort(tuple(flat[:, j] for j in range(d - 1, -1, -1)) + (frame_of,)).reshape(-1, width) % width
+        cs = np.take_along_axis(coords, srt[:, :, None], axis=1)
+        oks = np.take_along_axis(ok, srt, axis=1)
+        same = (np.diff(cs, axis=1) == 0).all(axis=2) & oks[:, 1:]
+        if same.any():
+            return None  # two neighbours at one place: an unstable net
+        w = nbr[u[:, None], srt]
+        s = shf[u[:, None], srt]
+        unseen = (number[rows[:, None], w] < 0) & oks
+        key = (rows[:, None] * n + w)[unseen]
+        first = np.zeros(unseen.sum(), dtype=bool)
+        first[np.unique(key, return_index=True)[1]] = True
+        new = np.zeros_like(unseen)
+        new[unseen] = first
+        rank = np.cumsum(new, axis=1) - 1
+        fr, col = np.nonzero(new)
+        num = count[fr] + rank[fr, col]
+        number[fr, w[fr, col]] = num
+        lift[fr, w[fr, col]] = lift[fr, u[fr]] + s[fr, col]
+        order[fr, num] = w[fr, col]
+        count += new.sum(axis=1)
+        old = lift[rows, u][:, None, :] + s - lift[rows[:, None], w]
+        framed = np.round(np.einsum("fij,fej->fei", inv, old) * ROUND).astype(np.int64)
+        block = np.concatenate([number[rows[:, None], w][:, :, None], framed], axis=2)
+        block[~oks] = -SENTINEL
+        block = np.concatenate([deg[u][:, None], block.reshape(len(rows), -1)], axis=1)
+        least = np.lexsort(block.T[::-1])[0]
+        keep = (block == block[least]).all(axis=1)
+        if not keep.all():
+            origin, inv, number, lift, order, count = (a[keep] for a in (origin, inv, number, lift, order, count))
+    emitted = _emitted(adj, int(origin[0]), inv[0], vec, d)
+    if emitted is None:
+        return None
+    return _key(d, emitted), _orbits(n, perms)
+
+
+def _families(auto: Symmetry, origin: np.ndarray, inv: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """One frame of each family of frames that symmetries of the net take onto each other (they
+    would give the same edge list to the end), and the symmetries found, as vertex permutations."""
+    keep = np.zeros(len(inv), dtype=bool)
+    left = np.ones(len(inv), dtype=bool)
+    perms: list[np.ndarray] = []
+    while left.any():
+        r = int(np.flatnonzero(left)[0])
+        keep[r], left[r] = True, False
+        rest = np.flatnonzero(left)
+        lin = np.linalg.solve(inv[rest], np.broadcast_to(inv[r], (len(rest),) + inv[r].shape))  # basis_f @ inv_r
+        near = np.round(lin)
+        integral = (np.abs(lin - near) < 1e-6).all(axis=(1, 2)) & (np.abs(np.abs(np.linalg.det(near)) - 1) < 1e-6)
+        cand = rest[integral]
+        images = auto.maps(int(origin[r]), near[integral], origin[cand])
+        same = images[:, 0] >= 0
+        perms += list(images[same])
+        left[cand[same]] = False
+    return keep, perms
+
+
+def _emitted(adj, origin: int, inv: np.ndarray, vec: np.ndarray, d: int):
+    """The winning frame's search: (new u, new v, shift in the old lattice basis) in search order."""
+    n = len(adj)
+    number = np.full(n, -1, dtype=np.int64)
+    lift = np.zeros((n, d), dtype=np.int64)
+    number[origin] = 0
+    order = [origin]
+    out = []
+    for k in range(n):
+        if k >= len(order):
+            return None
+        u = order[k]
+        nbrs = adj[u]
+        coords = np.round(vec[u, :len(nbrs)] @ inv.T * ROUND).astype(np.int64)
+        for e in np.lexsort(coords.T[::-1]).tolist():
+            w, s = nbrs[e]
+            if number[w] < 0:
+                number[w] = len(order)
+                order.append(w)
+                lift[w] = lift[u] + s
+            out.append((k, int(number[w]), tuple((lift[u] + np.array(s) - lift[w]).tolist())))
+    return out
+
+
+def _orbits(n: int, perms: list[np.ndarray]) -> np.ndarray:
+    """Vertex orbits under the symmetries found (vertex permutations): components of the graph
+    joining every vertex to its images."""
+    if not perms:
+        return np.arange(n)
+    images = np.concatenate(perms)
+    graph = csr_matrix((np.ones(len(images)), (np.tile(np.arange(n), len(perms)), images)), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
+
+
+def _key(d: int, emitted: list[tuple[int, int, tuple[int, ...]]]) -> str:
+    """The key text: each edge once, shifts in the column Hermite normal form of the shift matrix."""
+    seen: set[tuple[int, int, tuple[int, ...]]] = set()
+    rows = []
+    for u, v, s in emitted:
+        back = (v, u, tuple(-x for x in s))
+        if back in seen or (u, v, s) in seen:
+            continue
+        seen.add((u, v, s))
+        rows.append((u, v, s))
+    shifts = column_hermite(np.array([s for _, _, s in rows], dtype=object).reshape(-1, d))
+    parts = [str(d)]
+    for (u, v, _), h in zip(rows, shifts.tolist()):
+        parts += [str(u + 1), str(v + 1), *(str(int(x)) for x in h)]
+    return " ".join(parts)
+
+
+def column_hermite(m: np.ndarray) -> np.ndarray:
+    """Column-style Hermite normal form ``m @ U`` (U unimodular) of an integer matrix of full column
+    rank: the same for ``m`` and ``m @ V`` for any unimodular V, so shifts written this way do not
+    depend on the lattice basis they were given in.
+
+    >>> column_hermite(np.array([[2, 0], [1, 1], [0, 3]], dtype=object)).tolist()
+    [[2, 0], [0, 1], [-3, 3]]
+    """
+    a = [[int(x) for x in row] for row in m.tolist()]
+    rows, cols = len(a), (len(a[0]) if a else 0)
+    c = 0
+    for r in range(rows):
+        if c == cols:
+            break
+        # Euclid across columns c.. on row r until a single nonzero entry is left, at column c
+        while True:
+            nz = [j for j in range(c, cols) if a[r][j] != 0]
+            if not nz:
+                break
+            p = min(nz, key=lambda j: abs(a[r][j]))
+            if p != c:
+                for row in a:
+                    row[p], row[c] = row[c], row[p]
+            for j in range(c + 1, cols):
+                if a[r][j]:
+                    q = a[r][j] // a[r][c]
+                    for row in a:
+                        row[j] -= q * row[c]
+            if all(a[r][j] == 0 for j in range(c + 1, cols)):
+                break
+        if all(a[r][j] == 0 for j in range(c, cols)):
+            continue
+        if a[r][c] < 0:
+            for row in a:
+                row[c] = -row[c]
+        for j in range(c):  # reduce the entries left of the pivot into [0, pivot)
+            q = a[r][j] // a[r][c]
+            if q:
+                for row in a:
+                    row[j] -= q * row[c]
+        c += 1
+    return np.array(a, dtype=object).reshape(rows, cols)
