@@ -29,7 +29,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
-from collections import deque
 from dataclasses import dataclass
 from fractions import Fraction
 

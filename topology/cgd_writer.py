@@ -8,13 +8,15 @@ node images by position, so reading the file back gives the same quotient graph 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from topology.net import PeriodicNet
 
 
-def write_cgd(net: PeriodicNet, name: str) -> str:
-    """The net as a ``CRYSTAL`` block in P1.
+def write_cgd(net: PeriodicNet, name: str, comments: Sequence[str] = ()) -> str:
+    """The net as a ``CRYSTAL`` block in P1, with ``comments`` (such as the nets' names) as ``#`` lines.
 
     >>> import gemmi
     >>> net = PeriodicNet.empty(gemmi.UnitCell(5, 5, 5, 90, 90, 90))
@@ -36,7 +38,8 @@ def write_cgd(net: PeriodicNet, name: str) -> str:
     """
     safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name) or "net"
     cell = net.cell
-    lines = ["CRYSTAL", f"  NAME {safe}", "  GROUP P1",
+    lines = [f"# {' '.join(c.split())}" for c in comments]
+    lines += ["CRYSTAL", f"  NAME {safe}", "  GROUP P1",
              f"  CELL {cell.a:.5f} {cell.b:.5f} {cell.c:.5f} {cell.alpha:.4f} {cell.beta:.4f} {cell.gamma:.4f}"]
     frac = net.frac()
     for v, degree in enumerate(net.coordination()):

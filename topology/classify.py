@@ -20,8 +20,8 @@ from typing import Any
 from topology import cgd, io
 from topology.bonds import find_bonds
 from topology.crystal import Crystal
-from topology.net import PeriodicNet, build_net
 from topology.identify import component_graph, identify
+from topology.net import PeriodicNet, build_net
 from topology.periodic import direction, lifted_components, plane_normal
 from topology.units import BuildingUnits, find_units
 
@@ -52,6 +52,7 @@ class NetSummary:
     topology_key: str | None = None  # canonical key, comparable between structures
     point_symbol: str | None = None  # e.g. {4^12.6^3}
     coordination_sequences: tuple[tuple[int, ...], ...] = ()  # one per vertex kind, 10 shells
+    td10: tuple[int, ...] = ()  # one per vertex kind: vertices within 10 bonds, the vertex included
 
     def placement(self) -> str:
         """Where a layer or chain lies, and how many copies of it cross one cell (what CrystalNets.jl
@@ -66,7 +67,8 @@ class NetSummary:
         return {"id": self.id, "dimensionality": self.dimensionality, "fold": self.fold,
                 "n_vertices": len(self.vertices), "node_degrees": list(self.node_degrees),
                 "topology": self.topology, "topology_key": self.topology_key, "point_symbol": self.point_symbol,
-                "coordination_sequences": [list(cs) for cs in self.coordination_sequences]}
+                "coordination_sequences": [list(cs) for cs in self.coordination_sequences],
+                "td10": list(self.td10)}
 
 
 @dataclass(eq=False)
@@ -90,6 +92,18 @@ class Report:
     @property
     def classification(self) -> str:
         return classify(self.nets)
+
+    @property
+    def topologies(self) -> str:
+        """The 2D and 3D nets by name, highest dimension first: "pcu + sql", "2-fold pcu", "bcu + dia";
+        a net missing from the archive is "unnamed 3D net"; empty when there is no 2D or 3D net."""
+        parts = []
+        for n in self.nets:
+            if n.dimensionality < 2:
+                continue
+            name = n.topology or f"unnamed {n.dimensionality}D net"
+            parts.append(f"{n.fold}-fold {name}" if n.fold > 1 else name)
+        return " + ".join(parts)
 
     def net_of_vertex(self) -> list[int]:
         """Net id of every vertex."""
@@ -161,7 +175,8 @@ def summarize(net: PeriodicNet) -> list[NetSummary]:
                               topology=named.topology if named else None,
                               topology_key=named.key if named else None,
                               point_symbol=named.point_symbol if named else None,
-                              coordination_sequences=named.coordination_sequences if named else ()))
+                              coordination_sequences=named.coordination_sequences if named else (),
+                              td10=named.td10 if named else ()))
     return out
 
 

@@ -85,12 +85,17 @@ def format_report(report: Report) -> str:
     lines = [f"{report.source}: {report.classification} (interpenetration degree {report.interpenetration_degree})",
              f"  {report.n_atoms} atoms, min occupancy {report.min_occupancy:g}" if report.crystal is not None
              else f"  a net file: {report.net.graph.number_of_nodes()} vertices"]
-    lines.append(f"  {'net':>4} {'dim':>4} {'fold':>5} {'vertices':>9}  {'degrees':<10} lies")
+    lines.append(f"  {'net':>4} {'dim':>4} {'fold':>5} {'vertices':>9}  {'degrees':<10} {'topology':<9} lies")
     for n in report.nets:
         if n.dimensionality == 0 and len(report.nets) > 8:
             continue
+        name = n.topology or ("unknown" if n.topology_key else "-")
         lines.append(f"  {n.id:>4} {n.dimensionality:>3}D {n.fold:>5} {len(n.vertices):>9}  "
-                     + f"{','.join(str(d) for d in n.node_degrees):<10} {n.placement()}".rstrip())
+                     + f"{','.join(str(d) for d in n.node_degrees):<10} {name:<9} {n.placement()}".rstrip())
+    for n in report.nets:
+        if n.dimensionality >= 2:
+            td10 = ", ".join(str(t) for t in n.td10)
+            lines.append(f"  net {n.id}: point symbol {n.point_symbol}, TD10 {td10}")
     hidden = sum(1 for n in report.nets if n.dimensionality == 0) if len(report.nets) > 8 else 0
     if hidden:
         lines.append(f"  ... and {hidden} discrete (0D) components")

@@ -59,8 +59,19 @@ def bundled_model(report: Report) -> dict | None:
 def caption(report: Report) -> str:
     """The classification as a figure caption; the bundled models are called models."""
     kind = "idealised model" if bundled_model(report) else "structure"
-    return (f"{report.source} ({kind}): {report.classification}, "
+    names = f" ({report.topologies})" if report.topologies else ""
+    return (f"{report.source} ({kind}): {report.classification}{names}, "
             f"interpenetration degree {report.interpenetration_degree}")
+
+
+def net_comments(report: Report) -> list[str]:
+    """What names each net, for the header of an exported .cgd file."""
+    out = [f"{report.source}: {report.classification}"]
+    for n in report.nets:
+        if n.dimensionality >= 2:
+            out.append(f"net {n.id}: {n.dimensionality}D, fold {n.fold}, topology {n.topology or 'not in the RCSR archive'}"
+                       f", point symbol {n.point_symbol}, key {n.topology_key}")
+    return out
 
 
 def render(report: Report, options: Options, fmt: str, width: int = 1600, view: str = "c",
@@ -275,7 +286,7 @@ def downloads(report: Report, options: Options, view: str = "c") -> list[tuple[s
              ("Figure (SVG)", f"{stem}.svg", lambda: render(report, options, "svg", 1600, view), "image/svg+xml"),
              ("Figure (PDF)", f"{stem}.pdf", lambda: render(report, options, "pdf", 1600, view), "application/pdf"),
              ("Net drawing (SVG)", f"{stem}-net.svg", lambda: graph_image(report, "svg"), "image/svg+xml"),
-             ("Net (Systre .cgd)", f"{stem}.cgd", lambda: write_cgd(report.net, stem).encode(), "text/plain"),
+             ("Net (Systre .cgd)", f"{stem}.cgd", lambda: write_cgd(report.net, stem, net_comments(report)).encode(), "text/plain"),
              ("Net (GraphML)", f"{stem}.graphml", lambda: net_graphml(report), "application/xml"),
              ("Report (JSON)", f"{stem}.json", lambda: report_json(report).encode(), "application/json")]
     if report.crystal is not None:
