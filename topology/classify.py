@@ -157,9 +157,9 @@ def classify(nets: list[NetSummary]) -> str:
     return "1D chains" if chains else "0D discrete"
 
 
-def summarize(net: PeriodicNet) -> list[NetSummary]:
+def summarize(net: PeriodicNet, names: bool = True) -> list[NetSummary]:
     """One summary per connected component, ordered by dimensionality (highest first), then size;
-    2D and 3D nets are named (:mod:`topology.identify`)."""
+    2D and 3D nets are named (:mod:`topology.identify`) unless ``names`` is false."""
     src, dst, off = net.directed_arrays()
     lifted = lifted_components(net.graph.number_of_nodes(), src, dst, off)
     comps = [lifted.component(c) for c in range(lifted.count)]
@@ -169,7 +169,7 @@ def summarize(net: PeriodicNet) -> list[NetSummary]:
     for k, c in enumerate(comps):
         degrees = tuple(sorted({coordination[int(v)] for v in c.nodes}, reverse=True))
         orient = plane_normal(c.basis) if c.dimensionality == 2 else direction(c.basis)
-        named = identify(component_graph(src, dst, off, lifted.shift, c)) if c.dimensionality >= 2 else None
+        named = identify(component_graph(src, dst, off, lifted.shift, c)) if names and c.dimensionality >= 2 else None
         out.append(NetSummary(k, c.dimensionality, c.fold, tuple(int(v) for v in c.nodes), degrees, orient,
                               c.copies_per_cell,
                               topology=named.topology if named else None,
@@ -180,31 +180,31 @@ def summarize(net: PeriodicNet) -> list[NetSummary]:
     return out
 
 
-def analyze(crystal: Crystal, min_occupancy: float = 0.0) -> Report:
+def analyze(crystal: Crystal, min_occupancy: float = 0.0, names: bool = True) -> Report:
     """Bonds, building units, net and nets of a crystal: the whole pipeline on atoms."""
     kept = crystal.with_min_occupancy(min_occupancy)
     bonds = find_bonds(kept)
     units = find_units(kept, bonds)
     net = build_net(kept, units)
-    return Report(kept.source, len(kept), float(min_occupancy), net, summarize(net), kept, units,
+    return Report(kept.source, len(kept), float(min_occupancy), net, summarize(net, names), kept, units,
                   kept.notes + units.notes)
 
 
-def analyze_net(net: PeriodicNet, source: str, notes: tuple[str, ...] = ()) -> Report:
+def analyze_net(net: PeriodicNet, source: str, notes: tuple[str, ...] = (), names: bool = True) -> Report:
     """Report for a net read directly (a Systre .cgd file): no atoms."""
-    return Report(source, 0, 0.0, net, summarize(net), None, None, notes)
+    return Report(source, 0, 0.0, net, summarize(net, names), None, None, notes)
 
 
-def analyze_bytes(name: str, data: bytes, min_occupancy: float = 0.0) -> Report:
+def analyze_bytes(name: str, data: bytes, min_occupancy: float = 0.0, names: bool = True) -> Report:
     """Analyse the contents of a CIF or .cgd file (an upload), dispatching on the name's suffix."""
     text = io.decode(name, data)
     if name.lower().endswith(".cgd"):
         net, notes = cgd.parse_cgd(text, name)
-        return analyze_net(net, name, notes)
-    return analyze(io.parse_cif(text, name), min_occupancy)
+        return analyze_net(net, name, notes, names)
+    return analyze(io.parse_cif(text, name), min_occupancy, names)
 
 
-def analyze_file(path: str | Path, min_occupancy: float = 0.0) -> Report:
+def analyze_file(path: str | Path, min_occupancy: float = 0.0, names: bool = True) -> Report:
     """Analyse a CIF or Systre .cgd file."""
     name, data = io.read_bytes(path)
-    return analyze_bytes(name, data, min_occupancy)
+    return analyze_bytes(name, data, min_occupancy, names)
