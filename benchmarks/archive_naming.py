@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from test_identify import rebase, relabel, supercell  # noqa: E402 - the same transformations as the tests
+from test_identify import rebase, relabel, supercell  # the same transformations as the tests
 
-from topology.archive import arc_entries, lookup  # noqa: E402
-from topology.canonical import canonical_form  # noqa: E402
+from topology.archive import arc_entries, lookup
+from topology.canonical import canonical_form
 
 
 def main() -> int:
