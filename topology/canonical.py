@@ -21,7 +21,7 @@ tells different nets apart in practice but is not a proof of identity; they are 
 
 >>> pcu = PeriodicGraph.from_edges(3, [(0, 0, (1, 0, 0)), (0, 0, (0, 1, 0)), (0, 0, (0, 0, 1))])
 >>> canonical_form(pcu).key
-'3 1 1 0 0 1 1 1 0 1 0 1 1 1 0 0'
+'3 1 1 1 0 0 1 1 0 1 0 1 1 0 0 1'
 """
 
 from __future__ import annotations
@@ -331,8 +331,6 @@ def _invariant_key(graph: PeriodicGraph) -> str:
 
 
 SENTINEL = np.iinfo(np.int64).max // 4
-FAMILY_CHECK = 4000
-"""Frames left in the search at most for sorting them into families of symmetric frames."""
 
 
 def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vecs: list[np.ndarray]):
@@ -368,7 +366,8 @@ def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vecs: li
             return None
     if not origins:
         return None
-    return np.array(origins), np.linalg.inv(np.concatenate(bases))
+    basis = np.concatenate(bases)
+    return np.array(origins), basis, np.linalg.inv(basis)
 
 
 def _completion(adj, pos: np.ndarray, v: int, star: np.ndarray, d: int, reach: int = 8) -> np.ndarray | None:
@@ -413,7 +412,25 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
     frames = _frames(graph, pos, classes, [vec[u, :deg[u]] for u in range(n)])
     if frames is None:
         return None
-    origin, inv = frames
+    origin, basis, inv = frames
+    auto = Symmetry(graph, pos)
+    # the symmetries of the net: every one takes the first frame onto a frame of the start class
+    lin = basis @ inv[0]
+    near = np.round(lin)
+    integral = (np.abs(lin - near) < 1e-6).all(axis=(1, 2)) & (np.abs(np.abs(np.linalg.det(near)) - 1) < 1e-6)
+    images = auto.maps(int(origin[0]), near[integral], origin[integral])
+    found = images[:, 0] >= 0
+    perms, lins = images[found], near[integral][found]
+    orbits = _orbits(n, list(perms))
+    # frames at one vertex of each orbit stand for the frames at all the others, and of the frames at
+    # one vertex, one of each family that the vertex's own symmetries permute
+    first: dict[int, int] = {}
+    for v in origin.tolist():
+        first.setdefault(int(orbits[v]), v)
+    keep = np.isin(origin, list(first.values()))
+    origin, basis, inv = origin[keep], basis[keep], inv[keep]
+    keep = _one_per_family(origin, basis, perms, lins)
+    origin, basis, inv = origin[keep], basis[keep], inv[keep]
     f_count = len(origin)
     number = np.full((f_count, n), -1, dtype=np.int64)
     lift = np.zeros((f_count, n, d), dtype=np.int64)
@@ -422,15 +439,7 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
     number[rows, origin] = 0
     order[:, 0] = origin
     count = np.ones(f_count, dtype=np.int64)
-    auto = Symmetry(graph, pos)
-    perms: list[np.ndarray] = []
-    checked = 0
     for k in range(n):
-        if 1 < len(inv) <= FAMILY_CHECK and len(inv) != checked:
-            keep, found = _families(auto, origin, inv)
-            perms += found
-            origin, inv, number, lift, order, count = (a[keep] for a in (origin, inv, number, lift, order, count))
-            checked = len(inv)
         if len(inv) == 1:
             break
         if (count <= k).any():
@@ -471,32 +480,36 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
         least = np.lexsort(block.T[::-1])[0]
         keep = (block == block[least]).all(axis=1)
         if not keep.all():
-            origin, inv, number, lift, order, count = (a[keep] for a in (origin, inv, number, lift, order, count))
+            origin, basis, inv, number, lift, order, count = (
+                a[keep] for a in (origin, basis, inv, number, lift, order, count))
     emitted = _emitted(adj, int(origin[0]), inv[0], vec, d)
     if emitted is None:
         return None
-    return _key(d, emitted), _orbits(n, perms)
+    return _key(d, emitted), orbits
 
 
-def _families(auto: Symmetry, origin: np.ndarray, inv: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
-    """One frame of each family of frames that symmetries of the net take onto each other (they
-    would give the same edge list to the end), and the symmetries found, as vertex permutations."""
-    keep = np.zeros(len(inv), dtype=bool)
-    left = np.ones(len(inv), dtype=bool)
-    perms: list[np.ndarray] = []
-    while left.any():
-        r = int(np.flatnonzero(left)[0])
-        keep[r], left[r] = True, False
-        rest = np.flatnonzero(left)
-        lin = np.linalg.solve(inv[rest], np.broadcast_to(inv[r], (len(rest),) + inv[r].shape))  # basis_f @ inv_r
-        near = np.round(lin)
-        integral = (np.abs(lin - near) < 1e-6).all(axis=(1, 2)) & (np.abs(np.abs(np.linalg.det(near)) - 1) < 1e-6)
-        cand = rest[integral]
-        images = auto.maps(int(origin[r]), near[integral], origin[cand])
-        same = images[:, 0] >= 0
-        perms += list(images[same])
-        left[cand[same]] = False
-    return keep, perms
+def _one_per_family(origin: np.ndarray, basis: np.ndarray, perms: np.ndarray, lins: np.ndarray) -> np.ndarray:
+    """Mask keeping one frame of each family of frames that the symmetries (vertex permutations
+    ``perms`` with linear parts ``lins``) take onto each other: they would give the same edge list."""
+    count = len(origin)
+    weights = np.random.default_rng(0).integers(1, 2**61, size=1 + basis[0].size)
+
+    def code(o, b):
+        table = np.concatenate([o[..., None], np.round(b * ROUND).astype(np.int64).reshape(o.shape + (-1,))], axis=-1)
+        return (table * weights).sum(axis=-1)  # wraps around modulo 2^64: a hash, checked below
+
+    own = code(origin, basis)
+    order = np.argsort(own)
+    images = code(perms[:, origin], np.einsum("gij,fjk->gfik", lins, basis))  # (symmetry, frame)
+    at = order[np.minimum(np.searchsorted(own[order], images), count - 1)]
+    hit = (own[at] == images) & (origin[at] == perms[:, origin])
+    src = np.broadcast_to(np.arange(count), images.shape)[hit]
+    dst = at[hit]
+    graph = csr_matrix((np.ones(len(src)), (src, dst)), shape=(count, count))
+    labels = connected_components(graph, directed=False)[1]
+    keep = np.zeros(count, dtype=bool)
+    keep[np.unique(labels, return_index=True)[1]] = True
+    return keep
 
 
 def _emitted(adj, origin: int, inv: np.ndarray, vec: np.ndarray, d: int):

@@ -54,7 +54,7 @@ def identify(graph: PeriodicGraph, simplified: bool = True) -> NetIdentity:
     adj = net.adjacency()
     reps = [int(np.flatnonzero(kinds == k)[0]) for k in np.unique(kinds)]
     counts = [int((kinds == k).sum()) for k in np.unique(kinds)]
-    seqs = [tuple(coordination_sequence(adj, v, SHELLS)) for v in reps]
+    seqs = [tuple(cs) for cs in coordination_sequences(adj, reps, SHELLS)]
     order = sorted(range(len(reps)), key=lambda i: (-len(adj[reps[i]]), seqs[i]))
     symbols = [vertex_point_symbol(adj, reps[i]) for i in order]
     name = archive.lookup(form.digest) if form.stable else None
@@ -94,59 +94,82 @@ def coordination_sequence(adj, v: int, shells: int = SHELLS) -> list[int]:
     >>> coordination_sequence(dia.adjacency(), 0, 5)
     [4, 12, 24, 42, 64]
     """
-    dim = len(adj[v][0][1]) if adj[v] else 0
-    start = (v, (0,) * dim)
-    seen = {start}
-    shell = [start]
-    out = []
-    for _ in range(shells):
-        nxt = []
-        for u, s in shell:
-            for w, t in adj[u]:
-                node = (w, tuple(a + b for a, b in zip(s, t)))
-                if node not in seen:
-                    seen.add(node)
-                    nxt.append(node)
-        out.append(len(nxt))
-        shell = nxt
-    return out
+    return coordination_sequences(adj, [v], shells)[0]
+
+
+class Shells:
+    """Breadth-first shells of the infinite net around many sources at once, with numpy.
+
+    In a breadth-first search of an undirected graph the next shell is what the current shell
+    reaches minus the current and the previous shells, so only two shells are kept. A vertex of the
+    infinite net seen from source ``k`` is coded as one integer (k, vertex, lattice shift); a banned
+    vertex image per source (the centre of an angle) is left out of the graph.
+    """
+
+    def __init__(self, adj, depth: int) -> None:
+        self.n = len(adj)
+        self.dim = next((len(a[0][1]) for a in adj if a), 0)
+        self.deg = np.array([len(a) for a in adj])
+        self.ptr = np.concatenate([[0], np.cumsum(self.deg)])
+        self.nbr = np.array([w for a in adj for w, _ in a], dtype=np.int64)
+        self.step = np.array([s for a in adj for _, s in a], dtype=np.int64).reshape(-1, self.dim)
+        self.depth = depth
+
+    def code(self, src: np.ndarray, vert: np.ndarray, shift: np.ndarray) -> np.ndarray:
+        c = src * self.n + vert
+        for j in range(self.dim):
+            c = c * (4 * self.depth + 3) + (shift[:, j] + 2 * self.depth + 1)
+        return c
+
+    def run(self, vert: np.ndarray, shift: np.ndarray, banned: np.ndarray | None = None):
+        """Yield, shell after shell, the (source, vertex, shift) arrays of the new vertices."""
+        src = np.arange(len(vert), dtype=np.int64)
+        previous = np.sort(self.code(src, *banned)) if banned is not None else np.zeros(0, dtype=np.int64)
+        current = np.sort(self.code(src, vert, shift))
+        for _ in range(self.depth):
+            count = self.deg[vert]
+            starts = np.repeat(self.ptr[vert], count)
+            idx = starts + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+            s2, v2, sh2 = np.repeat(src, count), self.nbr[idx], np.repeat(shift, count, axis=0) + self.step[idx]
+            codes, first = np.unique(self.code(s2, v2, sh2), return_index=True)
+            fresh = ~np.isin(codes, current, assume_unique=True) & ~np.isin(codes, previous, assume_unique=True)
+            if banned is not None:  # the banned image stays out for good
+                fresh &= ~np.isin(codes, self.code(np.arange(len(banned[0])), *banned))
+            previous, current = current, codes[fresh]
+            src, vert, shift = s2[first[fresh]], v2[first[fresh]], sh2[first[fresh]]
+            yield src, vert, shift
+
+
+def coordination_sequences(adj, starts: list[int], shells: int = SHELLS) -> list[list[int]]:
+    """Coordination sequences of several vertices at once."""
+    search = Shells(adj, shells)
+    dim = search.dim
+    out = [np.bincount(src, minlength=len(starts)).tolist()
+           for src, _, _ in search.run(np.array(starts, dtype=np.int64), np.zeros((len(starts), dim), dtype=np.int64))]
+    return [list(row) for row in zip(*out)] if out else [[] for _ in starts]
 
 
 def vertex_point_symbol(adj, v: int) -> Counter:
     """Length of the shortest cycle through each pair of edges at ``v`` (0 when none is found within
-    :data:`RING_LIMIT`), from one breadth-first search per edge that stops once it has reached every
-    other edge's end."""
-    dim = len(adj[v][0][1]) if adj[v] else 0
-    origin = (v, (0,) * dim)
-    ends = [(w, tuple(s)) for w, s in adj[v]]
-    out: Counter = Counter()
-    for i in range(len(ends) - 1):
-        dist = _distances(adj, ends[i], origin, set(ends[i + 1:]), RING_LIMIT - 2)
-        for j in range(i + 1, len(ends)):
-            d = dist.get(ends[j])
-            out[d + 2 if d is not None else 0] += 1
-    return out
-
-
-def _distances(adj, start, banned, targets: set, depth: int) -> dict:
-    """Breadth-first distances from ``start`` in the infinite net without the vertex ``banned``,
-    level by level until every target is reached or ``depth`` is."""
-    dist = {start: 0}
-    level = [start]
-    left = set(targets) - {start}
-    d = 0
-    while level and left and d < depth:
-        d += 1
-        nxt = []
-        for u, s in level:
-            for w, t in adj[u]:
-                node = (w, tuple(a + b for a, b in zip(s, t)))
-                if node not in dist and node != banned:
-                    dist[node] = d
-                    nxt.append(node)
-                    left.discard(node)
-        level = nxt
-    return dist
+    :data:`RING_LIMIT`): a search from every edge's far end, in the net without ``v``, until it reaches
+    the far ends of the other edges."""
+    ends = adj[v]
+    k = len(ends)
+    search = Shells(adj, RING_LIMIT - 2)
+    vert = np.array([w for w, _ in ends], dtype=np.int64)
+    shift = np.array([s for _, s in ends], dtype=np.int64).reshape(k, search.dim)
+    banned = (np.full(k, v, dtype=np.int64), np.zeros((k, search.dim), dtype=np.int64))
+    target = {int(c): j for j, c in enumerate(search.code(np.zeros(k, dtype=np.int64), vert, shift).tolist())}
+    ring = np.zeros((k, k), dtype=np.int64)
+    for d, (src, w, s) in enumerate(search.run(vert, shift, banned), start=1):
+        codes = search.code(np.zeros(len(src), dtype=np.int64), w, s)
+        for i, c in zip(src.tolist(), codes.tolist()):
+            j = target.get(c)
+            if j is not None and ring[i, j] == 0:
+                ring[i, j] = d + 2
+        if (ring[np.triu_indices(k, 1)] > 0).all():
+            break
+    return Counter(int(x) for x in ring[np.triu_indices(k, 1)])
 
 
 def _total_point_symbol(symbols: list[Counter], counts: list[int]) -> str:
