@@ -20,6 +20,7 @@ from typing import Any
 from topology import cgd, io
 from topology.bonds import find_bonds
 from topology.crystal import Crystal
+from topology.errors import InputError
 from topology.identify import component_graph, identify
 from topology.net import PeriodicNet, build_net
 from topology.periodic import direction, lifted_components, plane_normal
@@ -183,6 +184,9 @@ def summarize(net: PeriodicNet, names: bool = True) -> list[NetSummary]:
 def analyze(crystal: Crystal, min_occupancy: float = 0.0, names: bool = True) -> Report:
     """Bonds, building units, net and nets of a crystal: the whole pipeline on atoms."""
     kept = crystal.with_min_occupancy(min_occupancy)
+    if not (kept.elements != "H").any():
+        left = f"above occupancy {min_occupancy:g}" if min_occupancy > 0 and len(kept) < len(crystal) else "in the file"
+        raise InputError(crystal.source, f"no atoms other than hydrogen {left}: nothing to build a net from")
     bonds = find_bonds(kept)
     units = find_units(kept, bonds)
     net = build_net(kept, units)

@@ -142,7 +142,8 @@ def build_net(crystal: Crystal, units: BuildingUnits) -> PeriodicNet:
     by_vertex = in_vertex[np.argsort(atom_vertex[in_vertex], kind="stable")]
     size = np.bincount(atom_vertex[in_vertex], minlength=n_v)
     pos = crystal.frac + units.shift
-    centroid = np.column_stack([np.bincount(atom_vertex[in_vertex], pos[in_vertex, k], n_v) for k in range(3)])
+    centroid = np.column_stack([np.bincount(atom_vertex[in_vertex], pos[in_vertex, k], n_v)
+                                for k in range(3)]).astype(float).reshape(n_v, 3)
     centroid /= np.maximum(size, 1)[:, None]
     wrap = np.floor(centroid + 1e-9).astype(int)
     composition = group_formulas(atom_vertex, n_v, crystal.elements)

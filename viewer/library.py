@@ -7,6 +7,7 @@ objects, which are shared, not copied).
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from viewer.scene import Options, build_scene
 from viewer.view3d import render_script
 
 STRUCTURES = Path(__file__).resolve().parent.parent / "assets" / "structures"
+LOG = logging.getLogger("interlace")
 
 
 @dataclass(frozen=True)
@@ -53,11 +55,16 @@ def facts_of(name: str) -> dict | None:
 
 @st.cache_resource(show_spinner="Finding bonds, building units and nets…", max_entries=64)
 def analysis(filename: str, data: bytes, min_occupancy: float) -> Report | str:
-    """The report of a file, or the one-line message of what is wrong with it."""
+    """The report of a file, or the one-line message of what is wrong with it. A failure that is not
+    the file's fault is logged with its traceback on the server and shown as one line, never as a
+    traceback with server paths on the page."""
     try:
         return analyze_bytes(filename, data, min_occupancy)
     except InputError as err:
         return str(err)
+    except Exception as err:  # noqa: BLE001 - the page must show a message whatever went wrong
+        LOG.exception("analysis of %r failed", filename)
+        return f"{filename}: could not be analysed ({type(err).__name__}); the server log has the details"
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -3,12 +3,11 @@ linker changes the dimensionality, and the paper's facts about the selected stru
 
 from __future__ import annotations
 
-import html
-
 import streamlit as st
 
 from topology.classify import Report
 from viewer import library
+from viewer.plain import html, md
 
 WHAT_IS_A_NET = ("**A net** is the crystal reduced to its connections: each metal cluster (here the Ag12 "
                  "core) becomes a point, each linker (here TCNB) a line. The net's **dimensionality** is how many "
@@ -29,15 +28,15 @@ def panel(entry: library.Entry, report: Report) -> None:
         facts = library.facts_of(entry.name) if entry.bundled else None
         if facts:
             series = library.series()
-            st.markdown(f"**{html.escape(entry.name)}** — model of CCDC {facts['ccdc']}. "
-                        f"Source: {html.escape(series.get('citation', ''))}, doi:{series.get('doi', '')}")
+            st.markdown(f"**{md(entry.name)}** — model of CCDC {md(facts['ccdc'])}. "
+                        f"Source: {md(series.get('citation', ''))}, doi:{md(series.get('doi', ''))}")
             for fact in facts["facts"]:
-                st.markdown(f"- *{html.escape(fact['label'])}*: {html.escape(fact['value'])} "
-                            f"<span style='color:#78909C'>({html.escape(fact['source'])})</span>",
+                st.markdown(f"- *{html(fact['label'])}*: {html(fact['value'])} "
+                            f"<span style='color:#78909C'>({html(fact['source'])})</span>",
                             unsafe_allow_html=True)
             st.caption(series.get("model_caveat", ""))
         else:
-            st.markdown(f"Your file: `{html.escape(entry.name)}`, {report.n_atoms} atoms.")
+            st.markdown(f"Your file: {md(entry.name)}, {report.n_atoms} atoms.")
         st.markdown(WHAT_IS_A_NET)
         st.markdown(WHAT_IS_INTERPENETRATION)
         st.markdown(WHY_VACANCIES)

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import re
-
 import streamlit as st
 
 from viewer import library
 from viewer.export import animate, transition_captions
 from viewer.movie3d import player_data, player_html
+from viewer.plain import md as plain
 from viewer.transition import frames, track_series
 
 PER_STEP = 12
 HOLD = 4
 MOVIE_WIDTH = 640
-
-
-def plain(text: str) -> str:
-    """User text (file names) shown through Markdown as itself: no markup, no links, no HTML."""
-    return re.sub(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])", r"\\\1", text)
 
 
 st.title("Transitions")
