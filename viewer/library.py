@@ -62,7 +62,7 @@ def analysis(filename: str, data: bytes, min_occupancy: float) -> Report | str:
         return analyze_bytes(filename, data, min_occupancy)
     except InputError as err:
         return str(err)
-    except Exception as err:  # noqa: BLE001 - the page must show a message whatever went wrong
+    except Exception as err:  # the page must show a message whatever went wrong
         LOG.exception("analysis of %r failed", filename)
         return f"{filename}: could not be analysed ({type(err).__name__}); the server log has the details"
 

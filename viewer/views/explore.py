@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from viewer import export, library, teaching
-from viewer.plain import html, md
 from viewer.live import live_view
+from viewer.plain import html, md
 from viewer.scene import COLOR_BY, STYLES, Options, legend
 
 BADGE_COLORS = {"2D-3D interpenetrating": "#FB8C00", "3D-3D interpenetrated": "#1E88E5",
