@@ -43,8 +43,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, help="folder (default: the bundled assets/structures)")
     p.set_defaults(run=_build_models)
 
-    p = sub.add_parser("app", help="start the web app")
+    p = sub.add_parser("app", help="start the web app (on this computer only, unless --host says otherwise)")
     p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this computer only; 0.0.0.0 for a classroom network)")
     p.add_argument("--headless", action="store_true", help="do not open a browser")
     p.set_defaults(run=_app)
 
@@ -112,13 +114,19 @@ def _build_models(args: argparse.Namespace) -> int:
 
 
 def _app(args: argparse.Namespace) -> int:
-    import subprocess
+    """Become the Streamlit server (exec, not a child process), so that a signal that stops
+    ``interlace app`` stops the server and nothing is left holding the port."""
+    import os
 
     app = Path(__file__).with_name("app.py")
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port)]
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(args.port),
+           "--server.address", args.host]
     if args.headless:
         cmd += ["--server.headless", "true"]
-    return subprocess.call(cmd, cwd=Path(__file__).resolve().parent.parent)
+    os.chdir(Path(__file__).resolve().parent.parent)
+    sys.stdout.flush()
+    os.execv(sys.executable, cmd)
+    return 0  # not reached
 
 
 if __name__ == "__main__":
