@@ -94,3 +94,95 @@ def test_hostile_labels_and_names_inject_nothing(page, artifacts, tmp_path: Path
     assert page.locator("img[src=x]").count() == 0
     page.screenshot(path=str(artifacts / "app-hostile-upload.png"), full_page=True)
     assert_clean(page)
+
+
+@pytest.fixture
+def listener():
+    """A local HTTP server that records every request it gets: nothing on the page may reach it."""
+    import http.server
+    import threading
+
+    hits: list[str] = []
+
+    class Record(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the standard library's name
+            hits.append(self.path)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Record)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"127.0.0.1:{server.server_address[1]}", hits
+    server.shutdown()
+
+
+def test_markdown_from_a_file_is_shown_as_text_and_fetches_nothing(page, artifacts, tmp_path, listener) -> None:
+    host, hits = listener
+    image = f"![b](http://{host}/block.png)"
+    text = (DATA / "crystalnets" / "ZIF-8.cif").read_text()
+    # a data block name (shown in notes), an image in the file name, and a broken file whose error quotes it
+    named = text.replace("data_", f"data_{image.replace(' ', '')}", 1) if "data_" in text else text
+    good = tmp_path / f"![n](http:__{host}_name.png).cif"
+    good.write_text(named)
+    broken = tmp_path / "broken.cif"
+    broken.write_text(f"data_x\n_cell_length_a 10\n_cell_length_b 10\n_cell_length_c 10\n_cell_angle_alpha 90\n"
+                      f"_cell_angle_beta 90\n_cell_angle_gamma 90\n_symmetry_equiv_pos_as_xyz "
+                      f"'![e](http://{host}/error.png)'\nloop_\n_atom_site_label\n_atom_site_fract_x\n"
+                      f"_atom_site_fract_y\n_atom_site_fract_z\nZn1 0 0 0\n")
+    page.locator("input[type=file]").set_input_files(str(good))
+    page.get_by_test_id("classification").get_by_text("non-interpenetrated").wait_for(timeout=60000)
+    page.wait_for_timeout(1500)
+    assert good.name in page.inner_text("body")
+    page.screenshot(path=str(artifacts / "app-markdown-in-file.png"), full_page=True)
+    page.locator("input[type=file]").set_input_files(str(broken))
+    page.get_by_text("Cannot read this file").wait_for(timeout=60000)
+    page.wait_for_timeout(1500)
+    assert f"![e](http://{host}/error.png)" in page.inner_text("body")  # quoted literally
+    page.screenshot(path=str(artifacts / "app-markdown-in-error.png"), full_page=True)
+    assert page.locator(f"a[href*='{host}']").count() == 0  # not even as a link
+    assert hits == []
+    assert page.locator(f"img[src*='{host}']").count() == 0
+
+
+def test_transitions_by_direct_link_and_after_reruns(browser, app_server, artifacts) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    errors: list[str] = []
+    failed: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.goto(app_server + "/transitions")
+    caption = page.frame_locator("iframe").first.get_by_test_id("transition-caption")
+    caption.wait_for(timeout=60000)
+    spread = canvas_spread(page)
+    page.screenshot(path=str(artifacts / "transitions-direct.png"), full_page=True)
+    for k in range(3):  # reruns: Streamlit's "r" shortcut and a changed control
+        page.keyboard.press("r")
+        page.wait_for_timeout(1500)
+        if k == 1:
+            page.get_by_text("mp4", exact=True).click()
+            page.wait_for_timeout(1500)
+    page.frame_locator("iframe").first.get_by_test_id("transition-caption").wait_for(timeout=60000)
+    again = canvas_spread(page)
+    page.screenshot(path=str(artifacts / "transitions-after-reruns.png"), full_page=True)
+    context.close()
+    assert spread > 5.0 and again > 5.0
+    assert errors == [] and failed == []
+
+
+def test_six_pages_at_once_each_draw_sc1(browser, app_server) -> None:
+    contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in range(6)]
+    pages = [c.new_page() for c in contexts]
+    errors: list[str] = []
+    for p in pages:
+        p.on("pageerror", lambda e: errors.append(str(e)))
+        p.goto(app_server)
+    for p in pages:
+        p.get_by_test_id("classification").get_by_text("2D-3D interpenetrating").wait_for(timeout=120000)
+        assert canvas_spread(p) > 5.0
+    for c in contexts:
+        c.close()
+    assert errors == []

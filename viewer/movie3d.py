@@ -14,6 +14,9 @@ from viewer.transition import Frame, Series
 from viewer.view3d import LOCAL_3DMOL, safe_json
 
 PLAYER = """
+(function boot() {
+// the controls follow the viewer in the page: on a rerun this may run before they exist
+if (!document.getElementById('caption_UNIQUEID')) { setTimeout(boot, 16); return; }
 var data = DATA;
 var v = viewer_UNIQUEID;
 var frame = 0, playing = true;
@@ -79,6 +82,7 @@ v.zoomTo();
 v.zoom(1.4);
 v.render();
 setTimeout(tick, 1000 / data.fps);
+})();
 """
 
 CONTROLS = """

@@ -7,7 +7,7 @@ import streamlit as st
 
 from topology.classify import Report
 from viewer import library
-from viewer.plain import html, md
+from viewer.plain import escape, show
 
 WHAT_IS_A_NET = ("**A net** is the crystal reduced to its connections: each metal cluster (here the Ag12 "
                  "core) becomes a point, each linker (here TCNB) a line. The net's **dimensionality** is how many "
@@ -28,15 +28,15 @@ def panel(entry: library.Entry, report: Report) -> None:
         facts = library.facts_of(entry.name) if entry.bundled else None
         if facts:
             series = library.series()
-            st.markdown(f"**{md(entry.name)}** — model of CCDC {md(facts['ccdc'])}. "
-                        f"Source: {md(series.get('citation', ''))}, doi:{md(series.get('doi', ''))}")
+            st.markdown(f"**{escape(entry.name)}** — model of CCDC {escape(facts['ccdc'])}. "
+                        f"Source: {escape(series.get('citation', ''))}, doi:{escape(series.get('doi', ''))}")
             for fact in facts["facts"]:
-                st.markdown(f"- *{html(fact['label'])}*: {html(fact['value'])} "
-                            f"<span style='color:#78909C'>({html(fact['source'])})</span>",
+                st.markdown(f"- *{escape(fact['label'])}*: {escape(fact['value'])} "
+                            f"<span style='color:#78909C'>({escape(fact['source'])})</span>",
                             unsafe_allow_html=True)
             st.caption(series.get("model_caveat", ""))
         else:
-            st.markdown(f"Your file: {md(entry.name)}, {report.n_atoms} atoms.")
+            show(f"Your file: {entry.name}, {report.n_atoms} atoms.")
         st.markdown(WHAT_IS_A_NET)
         st.markdown(WHAT_IS_INTERPENETRATION)
         st.markdown(WHY_VACANCIES)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from viewer import export, library, teaching
 from viewer.live import live_view
-from viewer.plain import html, md
+from viewer.plain import escape, show
 from viewer.scene import COLOR_BY, STYLES, Options, legend
 
 BADGE_COLORS = {"2D-3D interpenetrating": "#FB8C00", "3D-3D interpenetrated": "#1E88E5",
@@ -64,15 +64,15 @@ with page:
     report = library.analysis(entry.filename, entry.data, float(min_occupancy))
     st.title("Interlace")
     if isinstance(report, str):
-        st.error(f"Cannot read this file. {md(report)}")
+        show(report, "error", before="Cannot read this file.")
         st.stop()
 
     badge = BADGE_COLORS.get(report.classification, "#757575")
     st.markdown(
         f"<div data-testid='classification' style='display:inline-block;padding:0.35em 0.9em;border-radius:1em;"
-        f"background:{badge};color:white;font-weight:600;font-size:1.3em'>{html(report.classification)}</div>"
+        f"background:{badge};color:white;font-weight:600;font-size:1.3em'>{escape(report.classification)}</div>"
         f"&nbsp; interpenetration degree <b>{report.interpenetration_degree}</b> · "
-        f"<code>{html(entry.name)}</code>", unsafe_allow_html=True)
+        f"<code>{escape(entry.name)}</code>", unsafe_allow_html=True)
     if entry.bundled:
         facts = library.facts_of(entry.name) or {}
         st.caption(f"⚠️ {library.series().get('model_caveat', '')} Real structure: CCDC {facts.get('ccdc', '?')}.")
@@ -87,7 +87,7 @@ with page:
         live_view(script, height, key=f"{hash(script)}-{st.session_state.get('view_generation', 0)}")
         legend = " ".join(f"<span style='display:inline-block;margin-right:1em'><span style='display:inline-block;"
                           f"width:0.9em;height:0.9em;border-radius:50%;background:{color};margin-right:0.3em'></span>"
-                          f"{html(text)}</span>" for color, text in scene_legend)
+                          f"{escape(text)}</span>" for color, text in scene_legend)
         st.markdown(f"<div data-testid='legend'>{legend}</div>", unsafe_allow_html=True)
         st.caption("Hover an atom for its label, element, occupancy and disorder group. Drag to turn, scroll to zoom.")
 
@@ -102,7 +102,7 @@ with page:
                 st.caption(f"Net {n.id} lies {n.placement()}.")
         notes = list(report.notes)
         for note in notes:
-            st.caption(md(note))
+            show(note)
         st.subheader("Connectivity graph")
         st.image(library.graph_png(entry.filename, entry.data, float(min_occupancy)))
         st.caption("Each vertex is a building unit (a metal cluster or an organic branch point); each line is a linker, "

@@ -7,7 +7,7 @@ import streamlit as st
 from viewer import library
 from viewer.export import animate, transition_captions
 from viewer.movie3d import player_data, player_html
-from viewer.plain import md as plain
+from viewer.plain import show
 from viewer.transition import frames, track_series
 
 PER_STEP = 12
@@ -32,10 +32,10 @@ reports = []
 for entry in entries:
     report = library.analysis(entry.filename, entry.data, 0.0)
     if isinstance(report, str):
-        st.error(f"Cannot read this file. {plain(report)}")
+        show(report, "error", before="Cannot read this file.")
         st.stop()
     if report.crystal is None:
-        st.error(f"{plain(entry.name)} is a net file: a transition needs atoms (CIF files).")
+        show(f"{entry.name} is a net file: a transition needs atoms (CIF files).", "error")
         st.stop()
     reports.append(report)
 
@@ -51,13 +51,13 @@ if captions.caveat:
     st.caption(f"⚠️ {captions.caveat} SC-3 forms from SC-1 in the mother liquor, not from SC-2; "
                "the movie shows the series in the paper's order.")
 for k, pairing in enumerate(series.pairings):
-    note = (f"{plain(reports[k].source)} → {plain(reports[k + 1].source)}: atoms paired by {pairing.by}; "
+    note = (f"{reports[k].source} → {reports[k + 1].source}: atoms paired by {pairing.by}; "
             f"{pairing.unpaired} could not be paired ({len(pairing.only_first)} fade out, "
             f"{len(pairing.only_second)} fade in).")
-    (st.warning if pairing.by == "position" and pairing.unpaired else st.caption)(note)
+    show(note, "warning" if pairing.by == "position" and pairing.unpaired else "caption")
 with st.expander("Captions of every step", expanded=True):
     for text in texts:
-        st.markdown(f"- {plain(text)}")
+        show(f"• {text}", "caption")
 
 st.subheader("Download the movie")
 fmt = st.radio("Format", ["gif", "mp4"], horizontal=True, key="movie_format")
