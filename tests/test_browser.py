@@ -105,7 +105,7 @@ def listener():
     hits: list[str] = []
 
     class Record(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the standard library's name
+        def do_GET(self):
             hits.append(self.path)
             self.send_response(204)
             self.end_headers()

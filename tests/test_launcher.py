@@ -12,7 +12,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import free_port
 
 INTERLACE = Path(sys.executable).with_name("interlace")
@@ -24,7 +23,7 @@ def listening(port: int) -> list[str]:
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         if not os.path.exists(table):
             continue
-        for line in open(table).read().splitlines()[1:]:
+        for line in Path(table).read_text().splitlines()[1:]:
             local, state = line.split()[1], line.split()[3]
             address, hex_port = local.rsplit(":", 1)
             if state == "0A" and int(hex_port, 16) == port:
