@@ -27,6 +27,12 @@ MAX_NODES = 100_000
 MATCH_TOLERANCE = 1e-3
 """Fractional distance within which an edge end is taken to be a node."""
 
+GRAPH_KEYWORDS = ("ID", "NAME", "DIMENSION", "GROUP", "COMMENT")
+"""Keywords a PERIODIC_GRAPH block may hold besides its EDGES."""
+
+MAX_EDGES = 300_000
+"""Most edge lines read from one net block (after repeated lines are dropped)."""
+
 GRAPH_CELL = 10.0
 """Cell length (Angstrom) given to a ``PERIODIC_GRAPH``, which has no geometry, for drawing."""
 
@@ -67,18 +73,22 @@ def _blocks(text: str, name: str) -> list[tuple[str, list[list[str]]]]:
     return blocks
 
 
-def _float(name: str, word: str) -> float:
+def _float(name: str, word: str, limit: float = 1e6) -> float:
     try:
         value = float(eval_fraction(word))
-    except ValueError:
+    except (ValueError, ZeroDivisionError, OverflowError):
         raise InputError(name, f"{word[:30]!r} is not a number") from None
-    if not math.isfinite(value):
-        raise InputError(name, f"{word[:30]!r} is not a finite number")
+    if not math.isfinite(value) or abs(value) > limit:
+        raise InputError(name, f"{word[:30]!r} is not a usable number")
     return value
 
 
 def eval_fraction(word: str) -> float:
-    """A number as Systre writes it: ``0.25`` or ``1/4`` (parsed, never evaluated as code)."""
+    """A number as Systre writes it: ``0.25`` or ``1/4`` (parsed, never evaluated as code).
+
+    >>> eval_fraction("1/4")
+    0.25
+    """
     if "/" in word:
         num, den = word.split("/", 1)
         return float(num) / float(den)
@@ -100,10 +110,11 @@ def _crystal(lines: list[list[str]], name: str) -> PeriodicNet:
             if len(cell_values) < 6 and len(cell_values) == 3:  # 2D: a b gamma
                 cell_values = [cell_values[0], cell_values[1], 10.0, 90.0, 90.0, cell_values[2]]
         elif head in ("NODE", "ATOM"):
-            if len(words) < 5:
+            coords = [_float(name, w) for w in words[3:6]]
+            if len(coords) < 2:
                 raise InputError(name, f"NODE line needs a name, a degree and x y z: {' '.join(words)[:60]!r}")
             node_names[words[1]] = len(nodes)
-            nodes.append(np.array([_float(name, w) for w in words[3:6]]))
+            nodes.append(np.array((coords + [0.0])[:3]))  # a layer's node has x y only
         elif head == "EDGE":
             rest = words[1:]
             if len(rest) >= 6:
@@ -115,12 +126,21 @@ def _crystal(lines: list[list[str]], name: str) -> PeriodicNet:
                 raise InputError(name, f"cannot read EDGE line {' '.join(words)[:60]!r}")
     if not nodes:
         raise InputError(name, "the CRYSTAL block has no NODE")
+    if len(cell_values) != 6:
+        raise InputError(name, "CELL needs a b c alpha beta gamma (or a b gamma for a layer)")
     a, b, c, al, be, ga = cell_values
-    if min(a, b, c) <= 0 or not all(0 < x < 180 for x in (al, be, ga)):
+    if not (0 < min(a, b, c) and max(a, b, c) < 1e5) or not all(0.1 < x < 179.9 for x in (al, be, ga)):
         raise InputError(name, "impossible CELL")
-    cell = gemmi.UnitCell(a, b, c, al, be, ga)
+    try:
+        cell = gemmi.UnitCell(a, b, c, al, be, ga)
+    except (RuntimeError, ValueError):
+        raise InputError(name, "impossible CELL angles") from None
     if not math.isfinite(cell.volume) or cell.volume <= 0:
         raise InputError(name, "CELL has no volume")
+    nodes = list({tuple(p): p for p in nodes}.values()) if len(nodes) < MAX_NODES else nodes
+    edges = list({(tuple(e[0]), tuple(e[1])): e for e in edges}.values())
+    if len(edges) > MAX_EDGES:
+        raise InputError(name, f"net too big: {len(edges)} EDGE lines")
     ops = _group_ops(group, name)
     rots = np.array([op.rot for op in ops], dtype=float) / gemmi.Op.DEN
     trans = np.array([op.tran for op in ops], dtype=float) / gemmi.Op.DEN
@@ -188,16 +208,22 @@ def _periodic_graph(lines: list[list[str]], name: str) -> PeriodicNet:
             words = words[1:]
             if not words:
                 continue
-        elif head.isalpha() and head not in ("EDGES", "EDGE"):
+        elif head in GRAPH_KEYWORDS:
             in_edges = False
             continue
-        if in_edges:
-            try:
-                rows.append([int(w) for w in words])
-            except ValueError:
-                raise InputError(name, f"cannot read edge {' '.join(words)[:60]!r}") from None
+        if not in_edges:
+            raise InputError(name, f"unknown keyword in a PERIODIC_GRAPH block: {' '.join(words)[:60]!r}")
+        try:
+            rows.append([int(w) for w in words])
+        except ValueError:
+            raise InputError(name, f"cannot read edge {' '.join(words)[:60]!r}") from None
+        if len(rows) > MAX_EDGES:
+            raise InputError(name, f"net too big: more than {MAX_EDGES} edges")
     if not rows:
         raise InputError(name, "the PERIODIC_GRAPH block has no EDGES")
+    rows = [list(r) for r in dict.fromkeys(tuple(r) for r in rows)]
+    if any(abs(x) > 10**6 for r in rows for x in r):
+        raise InputError(name, "an edge has a node number or offset beyond 10^6")
     width = len(rows[0])
     if width not in (4, 5) or any(len(r) != width for r in rows):
         raise InputError(name, "every edge must be 'i j' followed by 2 or 3 integer offsets")

@@ -17,6 +17,7 @@ import gemmi
 import numpy as np
 from scipy.spatial import cKDTree
 
+from topology.cif_repair import read_document
 from topology.crystal import Crystal
 from topology.errors import InputError
 
@@ -25,6 +26,13 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 
 MAX_ATOMS = 200_000
 """Largest number of atoms in the unit cell after symmetry expansion."""
+
+MAX_DENSITY = 1.0
+"""Most atoms per cubic Angstrom (diamond has 0.18, dense disordered files about 0.3): beyond this a
+file is refused before bonds are searched, which would otherwise take the machine's memory."""
+
+MAX_OPERATIONS = 192
+"""Most distinct symmetry operations (Fm-3m with its centring has 192)."""
 
 SPECIAL_POSITION_TOLERANCE = 0.3
 """Symmetry images of one site closer than this (in Angstrom) are merged (special positions)."""
@@ -87,14 +95,11 @@ def read_cif(path: str | Path) -> Crystal:
 
 def parse_cif(text: str, name: str = "input.cif") -> Crystal:
     """Parse CIF text (see :func:`read_cif`)."""
-    try:
-        doc = gemmi.cif.read_string(text)
-    except (RuntimeError, ValueError) as err:
-        raise InputError(name, f"not a readable CIF ({_first_line(err)})") from None
+    doc, repairs = read_document(text, name)
     blocks = [b for b in doc if _atom_loop(b) is not None]
     if not blocks:
         raise InputError(name, "no data block with atom sites (_atom_site_fract_x)")
-    notes = []
+    notes = list(repairs)
     if len(doc) > 1:
         notes.append(f"{len(doc)} data blocks; analysed '{blocks[0].name}', the first with atoms")
     block = blocks[0]
@@ -103,12 +108,22 @@ def parse_cif(text: str, name: str = "input.cif") -> Crystal:
     if sg_note:
         notes.append(sg_note)
     sites = _sites(block, name)
+    if sites["unknown"]:
+        notes.append(f"{sites['unknown']} sites with no recognisable element (read as X)")
+    if sites["repeated"]:
+        notes.append(f"{sites['repeated']} repeated atom-site rows (same label and position) read once")
     n_ops = len(ops)
     if len(sites["frac"]) * n_ops > 4 * MAX_ATOMS:
         raise InputError(name, f"structure too big: {len(sites['frac'])} sites x {n_ops} symmetry operations")
+    if len(sites["frac"]) / cell.volume > MAX_DENSITY:
+        raise InputError(name, f"{len(sites['frac'])} sites in a cell of {cell.volume:.3g} A^3: more atoms per volume "
+                               f"than any crystal")
     frac, index = _expand(sites["frac"], ops, cell)
     if len(frac) > MAX_ATOMS:
         raise InputError(name, f"structure too big: {len(frac)} atoms in the cell, limit {MAX_ATOMS}")
+    if len(frac) / cell.volume > MAX_DENSITY:
+        raise InputError(name, f"{len(frac)} atoms in a cell of {cell.volume:.3g} A^3: more atoms per volume than any "
+                               f"crystal (limit {MAX_DENSITY} per A^3)")
     return Crystal(
         source=name,
         cell=cell,
@@ -121,11 +136,6 @@ def parse_cif(text: str, name: str = "input.cif") -> Crystal:
         spacegroup=sg_name,
         notes=tuple(notes),
     )
-
-
-def _first_line(err: BaseException) -> str:
-    lines = str(err).strip().splitlines()
-    return lines[0][:200] if lines else type(err).__name__
 
 
 def _atom_loop(block: gemmi.cif.Block) -> gemmi.cif.Table | None:
@@ -161,9 +171,13 @@ def _cell(block: gemmi.cif.Block, name: str) -> gemmi.UnitCell:
             raise InputError(name, f"missing _cell_{key}")
         values.append(_number(name, f"_cell_{key}", raw))
     a, b, c, alpha, beta, gamma = values
-    if min(a, b, c) <= 0 or not all(0 < x < 180 for x in (alpha, beta, gamma)):
+    if not (0 < min(a, b, c) and max(a, b, c) < 1e5) or not all(0.1 < x < 179.9 for x in (alpha, beta, gamma)):
         raise InputError(name, f"impossible unit cell {a:g} {b:g} {c:g} {alpha:g} {beta:g} {gamma:g}")
-    cell = gemmi.UnitCell(a, b, c, alpha, beta, gamma)
+    try:
+        with np.errstate(all="ignore"):
+            cell = gemmi.UnitCell(a, b, c, alpha, beta, gamma)
+    except (RuntimeError, ValueError):
+        raise InputError(name, f"impossible unit cell angles {alpha:g} {beta:g} {gamma:g}") from None
     if not math.isfinite(cell.volume) or cell.volume < 1.0:
         raise InputError(name, f"unit cell has no volume ({a:g} {b:g} {c:g} {alpha:g} {beta:g} {gamma:g})")
     return cell
@@ -189,9 +203,14 @@ def _symmetry(block: gemmi.cif.Block, name: str) -> tuple[gemmi.GroupOps, str, s
                     ops.append(gemmi.parse_triplet(triplet))
                 except (RuntimeError, ValueError):
                     raise InputError(name, f"symmetry operation {triplet[:60]!r} is not an x,y,z triplet") from None
-            group = gemmi.GroupOps(ops)
+            distinct = list({op.triplet(): op for op in ops}.values())
+            if len(distinct) > MAX_OPERATIONS:
+                raise InputError(name, f"{len(distinct)} distinct symmetry operations; no space group has more than "
+                                       f"{MAX_OPERATIONS}")
+            note = f"{len(ops) - len(distinct)} repeated symmetry operations ignored" if len(distinct) < len(ops) else None
+            group = gemmi.GroupOps(distinct)
             sg = gemmi.find_spacegroup_by_ops(group)
-            return group, (sg.xhm() if sg else f"{len(ops)} operations"), None
+            return group, (sg.xhm() if sg else f"{len(distinct)} operations"), note
     hall = _value(block, _HALL_TAGS)
     if hall:
         try:
@@ -209,8 +228,8 @@ def _symmetry(block: gemmi.cif.Block, name: str) -> tuple[gemmi.GroupOps, str, s
     number = _value(block, _NUMBER_TAGS)
     if number:
         try:
-            sg = gemmi.find_spacegroup_by_number(int(number))
-        except (RuntimeError, ValueError):
+            sg = gemmi.find_spacegroup_by_number(int(number)) if number.isdigit() and int(number) <= 230 else None
+        except (RuntimeError, ValueError, OverflowError, TypeError):
             sg = None
         if sg is None:
             raise InputError(name, f"unknown space group number {number[:20]!r}")
@@ -264,6 +283,9 @@ def _sites(block: gemmi.cif.Block, name: str) -> dict[str, np.ndarray]:
         if column[i] is None:
             raise InputError(name, f"site {labels[i][:40]!r} has no coordinates")
         raise InputError(name, f"coordinate of site {labels[i][:40]!r} is not a number ({column[i][:40]!r})")
+    if (np.abs(frac) > 1e6).any():
+        i = int(np.flatnonzero((np.abs(frac) > 1e6).any(axis=1))[0])
+        raise InputError(name, f"coordinates of site {labels[i][:40]!r} are far outside any cell")
     types = _column(block, prefix + "type_symbol", n)
     elements = [element_symbol(gemmi.cif.as_string(t) if t is not None else None, label)
                 for t, label in zip(types, labels)]
@@ -275,12 +297,20 @@ def _sites(block: gemmi.cif.Block, name: str) -> dict[str, np.ndarray]:
         raise InputError(name, f"occupancy of site {labels[i][:40]!r} is not a number ({raw[:40]!r})")
     disorder = [_integer(gemmi.cif.as_string(v)) if v is not None else 0
                 for v in _column(block, prefix + "disorder_group", n)]
+    if any(abs(g) > 10**6 for g in disorder):
+        i = next(k for k, g in enumerate(disorder) if abs(g) > 10**6)
+        raise InputError(name, f"disorder group of site {labels[i][:40]!r} is not a usable number ({disorder[i]})")
+    keys = [(label, *np.round(f, 6)) for label, f in zip(labels, frac.tolist())]
+    first = sorted({key: k for k, key in reversed(list(enumerate(keys)))}.values())
+    keep = np.array(first, dtype=int)
     return {
-        "labels": np.array(labels, dtype=object),
-        "elements": np.array(elements, dtype=str),
-        "occupancy": np.clip(occupancy, 0.0, 1.0),
-        "disorder": np.array(disorder, dtype=int),
-        "frac": frac,
+        "labels": np.array(labels, dtype=object)[keep],
+        "elements": np.array(elements, dtype=str)[keep],
+        "occupancy": np.clip(occupancy, 0.0, 1.0)[keep],
+        "disorder": np.array(disorder, dtype=np.int64)[keep],
+        "frac": frac[keep],
+        "unknown": sum(1 for k in keep if elements[k] == "X"),
+        "repeated": n - len(keep),
     }
 
 

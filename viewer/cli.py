@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from topology import InputError, Report, analyze_file
 
@@ -28,12 +29,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Argument errors as one line on stderr and exit code 2, like every other error of the CLI."""
+
+    def error(self, message: str) -> NoReturn:
+        hint = " (a file name that starts with '-' goes after '--')" if "required" in message else ""
+        self.exit(EXIT_INPUT, f"{self.prog}: {' '.join(message.split())}{hint}; see {self.prog} --help\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="interlace", description=__doc__.splitlines()[0])
+    parser = OneLineParser(prog="interlace", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    p = sub.add_parser("analyze", help="nets, dimensionality, fold and interpenetration of CIF/.cgd files")
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p = sub.add_parser("analyze", help="nets, dimensionality, fold and interpenetration of CIF/.cgd files",
+                       epilog="A file name that starts with '-' goes after '--': interlace analyze -- -ITV.cif")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="CIF or .cgd files ('--' before names starting with '-')")
     p.add_argument("--json", action="store_true", help="one JSON object per file (JSON Lines)")
     p.add_argument("--min-occupancy", type=_occupancy, default=0.0, metavar="T",
                    help="leave out sites with occupancy below T before bonding (default 0)")
