@@ -165,13 +165,6 @@ def test_column_hermite_does_not_depend_on_the_basis():
 
 PEERS = Path(__file__).parent / "data" / "crystalnets"
 EXPECTED = {k: v for k, v in json.loads((PEERS / "expected.json").read_text()).items() if not k.startswith("_")}
-# Where our deconstruction differs from CrystalNets' SingleNodes, the net we give and why.
-DIFFERS = {
-    "AFIXEW_ASR.cif": ("bey", ("each Cd is its own node here; SingleNodes joins the two carboxylate-bridged Cd "
-                               "of the layer into one SBU, which makes bex")),
-}
-
-
 NAMED = sorted(k for k, v in EXPECTED.items() if v["nets"] and all(n["SingleNodes"] for n in v["nets"]))
 
 
@@ -179,11 +172,7 @@ NAMED = sorted(k for k, v in EXPECTED.items() if v["nets"] and all(n["SingleNode
 def test_peer_mofs_get_crystalnets_names(name):
     report = analyze_file(PEERS / name)
     got = sorted(n.topology for n in report.nets if n.dimensionality >= 2)
-    want = sorted(n["SingleNodes"] for n in EXPECTED[name]["nets"])
-    if name in DIFFERS:
-        assert got == [DIFFERS[name][0]], DIFFERS[name][1]
-    else:
-        assert got == want
+    assert got == sorted(n["SingleNodes"] for n in EXPECTED[name]["nets"])
 
 
 @pytest.mark.parametrize(("model", "names"), [("SC-1", ["pcu", "sql"]), ("SC-2-0.8", ["pcu", "pcu"]),

@@ -8,6 +8,7 @@ Classification strings (``Report.classification``):
 - ``1D-3D interpenetrating``: 3D net(s) with 1D chains threaded through them.
 - ``2D-2D interpenetrated``: no 3D net; 2D layers that interpenetrate (a layer of fold > 1, or
   layers of different orientations, i.e. inclined).
+- ``2D layers and 1D chains``: no 3D net; layers and chains side by side (a "three-in-one" crystal).
 - ``2D layers``, ``1D chains``, ``0D discrete``: no 3D net, nothing entangled.
 """
 
@@ -33,6 +34,7 @@ CLASSIFICATIONS = (
     "1D-3D interpenetrating",
     "2D-2D interpenetrated",
     "2D layers",
+    "2D layers and 1D chains",
     "1D chains",
     "0D discrete",
 )
@@ -154,7 +156,9 @@ def classify(nets: list[NetSummary]) -> str:
         return "3D-3D interpenetrated" if copies3 > 1 else "non-interpenetrated"
     if layers:
         inclined = len({n.orientation for n in layers}) > 1
-        return "2D-2D interpenetrated" if inclined or any(n.fold > 1 for n in layers) else "2D layers"
+        if inclined or any(n.fold > 1 for n in layers):
+            return "2D-2D interpenetrated"
+        return "2D layers and 1D chains" if chains else "2D layers"
     return "1D chains" if chains else "0D discrete"
 
 
@@ -181,9 +185,14 @@ def summarize(net: PeriodicNet, names: bool = True) -> list[NetSummary]:
     return out
 
 
-def analyze(crystal: Crystal, min_occupancy: float = 0.0, names: bool = True) -> Report:
+DISORDER = ("major", "all")
+"""How disordered parts are read: the most occupied part of each assembly, or every part (no bond
+between two different parts)."""
+
+
+def analyze(crystal: Crystal, min_occupancy: float = 0.0, names: bool = True, disorder: str = "major") -> Report:
     """Bonds, building units, net and nets of a crystal: the whole pipeline on atoms."""
-    kept = crystal.with_min_occupancy(min_occupancy)
+    kept = (crystal.major_parts() if disorder == "major" else crystal).with_min_occupancy(min_occupancy)
     if not (kept.elements != "H").any():
         left = f"above occupancy {min_occupancy:g}" if min_occupancy > 0 and len(kept) < len(crystal) else "in the file"
         raise InputError(crystal.source, f"no atoms other than hydrogen {left}: nothing to build a net from")
@@ -199,16 +208,17 @@ def analyze_net(net: PeriodicNet, source: str, notes: tuple[str, ...] = (), name
     return Report(source, 0, 0.0, net, summarize(net, names), None, None, notes)
 
 
-def analyze_bytes(name: str, data: bytes, min_occupancy: float = 0.0, names: bool = True) -> Report:
+def analyze_bytes(name: str, data: bytes, min_occupancy: float = 0.0, names: bool = True,
+                  disorder: str = "major") -> Report:
     """Analyse the contents of a CIF or .cgd file (an upload), dispatching on the name's suffix."""
     text = io.decode(name, data)
     if name.lower().endswith(".cgd"):
         net, notes = cgd.parse_cgd(text, name)
         return analyze_net(net, name, notes, names)
-    return analyze(io.parse_cif(text, name), min_occupancy, names)
+    return analyze(io.parse_cif(text, name), min_occupancy, names, disorder)
 
 
-def analyze_file(path: str | Path, min_occupancy: float = 0.0, names: bool = True) -> Report:
+def analyze_file(path: str | Path, min_occupancy: float = 0.0, names: bool = True, disorder: str = "major") -> Report:
     """Analyse a CIF or Systre .cgd file."""
     name, data = io.read_bytes(path)
-    return analyze_bytes(name, data, min_occupancy, names)
+    return analyze_bytes(name, data, min_occupancy, names, disorder)

@@ -132,6 +132,7 @@ def parse_cif(text: str, name: str = "input.cif") -> Crystal:
         labels=sites["labels"][index],
         occupancy=sites["occupancy"][index],
         disorder_group=sites["disorder"][index],
+        disorder_assembly=sites["assembly"][index],
         block=block.name,
         spacegroup=sg_name,
         notes=tuple(notes),
@@ -300,6 +301,8 @@ def _sites(block: gemmi.cif.Block, name: str) -> dict[str, np.ndarray]:
     if any(abs(g) > 10**6 for g in disorder):
         i = next(k for k, g in enumerate(disorder) if abs(g) > 10**6)
         raise InputError(name, f"disorder group of site {labels[i][:40]!r} is not a usable number ({disorder[i]})")
+    assembly = [gemmi.cif.as_string(v).strip() if v is not None else ""
+                for v in _column(block, prefix + "disorder_assembly", n)]
     keys = [(label, *np.round(f, 6)) for label, f in zip(labels, frac.tolist())]
     first = sorted({key: k for k, key in reversed(list(enumerate(keys)))}.values())
     keep = np.array(first, dtype=int)
@@ -308,6 +311,7 @@ def _sites(block: gemmi.cif.Block, name: str) -> dict[str, np.ndarray]:
         "elements": np.array(elements, dtype=str)[keep],
         "occupancy": np.clip(occupancy, 0.0, 1.0)[keep],
         "disorder": np.array(disorder, dtype=np.int64)[keep],
+        "assembly": np.array(assembly, dtype=object)[keep],
         "frac": frac[keep],
         "unknown": sum(1 for k in keep if elements[k] == "X"),
         "repeated": n - len(keep),

@@ -110,6 +110,48 @@ def _sub_graph(mask: np.ndarray, src: np.ndarray, dst: np.ndarray, off: np.ndarr
     return idx, remap[src[keep]], remap[dst[keep]], off[keep]
 
 
+PADDLEWHEEL_REACH = 4.0
+"""Metals bridged by a carboxylate-like group (O-C-O, N-C-N, S-C-S) closer than this (Angstrom)
+belong to one SBU: the Zn2 or Cu2 paddlewheel, the Cd2 pair of a layer. Farther apart (an
+imidazolate between two Zn, 6 A) the bridge is a linker."""
+
+
+def _short_bridges(crystal: Crystal, src: np.ndarray, dst: np.ndarray, off: np.ndarray, metal: np.ndarray,
+                   hydrogen: np.ndarray, in_cluster: np.ndarray, metal_neighbours: np.ndarray) -> np.ndarray:
+    """Atoms of carboxylate-like bridges between two nearby metals: the central atom and its donors.
+
+    A paddlewheel's two metals need not be bonded to each other (Zn...Zn 2.9 A is beyond the
+    covalent radii): what holds the SBU together is four O-C-O bridges. The central atom X binds two
+    donors D1, D2 that each bind a metal, M1 != M2, and M1...M2 < :data:`PADDLEWHEEL_REACH`.
+    """
+    donor = ~metal & ~hydrogen & (metal_neighbours >= 1) & ~in_cluster
+    central = ~metal & ~hydrogen & ~in_cluster
+    xd = central[src] & donor[dst]  # X -> D
+    dm = donor[src] & metal[dst]  # D -> M
+    if not xd.any() or not dm.any():
+        return np.zeros(0, dtype=int)
+    metals_of: dict[int, list[tuple[int, np.ndarray]]] = {}
+    for d, m, o in zip(src[dm].tolist(), dst[dm].tolist(), off[dm]):
+        metals_of.setdefault(d, []).append((m, o))
+    cart = crystal.frac @ crystal.orth.T
+    orth = crystal.orth
+    reach: dict[int, list[tuple[int, int, np.ndarray]]] = {}
+    for x, d, o in zip(src[xd].tolist(), dst[xd].tolist(), off[xd]):
+        for m, o2 in metals_of.get(d, []):
+            reach.setdefault(x, []).append((d, m, o + o2))
+    found: list[int] = []
+    for x, ends in reach.items():
+        if len({d for d, _, _ in ends}) < 2:
+            continue
+        pos = [cart[m] + orth @ img for _, m, img in ends]
+        close = any(ends[i][0] != ends[j][0] and (ends[i][1], tuple(ends[i][2])) != (ends[j][1], tuple(ends[j][2]))
+                    and np.linalg.norm(pos[i] - pos[j]) < PADDLEWHEEL_REACH
+                    for i in range(len(ends)) for j in range(i + 1, len(ends)))
+        if close:
+            found += [x, *{d for d, _, _ in ends}]
+    return np.array(sorted(set(found)), dtype=int)
+
+
 def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     """Cut the crystal into building units (see the module docstring)."""
     n = len(crystal)
@@ -122,6 +164,8 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     pair = unique_rows(np.column_stack([src[to_metal], dst[to_metal], off[to_metal]]))
     n_metal_neighbours = np.bincount(pair[:, 0], minlength=n) if len(pair) else np.zeros(n, int)
     in_cluster = metal | ((n_metal_neighbours >= 2) & ~hydrogen)
+    bridges_found = _short_bridges(crystal, src, dst, off, metal, hydrogen, in_cluster, n_metal_neighbours)
+    in_cluster[bridges_found] = True
 
     unit = np.full(n, -1)
     shift = np.zeros((n, 3), dtype=int)

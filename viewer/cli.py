@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per file (JSON Lines)")
     p.add_argument("--min-occupancy", type=_occupancy, default=0.0, metavar="T",
                    help="leave out sites with occupancy below T before bonding (default 0)")
+    p.add_argument("--disorder", choices=("major", "all"), default="major",
+                   help="disordered parts: the most occupied part of each assembly (default), or all of them")
     p.set_defaults(run=_analyze)
 
     p = sub.add_parser("build-models", help="write the bundled SC-1 ... SC-3 model CIFs and series.json")
@@ -80,7 +82,7 @@ def _analyze(args: argparse.Namespace) -> int:
     failed = False
     for path in args.paths:
         try:
-            report = analyze_file(path, args.min_occupancy)
+            report = analyze_file(path, args.min_occupancy, disorder=args.disorder)
         except InputError as err:
             print(f"interlace: {err}", file=sys.stderr)
             failed = True

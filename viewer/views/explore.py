@@ -70,7 +70,7 @@ with page:
     badge = BADGE_COLORS.get(report.classification, "#757575")
     st.markdown(
         f"<div data-testid='classification' style='display:inline-block;padding:0.35em 0.9em;border-radius:1em;"
-        f"background:{badge};color:white;font-weight:600;font-size:1.3em'>{escape(report.classification)}</div>"
+        f"background:{badge};color:white;font-weight:600;font-size:1.3em'>{report.classification}</div>"
         f"&nbsp; interpenetration degree <b>{report.interpenetration_degree}</b> · "
         f"<code>{escape(entry.name)}</code>", unsafe_allow_html=True)
     if entry.bundled:
