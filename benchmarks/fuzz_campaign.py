@@ -80,7 +80,7 @@ def main() -> int:
     outcomes: Counter = Counter()
     by_kind: Counter = Counter()
     details = []
-    with ProcessPoolExecutor(args.jobs, initializer=_limit_memory, max_tasks_per_child=50) as pool:
+    with ProcessPoolExecutor(args.jobs, initializer=_limit_memory) as pool:
         for outcome, kind, detail in pool.map(run, jobs, chunksize=4):
             outcomes[outcome] += 1
             by_kind[(kind, outcome)] += 1

@@ -49,6 +49,15 @@ def _parser() -> argparse.ArgumentParser:
                    help="leave out sites with occupancy below T before bonding (default 0)")
     p.add_argument("--disorder", choices=("major", "all"), default="major",
                    help="disordered parts: the most occupied part of each assembly (default), or all of them")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE.jsonl",
+                   help="write one JSON record per file here (a survey: unreadable files get an 'error' record)")
+    p.add_argument("--summary", type=Path, metavar="FILE.csv", help="also a table, one row per file, with timings")
+    p.add_argument("--resume", action="store_true", help="skip the files already in the --output file")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="worker processes for several files (default: all cores)")
+    p.add_argument("--timeout", type=float, default=0, metavar="S",
+                   help="give up on a file after S seconds, recorded as an error (default: no limit)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run the survey on this Dask cluster")
     p.set_defaults(run=_analyze)
 
     p = sub.add_parser("build-models", help="write the bundled SC-1 ... SC-3 model CIFs and series.json")
@@ -79,8 +88,39 @@ def _occupancy(text: str) -> float:
 
 
 def _analyze(args: argparse.Namespace) -> int:
+    from viewer import survey
+
+    paths = [str(p) for p in survey.discover(args.paths)]
+    batch = args.output or args.summary or args.scheduler or (args.json and len(paths) > 1)
+    if not batch:
+        return _analyze_each(paths, args)
+    if args.resume and not args.output:
+        raise InputError("--resume", "needs --output, the file to resume")
+    options = {"min_occupancy": args.min_occupancy, "disorder": args.disorder, "timeout": args.timeout}
+    done = survey.already_done(args.output) if args.resume else set()
+    out = open(args.output, "a" if args.resume else "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    try:
+        outcome = survey.survey(args.paths, out, options, jobs=args.jobs or survey.default_jobs(),
+                                scheduler=args.scheduler, done=done, summary=args.summary,
+                                progress=sys.stderr.isatty())
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    where = f" (see {args.output})" if args.output else ""
+    skipped = f", {outcome.skipped} already done" if outcome.skipped else ""
+    if outcome.errors:
+        print(f"interlace: {outcome.total} files{skipped}, {outcome.errors} could not be read{where}", file=sys.stderr)
+        return EXIT_INPUT
+    if args.output:
+        left = "nothing left to do" if outcome.skipped == outcome.total else "all read"
+        print(f"interlace: {outcome.total} files{skipped}, {left}", file=sys.stderr)
+    return 0
+
+
+def _analyze_each(paths: list[str], args: argparse.Namespace) -> int:
+    """Files one after the other, as tables or JSON on stdout, problems on stderr."""
     failed = False
-    for path in args.paths:
+    for path in paths:
         try:
             report = analyze_file(path, args.min_occupancy, disorder=args.disorder)
         except InputError as err:

@@ -1,0 +1,112 @@
+"""Surveys over folders: a record for every file, errors recorded, resumable, the same on 1 or 2
+workers and on a Dask cluster."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from viewer import survey
+from viewer.cli import main
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """A folder of structures in sub-folders, with broken files among them."""
+    root = tmp_path / "cifs"
+    (root / "mofs" / "more").mkdir(parents=True)
+    for name in ("ZIF-8.cif", "JXUST-1.cif", "MOF-14.cif"):
+        shutil.copy(DATA / "crystalnets" / name, root / "mofs" / name)
+    shutil.copy(DATA / "ideal" / "pcu-2fold-primitive.cgd", root / "mofs" / "more" / "pcu2.cgd")
+    (root / "mofs" / "more" / "PCN-700.cif.gz").write_bytes(gzip.compress((DATA / "crystalnets" / "PCN-700.cif").read_bytes()))
+    (root / "mofs" / "broken.cif").write_text("data_broken\n_cell_length_a 0\n")
+    (root / "mofs" / "more" / "empty.cif").write_text("")
+    (root / "notes.txt").write_text("not a structure")
+    return root
+
+
+def records(path: Path) -> list[dict]:
+    return sorted((json.loads(line) for line in path.read_text().splitlines()), key=lambda r: r["path"])
+
+
+def test_folder_survey_records_every_file_and_its_errors(tree, tmp_path, capsys):
+    out, table = tmp_path / "out.jsonl", tmp_path / "summary.csv"
+    assert main(["analyze", str(tree), "-o", str(out), "--summary", str(table), "--jobs", "1"]) == 2
+    got = records(out)
+    assert len(got) == 7  # every .cif, .cif.gz and .cgd, not the .txt
+    errors = {Path(r["path"]).name for r in got if "error" in r}
+    assert errors == {"broken.cif", "empty.cif"}
+    by_name = {Path(r["path"]).name: r for r in got}
+    assert by_name["PCN-700.cif.gz"]["nets"][0]["topology"] == "bcu"
+    assert by_name["JXUST-1.cif"]["interpenetration_degree"] == 2
+    assert "2 could not be read" in capsys.readouterr().err
+    rows = list(csv.DictReader(table.open()))
+    assert len(rows) == 7 and {r["Z"] for r in rows if Path(r["path"]).name == "MOF-14.cif"} == {"2"}
+    assert all(float(r["seconds"]) >= 0 for r in rows)
+
+
+def test_resume_does_nothing_the_second_time(tree, tmp_path, capsys):
+    out = tmp_path / "out.jsonl"
+    main(["analyze", str(tree), "-o", str(out), "--jobs", "1"])
+    first = out.read_text()
+    assert main(["analyze", str(tree), "-o", str(out), "--resume", "--jobs", "1"]) == 0
+    assert out.read_text() == first
+    assert "7 already done" in capsys.readouterr().err
+
+
+def test_resume_finishes_an_interrupted_survey(tree, tmp_path):
+    out = tmp_path / "out.jsonl"
+    main(["analyze", str(tree), "-o", str(out), "--jobs", "1"])
+    lines = out.read_text().splitlines()
+    out.write_text("\n".join(lines[:3]) + "\n" + lines[3][:20])  # cut short mid-record
+    main(["analyze", str(tree), "-o", str(out), "--resume", "--jobs", "1"])
+    assert len({r["path"] for r in records_tolerant(out)}) == 7
+
+
+def records_tolerant(path: Path) -> list[dict]:
+    out = []
+    for line in path.read_text().splitlines():
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            continue
+    return out
+
+
+def test_one_and_two_workers_give_the_same_records(tree, tmp_path):
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    main(["analyze", str(tree), "-o", str(one), "--jobs", "1"])
+    main(["analyze", str(tree), "-o", str(two), "--jobs", "2"])
+    assert records(one) == records(two)
+
+
+def test_globs_and_files_mix(tree, tmp_path):
+    out = tmp_path / "out.jsonl"
+    main(["analyze", str(tree / "mofs" / "*.cif"), str(tree / "mofs" / "more" / "pcu2.cgd"), "-o", str(out)])
+    assert {Path(r["path"]).name for r in records(out)} == {"ZIF-8.cif", "JXUST-1.cif", "MOF-14.cif", "broken.cif",
+                                                            "pcu2.cgd"}
+
+
+def test_a_file_over_the_time_limit_is_an_error_record(tmp_path):
+    record, _ = survey.analyse_path(str(DATA / "crystalnets" / "MIL-100.cif"), {"timeout": 0.001})
+    assert "longer than" in record["error"]
+
+
+def test_dask_cluster_gives_the_same_records(tree, tmp_path):
+    from distributed import LocalCluster
+
+    local, remote = tmp_path / "local.jsonl", tmp_path / "dask.jsonl"
+    main(["analyze", str(tree), "-o", str(local), "--jobs", "1"])
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as c:
+        assert main(["analyze", str(tree), "-o", str(remote), "--scheduler", c.scheduler_address]) == 2
+        shared = list(survey.run_dask([str(p) for p in survey.discover([str(tree)])], {}, c.scheduler_address,
+                                      send_bytes=False))
+    assert records(remote) == records(local)
+    assert sorted((r for r, _ in shared), key=lambda r: r["path"]) == records(local)

@@ -1,0 +1,258 @@
+"""Surveys: the same analysis over thousands of files, in worker processes or on a Dask cluster.
+
+One record per file streams to a JSON Lines file as soon as it is ready: the report of
+``interlace analyze --json`` plus ``path``, or ``{"path", "source", "error"}`` for a file that could not be
+read (the survey goes on). Records do not hold timings, so the same files give the same records
+whatever the number of workers; the timings go to the summary table. A survey can be resumed: the
+paths already in the output are skipped. Memory stays bounded: only a few files per worker are in
+flight and no report is kept once written.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import gzip
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from topology import InputError
+from topology.classify import analyze_bytes
+from topology.io import MAX_FILE_BYTES, read_bytes
+
+SUFFIXES = (".cif", ".cif.gz", ".cgd")
+SUMMARY_FIELDS = ("path", "source", "classification", "Z", "dimensionalities", "folds", "topologies", "seconds",
+                  "error")
+
+
+def discover(paths: Iterable[str]) -> Iterator[Path]:
+    """Files named, the structure files in folders (recursively, in sorted order) and glob matches."""
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(SUFFIXES))
+            yield from found
+        elif not path.exists() and any(ch in given for ch in "*?["):
+            yield from (Path(p) for p in sorted(glob.glob(given, recursive=True)) if Path(p).is_file())
+        else:
+            yield path
+
+
+def file_bytes(path: Path) -> tuple[str, bytes]:
+    """Name and contents of a structure file; ``.cif.gz`` files are unpacked (within the size limit)."""
+    name, data = read_bytes(path)
+    if name.lower().endswith(".gz"):
+        try:
+            with gzip.open(path, "rb") as fh:
+                data = fh.read(MAX_FILE_BYTES + 1)
+        except (OSError, EOFError) as err:
+            raise InputError(name, f"not a readable gzip file ({err})") from None
+        if len(data) > MAX_FILE_BYTES:
+            raise InputError(name, f"unpacks to more than the {MAX_FILE_BYTES // 2**20} MiB limit")
+        name = name[:-3]
+    return name, data
+
+
+class _Overtime(Exception):
+    pass
+
+
+def _alarm(*_: object) -> None:
+    raise _Overtime
+
+
+def analyse_bytes(path: str, name: str, data: bytes, options: dict) -> tuple[dict, float]:
+    """The record of one file and the seconds it took (run in a worker: never raises)."""
+    start = time.perf_counter()
+    timeout = options.get("timeout") or 0
+    timed = timeout > 0 and threading.current_thread() is threading.main_thread()
+    if timed:
+        signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        report = analyze_bytes(name, data, options.get("min_occupancy", 0.0), disorder=options.get("disorder", "major"))
+        record = {"path": path, **report.to_dict()}
+    except InputError as err:
+        record = {"path": path, "source": name, "error": str(err)}
+    except _Overtime:
+        record = {"path": path, "source": name, "error": f"{name}: analysis took longer than the {timeout:g} s limit"}
+    except Exception as err:  # noqa: BLE001 - one file's failure must not end a survey of thousands
+        record = {"path": path, "source": name, "error": f"{name}: internal error ({type(err).__name__}: {err})"}
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    return record, time.perf_counter() - start
+
+
+def analyse_path(path: str, options: dict) -> tuple[dict, float]:
+    """:func:`analyse_bytes` on a file the worker reads itself (a shared folder)."""
+    try:
+        name, data = file_bytes(Path(path))
+    except InputError as err:
+        return {"path": path, "source": Path(path).name, "error": str(err)}, 0.0
+    return analyse_bytes(path, name, data, options)
+
+
+@dataclass
+class Progress:
+    """Counts of a running survey, drawn as one line on a terminal's stderr."""
+
+    total: int
+    done: int = 0
+    errors: int = 0
+    start: float = field(default_factory=time.perf_counter)
+    stream: IO[str] | None = None
+
+    def update(self, failed: bool) -> None:
+        self.done += 1
+        self.errors += failed
+        if self.stream is None:
+            return
+        elapsed = time.perf_counter() - self.start
+        rate = self.done / elapsed if elapsed > 0 else 0.0
+        eta = (self.total - self.done) / rate if rate > 0 else 0.0
+        self.stream.write(f"\r{self.done}/{self.total} files  {rate:.1f} files/s  {self.errors} errors  "
+                          f"ETA {eta:.0f} s ")
+        self.stream.flush()
+        if self.done == self.total:
+            self.stream.write("\n")
+
+
+def run_local(paths: list[str], options: dict, jobs: int) -> Iterator[tuple[dict, float]]:
+    """Records in the order they finish, from ``jobs`` worker processes (in this process for 1)."""
+    if jobs <= 1:
+        for path in paths:
+            yield analyse_path(path, options)
+        return
+    with ProcessPoolExecutor(jobs) as pool:
+        yield from _bounded(paths, lambda p: pool.submit(analyse_path, p, options), 4 * jobs)
+
+
+def run_dask(paths: list[str], options: dict, scheduler: str, send_bytes: bool = True) -> Iterator[tuple[dict, float]]:
+    """Records from a Dask cluster, as they finish. By default each file's bytes travel with its task,
+    so workers need no shared folder; ``send_bytes=False`` lets workers read the paths themselves."""
+    from distributed import Client, as_completed
+
+    with Client(scheduler, timeout="30s") as client:
+        limit = 4 * max(len(client.scheduler_info().get("workers", {})), 1)
+        queue = iter(paths)
+        running = as_completed()
+        failed: list[tuple[dict, float]] = []
+
+        def submit_next() -> bool:
+            for path in queue:
+                if not send_bytes:
+                    running.add(client.submit(analyse_path, path, options, pure=False))
+                    return True
+                try:
+                    name, data = file_bytes(Path(path))
+                except InputError as err:
+                    failed.append(({"path": path, "source": Path(path).name, "error": str(err)}, 0.0))
+                    continue
+                running.add(client.submit(analyse_bytes, path, name, data, options, pure=False))
+                return True
+            return False
+
+        for _ in range(limit):
+            if not submit_next():
+                break
+        yield from failed
+        failed.clear()
+        for future in running:
+            yield future.result()
+            future.release()
+            submit_next()
+            yield from failed
+            failed.clear()
+
+
+def _bounded(paths: list[str], submit: Callable[[str], Future], limit: int) -> Iterator[tuple[dict, float]]:
+    """Submit tasks keeping at most ``limit`` in flight; yield results as they complete."""
+    queue = iter(paths)
+    pending = {submit(p) for _, p in zip(range(limit), queue)}
+    while pending:
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            yield future.result()
+            nxt = next(queue, None)
+            if nxt is not None:
+                pending.add(submit(nxt))
+
+
+def already_done(output: Path) -> set[str]:
+    """Paths with a record in an existing output file (for ``--resume``). A last line cut short by an
+    interrupted run is removed from the file, so that its file is done again and the next record
+    starts on a line of its own."""
+    if not output.exists():
+        return set()
+    done = set()
+    data = output.read_bytes()
+    complete = data.rfind(b"\n") + 1
+    if complete < len(data):
+        with open(output, "r+b") as fh:
+            fh.truncate(complete)
+    for line in data[:complete].decode("utf-8", "replace").splitlines():
+        try:
+            done.add(json.loads(line)["path"])
+        except (ValueError, KeyError, TypeError):
+            continue
+    return done
+
+
+def summary_row(record: dict, seconds: float) -> dict:
+    """One row of the summary table."""
+    nets = [n for n in record.get("nets", []) if n["dimensionality"] > 0]
+    return {"path": record["path"], "source": record.get("source", ""),
+            "classification": record.get("classification", ""), "Z": record.get("interpenetration_degree", ""),
+            "dimensionalities": " ".join(str(n["dimensionality"]) for n in nets),
+            "folds": " ".join(str(n["fold"]) for n in nets),
+            "topologies": " ".join(n.get("topology") or "-" for n in nets if n["dimensionality"] >= 2),
+            "seconds": round(seconds, 3), "error": record.get("error", "")}
+
+
+@dataclass
+class Outcome:
+    total: int
+    skipped: int
+    errors: int
+
+
+def survey(paths: Iterable[str], output: IO[str], options: dict, jobs: int = 1, scheduler: str | None = None,
+           done: set[str] | None = None, summary: Path | None = None, progress: bool = False) -> Outcome:
+    """Analyse every structure file under ``paths`` but those ``done``; one JSON line per file to ``output``."""
+    files = [str(p) for p in discover(paths)]
+    todo = [p for p in files if p not in (done or set())]
+    bar = Progress(len(todo), stream=sys.stderr if progress else None)
+    results = run_dask(todo, options, scheduler) if scheduler else run_local(todo, options, jobs)
+    writer = None
+    summary_fh = None
+    if summary:
+        fresh = not (done and summary.exists())
+        summary_fh = open(summary, "a" if not fresh else "w", newline="", encoding="utf-8")  # noqa: SIM115
+        writer = csv.DictWriter(summary_fh, SUMMARY_FIELDS)
+        if fresh:
+            writer.writeheader()
+    try:
+        for record, seconds in results:
+            output.write(json.dumps(record) + "\n")
+            output.flush()
+            if writer:
+                writer.writerow(summary_row(record, seconds))
+            bar.update("error" in record)
+    finally:
+        if summary_fh:
+            summary_fh.close()
+    return Outcome(len(files), len(files) - len(todo), bar.errors)
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
