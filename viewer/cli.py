@@ -91,7 +91,7 @@ def _analyze(args: argparse.Namespace) -> int:
     from viewer import survey
 
     paths = [str(p) for p in survey.discover(args.paths)]
-    batch = args.output or args.summary or args.scheduler or (args.json and len(paths) > 1)
+    batch = args.output or args.summary or args.scheduler
     if not batch:
         return _analyze_each(paths, args)
     if args.resume and not args.output:
