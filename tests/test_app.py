@@ -74,3 +74,19 @@ def view_args(at: AppTest) -> dict:
 
     (element,) = [e for e in at.get("component_instance")]
     return json.loads(element.proto.json_args)
+
+
+SURVEY = str(Path(__file__).resolve().parent.parent / "viewer" / "views" / "survey.py")
+
+
+def test_survey_page_lists_the_bundled_models_and_filters_them() -> None:
+    at = AppTest.from_file(SURVEY, default_timeout=60).run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert sorted(table["source"]) == ["SC-1.cif", "SC-2-0.5.cif", "SC-2-0.8.cif", "SC-3.cif"]
+    assert set(table["classification"]) == {"2D-3D interpenetrating", "3D-3D interpenetrated", "non-interpenetrated"}
+    at.multiselect(key="survey_kinds").set_value(["3D-3D interpenetrated"]).run()
+    filtered = at.dataframe[0].value
+    assert sorted(filtered["source"]) == ["SC-2-0.5.cif", "SC-2-0.8.cif"] and set(filtered["Z"]) == {2}
+    at.text_input(key="survey_name").set_value("sql").run()
+    assert len(at.dataframe[0].value) == 0

@@ -29,6 +29,9 @@ uploads = controls.file_uploader("Open CIF or .cgd files", type=["cif", "cgd"], 
                                  key="uploads", help="Your own structures: the real CCDC files of the series, any MOF")
 for upload in uploads or []:
     entries.append(library.Entry(upload.name, upload.name, upload.getvalue(), False))
+for name, (filename, data) in st.session_state.get("opened", {}).items():  # opened from the survey page
+    if name not in {e.name for e in entries}:
+        entries.append(library.Entry(name, filename, data, False))
 if not entries:
     st.error("No structures: the bundled models are missing from assets/structures and nothing is uploaded.")
     st.stop()
@@ -70,7 +73,7 @@ with page:
     badge = BADGE_COLORS.get(report.classification, "#757575")
     st.markdown(
         f"<div data-testid='classification' style='display:inline-block;padding:0.35em 0.9em;border-radius:1em;"
-        f"background:{badge};color:white;font-weight:600;font-size:1.3em'>{report.classification}</div>"
+        f"background:{badge};color:white;font-weight:600;font-size:1.3em'>{report.classification}{': ' + report.topologies if report.topologies else ''}</div>"
         f"&nbsp; interpenetration degree <b>{report.interpenetration_degree}</b> · "
         f"<code>{escape(entry.name)}</code>", unsafe_allow_html=True)
     if entry.bundled:
@@ -93,7 +96,8 @@ with page:
 
     with info_col:
         st.subheader("Nets")
-        rows = [{"net": str(n.id), "dimension": f"{n.dimensionality}D", "fold": n.fold,
+        rows = [{"net": str(n.id), "topology": n.topology or ("unnamed" if n.topology_key else "–"),
+                 "dimension": f"{n.dimensionality}D", "fold": n.fold,
                  "degrees": ", ".join(map(str, n.node_degrees)), "vertices": len(n.vertices)}
                 for n in report.nets]
         st.table(pd.DataFrame(rows).set_index("net"))

@@ -1,0 +1,102 @@
+"""Survey results: a table of many structures to filter and sort, counts by classification and by
+fold, and a click to open one structure in the explorer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from viewer import library
+from viewer.plain import show
+from viewer.survey import SUFFIXES, file_bytes, summary_row
+
+MAX_RUN = 200  # most uploaded files analysed on the page itself; larger surveys belong to interlace analyze -o
+
+st.title("Survey")
+st.caption("Open the results of `interlace analyze FOLDER -o results.jsonl`, or analyse a few files here.")
+source = st.radio("Results", ["Bundled SC models", "A results file (.jsonl)", "Files to analyse"], horizontal=True,
+                  key="survey_source")
+
+
+@st.cache_data(show_spinner="Analysing…", max_entries=8)
+def run(files: tuple[tuple[str, bytes], ...]) -> list[dict]:
+    out = []
+    for name, data in files:
+        report = library.analysis(name, data, 0.0)
+        out.append({"path": name, "source": name, "error": report} if isinstance(report, str)
+                   else {"path": name, **report.to_dict()})
+    return out
+
+
+records: list[dict] = []
+files: dict[str, tuple[str, bytes]] = {}
+if source == "Bundled SC models":
+    files = {e.filename: (e.filename, e.data) for e in library.bundled()}
+    records = run(tuple(files.values()))
+elif source == "A results file (.jsonl)":
+    upload = st.file_uploader("Results of interlace analyze -o", type=["jsonl", "json"], key="survey_results")
+    if upload is not None:
+        for k, line in enumerate(upload.getvalue().decode("utf-8", "replace").splitlines()):
+            try:
+                record = json.loads(line)
+                records.append(record if isinstance(record, dict) and "path" in record else {})
+            except ValueError:
+                show(f"line {k + 1} of {upload.name} is not a JSON record; left out", "warning")
+        records = [r for r in records if r]
+else:
+    uploads = st.file_uploader(f"Structure files (up to {MAX_RUN})", type=["cif", "cgd"], accept_multiple_files=True,
+                               key="survey_files")
+    if uploads and len(uploads) > MAX_RUN:
+        show(f"{len(uploads)} files: the page analyses up to {MAX_RUN}; use interlace analyze -o for more.", "error")
+    elif uploads:
+        files = {u.name: (u.name, u.getvalue()) for u in uploads}
+        records = run(tuple(files.values()))
+
+if not records:
+    st.stop()
+
+table = pd.DataFrame([summary_row(r, 0.0) for r in records]).drop(columns=["seconds"])
+table["Z"] = pd.to_numeric(table["Z"], errors="coerce").fillna(0).astype(int)
+left, middle, right = st.columns(3)
+kinds = sorted(table["classification"].replace("", "could not be read").unique())
+chosen = left.multiselect("Classification", kinds, default=kinds, key="survey_kinds")
+zmax = int(table["Z"].max())
+low, high = middle.slider("Z (3D net copies)", 0, max(zmax, 1), (0, max(zmax, 1)), key="survey_z")
+name = right.text_input("Net name contains", key="survey_name", placeholder="pcu")
+shown = table[table["classification"].replace("", "could not be read").isin(chosen) & table["Z"].between(low, high)
+              & table["topologies"].str.contains(name.strip(), regex=False)]
+
+st.caption(f"{len(shown)} of {len(table)} structures. Click a row to open it in the explorer; click a header to sort.")
+picked = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row", key="survey_table",
+                      use_container_width=True)
+a, b = st.columns(2)
+with a:
+    st.subheader("By classification")
+    counts = shown["classification"].replace("", "could not be read").value_counts().rename_axis("classification")
+    st.bar_chart(counts.rename("structures"), horizontal=True, height=260)
+with b:
+    st.subheader("By number of 3D net copies (Z)")
+    st.bar_chart(shown["Z"].value_counts().sort_index().rename_axis("Z").rename("structures"), height=260)
+
+rows = picked.selection.rows if picked else []
+if rows:
+    row = shown.iloc[rows[0]]
+    item = files.get(row["path"])
+    local = st.get_option("server.address") in ("127.0.0.1", "localhost", "::1")
+    if item is None and local and row["path"].lower().endswith(SUFFIXES) and Path(row["path"]).is_file():
+        try:
+            item = file_bytes(Path(row["path"]))
+        except Exception as err:  # noqa: BLE001 - any failure to read is shown as a message
+            show(err, "error", before="Cannot open this file.")
+    if item is None:
+        show(f"{row['path']} is not available to this app: open it from the explorer's file picker.", "warning")
+    elif st.button(f"Open {row['source']} in the explorer", key="survey_open"):
+        bundled = {(e.filename, e.data): e.name for e in library.bundled()}
+        name = bundled.get(item) or row["source"]  # a bundled model opens as itself, with its caveat
+        if item not in bundled:
+            st.session_state.setdefault("opened", {})[name] = item
+        st.session_state["structure"] = name
+        st.switch_page("views/explore.py")
