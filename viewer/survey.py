@@ -143,7 +143,7 @@ def run_dask(paths: list[str], options: dict, scheduler: str, send_bytes: bool =
     from distributed import Client, as_completed
 
     with Client(scheduler, timeout="30s") as client:
-        limit = 4 * max(len(client.scheduler_info().get("workers", {})), 1)
+        limit = 16 * max(len(client.scheduler_info().get("workers", {})), 1)
         queue = iter(paths)
         running = as_completed()
         failed: list[tuple[dict, float]] = []
