@@ -105,6 +105,11 @@ def simplify(graph: PeriodicGraph) -> PeriodicGraph:
     >>> s = simplify(chain_sql); (s.n, len(s.src))
     (1, 2)
     """
+    return simplified(graph)[0]
+
+
+def simplified(graph: PeriodicGraph) -> tuple[PeriodicGraph, list[int]]:
+    """:func:`simplify`, and the vertices of ``graph`` that are left (in the new numbering's order)."""
     adj: dict[int, dict[tuple[int, tuple[int, ...]], None]] = {v: {} for v in range(graph.n)}
     for u, v, s in zip(graph.src.tolist(), graph.dst.tolist(), graph.shift.tolist()):
         adj[u][(v, tuple(s))] = None
@@ -137,7 +142,7 @@ def simplify(graph: PeriodicGraph) -> PeriodicGraph:
     keep = sorted(adj)
     index = {v: k for k, v in enumerate(keep)}
     edges = [(index[u], index[w], s) for u in keep for (w, s) in adj[u]]
-    return PeriodicGraph.from_edges(graph.dim, edges, n=len(keep))
+    return PeriodicGraph.from_edges(graph.dim, edges, n=len(keep)), keep
 
 
 def barycentric(graph: PeriodicGraph) -> np.ndarray:

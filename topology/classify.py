@@ -1,15 +1,20 @@
 """From nets to a verdict: the report of one structure and its interpenetration class.
 
-Classification strings (``Report.classification``):
+Nothing is called entangled unless rings were found linked or threaded (:mod:`topology.entangle`).
+Classification strings (``Report.classification``), the first three as the SC series' paper uses them:
 
 - ``non-interpenetrated``: one 3D net, one copy.
-- ``3D-3D interpenetrated``: two or more 3D net copies (several components, or one of fold > 1).
-- ``2D-3D interpenetrating``: 3D net(s) with 2D layers threaded through them.
-- ``1D-3D interpenetrating``: 3D net(s) with 1D chains threaded through them.
-- ``2D-2D interpenetrated``: no 3D net; 2D layers that interpenetrate (a layer of fold > 1, or
-  layers of different orientations, i.e. inclined).
+- ``3D-3D interpenetrated``: two or more 3D net copies with rings linked between them.
+- ``2D-3D interpenetrating``: 3D net(s) with 2D layers entangled with them (linked or threaded rings).
+- ``1D-3D interpenetrating``: 3D net(s) with 1D chains threading their rings.
+- ``2D-2D interpenetrated``: no 3D net; copies of a layer interpenetrating within one slab.
+- ``2D-2D parallel polycatenation`` / ``2D-2D inclined polycatenation``: no 3D net; layers of one
+  orientation, or of several, with rings linked between them (Carlucci, Ciani & Proserpio 2003).
+- ``1D-2D polythreading``: chains threading the rings of layers; ``1D-1D polycatenation``: linked chains.
+- ``3D nets side by side``, ``3D net beside 2D layers``, ``3D net beside 1D chains``: nets sharing the
+  crystal with no link or threading found.
 - ``2D layers and 1D chains``: no 3D net; layers and chains side by side (a "three-in-one" crystal).
-- ``2D layers``, ``1D chains``, ``0D discrete``: no 3D net, nothing entangled.
+- ``2D layers``, ``1D chains``, ``0D discrete``: nothing entangled.
 """
 
 from __future__ import annotations
@@ -18,13 +23,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import gemmi
+import numpy as np
+
 from topology import cgd, io
 from topology.bonds import find_bonds
 from topology.crystal import Crystal
+from topology.entangle import Entanglement, Placed, entangle
 from topology.errors import InputError
 from topology.identify import component_graph, identify
 from topology.net import PeriodicNet, build_net
 from topology.periodic import direction, lifted_components, plane_normal
+from topology.rings import net_geometry
 from topology.units import BuildingUnits, find_units
 
 CLASSIFICATIONS = (
@@ -33,6 +43,13 @@ CLASSIFICATIONS = (
     "2D-3D interpenetrating",
     "1D-3D interpenetrating",
     "2D-2D interpenetrated",
+    "2D-2D parallel polycatenation",
+    "2D-2D inclined polycatenation",
+    "1D-2D polythreading",
+    "1D-1D polycatenation",
+    "3D nets side by side",
+    "3D net beside 2D layers",
+    "3D net beside 1D chains",
     "2D layers",
     "2D layers and 1D chains",
     "1D chains",
@@ -86,6 +103,8 @@ class Report:
     crystal: Crystal | None = None
     units: BuildingUnits | None = None
     notes: tuple[str, ...] = field(default=())
+    entanglement: list[Entanglement] = field(default_factory=list)
+    interpenetration_class: dict | None = None
 
     @property
     def interpenetration_degree(self) -> int:
@@ -94,7 +113,7 @@ class Report:
 
     @property
     def classification(self) -> str:
-        return classify(self.nets)
+        return classify(self.nets, self.entanglement)
 
     @property
     def topologies(self) -> str:
@@ -137,29 +156,109 @@ class Report:
             "classification": self.classification,
             "interpenetration_degree": self.interpenetration_degree,
             "nets": [n.to_dict() for n in self.nets],
+            "entanglement": [e.to_dict() for e in self.entanglement],
+            "interpenetration_class": self.interpenetration_class,
             "vertices": vertices,
             "edges": edges,
             "notes": list(self.notes),
         }
 
 
-def classify(nets: list[NetSummary]) -> str:
+def classify(nets: list[NetSummary], entanglement: list[Entanglement]) -> str:
     """The interpenetration class of a set of nets (see the module docstring)."""
+    dim = {n.id: n.dimensionality for n in nets}
+    found = [e for e in entanglement if e.kind != "none"]
+
+    def tangled(a: int, b: int) -> list[Entanglement]:
+        return [e for e in found if sorted((dim[e.between[0]], dim[e.between[1]])) == sorted((a, b))]
+
     copies3 = sum(n.fold for n in nets if n.dimensionality == 3)
     layers = [n for n in nets if n.dimensionality == 2]
     chains = [n for n in nets if n.dimensionality == 1]
     if copies3:
-        if layers:
+        if tangled(2, 3):
             return "2D-3D interpenetrating"
-        if chains:
+        if tangled(1, 3):
             return "1D-3D interpenetrating"
-        return "3D-3D interpenetrated" if copies3 > 1 else "non-interpenetrated"
+        if copies3 > 1:
+            return "3D-3D interpenetrated" if tangled(3, 3) else "3D nets side by side"
+        if layers:
+            return "3D net beside 2D layers"
+        return "3D net beside 1D chains" if chains else "non-interpenetrated"
     if layers:
-        inclined = len({n.orientation for n in layers}) > 1
-        if inclined or any(n.fold > 1 for n in layers):
-            return "2D-2D interpenetrated"
+        two = tangled(2, 2)
+        if two:
+            if any(e.kind == "interpenetration" for e in two):
+                return "2D-2D interpenetrated"
+            inclined = len({n.orientation for n in layers}) > 1
+            return "2D-2D inclined polycatenation" if inclined else "2D-2D parallel polycatenation"
+        if tangled(1, 2):
+            return "1D-2D polythreading"
         return "2D layers and 1D chains" if chains else "2D layers"
-    return "1D chains" if chains else "0D discrete"
+    if chains:
+        return "1D-1D polycatenation" if tangled(1, 1) else "1D chains"
+    return "0D discrete"
+
+
+def entanglements(net: PeriodicNet, nets: list[NetSummary]) -> list[Entanglement]:
+    """Links and threadings for every pair of periodic nets, and between the copies of one net (a
+    k-fold net, or a layer's or chain's parallel copies)."""
+    periodic = [n for n in nets if n.dimensionality > 0]
+    pairs = [(a, b) for i, a in enumerate(periodic) for b in periodic[i:]
+             if a.id != b.id or a.fold > 1 or a.dimensionality < 3]
+    if not pairs:
+        return []
+    src, dst, off = net.directed_arrays()
+    lifted = lifted_components(net.graph.number_of_nodes(), src, dst, off)
+    component = {int(lifted.component(c).nodes[0]): lifted.component(c) for c in range(lifted.count)}
+    frac, orth = net.frac(), np.array(net.cell.orth.mat.tolist())
+    placed: dict[int, Placed] = {}
+    for n in {p.id: p for pair in pairs for p in pair}.values():
+        comp = component[n.vertices[0]]
+        placed[n.id] = Placed(net_geometry(src, dst, off, comp), frac, orth, comp, lifted.shift)
+    return [entangle(placed[a.id], placed[b.id], (a.id, b.id), orth, a.id == b.id) for a, b in pairs]
+
+
+def interpenetration_class(net: PeriodicNet, nets: list[NetSummary], operations: tuple[str, ...]) -> dict | None:
+    """Z, Zt, Zn and the class of an array of interpenetrated 3D nets (Blatov, Carlucci, Ciani &
+    Proserpio, CrystEngComm 6, 377 (2004)): Zt copies related by translations of the crystal (the
+    net's fold, and centring translations), Zn by its other symmetry operations; class I when Zn = 1,
+    II when Zt = 1, III otherwise; a when all copies are symmetry-equivalent (Z = Zt Zn), b when not."""
+    frameworks = [n for n in nets if n.dimensionality == 3]
+    total = sum(n.fold for n in frameworks)
+    if total < 2:
+        return None
+    frac = net.frac()
+    which = np.full(len(frac), -1)
+    for k, n in enumerate(frameworks):
+        which[list(n.vertices)] = k
+    ops = [gemmi.Op(t) for t in operations] or [gemmi.Op("x,y,z")]
+    orth = np.array(net.cell.orth.mat.tolist())
+    translations, everything = _orbit_of(frameworks[0], ops, frac, which, orth)
+    zt = frameworks[0].fold * len(translations)
+    zn = len(everything) // len(translations)
+    numeral = "I" if zn == 1 else "II" if zt == 1 else "III"
+    letter = "a" if total == zt * zn else "b"
+    return {"class": numeral + letter, "Z": total, "Zt": zt, "Zn": zn}
+
+
+def _orbit_of(first: NetSummary, ops: list, frac: np.ndarray, which: np.ndarray,
+              orth: np.ndarray) -> tuple[set[int], set[int]]:
+    """The 3D nets that the crystal's pure translations, and all its operations, take the first one to."""
+    v = first.vertices[0]
+    by_translation, by_any = {0}, {0}
+    for op in ops:
+        rot = np.array(op.rot, dtype=float) / gemmi.Op.DEN
+        image = rot @ frac[v] + np.array(op.tran, dtype=float) / gemmi.Op.DEN
+        gap = (frac - image + 0.5) % 1.0 - 0.5
+        dist = np.linalg.norm(gap @ orth.T, axis=1)
+        hit = int(np.argmin(dist))
+        if dist[hit] > 0.5 or which[hit] < 0:
+            continue
+        by_any.add(int(which[hit]))
+        if np.allclose(rot, np.eye(3)):
+            by_translation.add(int(which[hit]))
+    return by_translation, by_any
 
 
 def summarize(net: PeriodicNet, names: bool = True) -> list[NetSummary]:
@@ -199,13 +298,16 @@ def analyze(crystal: Crystal, min_occupancy: float = 0.0, names: bool = True, di
     bonds = find_bonds(kept)
     units = find_units(kept, bonds)
     net = build_net(kept, units)
-    return Report(kept.source, len(kept), float(min_occupancy), net, summarize(net, names), kept, units,
-                  kept.notes + units.notes)
+    nets = summarize(net, names)
+    return Report(kept.source, len(kept), float(min_occupancy), net, nets, kept, units, kept.notes + units.notes,
+                  entanglements(net, nets), interpenetration_class(net, nets, kept.operations))
 
 
 def analyze_net(net: PeriodicNet, source: str, notes: tuple[str, ...] = (), names: bool = True) -> Report:
     """Report for a net read directly (a Systre .cgd file): no atoms."""
-    return Report(source, 0, 0.0, net, summarize(net, names), None, None, notes)
+    nets = summarize(net, names)
+    return Report(source, 0, 0.0, net, nets, None, None, notes, entanglements(net, nets),
+                  interpenetration_class(net, nets, ()))
 
 
 def analyze_bytes(name: str, data: bytes, min_occupancy: float = 0.0, names: bool = True,

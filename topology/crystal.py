@@ -27,6 +27,7 @@ class Crystal:
     spacegroup: str = "P 1"
     notes: tuple[str, ...] = field(default=())
     disorder_assembly: np.ndarray | None = None  # CIF _atom_site_disorder_assembly, "" where none
+    operations: tuple[str, ...] = ()  # the space group's operations as x,y,z triplets
 
     def __len__(self) -> int:
         return len(self.frac)

@@ -133,6 +133,7 @@ def parse_cif(text: str, name: str = "input.cif") -> Crystal:
         occupancy=sites["occupancy"][index],
         disorder_group=sites["disorder"][index],
         disorder_assembly=sites["assembly"][index],
+        operations=tuple(op.triplet() for op in ops),
         block=block.name,
         spacegroup=sg_name,
         notes=tuple(notes),
