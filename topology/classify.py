@@ -29,7 +29,7 @@ import numpy as np
 from topology import cgd, io
 from topology.bonds import find_bonds
 from topology.crystal import Crystal
-from topology.entangle import Entanglement, Placed, entangle
+from topology.entangle import Entanglement, Placed, entangle, lattice_points
 from topology.errors import InputError
 from topology.identify import component_graph, identify
 from topology.net import PeriodicNet, build_net
@@ -216,7 +216,16 @@ def entanglements(net: PeriodicNet, nets: list[NetSummary]) -> list[Entanglement
     for n in {p.id: p for pair in pairs for p in pair}.values():
         comp = component[n.vertices[0]]
         placed[n.id] = Placed(net_geometry(src, dst, off, comp), frac, orth, comp, lifted.shift)
-    return [entangle(placed[a.id], placed[b.id], (a.id, b.id), orth, a.id == b.id) for a, b in pairs]
+    points = len(own_translations(net))
+    return [entangle(placed[a.id], placed[b.id], (a.id, b.id), orth, a.id == b.id, points) for a, b in pairs]
+
+
+def own_translations(net: PeriodicNet) -> list[np.ndarray]:
+    """Translations (fractional) of the structure's own lattice within the cell, zero included."""
+    src, dst, off = net.directed_arrays()
+    frac = net.frac()
+    labels = [net.graph.nodes[v]["composition"] for v in range(len(frac))]
+    return lattice_points(frac, labels, np.column_stack([src, dst, off]), np.array(net.cell.orth.mat.tolist()))
 
 
 def interpenetration_class(net: PeriodicNet, nets: list[NetSummary], operations: tuple[str, ...]) -> dict | None:
@@ -233,6 +242,8 @@ def interpenetration_class(net: PeriodicNet, nets: list[NetSummary], operations:
     for k, n in enumerate(frameworks):
         which[list(n.vertices)] = k
     ops = [gemmi.Op(t) for t in operations] or [gemmi.Op("x,y,z")]
+    for t in own_translations(net)[1:]:  # translations of a P1 supercell or of a centred net file
+        ops.append(gemmi.Op("x,y,z").translated([round(x * gemmi.Op.DEN) for x in t]))
     orth = np.array(net.cell.orth.mat.tolist())
     translations, everything = _orbit_of(frameworks[0], ops, frac, which, orth)
     zt = frameworks[0].fold * len(translations)

@@ -12,7 +12,9 @@ Each pair gets a kind, after Carlucci, Ciani & Proserpio (Coord. Chem. Rev. 246,
 in the same slab), ``polycatenation`` (rings linked between nets of lower dimensionality than the
 array they make: parallel or inclined layers, a layer with a framework), ``polythreading`` (edges
 through rings with no closed link, as chains through a framework's rings), or ``none``.
-Counts are per unit cell: the rings of the first net taken once per cell.
+Counts are per primitive cell of the structure: the rings of the first net taken once per cell,
+divided by the lattice points the cell holds (:func:`lattice_points`), so that a centred cell or a
+supercell gives the same numbers.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import itertools
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 from topology.periodic import Component
 from topology.rings import NetGeometry
@@ -84,7 +87,7 @@ def pierces(ring: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
         qv = np.cross(s, e1)
         v = (d * qv).sum(1) * inv
         t = (qv @ e2) * inv
-        hit |= ok & (u > 1e-9) & (v > 1e-9) & (u + v < 1 - 1e-9) & (t > 1e-9) & (t < 1 - 1e-9)
+        hit |= ok & (u > -1e-9) & (v > -1e-9) & (u + v < 1 + 1e-9) & (t > 1e-9) & (t < 1 - 1e-9)
     return hit
 
 
@@ -116,8 +119,36 @@ class Placed:
         return (np.abs(back - difference) < 1e-6).all(axis=1) & (np.abs(x.T - np.round(x.T)) < 1e-6).all(axis=1)
 
 
-def entangle(first: Placed, second: Placed, ids: tuple[int, int], orth: np.ndarray, same: bool) -> Entanglement:
-    """Links and threadings between two placed nets (``same``: the copies of one net)."""
+def lattice_points(frac: np.ndarray, labels: list[str], edges: np.ndarray, orth: np.ndarray) -> list[np.ndarray]:
+    """The translations of the whole structure within the cell, zero included (one for a primitive
+    cell; two for a body-centred cell or a 2x1x1 supercell): vertex positions with their labels
+    (compositions) and the edges (rows u, v, offset) must all map onto themselves."""
+    if len(frac) == 0:
+        return [np.zeros(3)]
+    wrapped = np.clip(frac % 1.0, 0.0, np.nextafter(1.0, 0))
+    tree = cKDTree(wrapped, boxsize=1.0)
+    codes = {tuple(r) for r in edges.tolist()}
+    found = [np.zeros(3)]
+    for w in range(1, len(frac)):
+        if labels[w] != labels[0]:
+            continue
+        image = frac + frac[w] - frac[0]
+        _, target = tree.query(np.clip(image % 1.0, 0.0, np.nextafter(1.0, 0)))
+        gap = (image - frac[target] + 0.5) % 1.0 - 0.5
+        if np.linalg.norm(gap @ orth.T, axis=1).max() > 0.2 or any(labels[t] != labels[v] for v, t in enumerate(target)):
+            continue
+        lift = np.round(image - frac[target]).astype(int)
+        mapped = np.column_stack([target[edges[:, 0]], target[edges[:, 1]],
+                                  edges[:, 2:] + lift[edges[:, 1]] - lift[edges[:, 0]]])
+        if all(tuple(r) in codes for r in mapped.tolist()):
+            found.append(frac[w] - frac[0])
+    return found
+
+
+def entangle(first: Placed, second: Placed, ids: tuple[int, int], orth: np.ndarray, same: bool,
+             points: int = 1) -> Entanglement:
+    """Links and threadings between two placed nets (``same``: the copies of one net), per primitive
+    cell when the cell holds ``points`` lattice points."""
     links = 0
     example = None
     reach = (first.radius.max(initial=0) + second.radius.max(initial=0))
@@ -142,6 +173,7 @@ def entangle(first: Placed, second: Placed, ids: tuple[int, int], orth: np.ndarr
     if same:
         links //= 2  # each pair of rings of one net was seen from both sides
     threaded = _threaded(first, second, grid, moves, same) + (0 if same else _threaded(second, first, grid, moves, same))
+    links, threaded = round(links / points), round(threaded / points)
     dims = (first.dim, second.dim)
     if not links and not threaded:
         kind = "none"
@@ -188,4 +220,4 @@ def describe(entanglement: Entanglement) -> str:
     i, j = entanglement.between
     who = f"copies of net {i}" if i == j else f"nets {i} and {j}"
     return (f"{who}: {entanglement.kind}, {entanglement.hopf_links} Hopf links and "
-            f"{entanglement.threaded_rings} threaded rings per cell")
+            f"{entanglement.threaded_rings} threaded rings per primitive cell")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from topology import InputError, Report, analyze_file
+from topology.entangle import describe
 
 EXIT_INPUT = 2
 
@@ -150,6 +151,12 @@ def format_report(report: Report) -> str:
         if n.dimensionality >= 2:
             td10 = ", ".join(str(t) for t in n.td10)
             lines.append(f"  net {n.id}: point symbol {n.point_symbol}, TD10 {td10}")
+    for e in report.entanglement:
+        if e.kind != "none":
+            lines.append(f"  entangled: {describe(e)}")
+    if report.interpenetration_class:
+        c = report.interpenetration_class
+        lines.append(f"  interpenetration class {c['class']}: Z = {c['Z']}, Zt = {c['Zt']}, Zn = {c['Zn']}")
     hidden = sum(1 for n in report.nets if n.dimensionality == 0) if len(report.nets) > 8 else 0
     if hidden:
         lines.append(f"  ... and {hidden} discrete (0D) components")

@@ -1,0 +1,160 @@
+"""Entanglement proven from geometry: linked rings, threaded rings, the field's classes."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from topology import analyze_file
+from topology.classify import analyze_bytes
+from topology.entangle import linking_number, pierces
+
+DATA = Path(__file__).parent / "data"
+MODELS = Path(__file__).parent.parent / "assets" / "structures"
+
+
+def pairs(report) -> dict:
+    return {tuple(e.between): e for e in report.entanglement}
+
+
+def test_linking_number_of_hand_made_rings():
+    square = np.array([[0, 0, 0], [2, 0, 0], [2, 2, 0], [0, 2, 0]], float)
+    through = np.array([[1, 1, -1], [1, 1, 1], [3, 1, 1], [3, 1, -1]], float)  # passes once through the square
+    assert linking_number(square, through) == 1
+    assert linking_number(square, through[::-1]) == -1  # the other orientation
+    assert linking_number(square, through + [5, 0, 0]) == 0  # beside it
+    twice = np.array([[1, 1, -1], [1, 1, 1], [3, 1, 1], [3, 3, -1], [1.5, 1.5, -1], [1.5, 1.5, 1], [4, 4, 1], [4, 4, -1]],
+                     float)  # winds through the square twice
+    assert linking_number(square, twice) == 2
+    assert pierces(square, np.array([[1.0, 1.0, -1.0]]), np.array([[1.0, 1.0, 1.0]])).tolist() == [True]
+    assert pierces(square, np.array([[3.0, 1.0, -1.0]]), np.array([[3.0, 1.0, 1.0]])).tolist() == [False]
+
+
+def test_sc1_layer_is_entangled_with_the_framework():
+    report = analyze_file(MODELS / "SC-1.cif")
+    link = pairs(report)[(0, 1)]
+    assert link.kind == "polycatenation" and link.hopf_links > 0
+    assert pairs(report)[(1, 1)].kind == "none"  # the stacked layers are not linked to each other
+    assert report.classification == "2D-3D interpenetrating" and report.interpenetration_class is None
+
+
+@pytest.mark.parametrize("model", ["SC-2-0.8", "SC-2-0.5"])
+def test_sc2_frameworks_are_linked(model):
+    report = analyze_file(MODELS / f"{model}.cif")
+    assert pairs(report)[(0, 1)].kind == "interpenetration" and pairs(report)[(0, 1)].hopf_links > 0
+    assert report.interpenetration_class["Z"] == 2
+
+
+def test_sc3_has_nothing_to_entangle():
+    report = analyze_file(MODELS / "SC-3.cif")
+    assert report.entanglement == [] and report.classification == "non-interpenetrated"
+
+
+def test_jxust1_copies_are_translation_related():
+    report = analyze_file(DATA / "crystalnets" / "JXUST-1.cif")
+    assert pairs(report)[(0, 0)].hopf_links > 0
+    assert report.interpenetration_class == {"class": "Ia", "Z": 2, "Zt": 2, "Zn": 1}
+
+
+def test_mof14_two_pto_nets():
+    # The two pto nets of MOF-14 (Im-3) are mapped onto each other only by the operations of the
+    # body-centring coset, the centring translation x+1/2,y+1/2,z+1/2 among them: by the definition of
+    # Blatov et al. they are translation-related (Zt = 2), so Zn = 1 and the class is Ia.
+    report = analyze_file(DATA / "crystalnets" / "MOF-14.cif")
+    assert [n.topology for n in report.nets if n.dimensionality == 3] == ["pto", "pto"]
+    assert pairs(report)[(0, 1)].hopf_links > 0
+    assert report.interpenetration_class == {"class": "Ia", "Z": 2, "Zt": 2, "Zn": 1}
+
+
+def test_webzek_bcu_and_dia_are_entangled():
+    report = analyze_file(DATA / "crystalnets" / "WEBZEK.cif")
+    assert pairs(report)[(0, 1)].kind == "interpenetration" and pairs(report)[(0, 1)].hopf_links > 0
+    assert report.interpenetration_class["class"].endswith("b")  # two different nets
+
+
+def test_afixew_stacked_layers_are_not_entangled():
+    report = analyze_file(DATA / "crystalnets" / "AFIXEW_ASR.cif")
+    assert all(e.kind == "none" for e in report.entanglement)
+    assert report.classification == "2D layers"
+
+
+def test_perpendicular_sql_layers_are_inclined_polycatenation():
+    report = analyze_file(DATA / "real" / "cod7051132_Co-bpe2-NCS2_MeOH.cif")
+    assert pairs(report)[(0, 1)].kind == "polycatenation" and pairs(report)[(0, 1)].hopf_links > 0
+    assert report.classification == "2D-2D inclined polycatenation"
+
+
+@pytest.mark.parametrize(("name", "z"), [("raspa2_IRMOF-9.cif", 2), ("raspa2_COF-300_PXRD-model.cif", 5)])
+def test_real_interpenetrated_frameworks(name, z):
+    report = analyze_file(DATA / "real" / name)
+    assert report.interpenetration_class["Z"] == z
+    assert any(e.kind == "interpenetration" and e.hopf_links > 0 for e in report.entanglement)
+    assert report.classification == "3D-3D interpenetrated"
+
+
+def crystal_cgd(nodes: list, edges: list) -> bytes:
+    """A P1 CRYSTAL block in a unit cube from node positions and edges (pairs of points)."""
+    lines = ["CRYSTAL", "GROUP P1", "CELL 10 10 10 90 90 90"]
+    lines += [f"NODE {k + 1} 4 {x:.6f} {y:.6f} {z:.6f}" for k, (x, y, z) in enumerate(nodes)]
+    lines += [f"EDGE {a[0]:.6f} {a[1]:.6f} {a[2]:.6f} {b[0]:.6f} {b[1]:.6f} {b[2]:.6f}" for a, b in edges]
+    return ("\n".join(lines + ["END"]) + "\n").encode()
+
+
+def diamond(shift) -> tuple[list, list]:
+    fcc = [np.array(p) for p in ((0, 0, 0), (0, 0.5, 0.5), (0.5, 0, 0.5), (0.5, 0.5, 0))]
+    a = [(p + shift) % 1 for p in fcc]
+    b = [(p + 0.25 + shift) % 1 for p in fcc]
+    edges = []
+    for p in a:
+        for q in b:
+            for t in itertools.product((-1, 0, 1), repeat=3):
+                if abs(np.linalg.norm(q + t - p) - np.sqrt(3) / 4) < 1e-6:
+                    edges.append((p, q + t))
+    return a + b, edges
+
+
+def test_two_fold_diamond_is_interpenetrated_and_linked():
+    n1, e1 = diamond(np.zeros(3))
+    n2, e2 = diamond(np.full(3, 0.5))
+    report = analyze_bytes("dia-2fold.cgd", crystal_cgd(n1 + n2, e1 + e2))
+    # in the cube the two copies are two components, related by the translation (1/2, 1/2, 1/2)
+    assert [(n.topology, n.fold) for n in report.nets] == [("dia", 1), ("dia", 1)]
+    assert report.classification == "3D-3D interpenetrated"
+    assert report.interpenetration_class == {"class": "Ia", "Z": 2, "Zt": 2, "Zn": 1}
+    one, _ = analyze_bytes("dia.cgd", crystal_cgd(*diamond(np.zeros(3)))), None
+    assert one.classification == "non-interpenetrated"
+
+
+def test_hopf_links_per_primitive_cell_do_not_depend_on_the_cell():
+    conventional = analyze_file(DATA / "ideal" / "pcu-2fold-conventional.cgd")
+    primitive = analyze_file(DATA / "ideal" / "pcu-2fold-primitive.cgd")
+    assert [e.hopf_links for e in conventional.entanglement] == [e.hopf_links for e in primitive.entanglement]
+    assert conventional.interpenetration_class == primitive.interpenetration_class
+
+
+def pcu_with(chain_nodes: list, chain_edges: list) -> bytes:
+    nodes = [np.zeros(3)] + chain_nodes
+    edges = [(np.zeros(3), np.eye(3)[k]) for k in range(3)] + chain_edges
+    return crystal_cgd(nodes, edges)
+
+
+def test_chain_through_pcu_rings_is_threading():
+    report = analyze_bytes("chain.cgd", pcu_with([np.array([0.5, 0.5, 0.5])],
+                                                 [(np.array([0.5, 0.5, 0.5]), np.array([0.5, 0.5, 1.5]))]))
+    (pair,) = [e for e in report.entanglement if e.between == (0, 1)]
+    assert pair.kind == "polythreading" and pair.threaded_rings >= 1 and pair.hopf_links == 0
+    assert report.classification == "1D-3D interpenetrating"
+
+
+def test_chain_between_stacked_layers_is_not_entangled():
+    # sql layers at z = 0 and a chain along x at z = 1/2, between two layers
+    nodes = [np.zeros(3), np.array([0.0, 0.5, 0.5])]
+    edges = [(np.zeros(3), np.array([1.0, 0, 0])), (np.zeros(3), np.array([0, 1.0, 0])),
+             (nodes[1], nodes[1] + [1.0, 0, 0])]
+    report = analyze_bytes("layers.cgd", crystal_cgd(nodes, edges))
+    assert sorted(n.dimensionality for n in report.nets) == [1, 2]
+    assert all(e.kind == "none" for e in report.entanglement)
+    assert report.classification == "2D layers and 1D chains"
