@@ -54,21 +54,34 @@ def linking_number(p: np.ndarray, q: np.ndarray) -> int:
     >>> linking_number(square, through), linking_number(square, through + [5, 0, 0])
     (1, 0)
     """
+    return int(linking_numbers(p, q[None])[0])
+
+
+def linking_numbers(p: np.ndarray, qs: np.ndarray) -> np.ndarray:
+    """Linking numbers of polygon ``p`` with each polygon of ``qs`` (k, m, 3); a shorter polygon is
+    padded by repeating its first corner (zero-length segments add nothing)."""
     a, b = p, np.roll(p, -1, axis=0)
-    c, d = q, np.roll(q, -1, axis=0)
-    r1, r2 = a[:, None, :], b[:, None, :]
-    r3, r4 = c[None, :, :], d[None, :, :]
+    c, d = qs, np.roll(qs, -1, axis=1)
+    r1, r2 = a[None, :, None, :], b[None, :, None, :]
+    r3, r4 = c[:, None, :, :], d[:, None, :, :]
     r13, r14, r23, r24 = r3 - r1, r4 - r1, r3 - r2, r4 - r2
 
     def unit(v):
-        n = np.linalg.norm(v, axis=-1, keepdims=True)
+        n = np.sqrt((v * v).sum(-1, keepdims=True))
         return np.divide(v, n, out=np.zeros_like(v), where=n > 1e-12)
 
-    n1, n2 = unit(np.cross(r13, r14)), unit(np.cross(r14, r24))
-    n3, n4 = unit(np.cross(r24, r23)), unit(np.cross(r23, r13))
+    n1, n2 = unit(_cross(r13, r14)), unit(_cross(r14, r24))
+    n3, n4 = unit(_cross(r24, r23)), unit(_cross(r23, r13))
     omega = sum(np.arcsin(np.clip((x * y).sum(-1), -1.0, 1.0)) for x, y in ((n1, n2), (n2, n3), (n3, n4), (n4, n1)))
-    sign = np.sign((np.cross(r4 - r3, r2 - r1) * r13).sum(-1))
-    return round(float((omega * sign).sum()) / (4 * np.pi))
+    sign = np.sign((_cross(r4 - r3, r2 - r1) * r13).sum(-1))
+    return np.round((omega * sign).sum(axis=(1, 2)) / (4 * np.pi)).astype(int)
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cross products along the last axis, broadcast (numpy's cross is slow on small arrays)."""
+    a, b = np.broadcast_arrays(a, b)
+    return np.stack([a[..., 1] * b[..., 2] - a[..., 2] * b[..., 1], a[..., 2] * b[..., 0] - a[..., 0] * b[..., 2],
+                     a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]], axis=-1)
 
 
 def pierces(ring: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
@@ -78,13 +91,13 @@ def pierces(ring: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
     d = end - start
     for v0, v1 in zip(ring, np.roll(ring, -1, axis=0)):
         e1, e2 = v0 - centre, v1 - centre
-        h = np.cross(d, e2)
+        h = _cross(d, e2)
         det = h @ e1
         ok = np.abs(det) > 1e-12
         inv = np.where(ok, 1.0 / np.where(ok, det, 1.0), 0.0)
         s = start - centre
         u = (s * h).sum(1) * inv
-        qv = np.cross(s, e1)
+        qv = _cross(s, e1)
         v = (d * qv).sum(1) * inv
         t = (qv @ e2) * inv
         hit |= ok & (u > -1e-9) & (v > -1e-9) & (u + v < 1 + 1e-9) & (t > 1e-9) & (t < 1 - 1e-9)
@@ -161,15 +174,18 @@ def entangle(first: Placed, second: Placed, ids: tuple[int, int], orth: np.ndarr
             break
         gap = np.linalg.norm(ca[None, None, :] - second.centre[:, None, :] - moves[None, :, :], axis=2)
         near = np.argwhere(gap < ra + second.radius[:, None])
-        for b, g in near:
-            if same:
-                diff = (second.ring_copy[b] + grid[g] - first.ring_copy[a])[None, :]
-                if first.same_copy(diff)[0]:
-                    continue
-            if abs(linking_number(pa, second.points[b] + moves[g])) == 1:
-                links += 1
-                if example is None:
-                    example = (first.rings[a], second.rings[b], tuple(int(x) for x in grid[g]))
+        if same and len(near):
+            near = near[~first.same_copy(second.ring_copy[near[:, 0]] + grid[near[:, 1]] - first.ring_copy[a])]
+        if not len(near):
+            continue
+        width = max(len(second.points[b]) for b, _ in near)
+        polygons = np.stack([np.concatenate([second.points[b], np.repeat(second.points[b][:1], width - len(second.points[b]),
+                                                                          axis=0)]) + moves[g] for b, g in near])
+        linked = np.abs(linking_numbers(pa, polygons)) == 1
+        links += int(linked.sum())
+        if example is None and linked.any():
+            b, g = near[int(np.argmax(linked))]
+            example = (first.rings[a], second.rings[b], tuple(int(x) for x in grid[g]))
     if same:
         links //= 2  # each pair of rings of one net was seen from both sides
     threaded = _threaded(first, second, grid, moves, same) + (0 if same else _threaded(second, first, grid, moves, same))
@@ -193,7 +209,7 @@ def _same_slab(layer: Placed, example: tuple) -> bool:
     a = layer.rings.index(ring_a)
     b = layer.rings.index(ring_b)
     w = layer.ring_copy[b] + np.array(t) - layer.ring_copy[a]
-    normal = np.cross(layer.basis[0], layer.basis[1])
+    normal = _cross(layer.basis[0], layer.basis[1])
     return int(normal @ w) == 0
 
 

@@ -74,7 +74,7 @@ def smallest_rings(adj, max_size: int = MAX_RING) -> list[Ring]:
         origin = (u, (0, 0, 0))
         ends = [(w, tuple(s)) for w, s in adj[u]]
         for i in range(len(ends)):
-            parent = _search(adj, ends[i], origin, max_size - 2)
+            parent = _search(adj, ends[i], origin, max_size - 2, set(ends[i + 1:]))
             for j in range(i + 1, len(ends)):
                 if ends[j] not in parent or ends[j] == ends[i]:
                     continue
@@ -113,9 +113,11 @@ def _depths(parent: dict, start) -> dict:
     return depth
 
 
-def _search(adj, start, banned, depth: int) -> dict:
-    """Breadth-first parents from ``start`` in the infinite net without the vertex image ``banned`` (if any)."""
+def _search(adj, start, banned, depth: int, targets: set | None = None) -> dict:
+    """Breadth-first parents from ``start`` in the infinite net without the vertex image ``banned`` (if
+    any), to ``depth`` or until every one of ``targets`` is reached."""
     parent = {start: start}
+    left = set(targets) - {start} if targets else None
     queue = deque([(start, 0)])
     while queue:
         node, d = queue.popleft()
@@ -127,6 +129,10 @@ def _search(adj, start, banned, depth: int) -> dict:
             if nxt not in parent and nxt != banned:
                 parent[nxt] = node
                 queue.append((nxt, d + 1))
+                if left is not None:
+                    left.discard(nxt)
+                    if not left:
+                        return parent
     return parent
 
 
