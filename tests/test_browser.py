@@ -155,19 +155,24 @@ def test_transitions_by_direct_link_and_after_reruns(browser, app_server, artifa
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("requestfailed", lambda r: failed.append(r.url))
     page.goto(app_server + "/transitions")
-    caption = page.frame_locator("iframe").first.get_by_test_id("transition-caption")
-    caption.wait_for(timeout=60000)
+    player = page.frame_locator("iframe").first
+    player.get_by_test_id("transition-caption").wait_for(timeout=60000)
+    page.wait_for_timeout(1500)
+    player.get_by_test_id("play").click()  # pause: a still picture screenshots fast under SwiftShader
     spread = canvas_spread(page)
-    page.screenshot(path=str(artifacts / "transitions-direct.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "transitions-direct.png"), full_page=True, timeout=90000)
     for k in range(3):  # reruns: Streamlit's "r" shortcut and a changed control
         page.keyboard.press("r")
         page.wait_for_timeout(1500)
         if k == 1:
             page.get_by_text("mp4", exact=True).click()
             page.wait_for_timeout(1500)
-    page.frame_locator("iframe").first.get_by_test_id("transition-caption").wait_for(timeout=60000)
+    player = page.frame_locator("iframe").first
+    player.get_by_test_id("transition-caption").wait_for(timeout=60000)
+    page.wait_for_timeout(1500)
+    player.get_by_test_id("play").click()
     again = canvas_spread(page)
-    page.screenshot(path=str(artifacts / "transitions-after-reruns.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "transitions-after-reruns.png"), full_page=True, timeout=90000)
     context.close()
     assert spread > 5.0 and again > 5.0
     assert errors == [] and failed == []
@@ -186,3 +191,17 @@ def test_six_pages_at_once_each_draw_sc1(browser, app_server) -> None:
     for c in contexts:
         c.close()
     assert errors == []
+
+
+def test_why_view_shows_both_rings_of_sc1(page, artifacts) -> None:
+    page.get_by_text("Why? Show one linked pair of rings").click()
+    page.get_by_test_id("why-sentence").wait_for(timeout=60000)
+    assert "linked with" in page.get_by_test_id("why-sentence").inner_text()
+    canvas = page.frame_locator("iframe").first.locator("canvas").first
+    page.wait_for_timeout(2500)
+    pixels = np.asarray(Image.open(io.BytesIO(canvas.screenshot())).convert("RGB"), dtype=int)
+    page.screenshot(path=str(artifacts / "app-why-SC-1.png"), full_page=True)
+    r, g, b = pixels[..., 0], pixels[..., 1], pixels[..., 2]
+    orange = ((r > 200) & (g > 90) & (g < 180) & (b < 80)).sum()  # the sql layer's ring
+    blue = ((b > 200) & (r < 140) & (g > 150)).sum()  # the pcu framework's ring
+    assert orange > 200 and blue > 200

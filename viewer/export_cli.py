@@ -6,10 +6,19 @@ Bad requests raise :class:`topology.InputError`, which the CLI prints as one lin
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
+
+import numpy as np
 
 from topology import InputError, analyze_file
 from viewer.scene import COLOR_BY, STYLES, Options
+
+MAX_FIGURE_ATOMS = 60_000
+"""Most atoms drawn in one figure (a supercell of a large cell is refused before any drawing)."""
+
+MAX_MOVIE_STRUCTURES = 12
+"""Most structures in one movie."""
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -24,6 +33,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--view", choices=("a", "b", "c"), default="c", help="look down this cell axis")
     p.add_argument("--transparent", action="store_true", help="no background")
     p.add_argument("--net", action="store_true", help="draw the net over the atoms")
+    p.add_argument("--why", action="store_true",
+                   help="instead: one linked pair of rings of two entangled nets, seen through the first ring")
     p.add_argument("--hydrogens", action="store_true", help="show hydrogen atoms")
     p.add_argument("--min-occupancy", type=float, default=0.0, metavar="T",
                    help="leave out sites with occupancy below T (default 0)")
@@ -55,12 +66,34 @@ def _render(args: argparse.Namespace) -> int:
         raise InputError(str(args.output), "supercell counts must be 1, 2 or 3")
     if not 0.0 <= args.min_occupancy <= 1.0:
         raise InputError(str(args.output), "--min-occupancy must be between 0 and 1")
+    _check_folder(args.output)
     report = analyze_file(args.path, args.min_occupancy)
+    if args.why:
+        from viewer.why import picture, why_figure
+
+        pic = picture(report)
+        if pic is None:
+            raise InputError(report.source, "no linked or threaded rings between nets: nothing to show with --why")
+        _write(args.output, why_figure(pic, fmt))
+        print(pic.sentence)
+        return 0
     options = Options(style=args.style, color_by=args.color_by, hydrogens=args.hydrogens, net=args.net,
                       supercell=tuple(args.supercell))
+    atoms = (report.n_atoms or report.net.graph.number_of_nodes()) * int(np.prod(args.supercell))
+    if atoms > MAX_FIGURE_ATOMS:
+        raise InputError(report.source, f"{atoms} atoms to draw at this supercell; the limit is {MAX_FIGURE_ATOMS}")
     data = render(report, options, fmt, args.width, args.view, args.transparent)
     _write(args.output, data)
     return 0
+
+
+def _check_folder(path: Path) -> None:
+    """Refuse an output file in a folder that is not there or cannot be written, before any work."""
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise InputError(str(path), "the folder to write in does not exist")
+    if not os.access(folder, os.W_OK):
+        raise InputError(str(path), "the folder to write in cannot be written")
 
 
 def _animate(args: argparse.Namespace) -> int:
@@ -69,6 +102,9 @@ def _animate(args: argparse.Namespace) -> int:
     fmt = _format(args.output, MOVIE_FORMATS)
     if len(args.paths) < 2:
         raise InputError(args.paths[0], "give two or more structures to animate a transition")
+    if len(args.paths) > MAX_MOVIE_STRUCTURES:
+        raise InputError(args.paths[0], f"{len(args.paths)} structures; a movie takes at most {MAX_MOVIE_STRUCTURES}")
+    _check_folder(args.output)
     reports = [analyze_file(p) for p in args.paths]
     data = animate(reports, fmt, args.fps, args.width, args.frames_per_step, args.view)
     _write(args.output, data)

@@ -9,6 +9,8 @@ from viewer import export, library, teaching
 from viewer.live import live_view
 from viewer.plain import escape, show
 from viewer.scene import COLOR_BY, STYLES, Options, legend
+from viewer.why import picture as why_picture
+from viewer.why import why_script
 
 BADGE_COLORS = {"2D-3D interpenetrating": "#FB8C00", "3D-3D interpenetrated": "#1E88E5",
                 "non-interpenetrated": "#43A047"}
@@ -86,8 +88,15 @@ with page:
     view_col, info_col = st.columns([3, 2]) if not presenting else (st.container(), st.container())
     with view_col:
         height = 760 if presenting else 600
-        script = library.view_script(entry.filename, entry.data, float(min_occupancy), options)
+        why = why_picture(report) if st.session_state.get("why") else None
+        script = why_script(why) if why else library.view_script(entry.filename, entry.data, float(min_occupancy), options)
         live_view(script, height, key=f"{hash(script)}-{st.session_state.get('view_generation', 0)}")
+        has_link = any(e.example is not None for e in report.entanglement)
+        st.toggle("Why? Show one linked pair of rings", key="why", disabled=not has_link,
+                  help="One ring of each net, thick, seen through the first ring; the nets' other edges faded")
+        if why:
+            st.markdown(f"<div data-testid='why-sentence' style='font-size:1.1em'>{escape(why.sentence)}</div>",
+                        unsafe_allow_html=True)
         legend = " ".join(f"<span style='display:inline-block;margin-right:1em'><span style='display:inline-block;"
                           f"width:0.9em;height:0.9em;border-radius:50%;background:{color};margin-right:0.3em'></span>"
                           f"{escape(text)}</span>" for color, text in scene_legend)
