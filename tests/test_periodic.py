@@ -161,20 +161,31 @@ def test_components_of_a_finite_graph_are_0d() -> None:
 
 def test_classification_rules() -> None:
     from topology.classify import NetSummary
+    from topology.entangle import Entanglement
 
-    def net(dim: int, fold: int = 1, orientation=None) -> NetSummary:
-        return NetSummary(0, dim, fold, (0,), (4,), orientation)
+    def net(k: int, dim: int, fold: int = 1, orientation=None) -> NetSummary:
+        return NetSummary(k, dim, fold, (k,), (4,), orientation)
 
-    assert classify([net(3)]) == "non-interpenetrated"
-    assert classify([net(3), net(3)]) == "3D-3D interpenetrated"
-    assert classify([net(3, 2)]) == "3D-3D interpenetrated"
-    assert classify([net(3), net(2, 1, (0, 0, 1))]) == "2D-3D interpenetrating"
-    assert classify([net(3), net(1, 1, (0, 0, 1))]) == "1D-3D interpenetrating"
-    assert classify([net(2, 1, (0, 0, 1)), net(2, 1, (0, 0, 1))]) == "2D layers"
-    assert classify([net(2, 1, (0, 0, 1)), net(2, 1, (1, 0, 0))]) == "2D-2D interpenetrated"
-    assert classify([net(2, 2, (0, 0, 1))]) == "2D-2D interpenetrated"
-    assert classify([net(1, 1, (1, 0, 0))]) == "1D chains"
-    assert classify([net(0)]) == "0D discrete"
+    def link(i: int, j: int, kind: str = "polycatenation") -> list[Entanglement]:
+        return [Entanglement((i, j), 1 if kind != "polythreading" else 0, 1, kind)]
+
+    layer, other = net(1, 2, 1, (0, 0, 1)), net(1, 2, 1, (1, 0, 0))
+    assert classify([net(0, 3)], []) == "non-interpenetrated"
+    assert classify([net(0, 3), net(1, 3)], link(0, 1, "interpenetration")) == "3D-3D interpenetrated"
+    assert classify([net(0, 3), net(1, 3)], []) == "3D nets side by side"  # nothing found, nothing claimed
+    assert classify([net(0, 3, 2)], link(0, 0, "interpenetration")) == "3D-3D interpenetrated"
+    assert classify([net(0, 3), layer], link(0, 1)) == "2D-3D interpenetrating"
+    assert classify([net(0, 3), layer], []) == "3D net beside 2D layers"
+    assert classify([net(0, 3), net(1, 1, 1, (0, 0, 1))], link(0, 1, "polythreading")) == "1D-3D interpenetrating"
+    assert classify([net(0, 3), net(1, 1, 1, (0, 0, 1))], []) == "3D net beside 1D chains"
+    assert classify([net(0, 2, 1, (0, 0, 1)), layer], []) == "2D layers"
+    assert classify([net(0, 2, 1, (0, 0, 1)), layer], link(0, 1)) == "2D-2D parallel polycatenation"
+    assert classify([net(0, 2, 1, (0, 0, 1)), other], link(0, 1)) == "2D-2D inclined polycatenation"
+    assert classify([net(0, 2, 2, (0, 0, 1))], link(0, 0, "interpenetration")) == "2D-2D interpenetrated"
+    assert classify([net(0, 2, 1, (0, 0, 1)), net(1, 1, 1, (1, 0, 0))], link(0, 1, "polythreading")) == \
+        "1D-2D polythreading"
+    assert classify([net(0, 1, 1, (1, 0, 0))], []) == "1D chains"
+    assert classify([net(0, 0)], []) == "0D discrete"
 
 
 def test_index_agrees_with_the_gcd_of_minors_on_random_lattices() -> None:

@@ -36,7 +36,7 @@ def test_perpendicular_sql_layers():
     layers = [n for n in report.nets if n.dimensionality == 2]
     assert [n.topology for n in layers] == ["sql", "sql"]
     assert {n.orientation for n in layers} == {(1, 1, 0), (1, -1, 0)}
-    assert report.classification == "2D-2D interpenetrated"
+    assert report.classification == "2D-2D inclined polycatenation"
 
 
 def test_three_in_one_crystal_has_a_layer_and_two_different_chains():
@@ -45,7 +45,12 @@ def test_three_in_one_crystal_has_a_layer_and_two_different_chains():
     assert sorted(n.dimensionality for n in periodic) == [1, 1, 2]
     chains = [n for n in periodic if n.dimensionality == 1]
     assert chains[0].orientation != chains[1].orientation
-    assert report.classification == "2D layers and 1D chains"
+    # one kind of chain threads the layers' rings, the other lies beside them
+    kinds = sorted(e.kind for e in report.entanglement if 1 in (report.nets[e.between[0]].dimensionality,
+                                                                report.nets[e.between[1]].dimensionality)
+                   and e.between[0] != e.between[1])
+    assert kinds.count("polythreading") == 1
+    assert report.classification == "1D-2D polythreading"
 
 
 def test_molecular_crystal_has_no_net():

@@ -152,7 +152,7 @@ def test_transitions_page_plays_the_bundled_series_from_local_3dmol() -> None:
     html = srcdoc(at)
     assert "/app/static/3Dmol-min.js" in html and "cdn" not in html.lower() and "https://" not in html
     assert "UV light, 10 min in all" in html and "setTimeout(tick" in html
-    notes = [c.value for c in at.caption]
+    notes = [c.value for c in at.caption] + shown(at, "caption")
     assert any("Idealised model" in n for n in notes)
     assert any("paired by label" in n and "30 could not be paired (30 fade out, 0 fade in)" in n for n in notes)
 
@@ -160,13 +160,21 @@ def test_transitions_page_plays_the_bundled_series_from_local_3dmol() -> None:
 HOSTILE = "<img src=x onerror=alert(1)>[x](javascript:alert(1))"
 
 
+def shown(at, kind: str) -> list[str]:
+    """Texts the page showed through viewer.plain.show as ``kind`` boxes, as the reader sees them."""
+    import html
+    import re
+
+    return [html.unescape(re.sub(r"<[^>]+>", "", m.value)) for m in at.markdown if f"message-{kind}" in m.value]
+
+
 def test_a_users_series_on_the_page_escaped_with_the_movie_the_cli_makes() -> None:
     files = [(f"{HOSTILE}{n}.cif", (DEMO / f"{n}.cif").read_bytes(), "chemical/x-cif") for n in ("before", "after")]
     at = AppTest.from_file(PAGE, default_timeout=120).run()
     at.file_uploader(key="series_uploads").set_value(files).run()
     assert not at.exception
-    assert any("paired by position" in w.value and "2 could not be paired (1 fade out, 1 fade in)" in w.value
-               for w in at.warning)
+    assert any("paired by position" in w and "2 could not be paired (1 fade out, 1 fade in)" in w
+               for w in shown(at, "warning"))
     html = srcdoc(at)
     assert "<img src=x" not in html and "\\u003cimg src=x" in html  # labels and names only inside escaped JSON
     texts = [e.value for e in [*at.markdown, *at.caption, *at.warning] if "img" in e.value]

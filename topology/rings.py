@@ -15,8 +15,8 @@ import numpy as np
 from topology.canonical import PeriodicGraph, simplified
 from topology.periodic import Component
 
-MAX_RING = 12
-"""Longest ring looked for (dia has 6-rings, srs 10-rings)."""
+MAX_RING = 16
+"""Longest ring looked for (dia has 6-rings, srs 10-rings; a covalent framework cut into atoms, 14 to 16)."""
 
 MAX_RINGS = 2000
 """Most distinct rings kept for one net."""
