@@ -158,3 +158,38 @@ def test_chain_between_stacked_layers_is_not_entangled():
     assert sorted(n.dimensionality for n in report.nets) == [1, 2]
     assert all(e.kind == "none" for e in report.entanglement)
     assert report.classification == "2D layers and 1D chains"
+
+
+def test_hopf_links_per_primitive_cell_survive_a_supercell():
+    # the body-centred 2-fold pcu written in P1 as a 2x1x1 supercell of its cubic cell: four vertices
+    nodes = [np.array(p) for p in ((0, 0, 0), (0.5, 0, 0), (0.25, 0.5, 0.5), (0.75, 0.5, 0.5))]
+    edges = []
+    for p in nodes:
+        edges += [(p, p + [0.5, 0, 0]), (p, p + [0, 1.0, 0]), (p, p + [0, 0, 1.0])]
+    big = analyze_bytes("pcu-2fold-2x1x1.cgd", crystal_cgd(nodes, edges).replace(b"CELL 10 10 10", b"CELL 20 10 10"))
+    conventional = analyze_file(DATA / "ideal" / "pcu-2fold-conventional.cgd")
+    assert [e.hopf_links for e in big.entanglement if e.kind != "none"] == \
+        [e.hopf_links for e in conventional.entanglement if e.kind != "none"]
+    assert big.interpenetration_class == conventional.interpenetration_class
+
+
+def sql_stacks(catenated: bool) -> bytes:
+    """Layer A: flat sql at z = 0 (cell 2 x 1 x 1 in units of its edge). Layer B: sql too, either flat at
+    z = 1/2 or corrugated so that its rings dip through A's rings (parallel polycatenation)."""
+    a = [np.array([0.0, 0, 0]), np.array([0.5, 0, 0])]
+    dip = 0.5 if catenated else 0.0
+    b = [np.array([0.125, 0.5, 0.5]), np.array([0.625, 0.5, 0.5 - 2 * dip])]
+    edges = [(a[0], a[1]), (a[1], a[0] + [1, 0, 0]), (a[0], a[0] + [0, 1, 0]), (a[1], a[1] + [0, 1, 0]),
+             (b[0], b[1]), (b[1], b[0] + [1, 0, 0]), (b[0], b[0] + [0, 1, 0]), (b[1], b[1] + [0, 1, 0])]
+    nodes = a + [b[0], b[1] % 1.0]
+    edges = [(p, q) for p, q in edges]
+    text = crystal_cgd(nodes, edges).replace(b"CELL 10 10 10", b"CELL 20 10 10")
+    return text
+
+
+@pytest.mark.parametrize(("catenated", "classification"), [(False, "2D layers"),
+                                                           (True, "2D-2D parallel polycatenation")])
+def test_parallel_sql_stacks_with_and_without_catenation(catenated, classification):
+    report = analyze_bytes("stacks.cgd", sql_stacks(catenated))
+    assert [(n.dimensionality, n.topology) for n in report.nets] == [(2, "sql"), (2, "sql")]
+    assert report.classification == classification
