@@ -197,7 +197,11 @@ def test_legend_keys_tfa_only_where_a_terminal_ligand_is_tfa() -> None:
     afixew = [text for _, text in legend(analyze_file(PEERS / "AFIXEW_ASR.cif"), Options())]
     assert any(t.startswith("TFA") for t in sc1)
     assert not any(t.startswith("TFA") for t in afixew)
-    assert afixew == ["net 0: 2D, fold 1"]
+    assert afixew == ["net 0: bex (2D)"]
+    jxust = [text for _, text in legend(analyze_file(PEERS / "JXUST-1.cif"), Options())]
+    assert jxust == ["net 0: pcu (3D, 2 interpenetrating copies)"]
+    hidden = [text for _, text in legend(analyze_file(STRUCTURES / "SC-1.cif"), Options(atoms=False))]
+    assert not any(t.startswith("TFA") for t in hidden)  # no TFA key when no atom is drawn
 
 
 @pytest.mark.parametrize("path", [STRUCTURES / "SC-2-0.5.cif", PEERS / "AFIXEW_ASR.cif"])

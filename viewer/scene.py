@@ -208,8 +208,10 @@ def legend(report: Report, options: Options) -> list[tuple[str, str]]:
         colors = style.net_colors([n.dimensionality for n in report.nets])
         for n, color in zip(report.nets, colors):
             if n.dimensionality > 0:
-                entries.append((color, f"net {n.id}: {n.dimensionality}D, fold {n.fold}"))
-        if has_tfa(report):
+                name = f"{n.topology} " if n.topology else ""
+                copies = f", {n.fold} interpenetrating copies" if n.fold > 1 else ""
+                entries.append((color, f"net {n.id}: {name}({n.dimensionality}D{copies})"))
+        if has_tfa(report) and (options.atoms or report.crystal is None) and options.terminal:
             entries.append((style.TFA_COLOR, "TFA (CF3COO-, CF3COOH)"))
     if report.crystal is not None and (report.crystal.occupancy < 0.999).any():
         entries.append((style.PARTIAL_LINKER_COLOR, "partially occupied linker (larger, translucent)"))
