@@ -90,3 +90,16 @@ def test_survey_page_lists_the_bundled_models_and_filters_them() -> None:
     assert sorted(filtered["source"]) == ["SC-2-0.5.cif", "SC-2-0.8.cif"] and set(filtered["Z"]) == {2}
     at.text_input(key="survey_name").set_value("sql").run()
     assert len(at.dataframe[0].value) == 0
+
+
+def test_a_supercell_too_big_to_draw_is_refused_with_a_message() -> None:
+    data = (Path(__file__).parent / "data" / "crystalnets" / "MIL-101.cif").read_bytes()
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state["opened"] = {"MIL-101.cif": ("MIL-101.cif", data)}
+    at.session_state["structure"] = "MIL-101.cif"
+    at.run()
+    for key in ("na", "nb", "nc"):
+        at.number_input(key=key).set_value(3)
+    at.run()
+    assert not at.exception
+    assert any("more than the view draws" in m.value for m in at.markdown)

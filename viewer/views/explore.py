@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from viewer import export, library, teaching
+from viewer.export_cli import MAX_FIGURE_ATOMS
 from viewer.live import live_view
 from viewer.plain import escape, show
 from viewer.scene import COLOR_BY, STYLES, Options, legend
@@ -82,8 +83,14 @@ with page:
         facts = library.facts_of(entry.name) or {}
         st.caption(f"⚠️ {library.series().get('model_caveat', '')} Real structure: CCDC {facts.get('ccdc', '?')}.")
 
+    cells = tuple(int(x) for x in supercell)
+    drawn = (report.n_atoms or report.net.graph.number_of_nodes()) * cells[0] * cells[1] * cells[2]
+    if drawn > MAX_FIGURE_ATOMS:
+        show(f"{drawn} atoms at {cells[0]}x{cells[1]}x{cells[2]} cells is more than the view draws "
+             f"({MAX_FIGURE_ATOMS}); showing one cell.", "warning")
+        cells = (1, 1, 1)
     options = Options(style=style_name, color_by=color_by, hydrogens=hydrogens, guests=guests, terminal=terminal,
-                      cell=cell, atoms=show_atoms, net=show_net, supercell=tuple(int(x) for x in supercell))
+                      cell=cell, atoms=show_atoms, net=show_net, supercell=cells)
     scene_legend = legend(report, options)
     view_col, info_col = st.columns([3, 2]) if not presenting else (st.container(), st.container())
     with view_col:
