@@ -37,6 +37,11 @@ from scipy.sparse import csc_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import spsolve
 
+FINE = float(2**32)
+"""Frame coordinates (edge vectors and shifts in a frame of edge vectors) are compared on a grid of
+2^-32: they are rationals whose denominators grow with the net, and two different ones may lie
+closer than the positions' grid; floating-point noise (about 1e-13 here) stays far below it."""
+
 ROUND = float(2**20)
 """Coordinates are compared on a grid of 2^-20: barycentric coordinates are rationals of modest
 denominators, far apart at that resolution, and none of them (denominators below 2^21) falls halfway
@@ -394,8 +399,9 @@ def _completion(adj, pos: np.ndarray, v: int, star: np.ndarray, d: int, reach: i
         if radius >= 2:
             found += [pos[w] + np.array(s) - pos[v] for w, s in shell]
             if np.linalg.matrix_rank(np.vstack([star, *found]), tol=1e-9) == d:
-                rounded = np.unique(np.round(np.array(found) * ROUND), axis=0)
-                return rounded / ROUND
+                found_all = np.array(found)
+                _, first = np.unique(np.round(found_all * ROUND), axis=0, return_index=True)
+                return found_all[np.sort(first)]  # the vectors themselves, not rounded: frames stay exact
     return None
 
 
@@ -452,7 +458,7 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
         rows = np.arange(len(inv))
         u = order[:, k]
         ok = valid[u]
-        coords = np.round(np.einsum("fij,fej->fei", inv, vec[u]) * ROUND).astype(np.int64)
+        coords = np.round(np.einsum("fij,fej->fei", inv, vec[u]) * FINE).astype(np.int64)
         coords[~ok] = SENTINEL
         flat = coords.reshape(-1, d)
         frame_of = np.repeat(rows, width)
@@ -478,7 +484,7 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
         order[fr, num] = w[fr, col]
         count += new.sum(axis=1)
         old = lift[rows, u][:, None, :] + s - lift[rows[:, None], w]
-        framed = np.round(np.einsum("fij,fej->fei", inv, old) * ROUND).astype(np.int64)
+        framed = np.round(np.einsum("fij,fej->fei", inv, old) * FINE).astype(np.int64)
         block = np.concatenate([number[rows[:, None], w][:, :, None], framed], axis=2)
         block[~oks] = -SENTINEL
         block = np.concatenate([deg[u][:, None], block.reshape(len(rows), -1)], axis=1)
@@ -530,7 +536,7 @@ def _emitted(adj, origin: int, inv: np.ndarray, vec: np.ndarray, d: int):
             return None
         u = order[k]
         nbrs = adj[u]
-        coords = np.round(vec[u, :len(nbrs)] @ inv.T * ROUND).astype(np.int64)
+        coords = np.round(vec[u, :len(nbrs)] @ inv.T * FINE).astype(np.int64)
         for e in np.lexsort(coords.T[::-1]).tolist():
             w, s = nbrs[e]
             if number[w] < 0:
