@@ -346,19 +346,22 @@ SENTINEL = np.iinfo(np.int64).max // 4
 def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vecs: list[np.ndarray]):
     """Candidate frames: (origin, ordered basis) for every vertex of the start class.
 
-    The start class is the smallest of the classes whose stars (edge vectors) span the most
+    The start class is the smallest class of vertices whose stars (edge vectors) span the most
     dimensions, ties broken by colour; a basis is an ordered choice of independent edge vectors.
     Where no star spans the space (square-planar and triangular vertices in one plane, as in tbo),
     the basis is completed with vectors to vertices two edges away. The rules depend only on the net.
     """
     d = graph.dim
-    values, counts = np.unique(classes, return_counts=True)
-    rank = {int(c): np.linalg.matrix_rank(vecs[int(np.flatnonzero(classes == c)[0])], tol=1e-9) for c in values}
-    best = int(max(rank.values()))
-    start = min((int(counts[i]), int(c)) for i, c in enumerate(values) if rank[int(c)] == best)[1]
+    # the rank of a vertex's star is an invariant too: colour refinement may put a flat and a full
+    # star in one class (fta), so the start class is chosen by (rank, colour)
+    rank = np.array([np.linalg.matrix_rank(v, tol=1e-9) for v in vecs])
+    best = int(rank.max())
+    eligible = rank == best
+    values, counts = np.unique(classes[eligible], return_counts=True)
+    start = min(zip(counts.tolist(), values.tolist()))[1]
     adj = graph.adjacency()
     origins, bases = [], []
-    for v in np.flatnonzero(classes == start).tolist():
+    for v in np.flatnonzero((classes == start) & eligible).tolist():
         star = vecs[v]
         heads = np.array(list(itertools.permutations(range(len(star)), best)), dtype=np.int64).reshape(-1, best)
         heads = star[heads]  # (k, best, d)
