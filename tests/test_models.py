@@ -13,6 +13,7 @@ from topology import analyze_file
 from topology.bonds import find_bonds
 from topology.io import read_cif
 from topology.sc_series import write_models
+from topology.units import find_units
 
 STRUCTURES = Path(__file__).resolve().parent.parent / "assets" / "structures"
 NAMES = ["SC-1", "SC-2-0.8", "SC-2-0.5", "SC-3"]
@@ -142,3 +143,41 @@ def test_both_tcnb_modes_are_present() -> None:
     n_atoms = np.where(e[bonds.i] == "N", bonds.i, bonds.j)[ag_n]
     bound_per_linker = sorted(np.bincount(units.unit[n_atoms]).tolist())
     assert [x for x in bound_per_linker if x] == [2, 3, 3]  # one para (mu2), two 1,2,4 (mu3)
+
+
+def closest_contact_between_units(path: Path) -> float:
+    """Least distance (A, periodic images included) between two heavy atoms of different building
+    units (nets' clusters and linkers, terminal ligands, guests) that are neither bonded nor bonded
+    to a common atom: the contact a crystallographer checks first."""
+    crystal = read_cif(path)
+    bonds = find_bonds(crystal)
+    units = find_units(crystal, bonds)
+    n = len(crystal.elements)
+    bonded = np.zeros((n, n), dtype=int)
+    bonded[bonds.i, bonds.j] = bonded[bonds.j, bonds.i] = 1
+    near = (bonded + bonded @ bonded) > 0  # 1-2 and 1-3 pairs
+    heavy = np.flatnonzero(crystal.elements != "H")
+    diff = crystal.frac[heavy][:, None] - crystal.frac[heavy][None]
+    diff -= np.round(diff)
+    dist = np.linalg.norm(diff @ crystal.orth.T, axis=-1)
+    unit = units.unit[heavy]
+    foreign = (unit[:, None] != unit[None]) & ~near[np.ix_(heavy, heavy)]
+    return float(dist[foreign].min())
+
+
+def test_contact_measure_sees_a_clash(tmp_path: Path) -> None:
+    """The measure finds a guest pushed onto the framework (so that the test below can fail)."""
+    text = (STRUCTURES / "SC-3.cif").read_text()
+    sulfur = next(line for line in text.splitlines() if line.startswith("S1 "))
+    x, y, z = (float(v) for v in sulfur.split()[2:5])
+    crystal = read_cif(STRUCTURES / "SC-3.cif")
+    shift = 2.6 / np.linalg.norm(crystal.orth[:, 0])  # 2.6 A along a: too far to bond, too close
+    (tmp_path / "clash.cif").write_text(text + f"He1 He {x + shift:.5f} {y:.5f} {z:.5f} 1.00\n")
+    assert closest_contact_between_units(tmp_path / "clash.cif") < 3.0
+
+
+@pytest.mark.xfail(strict=True, reason="the models still pack heavy atoms of different units 1.88-2.01 A "
+                   "apart (README, bundled SC series); a rebuild with room for every ligand is outstanding")
+@pytest.mark.parametrize("name", NAMES)
+def test_no_non_bonded_heavy_atoms_of_different_units_within_3_angstrom(name: str) -> None:
+    assert closest_contact_between_units(STRUCTURES / f"{name}.cif") >= 3.0
