@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from itertools import combinations
+from itertools import product as itertools_product
 from pathlib import Path
 
 import numpy as np
@@ -181,3 +182,48 @@ def test_contact_measure_sees_a_clash(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_no_non_bonded_heavy_atoms_of_different_units_within_3_angstrom(name: str) -> None:
     assert closest_contact_between_units(STRUCTURES / f"{name}.cif") >= 3.0
+
+
+def threadings(name: str) -> set[tuple[int, int, tuple[int, ...]]]:
+    """(a, b, offset): an edge of net a (with that lattice offset) passes through the middle half of a
+    4-ring of net b (a ring of two independent translations at one vertex), found on the engine's net:
+    the geometry the two nets' entanglement rests on."""
+    report = analyze_file(STRUCTURES / f"{name}.cif")
+    graph = report.net.graph
+    net_of = {v: n.id for n in report.nets for v in n.vertices}
+    pos = {v: np.asarray(graph.nodes[v]["frac"], dtype=float) for v in graph}
+    edges = [(u, v, np.array(d["offset"], dtype=float)) for u, v, _, d in report.net.edges()]
+    found = set()
+    for w in graph:
+        loops = [o for u, v, o in edges if u == v == w]
+        for e1, e2 in combinations(loops, 2):
+            if np.linalg.matrix_rank(np.stack([e1, e2])) < 2:
+                continue
+            for u, v, offset in edges:
+                if net_of[u] == net_of[w]:
+                    continue
+                start, step = pos[u], pos[v] + offset - pos[u]
+                system = np.stack([step, -e1, -e2], axis=1)
+                if abs(np.linalg.det(system)) < 1e-9:
+                    continue
+                for shift in itertools_product((-1, 0, 1), repeat=3):
+                    along, s, t = np.linalg.solve(system, pos[w] + np.array(shift) - start)
+                    if 0 < along < 1 and 0.25 <= s <= 0.75 and 0.25 <= t <= 0.75:
+                        found.add((net_of[u], net_of[w], tuple(int(x) for x in offset)))
+    return found
+
+
+@pytest.mark.parametrize("name", ["SC-1", "SC-2-0.8", "SC-2-0.5", "SC-3"])
+def test_one_net_threads_the_rings_of_the_other(name: str) -> None:
+    """SC-1: the pcu net's pillars pass through the middle of the sql layer's 4-rings (and the layer's
+    edges through the pcu net's upright rings); SC-2: each pcu net's edges pass through the other's
+    4-rings; SC-3 has one net and nothing to thread."""
+    report = analyze_file(STRUCTURES / f"{name}.cif")
+    found = threadings(name)
+    assert {(a, b) for a, b, _ in found} == ({(0, 1), (1, 0)} if len(report.nets) == 2 else set())
+    if name == "SC-1":
+        pcu, sql = (next(n for n in report.nets if n.dimensionality == d) for d in (3, 2))
+        layer = [np.array(d["offset"]) for u, _, _, d in report.net.edges() if u in sql.vertices]
+        pillars = {o for a, b, o in found if (a, b) == (pcu.id, sql.id)
+                   and np.linalg.matrix_rank(np.stack([*layer, np.array(o)])) == 3}
+        assert pillars  # an edge leaving the layer's plane goes through the layer's ring
