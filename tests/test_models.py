@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from itertools import combinations
+from itertools import product as itertools_product
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ from topology import analyze_file
 from topology.bonds import find_bonds
 from topology.io import read_cif
 from topology.sc_series import write_models
+from topology.units import find_units
 
 STRUCTURES = Path(__file__).resolve().parent.parent / "assets" / "structures"
 NAMES = ["SC-1", "SC-2-0.8", "SC-2-0.5", "SC-3"]
@@ -142,3 +144,86 @@ def test_both_tcnb_modes_are_present() -> None:
     n_atoms = np.where(e[bonds.i] == "N", bonds.i, bonds.j)[ag_n]
     bound_per_linker = sorted(np.bincount(units.unit[n_atoms]).tolist())
     assert [x for x in bound_per_linker if x] == [2, 3, 3]  # one para (mu2), two 1,2,4 (mu3)
+
+
+def closest_contact_between_units(path: Path) -> float:
+    """Least distance (A, periodic images included) between two heavy atoms of different building
+    units (nets' clusters and linkers, terminal ligands, guests) that are neither bonded nor bonded
+    to a common atom: the contact a crystallographer checks first."""
+    crystal = read_cif(path)
+    bonds = find_bonds(crystal)
+    units = find_units(crystal, bonds)
+    n = len(crystal.elements)
+    bonded = np.zeros((n, n), dtype=int)
+    bonded[bonds.i, bonds.j] = bonded[bonds.j, bonds.i] = 1
+    near = (bonded + bonded @ bonded) > 0  # 1-2 and 1-3 pairs
+    heavy = np.flatnonzero(crystal.elements != "H")
+    diff = crystal.frac[heavy][:, None] - crystal.frac[heavy][None]
+    diff -= np.round(diff)
+    dist = np.linalg.norm(diff @ crystal.orth.T, axis=-1)
+    unit = units.unit[heavy]
+    foreign = (unit[:, None] != unit[None]) & ~near[np.ix_(heavy, heavy)]
+    return float(dist[foreign].min())
+
+
+def test_contact_measure_sees_a_clash(tmp_path: Path) -> None:
+    """The measure finds a guest pushed onto the framework (so that the test below can fail)."""
+    text = (STRUCTURES / "SC-3.cif").read_text()
+    sulfur = next(line for line in text.splitlines() if line.startswith("S1 "))
+    x, y, z = (float(v) for v in sulfur.split()[2:5])
+    crystal = read_cif(STRUCTURES / "SC-3.cif")
+    shift = 2.6 / np.linalg.norm(crystal.orth[:, 0])  # 2.6 A along a: too far to bond, too close
+    (tmp_path / "clash.cif").write_text(text + f"He1 He {x + shift:.5f} {y:.5f} {z:.5f} 1.00\n")
+    assert closest_contact_between_units(tmp_path / "clash.cif") < 3.0
+
+
+@pytest.mark.xfail(strict=True, reason="the models still pack heavy atoms of different units 1.88-2.01 A "
+                   "apart (README, bundled SC series); a rebuild with room for every ligand is outstanding")
+@pytest.mark.parametrize("name", NAMES)
+def test_no_non_bonded_heavy_atoms_of_different_units_within_3_angstrom(name: str) -> None:
+    assert closest_contact_between_units(STRUCTURES / f"{name}.cif") >= 3.0
+
+
+def threadings(name: str) -> set[tuple[int, int, tuple[int, ...]]]:
+    """(a, b, offset): an edge of net a (with that lattice offset) passes through the middle half of a
+    4-ring of net b (a ring of two independent translations at one vertex), found on the engine's net:
+    the geometry the two nets' entanglement rests on."""
+    report = analyze_file(STRUCTURES / f"{name}.cif")
+    graph = report.net.graph
+    net_of = {v: n.id for n in report.nets for v in n.vertices}
+    pos = {v: np.asarray(graph.nodes[v]["frac"], dtype=float) for v in graph}
+    edges = [(u, v, np.array(d["offset"], dtype=float)) for u, v, _, d in report.net.edges()]
+    found = set()
+    for w in graph:
+        loops = [o for u, v, o in edges if u == v == w]
+        for e1, e2 in combinations(loops, 2):
+            if np.linalg.matrix_rank(np.stack([e1, e2])) < 2:
+                continue
+            for u, v, offset in edges:
+                if net_of[u] == net_of[w]:
+                    continue
+                start, step = pos[u], pos[v] + offset - pos[u]
+                system = np.stack([step, -e1, -e2], axis=1)
+                if abs(np.linalg.det(system)) < 1e-9:
+                    continue
+                for shift in itertools_product((-1, 0, 1), repeat=3):
+                    along, s, t = np.linalg.solve(system, pos[w] + np.array(shift) - start)
+                    if 0 < along < 1 and 0.25 <= s <= 0.75 and 0.25 <= t <= 0.75:
+                        found.add((net_of[u], net_of[w], tuple(int(x) for x in offset)))
+    return found
+
+
+@pytest.mark.parametrize("name", ["SC-1", "SC-2-0.8", "SC-2-0.5", "SC-3"])
+def test_one_net_threads_the_rings_of_the_other(name: str) -> None:
+    """SC-1: the pcu net's pillars pass through the middle of the sql layer's 4-rings (and the layer's
+    edges through the pcu net's upright rings); SC-2: each pcu net's edges pass through the other's
+    4-rings; SC-3 has one net and nothing to thread."""
+    report = analyze_file(STRUCTURES / f"{name}.cif")
+    found = threadings(name)
+    assert {(a, b) for a, b, _ in found} == ({(0, 1), (1, 0)} if len(report.nets) == 2 else set())
+    if name == "SC-1":
+        pcu, sql = (next(n for n in report.nets if n.dimensionality == d) for d in (3, 2))
+        layer = [np.array(d["offset"]) for u, _, _, d in report.net.edges() if u in sql.vertices]
+        pillars = {o for a, b, o in found if (a, b) == (pcu.id, sql.id)
+                   and np.linalg.matrix_rank(np.stack([*layer, np.array(o)])) == 3}
+        assert pillars  # an edge leaving the layer's plane goes through the layer's ring
