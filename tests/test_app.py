@@ -103,3 +103,36 @@ def test_a_supercell_too_big_to_draw_is_refused_with_a_message() -> None:
     at.run()
     assert not at.exception
     assert any("more than the view draws" in m.value for m in at.markdown)
+
+
+def test_slider_at_full_occupancy_shows_a_readable_page_not_an_exception() -> None:
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at.selectbox(key="structure").set_value("SC-2-0.5").run()
+    at.slider(key="min_occupancy").set_value(1.0).run()
+    assert not at.exception
+    assert badge(at)  # a classification is still shown, whatever is left above occupancy 1
+
+
+HALF_OCCUPIED = b"""data_half
+_cell_length_a 10
+_cell_length_b 10
+_cell_length_c 10
+_cell_angle_alpha 90
+_cell_angle_beta 90
+_cell_angle_gamma 90
+loop_
+_atom_site_label
+_atom_site_type_symbol
+_atom_site_fract_x
+_atom_site_fract_y
+_atom_site_fract_z
+_atom_site_occupancy
+Zn1 Zn 0 0 0 0.5
+O1 O 0.2 0 0 0.5
+"""
+
+
+def test_no_sites_above_the_minimum_occupancy_is_a_one_line_message() -> None:
+    result = analysis("half.cif", HALF_OCCUPIED, 0.6)
+    assert isinstance(result, str) and result.startswith("half.cif: ") and "occupancy 0.6" in result
+    assert "\n" not in result and "Traceback" not in result
