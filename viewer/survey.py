@@ -19,8 +19,10 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import SimpleQueue
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -62,8 +64,24 @@ def file_bytes(path: Path) -> tuple[str, bytes]:
     return name, data
 
 
+HARD_GRACE = 2.0  # seconds past --timeout before a worker stuck in compiled code is killed
+_killed: SimpleQueue | None = None  # in a pool worker: where the path of a killed task is told
+
+
 class _Overtime(Exception):
     pass
+
+
+def _worker_init(killed: SimpleQueue) -> None:
+    global _killed
+    _killed = killed
+
+
+def _hard_stop(path: str) -> None:
+    """End this worker process (a task stuck where the alarm cannot reach), telling the parent which file."""
+    if _killed is not None:
+        _killed.put(path)
+    os._exit(70)
 
 
 def _alarm(*_: object) -> None:
@@ -78,6 +96,10 @@ def analyse_bytes(path: str, name: str, data: bytes, options: dict) -> tuple[dic
     if timed:
         signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, timeout)
+    watchdog = threading.Timer(timeout + HARD_GRACE, _hard_stop, (path,)) if timed and _killed is not None else None
+    if watchdog:
+        watchdog.daemon = True
+        watchdog.start()
     try:
         report = analyze_bytes(name, data, options.get("min_occupancy", 0.0), disorder=options.get("disorder", "major"))
         record = {"path": path, **report.to_dict()}
@@ -90,6 +112,8 @@ def analyse_bytes(path: str, name: str, data: bytes, options: dict) -> tuple[dic
     finally:
         if timed:
             signal.setitimer(signal.ITIMER_REAL, 0)
+        if watchdog:
+            watchdog.cancel()
     return record, time.perf_counter() - start
 
 
@@ -133,8 +157,60 @@ def run_local(paths: list[str], options: dict, jobs: int) -> Iterator[tuple[dict
         for path in paths:
             yield analyse_path(path, options)
         return
-    with ProcessPoolExecutor(jobs) as pool:
-        yield from _bounded(paths, lambda p: pool.submit(analyse_path, p, options), 4 * jobs)
+    yield from _pooled(paths, options, jobs)
+
+
+def _pooled(paths: list[str], options: dict, jobs: int, attempts: int = 3) -> Iterator[tuple[dict, float]]:
+    """A process pool with at most ``4 * jobs`` tasks in flight that survives the death of a worker: a task
+    killed over its time limit is recorded as an error, the others caught in the broken pool run again in a
+    fresh one (a file whose worker dies ``attempts`` times, e.g. out of memory, is recorded as an error)."""
+    queue = iter(paths)
+    retry: list[str] = []
+    broken_count: dict[str, int] = {}
+    timeout = options.get("timeout") or 0
+    while True:
+        killed: SimpleQueue = SimpleQueue()
+        broken = False
+        with ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(killed,)) as pool:
+            pending: dict[Future, str] = {}
+
+            def fill() -> None:
+                while len(pending) < 4 * jobs:
+                    path = retry.pop() if retry else next(queue, None)
+                    if path is None:
+                        return
+                    pending[pool.submit(analyse_path, path, options)] = path
+
+            fill()
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    path = pending.pop(future)
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        broken_count[path] = broken_count.get(path, 0) + 1
+                        retry.append(path)
+                        continue
+                    yield result
+                if not broken:
+                    fill()
+        if not broken:
+            return
+        culprits = set()
+        while not killed.empty():
+            culprits.add(killed.get())
+        for path in list(retry):
+            name = Path(path).name.removesuffix(".gz")
+            if path in culprits:
+                error = f"{name}: analysis took longer than the {timeout:g} s limit (its worker was stopped)"
+            elif broken_count[path] >= attempts:
+                error = f"{name}: the worker process analysing it ended (out of memory?)"
+            else:
+                continue
+            retry.remove(path)
+            yield {"path": path, "source": name, "error": error}, 0.0
 
 
 def run_dask(paths: list[str], options: dict, scheduler: str, send_bytes: bool = True) -> Iterator[tuple[dict, float]]:
@@ -173,19 +249,6 @@ def run_dask(paths: list[str], options: dict, scheduler: str, send_bytes: bool =
             submit_next()
             yield from failed
             failed.clear()
-
-
-def _bounded(paths: list[str], submit: Callable[[str], Future], limit: int) -> Iterator[tuple[dict, float]]:
-    """Submit tasks keeping at most ``limit`` in flight; yield results as they complete."""
-    queue = iter(paths)
-    pending = {submit(p) for _, p in zip(range(limit), queue)}
-    while pending:
-        done, pending = wait(pending, return_when=FIRST_COMPLETED)
-        for future in done:
-            yield future.result()
-            nxt = next(queue, None)
-            if nxt is not None:
-                pending.add(submit(nxt))
 
 
 def already_done(output: Path) -> set[str]:
