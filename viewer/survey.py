@@ -22,8 +22,8 @@ import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from multiprocessing import SimpleQueue
 from dataclasses import dataclass, field
+from multiprocessing import SimpleQueue
 from pathlib import Path
 from typing import IO
 
@@ -168,20 +168,20 @@ def _pooled(paths: list[str], options: dict, jobs: int, attempts: int = 3) -> It
     retry: list[str] = []
     broken_count: dict[str, int] = {}
     timeout = options.get("timeout") or 0
+
+    def fill(pool: ProcessPoolExecutor, pending: dict[Future, str]) -> None:
+        while len(pending) < 4 * jobs:
+            path = retry.pop() if retry else next(queue, None)
+            if path is None:
+                return
+            pending[pool.submit(analyse_path, path, options)] = path
+
     while True:
         killed: SimpleQueue = SimpleQueue()
         broken = False
         with ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(killed,)) as pool:
             pending: dict[Future, str] = {}
-
-            def fill() -> None:
-                while len(pending) < 4 * jobs:
-                    path = retry.pop() if retry else next(queue, None)
-                    if path is None:
-                        return
-                    pending[pool.submit(analyse_path, path, options)] = path
-
-            fill()
+            fill(pool, pending)
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
@@ -195,7 +195,7 @@ def _pooled(paths: list[str], options: dict, jobs: int, attempts: int = 3) -> It
                         continue
                     yield result
                 if not broken:
-                    fill()
+                    fill(pool, pending)
         if not broken:
             return
         culprits = set()
@@ -282,6 +282,57 @@ def summary_row(record: dict, seconds: float) -> dict:
             "seconds": round(seconds, 3), "error": record.get("error", "")}
 
 
+class SummaryTable:
+    """The summary as CSV, or Parquet when the name ends in ``.parquet`` (written in batches of rows,
+    so memory stays bounded; on resume the rows already there are kept)."""
+
+    BATCH = 1000
+
+    def __init__(self, path: Path, append: bool) -> None:
+        self.path = path
+        self.parquet = path.suffix.lower() == ".parquet"
+        append = append and path.exists()
+        if not self.parquet:
+            self.fh = open(path, "a" if append else "w", newline="", encoding="utf-8")  # noqa: SIM115
+            self.csv = csv.DictWriter(self.fh, SUMMARY_FIELDS)
+            if not append:
+                self.csv.writeheader()
+            return
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.schema = pa.schema([(f, pa.int64() if f == "Z" else pa.float64() if f == "seconds" else pa.string())
+                                 for f in SUMMARY_FIELDS])
+        self.partial = path.with_name(path.name + ".partial")
+        self.writer = pq.ParquetWriter(self.partial, self.schema)
+        if append:
+            self.writer.write_table(pq.read_table(path).cast(self.schema))
+        self.rows: list[dict] = []
+
+    def add(self, row: dict) -> None:
+        if not self.parquet:
+            self.csv.writerow(row)
+            return
+        self.rows.append({**row, "Z": row["Z"] if row["Z"] != "" else None})
+        if len(self.rows) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if self.rows:
+            self.writer.write_table(pa.Table.from_pylist(self.rows, self.schema))
+            self.rows = []
+
+    def close(self) -> None:
+        if not self.parquet:
+            self.fh.close()
+            return
+        self._flush()
+        self.writer.close()
+        self.partial.replace(self.path)
+
+
 @dataclass
 class Outcome:
     total: int
@@ -296,24 +347,17 @@ def survey(paths: Iterable[str], output: IO[str], options: dict, jobs: int = 1, 
     todo = [p for p in files if p not in (done or set())]
     bar = Progress(len(todo), stream=sys.stderr if progress else None)
     results = run_dask(todo, options, scheduler) if scheduler else run_local(todo, options, jobs)
-    writer = None
-    summary_fh = None
-    if summary:
-        fresh = not (done and summary.exists())
-        summary_fh = open(summary, "a" if not fresh else "w", newline="", encoding="utf-8")  # noqa: SIM115
-        writer = csv.DictWriter(summary_fh, SUMMARY_FIELDS)
-        if fresh:
-            writer.writeheader()
+    table = SummaryTable(summary, append=bool(done)) if summary else None
     try:
         for record, seconds in results:
             output.write(json.dumps(record) + "\n")
             output.flush()
-            if writer:
-                writer.writerow(summary_row(record, seconds))
+            if table:
+                table.add(summary_row(record, seconds))
             bar.update("error" in record)
     finally:
-        if summary_fh:
-            summary_fh.close()
+        if table:
+            table.close()
     return Outcome(len(files), len(files) - len(todo), bar.errors)
 
 
