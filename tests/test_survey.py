@@ -110,3 +110,44 @@ def test_dask_cluster_gives_the_same_records(tree, tmp_path):
                                       send_bytes=False))
     assert records(remote) == records(local)
     assert sorted((r for r, _ in shared), key=lambda r: r["path"]) == records(local)
+
+
+def test_a_worker_stuck_past_the_time_limit_is_stopped_and_the_pool_goes_on(tree, monkeypatch):
+    """A task stuck where the alarm cannot reach it (signals blocked, as in compiled code) is killed with
+    its worker process; the file gets an error record and every other file its normal record."""
+    import signal
+    import time
+
+    real = survey.analyze_bytes
+
+    def stuck_on_zif8(name, data, *args, **kwargs):
+        if name == "ZIF-8.cif":
+            signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
+            time.sleep(60)
+        return real(name, data, *args, **kwargs)
+
+    monkeypatch.setattr(survey, "analyze_bytes", stuck_on_zif8)  # inherited by the forked workers
+    paths = [str(p) for p in survey.discover([str(tree)])]
+    start = time.perf_counter()
+    got = {Path(r["path"]).name: r for r, _ in survey.run_local(paths, {"timeout": 5.0}, 2)}
+    assert time.perf_counter() - start < 50
+    assert len(got) == 7
+    assert "longer than the 5 s limit" in got["ZIF-8.cif"]["error"]
+    assert got["JXUST-1.cif"]["interpenetration_degree"] == 2
+    assert {n for n, r in got.items() if "error" in r} == {"ZIF-8.cif", "broken.cif", "empty.cif"}
+
+
+def test_parquet_summary_keeps_its_rows_on_resume(tree, tmp_path):
+    import pyarrow.parquet as pq
+
+    out, table = tmp_path / "out.jsonl", tmp_path / "summary.parquet"
+    main(["analyze", str(tree), "-o", str(out), "--summary", str(table), "--jobs", "1"])
+    lines = out.read_text().splitlines()
+    out.write_text("\n".join(lines[:4]) + "\n")
+    first = pq.read_table(table).slice(0, 4)
+    pq.write_table(first, table)  # the state after an interruption: four files done
+    main(["analyze", str(tree), "-o", str(out), "--summary", str(table), "--resume", "--jobs", "1"])
+    rows = pq.read_table(table).to_pylist()
+    assert sorted(r["path"] for r in rows) == sorted(r["path"] for r in records(out)) and len(rows) == 7
+    by_name = {Path(r["path"]).name: r for r in rows}
+    assert by_name["MOF-14.cif"]["Z"] == 2 and by_name["broken.cif"]["Z"] is None and by_name["broken.cif"]["error"]

@@ -57,7 +57,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="disordered parts: the most occupied part of each assembly (default), or all of them")
     p.add_argument("-o", "--output", type=Path, metavar="FILE.jsonl",
                    help="write one JSON record per file here (a survey: unreadable files get an 'error' record)")
-    p.add_argument("--summary", type=Path, metavar="FILE.csv", help="also a table, one row per file, with timings")
+    p.add_argument("--summary", type=Path, metavar="FILE.csv",
+                   help="also a table, one row per file, with timings (Parquet if FILE ends in .parquet)")
     p.add_argument("--resume", action="store_true", help="skip the files already in the --output file")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
                    help="worker processes for several files (default: all cores)")

@@ -19,9 +19,11 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing import SimpleQueue
 from pathlib import Path
 from typing import IO
 
@@ -62,8 +64,24 @@ def file_bytes(path: Path) -> tuple[str, bytes]:
     return name, data
 
 
+HARD_GRACE = 2.0  # seconds past --timeout before a worker stuck in compiled code is killed
+_killed: SimpleQueue | None = None  # in a pool worker: where the path of a killed task is told
+
+
 class _Overtime(Exception):
     pass
+
+
+def _worker_init(killed: SimpleQueue) -> None:
+    global _killed
+    _killed = killed
+
+
+def _hard_stop(path: str) -> None:
+    """End this worker process (a task stuck where the alarm cannot reach), telling the parent which file."""
+    if _killed is not None:
+        _killed.put(path)
+    os._exit(70)
 
 
 def _alarm(*_: object) -> None:
@@ -78,6 +96,10 @@ def analyse_bytes(path: str, name: str, data: bytes, options: dict) -> tuple[dic
     if timed:
         signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, timeout)
+    watchdog = threading.Timer(timeout + HARD_GRACE, _hard_stop, (path,)) if timed and _killed is not None else None
+    if watchdog:
+        watchdog.daemon = True
+        watchdog.start()
     try:
         report = analyze_bytes(name, data, options.get("min_occupancy", 0.0), disorder=options.get("disorder", "major"))
         record = {"path": path, **report.to_dict()}
@@ -90,6 +112,8 @@ def analyse_bytes(path: str, name: str, data: bytes, options: dict) -> tuple[dic
     finally:
         if timed:
             signal.setitimer(signal.ITIMER_REAL, 0)
+        if watchdog:
+            watchdog.cancel()
     return record, time.perf_counter() - start
 
 
@@ -133,8 +157,60 @@ def run_local(paths: list[str], options: dict, jobs: int) -> Iterator[tuple[dict
         for path in paths:
             yield analyse_path(path, options)
         return
-    with ProcessPoolExecutor(jobs) as pool:
-        yield from _bounded(paths, lambda p: pool.submit(analyse_path, p, options), 4 * jobs)
+    yield from _pooled(paths, options, jobs)
+
+
+def _pooled(paths: list[str], options: dict, jobs: int, attempts: int = 3) -> Iterator[tuple[dict, float]]:
+    """A process pool with at most ``4 * jobs`` tasks in flight that survives the death of a worker: a task
+    killed over its time limit is recorded as an error, the others caught in the broken pool run again in a
+    fresh one (a file whose worker dies ``attempts`` times, e.g. out of memory, is recorded as an error)."""
+    queue = iter(paths)
+    retry: list[str] = []
+    broken_count: dict[str, int] = {}
+    timeout = options.get("timeout") or 0
+
+    def fill(pool: ProcessPoolExecutor, pending: dict[Future, str]) -> None:
+        while len(pending) < 4 * jobs:
+            path = retry.pop() if retry else next(queue, None)
+            if path is None:
+                return
+            pending[pool.submit(analyse_path, path, options)] = path
+
+    while True:
+        killed: SimpleQueue = SimpleQueue()
+        broken = False
+        with ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(killed,)) as pool:
+            pending: dict[Future, str] = {}
+            fill(pool, pending)
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    path = pending.pop(future)
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        broken_count[path] = broken_count.get(path, 0) + 1
+                        retry.append(path)
+                        continue
+                    yield result
+                if not broken:
+                    fill(pool, pending)
+        if not broken:
+            return
+        culprits = set()
+        while not killed.empty():
+            culprits.add(killed.get())
+        for path in list(retry):
+            name = Path(path).name.removesuffix(".gz")
+            if path in culprits:
+                error = f"{name}: analysis took longer than the {timeout:g} s limit (its worker was stopped)"
+            elif broken_count[path] >= attempts:
+                error = f"{name}: the worker process analysing it ended (out of memory?)"
+            else:
+                continue
+            retry.remove(path)
+            yield {"path": path, "source": name, "error": error}, 0.0
 
 
 def run_dask(paths: list[str], options: dict, scheduler: str, send_bytes: bool = True) -> Iterator[tuple[dict, float]]:
@@ -175,19 +251,6 @@ def run_dask(paths: list[str], options: dict, scheduler: str, send_bytes: bool =
             failed.clear()
 
 
-def _bounded(paths: list[str], submit: Callable[[str], Future], limit: int) -> Iterator[tuple[dict, float]]:
-    """Submit tasks keeping at most ``limit`` in flight; yield results as they complete."""
-    queue = iter(paths)
-    pending = {submit(p) for _, p in zip(range(limit), queue)}
-    while pending:
-        done, pending = wait(pending, return_when=FIRST_COMPLETED)
-        for future in done:
-            yield future.result()
-            nxt = next(queue, None)
-            if nxt is not None:
-                pending.add(submit(nxt))
-
-
 def already_done(output: Path) -> set[str]:
     """Paths with a record in an existing output file (for ``--resume``). A last line cut short by an
     interrupted run is removed from the file, so that its file is done again and the next record
@@ -219,6 +282,57 @@ def summary_row(record: dict, seconds: float) -> dict:
             "seconds": round(seconds, 3), "error": record.get("error", "")}
 
 
+class SummaryTable:
+    """The summary as CSV, or Parquet when the name ends in ``.parquet`` (written in batches of rows,
+    so memory stays bounded; on resume the rows already there are kept)."""
+
+    BATCH = 1000
+
+    def __init__(self, path: Path, append: bool) -> None:
+        self.path = path
+        self.parquet = path.suffix.lower() == ".parquet"
+        append = append and path.exists()
+        if not self.parquet:
+            self.fh = open(path, "a" if append else "w", newline="", encoding="utf-8")  # noqa: SIM115
+            self.csv = csv.DictWriter(self.fh, SUMMARY_FIELDS)
+            if not append:
+                self.csv.writeheader()
+            return
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.schema = pa.schema([(f, pa.int64() if f == "Z" else pa.float64() if f == "seconds" else pa.string())
+                                 for f in SUMMARY_FIELDS])
+        self.partial = path.with_name(path.name + ".partial")
+        self.writer = pq.ParquetWriter(self.partial, self.schema)
+        if append:
+            self.writer.write_table(pq.read_table(path).cast(self.schema))
+        self.rows: list[dict] = []
+
+    def add(self, row: dict) -> None:
+        if not self.parquet:
+            self.csv.writerow(row)
+            return
+        self.rows.append({**row, "Z": row["Z"] if row["Z"] != "" else None})
+        if len(self.rows) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if self.rows:
+            self.writer.write_table(pa.Table.from_pylist(self.rows, self.schema))
+            self.rows = []
+
+    def close(self) -> None:
+        if not self.parquet:
+            self.fh.close()
+            return
+        self._flush()
+        self.writer.close()
+        self.partial.replace(self.path)
+
+
 @dataclass
 class Outcome:
     total: int
@@ -233,24 +347,17 @@ def survey(paths: Iterable[str], output: IO[str], options: dict, jobs: int = 1, 
     todo = [p for p in files if p not in (done or set())]
     bar = Progress(len(todo), stream=sys.stderr if progress else None)
     results = run_dask(todo, options, scheduler) if scheduler else run_local(todo, options, jobs)
-    writer = None
-    summary_fh = None
-    if summary:
-        fresh = not (done and summary.exists())
-        summary_fh = open(summary, "a" if not fresh else "w", newline="", encoding="utf-8")  # noqa: SIM115
-        writer = csv.DictWriter(summary_fh, SUMMARY_FIELDS)
-        if fresh:
-            writer.writeheader()
+    table = SummaryTable(summary, append=bool(done)) if summary else None
     try:
         for record, seconds in results:
             output.write(json.dumps(record) + "\n")
             output.flush()
-            if writer:
-                writer.writerow(summary_row(record, seconds))
+            if table:
+                table.add(summary_row(record, seconds))
             bar.update("error" in record)
     finally:
-        if summary_fh:
-            summary_fh.close()
+        if table:
+            table.close()
     return Outcome(len(files), len(files) - len(todo), bar.errors)
 
 
