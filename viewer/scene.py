@@ -262,8 +262,9 @@ def _add_net(scene: Scene, report: Report, options: Options, images: list[tuple[
     net_of = report.net_of_vertex()
     frac = report.net.frac()
     node_radius = 3.2 if options.style == "cluster" else (1.5 if options.teach else 0.9)
-    solid = min((n.id for n in report.nets if n.dimensionality > 0 and n.id not in options.hidden_nets), default=0)
-    opacity = {n.id: 1.0 if not options.teach or n.id == solid else 0.45 for n in report.nets}
+    solid = _solid_net(report, options)
+    opacity = {n.id: 1.0 if not options.teach or n.id == solid else 0.75 for n in report.nets}
+    block = np.array(options.supercell)
     edges = report.net.edges()
     home = tuple(0 for _ in range(3))
     for k, t in enumerate(images):
@@ -275,6 +276,8 @@ def _add_net(scene: Scene, report: Report, options: Options, images: list[tuple[
         for u, v, off, data in edges:
             if net_of[u] in options.hidden_nets:
                 continue
+            if options.teach and not ((np.asarray(t) + off >= 0) & (np.asarray(t) + off < block)).all():
+                continue  # the Teach view keeps to its block of cells: no edges hanging out of it
             start = orth @ (frac[u] + t)
             end = orth @ (frac[v] + np.asarray(off) + t)
             occ = float(data["occupancy"])
@@ -284,6 +287,16 @@ def _add_net(scene: Scene, report: Report, options: Options, images: list[tuple[
                                     "opacity": opacity[net_of[u]]})
             if partial and t == home and not options.atoms:
                 scene.labels.append({"text": f"{occ:.2g}", "xyz": (start + end) / 2})
+
+
+def _solid_net(report: Report, options: Options) -> int:
+    """The net the Teach view draws solid: the lowest-dimensional shown periodic net (the layer a
+    framework threads), else the first."""
+    shown = [n for n in report.nets if n.dimensionality > 0 and n.id not in options.hidden_nets]
+    if not shown:
+        return 0
+    return min(shown, key=lambda n: (n.dimensionality, n.id)).id if len({n.dimensionality for n in shown}) > 1 \
+        else shown[0].id
 
 
 def legend(report: Report, options: Options) -> list[tuple[str, str]]:
@@ -336,6 +349,9 @@ def teach_direction(report: Report) -> tuple[int, int, int]:
     frac = report.net.frac()
     if len(frac) == 0:
         return (0, 0, 1)
+    layers = [n for n in report.nets if n.dimensionality == 2]
+    if layers and any(n.dimensionality == 3 for n in report.nets):  # a layer threaded by a framework: face on
+        return _nearest_direction(report, layers[0].orientation or (0, 0, 1))
     images = list(itertools.product((-1, 0, 1), repeat=3))
     net_of = np.asarray(report.net_of_vertex())
     copies = palette.vertex_copies(report, images)  # (images, vertices)
@@ -360,6 +376,16 @@ def teach_direction(report: Report) -> tuple[int, int, int]:
         if key > best_key:
             best, best_key = d, key
     return best
+
+
+def _nearest_direction(report: Report, plane: tuple[int, int, int]) -> tuple[int, int, int]:
+    """The short lattice direction [u v w] (entries -2 to 2) closest to the normal of the (h k l) planes."""
+    orth = np.array(report.net.cell.orth.mat.tolist())
+    normal = np.linalg.inv(orth).T @ np.asarray(plane, float)
+    normal /= np.linalg.norm(normal)
+    candidates = [d for d in itertools.product(range(-2, 3), repeat=3) if d > (0, 0, 0)]
+    return max(candidates, key=lambda d: (abs(np.dot(orth @ d, normal)) / np.linalg.norm(orth @ d),
+                                          -np.linalg.norm(orth @ d)))
 
 
 def view_quaternion(report: Report, direction: tuple[int, int, int], tilt: float = 0.0) -> list[float]:

@@ -74,19 +74,19 @@ def teach_sentence(report: Report) -> str:
     entangled = report.classification not in NOT_ENTANGLED
 
     def name(net: NetSummary, color: str) -> str:
-        return f"the {palette.color_name(color)} {_noun(net)} ({connected(net)})"
+        return f"the {palette.color_name(color)} {noun(net)} ({connected(net)})"
 
     if not shown:
         return "This structure has no net that extends through the crystal: only discrete units."
     if len(shown) == 1 and shown[0][0].fold == 1:
         net, (color,) = shown[0]
         alone = "nothing passes through its rings" if net.dimensionality == 3 else "it is not entangled"
-        return f"One {palette.color_name(color)} {_noun(net)}: {alone}."
+        return f"One {palette.color_name(color)} {noun(net)}: {alone}."
     if len(shown) == 1:
         net, copies = shown[0]
         names = ", ".join(palette.color_name(c) for c in copies[:-1]) + f" and {palette.color_name(copies[-1])}"
         how = "pass through each other's rings" if entangled else "lie side by side"
-        return (f"The {names} nets are {NUMBERS.get(net.fold, str(net.fold))} copies of one {_noun(net)}: "
+        return (f"The {names} nets are {NUMBERS.get(net.fold, str(net.fold))} copies of one {noun(net)}: "
                 f"they {how} without sharing a single bond.")
     first, rest = shown[0], shown[1:]
     names = [name(n, c[0]) for n, c in shown]
@@ -101,7 +101,7 @@ def teach_sentence(report: Report) -> str:
     return f"{sentence}: they share no bond, yet cannot be pulled apart without breaking one."
 
 
-def _noun(net: NetSummary) -> str:
+def noun(net: NetSummary) -> str:
     """"pcu framework", "sql layer", or "3D framework" for an unnamed net."""
     noun = {3: "framework", 2: "layer", 1: "chain"}.get(net.dimensionality, "unit")
     return f"{net.topology} {noun}" if net.topology else f"{net.dimensionality}D {noun}"

@@ -99,8 +99,9 @@ def _add_net(view: py3Dmol.view, scene: Scene) -> None:
             spec.update(radius=NET_EDGE_RADIUS * 1.5, dashed=True, dashLength=round(DASH * occ, 3),
                         gapLength=round(DASH * (1 - occ), 3))
         shapes[round(edge.get("opacity", 1.0), 2)]["cylinders"].append(spec)
-    for opacity, parts in sorted(shapes.items(), reverse=True):  # opaque first, translucent over them
-        view.updatejs += (f"\t(function (s) {{ {safe_json(parts['spheres'])}.forEach(function (p) {{ s.addSphere(p); }}); "
+    # opaque first, translucent over them; a shape's own colour would paint over its parts, so it goes
+    for opacity, parts in sorted(shapes.items(), reverse=True):
+        view.updatejs += (f"\t(function (s) {{ delete s.color; {safe_json(parts['spheres'])}.forEach(function (p) {{ s.addSphere(p); }}); "
                           f"{safe_json(parts['cylinders'])}.forEach(function (p) {{ if (p.dashed) s.addDashedCylinder(p); else s.addCylinder(p); }}); "
                           f"s.finalize(); }})"
                           f"(viewer_UNIQUEID.addShape({{opacity: {opacity}}}));\n")

@@ -24,11 +24,10 @@ from viewer.why import why_script
 BADGE_COLORS = {"2D-3D interpenetrating": "#B35900", "3D-3D interpenetrated": "#0060A0",
                 "non-interpenetrated": "#00785A"}
 LOOK = ("as turned", "a", "b", "c", "[u v w]")
-TEACH_TILT = 12.0
-"""Degrees the Teach view is turned off the chosen lattice direction, so that rods along it show."""
+TEACH_TILT = 20.0  # degrees the Teach view is turned off its lattice direction, so that rods along it show
 PRESENTING_CSS = """<style>
 section[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] {display: none;}
-.block-container {padding-top: 1.2rem; padding-bottom: 1rem; max-width: 100%;}
+.block-container {padding: 1rem 2rem; max-width: 100%;}
 .block-container p, .block-container li {font-size: 1.2rem;}
 </style>"""
 STYLE_CSS = """<style>
@@ -154,11 +153,11 @@ with page:
         st.caption(f"⚠️ {library.series().get('model_caveat', '')} Real structure: CCDC {facts.get('ccdc', '?')}.")
 
     periodic = [n for n in report.nets if n.dimensionality > 0]
-    net_labels = {n.id: f"net {n.id}: {teaching._noun(n)}" for n in periodic}
+    net_labels = {n.id: f"{n.topology or f'{n.dimensionality}D net'} ({n.id})" for n in periodic}
     teach = st.session_state.get("teach", False)
     cells = tuple(int(x) for x in supercell)
-    if teach:  # nets only, at least 2x2x2 cells
-        cells = tuple(max(2, c) for c in cells)
+    if teach:  # nets only, 3x3x3 cells (2x2x2 for nets with many nodes a cell)
+        cells = tuple(max(3 if report.net.graph.number_of_nodes() <= 8 else 2, c) for c in cells)
     drawn = (report.n_atoms if show_atoms and not teach else report.net.graph.number_of_nodes()) * \
         cells[0] * cells[1] * cells[2]
     if drawn > MAX_FIGURE_ATOMS:
@@ -166,9 +165,10 @@ with page:
              f"({MAX_FIGURE_ATOMS}); showing one cell.", "warning")
         cells = (1, 1, 1)
 
-    view_col, info_col = st.columns([5, 2] if presenting else [3, 2])
-    with view_col:
-        switches = st.columns([3, 2]) if len(periodic) > 1 else [st.container()]
+    view_col, info_col = st.columns([3, 1] if presenting else [3, 2])
+    aside = info_col if presenting else view_col  # in a talk, the words beside the picture, not under it
+    with aside:
+        switches = st.columns([3, 2]) if len(periodic) > 1 and not presenting else [st.container(), st.container()]
         teach = switches[0].toggle("Teach: show how the nets interpenetrate", key="teach",
                                    help="Nets only, 2x2x2 cells, one net solid and the others translucent, "
                                         "seen along the direction that shows the threading")
@@ -180,6 +180,7 @@ with page:
                                        help="Click a net to hide it: show only this net")
             shown_ids = list(chosen) if chosen else shown_ids
         hidden = tuple(n.id for n in periodic if n.id not in shown_ids)
+    with view_col:
         options = Options(style=style_name, color_by=color_by, hydrogens=hydrogens, guests=guests, terminal=terminal,
                           cell=cell, atoms=show_atoms, net=show_net, supercell=cells, hidden_nets=hidden)
         if teach:
@@ -202,8 +203,7 @@ with page:
         script = why_script(why) if why else library.view_script(entry.filename, entry.data, float(min_occupancy),
                                                                  options)
         live_view(script, 760 if presenting else 600, key=f"{hash(script)}-{generation}", orientation=orientation,
-                  quaternion=quaternion, fill=0.74 if presenting else 0.0, keys=presenting, on_change=step_structure)
-    aside = info_col if presenting else view_col  # in a talk, the words beside the picture, not under it
+                  quaternion=quaternion, fill=0.78 if presenting else 0.0, keys=presenting, on_change=step_structure)
     with aside:
         if teach and not why:
             along = "[" + " ".join(map(str, direction)) + "]" if direction else ""
