@@ -180,6 +180,10 @@ def visible_atoms(report: Report, options: Options) -> np.ndarray:
         keep &= kinds != TERMINAL
     if options.style == "cluster":  # each cluster core is drawn as one sphere at its vertex
         keep[_cluster_atoms(report)] = False
+    if options.hidden_nets:  # a hidden net's clusters, linkers and ligands
+        vertex, _ = anchors(report)
+        net_of = np.asarray(report.net_of_vertex() + [-1], dtype=int)[vertex]
+        keep &= ~np.isin(net_of, options.hidden_nets)
     return keep
 
 
@@ -195,10 +199,8 @@ def _add_atoms(scene: Scene, report: Report, options: Options, images: list[tupl
     colors = np.array(atom_colors(report, options.color_by), dtype=object)
     vertex, offset = anchors(report)
     net_of = np.asarray(report.net_of_vertex() + [-1], dtype=int)[vertex]  # -1 for guests (vertex -1)
-    if options.hidden_nets:
-        keep &= ~np.isin(net_of, options.hidden_nets)
     by_copy = options.color_by == "net" and any(n.fold > 1 for n in report.nets)
-    recolor = by_copy & (vertex >= 0) & (np.array([c in _net_palette() for c in colors]))
+    recolor = by_copy & (vertex >= 0) & np.isin(colors.astype(str), palette.ORDER)
     orth = crystal.orth
     base = crystal.frac + units.shift
     index: dict[tuple[int, tuple[int, ...]], int] = {}
@@ -235,10 +237,6 @@ def _add_atoms(scene: Scene, report: Report, options: Options, images: list[tupl
             a, b = index.get((int(i), t)), index.get((int(j), target))
             if a is not None and b is not None:
                 scene.bonds.append((a, b))
-
-
-def _net_palette() -> set[str]:
-    return set(palette.ORDER)
 
 
 def _label_partial_units(scene: Scene, report: Report, keep: np.ndarray) -> None:
