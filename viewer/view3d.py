@@ -73,7 +73,20 @@ def render_script(scene: Scene, background: str = "white") -> str:
         view.addLine({"start": dict(zip("xyz", map(float, s))), "end": dict(zip("xyz", map(float, e))),
                       "color": "#455A64"})
     view.zoomTo()
+    view.updatejs += f"\tviewer_UNIQUEID.interlaceFit = {safe_json(fit_points(scene))};\n"
     return view.updatejs.replace("viewer_UNIQUEID", "viewer")
+
+
+FIT_POINTS = 600
+
+
+def fit_points(scene: Scene) -> list[list[float]]:
+    """Up to :data:`FIT_POINTS` points spread over everything drawn: the live view zooms so that
+    their picture fills the frame (3Dmol's own fit leaves room for a sphere around it all)."""
+    points = [a["xyz"] for a in scene.atoms] + [n["xyz"] for n in scene.net_nodes]
+    points += [p for e in scene.net_edges for p in (e["start"], e["end"])] + [p for e in scene.cell_edges for p in e]
+    step = max(1, len(points) // FIT_POINTS)
+    return [[round(float(c), 2) for c in p] for p in points[::step]]
 
 
 NET_EDGE_RADIUS = 0.35
