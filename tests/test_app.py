@@ -241,3 +241,17 @@ def test_teaching_text_for_an_upload_does_not_speak_of_the_sc_series() -> None:
     import html
 
     assert "Ag12(iPrS)6" in html.unescape(" ".join(m.value for m in about.markdown))
+
+
+def test_a_file_chosen_twice_is_listed_once() -> None:
+    from types import SimpleNamespace
+
+    from viewer.library import distinct_uploads
+
+    def upload(name: str, data: bytes) -> SimpleNamespace:
+        return SimpleNamespace(name=name, getvalue=lambda: data)
+
+    files = [upload("a.cif", b"x"), upload("b.cif", b"y"), upload("a.cif", b"x"), upload("a.cif", b"changed")]
+    assert [(e.name, e.data) for e in distinct_uploads(files)] == [("a.cif", b"x"), ("b.cif", b"y"),
+                                                                   ("a.cif", b"changed")]
+    assert distinct_uploads(None) == []

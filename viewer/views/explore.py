@@ -87,13 +87,9 @@ controls.toggle("Presentation mode", key="presenting",
 entries = library.bundled()
 uploads = controls.file_uploader("Open CIF or .cgd files", type=["cif", "cgd"], accept_multiple_files=True,
                                  key="uploads", help="Your own structures: the real CCDC files of the series, any MOF")
-seen_files: set[tuple[str, bytes]] = set()
-for upload in uploads or []:  # the same file chosen twice is listed once
-    data = upload.getvalue()
-    if (upload.name, data) in seen_files or upload.name in {e.name for e in entries}:
-        continue
-    seen_files.add((upload.name, data))
-    entries.append(library.Entry(upload.name, upload.name, data, False))
+for upload in library.distinct_uploads(uploads):  # the same file chosen twice is listed once
+    if upload.name not in {e.name for e in entries}:
+        entries.append(upload)
 for name, (filename, data) in st.session_state.get("opened", {}).items():  # opened from the survey page
     if name not in {e.name for e in entries}:
         entries.append(library.Entry(name, filename, data, False))
