@@ -136,3 +136,122 @@ def test_no_sites_above_the_minimum_occupancy_is_a_one_line_message() -> None:
     result = analysis("half.cif", HALF_OCCUPIED, 0.6)
     assert isinstance(result, str) and result.startswith("half.cif: ") and "occupancy 0.6" in result
     assert "\n" not in result and "Traceback" not in result
+
+
+def markdown_with(at: AppTest, testid: str) -> str:
+    return next((m.value for m in at.markdown if f"data-testid='{testid}'" in m.value), "")
+
+
+def test_the_nets_are_said_in_words_a_lecturer_can_read_out() -> None:
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert "one pcu net and one sql layer, interpenetrating" in markdown_with(at, "nets-sentence")
+    page_text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "interpenetration degree" not in page_text and "fold" not in page_text.lower().split()
+    at.selectbox(key="structure").set_value("SC-2-0.5").run()
+    assert "2 interpenetrating pcu nets" in markdown_with(at, "nets-sentence")
+    at.selectbox(key="structure").set_value("SC-3").run()
+    assert "one pcu net, not interpenetrated" in markdown_with(at, "nets-sentence")
+
+
+def test_the_two_copies_of_jxust1_are_named_and_coloured_apart() -> None:
+    data = (Path(__file__).parent / "data" / "crystalnets" / "JXUST-1.cif").read_bytes()
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state["opened"] = {"JXUST-1.cif": ("JXUST-1.cif", data)}
+    at.session_state["structure"] = "JXUST-1.cif"
+    at.run()
+    assert "2 interpenetrating pcu nets" in markdown_with(at, "nets-sentence")
+    legend = markdown_with(at, "legend")
+    assert "copy 1 of 2" in legend and "copy 2 of 2" in legend
+    assert any("two copies of one pcu" in c.value for c in at.caption)
+    script = view_args(at)["script"]
+    assert "#56B4E9" in script and "#E69F00" in script  # both copies' colours drawn
+    at.toggle(key="teach").set_value(True).run()
+    assert "two copies of one pcu framework" in markdown_with(at, "teach-sentence")
+
+
+def test_teach_view_draws_nets_only_turned_along_a_direction_and_reset_comes_back() -> None:
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    plain = view_args(at)
+    assert plain["orient"]["q"] == [0.0, 0.0, 0.0, 1.0]
+    at.toggle(key="teach").set_value(True).run()
+    taught = view_args(at)
+    sentence = markdown_with(at, "teach-sentence")
+    assert "orange sql layer" in sentence and "blue pcu framework" in sentence
+    assert "addAtoms" not in taught["script"] and "addShape" in taught["script"]
+    assert "opacity: 1.0" in taught["script"] and "opacity: 0.75" in taught["script"]  # one net solid, one not
+    assert taught["orient"]["q"] != plain["orient"]["q"] and taught["orient"]["token"] != plain["orient"]["token"]
+    legend = markdown_with(at, "legend")
+    assert "TFA" not in legend and "sql layer" in legend  # no atoms drawn, none in the legend
+    at.button(key="reset").click().run()
+    reset = view_args(at)
+    assert reset["orient"]["token"] != taught["orient"]["token"] and reset["orient"]["q"] == taught["orient"]["q"]
+    at.toggle(key="teach").set_value(False).run()
+    at.selectbox(key="look").set_value("c").run()
+    along_c = view_args(at)["orient"]
+    at.button(key="reset").click().run()
+    assert view_args(at)["orient"]["q"] == along_c["q"] != plain["orient"]["q"]
+    at.selectbox(key="look").set_value("as turned").run()
+    at.button(key="reset").click().run()
+    assert view_args(at)["orient"]["q"] == [0.0, 0.0, 0.0, 1.0]  # reset: the starting orientation again
+
+
+def test_hiding_a_net_leaves_it_out_of_the_view_and_the_legend() -> None:
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at.toggle(key="atoms").set_value(False).run()
+    both = view_args(at)["script"]
+    assert "#56B4E9" in both and "#E69F00" in both
+    assert "TFA" not in markdown_with(at, "legend")  # atoms hidden: no TFA in the legend
+    (pills,) = [e for e in at.get("button_group")]
+    pills.set_value([1]).run()  # show only the sql layer
+    only = view_args(at)["script"]
+    assert "#E69F00" in only and "#56B4E9" not in only
+    assert "pcu" not in markdown_with(at, "legend")
+
+
+def test_occupancy_is_written_beside_partly_occupied_units() -> None:
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at.selectbox(key="structure").set_value("SC-2-0.8").run()
+    script = view_args(at)["script"]
+    assert "addLabel(\"0.8\"" in script and "addLabel(\"0.5\"" in script
+    at.selectbox(key="structure").set_value("SC-2-0.5").run()
+    script = view_args(at)["script"]
+    assert "addLabel(\"0.5\"" in script and "addLabel(\"0.8\"" not in script
+
+
+def test_presentation_mode_sizes_the_view_to_the_window_and_listens_to_the_arrow_keys() -> None:
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert view_args(at)["keys"] is False
+    at.toggle(key="presenting").set_value(True).run()
+    args = view_args(at)
+    assert args["keys"] is True and args["fill"] > 0.5
+    assert not any("font-size: 1.25rem" in m.value for m in at.markdown)  # headings keep their size
+
+
+def test_teaching_text_for_an_upload_does_not_speak_of_the_sc_series() -> None:
+    data = (Path(__file__).parent / "data" / "crystalnets" / "ZIF-8.cif").read_bytes()
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["opened"] = {"ZIF-8.cif": ("ZIF-8.cif", data)}
+    at.session_state["structure"] = "ZIF-8.cif"
+    at.run()
+    about = next(e for e in at.expander if e.label.startswith("About this structure"))
+    texts = " ".join(m.value for m in about.markdown)
+    assert "net" in texts and "Ag12" not in texts and "SC-1" not in texts and "TCNB" not in texts
+    at.selectbox(key="structure").set_value("SC-1").run()
+    about = next(e for e in at.expander if e.label.startswith("About this structure"))
+    import html
+
+    assert "Ag12(iPrS)6" in html.unescape(" ".join(m.value for m in about.markdown))
+
+
+def test_a_file_chosen_twice_is_listed_once() -> None:
+    from types import SimpleNamespace
+
+    from viewer.library import distinct_uploads
+
+    def upload(name: str, data: bytes) -> SimpleNamespace:
+        return SimpleNamespace(name=name, getvalue=lambda: data)
+
+    files = [upload("a.cif", b"x"), upload("b.cif", b"y"), upload("a.cif", b"x"), upload("a.cif", b"changed")]
+    assert [(e.name, e.data) for e in distinct_uploads(files)] == [("a.cif", b"x"), ("b.cif", b"y"),
+                                                                   ("a.cif", b"changed")]
+    assert distinct_uploads(None) == []

@@ -23,12 +23,12 @@ The design, in the paper's terms:
 Composition per cell (two nodes, 24 Ag, except SC-3 with one node, 12 Ag), occupancy-weighted,
 against the formulas of the paper's Table (paper-facts):
 
-- SC-1 {Ag12(PrS)6(CF3COO)6(TCNB)2(CF3COOH)2}{Ag12(PrS)6(CF3COO)6(TCNB)3} 4 CF3COOH 2 C7H8:
+- SC-1 {Ag12(iPrS)6(CF3COO)6(TCNB)2(CF3COOH)2}{Ag12(iPrS)6(CF3COO)6(TCNB)3} 4 CF3COOH 2 C7H8:
   N = 4 x 5 TCNB = 20 per 24 Ag; F = 3 x (12 TFA + 2 + 4 acids) = 54 per 24 Ag.
-- SC-2-0.8 {Ag12(PrS)6(CF3COO)6(TCNB)2(TCNB)0.5}(CF3COOH)0.8x2 2 CF3COOH 2 C7H8 per 12 Ag:
+- SC-2-0.8 {Ag12(iPrS)6(CF3COO)6(TCNB)2(TCNB)0.5}(CF3COOH)0.8x2 2 CF3COOH 2 C7H8 per 12 Ag:
   N = 4 x 2.5 = 10; F = 3 x (6 + 1.6 + 2) = 28.8.
 - SC-2-0.5: as SC-2 with (CF3COOH)0.5x2, 2 CF3COOH, C7H8: N = 10; F = 3 x (6 + 1 + 2) = 27.
-- SC-3 {Ag12(PrS)6(CF3COO)6(TCNB)3} 2 CF3COOH 2 CH2Cl2: N = 12, F = 3 x (6 + 2) = 24, Cl = 4.
+- SC-3 {Ag12(iPrS)6(CF3COO)6(TCNB)3} 2 CF3COOH 2 CH2Cl2: N = 12, F = 3 x (6 + 2) = 24, Cl = 4.
 - S = 6 per 12 Ag in all.
 
 The cell is P1: the model has no symmetry beyond translations (the paper reports P21/c for the
@@ -437,7 +437,7 @@ MODEL_CAVEAT = ("Idealised model built by Interlace from the numbers reported in
 
 FACTS = {
     "SC-1": {
-        "formula": ("[{Ag12(PrS)6(CF3COO)6(TCNB)2(CF3COOH)2}·{Ag12(PrS)6(CF3COO)6(TCNB)3}]n·4CF3COOH·2C7H8",
+        "formula": ("[{Ag12(iPrS)6(CF3COO)6(TCNB)2(CF3COOH)2}·{Ag12(iPrS)6(CF3COO)6(TCNB)3}]n·4CF3COOH·2C7H8",
                     "Results, structure descriptions (Fig. 2)"),
         "nets": (("a 2D layer net of 4-connected Ag12 nodes interpenetrating a 3D framework of 6-connected "
                  "Ag12 nodes: 2D-3D interpenetrating"), "Fig. 2"),
@@ -447,13 +447,13 @@ FACTS = {
         "band gap": ("1.92 eV (Tauc, indirect)", "Fig. 4f"),
     },
     "SC-2-0.8": {
-        "formula": ("[{Ag12(PrS)6(CF3COO)6(TCNB)2(TCNB)0.5}·(CF3COOH)0.8×2]n·2CF3COOH·2C7H8",
+        "formula": ("[{Ag12(iPrS)6(CF3COO)6(TCNB)2(TCNB)0.5}·(CF3COOH)0.8×2]n·2CF3COOH·2C7H8",
                     "Results, in situ SCXRD (Fig. 3)"),
         "nets": (("two interpenetrated 3D frameworks; para-TCNB at 0.5 and coordinated CF3COOH at 0.8 "
                  "occupancy: an intermediate captured in situ after 2 min of UV"), "Fig. 3"),
     },
     "SC-2-0.5": {
-        "formula": ("[{Ag12(PrS)6(CF3COO)6(TCNB)2(TCNB)0.5}·(CF3COOH)0.5×2]n·2CF3COOH·C7H8",
+        "formula": ("[{Ag12(iPrS)6(CF3COO)6(TCNB)2(TCNB)0.5}·(CF3COOH)0.5×2]n·2CF3COOH·C7H8",
                     "Results, in situ SCXRD (Fig. 3)"),
         "nets": (("two interpenetrated 3D frameworks with ordered vacancies: para-TCNB and coordinated "
                  "CF3COOH at 0.5 occupancy (the stable phase after 10 min of UV, = SC-2)"), "Fig. 3"),
@@ -464,7 +464,7 @@ FACTS = {
         "band gap": ("0.57 eV (Tauc, indirect)", "Fig. 4f"),
     },
     "SC-3": {
-        "formula": ("[{Ag12(PrS)6(CF3COO)6(TCNB)3}]n·2CF3COOH·2CH2Cl2", "Results, SC-1 to SC-3"),
+        "formula": ("[{Ag12(iPrS)6(CF3COO)6(TCNB)3}]n·2CF3COOH·2CH2Cl2", "Results, SC-1 to SC-3"),
         "nets": (("one 3D framework, no interpenetration and no vacancies: a TCNB rotates and the "
                  "framework re-forms"), "Results, SC-1 to SC-3"),
         "conductivity": ("close to that of SC-1", "Results, electrical properties"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import tempfile
+import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -232,15 +233,18 @@ def structure_cif(report: Report, options: Options) -> str:
     keep = np.nonzero(visible_atoms(report, options))[0]
     n = np.array(options.supercell)
     cell = crystal.cell
-    lines = [f"# {_safe_text(report.source)} as shown in Interlace ({report.classification})",
-             "data_interlace_export",
-             f"_cell_length_a {cell.a * n[0]:.5f}", f"_cell_length_b {cell.b * n[1]:.5f}",
-             f"_cell_length_c {cell.c * n[2]:.5f}", f"_cell_angle_alpha {cell.alpha:.4f}",
-             f"_cell_angle_beta {cell.beta:.4f}", f"_cell_angle_gamma {cell.gamma:.4f}",
-             "_space_group_name_H-M_alt 'P 1'", "_space_group_IT_number 1",
-             "loop_", "_space_group_symop_operation_xyz", "'x, y, z'",
-             "loop_", "_atom_site_label", "_atom_site_type_symbol", "_atom_site_fract_x", "_atom_site_fract_y",
-             "_atom_site_fract_z", "_atom_site_occupancy", "_atom_site_disorder_group"]
+    lines = [f"# {_safe_text(report.source)} as shown in Interlace ({report.classification})"]
+    if bundled_model(report):  # the caveat travels with the file
+        caveat = series_doc().get("model_caveat", "Idealised model, not the deposited crystal structure.")
+        lines += [f"# {line}" for line in textwrap.wrap(caveat, 100)]
+    lines += ["data_interlace_export",
+              f"_cell_length_a {cell.a * n[0]:.5f}", f"_cell_length_b {cell.b * n[1]:.5f}",
+              f"_cell_length_c {cell.c * n[2]:.5f}", f"_cell_angle_alpha {cell.alpha:.4f}",
+              f"_cell_angle_beta {cell.beta:.4f}", f"_cell_angle_gamma {cell.gamma:.4f}",
+              "_space_group_name_H-M_alt 'P 1'", "_space_group_IT_number 1",
+              "loop_", "_space_group_symop_operation_xyz", "'x, y, z'",
+              "loop_", "_atom_site_label", "_atom_site_type_symbol", "_atom_site_fract_x", "_atom_site_fract_y",
+              "_atom_site_fract_z", "_atom_site_occupancy", "_atom_site_disorder_group"]
     supercell = n.prod() > 1
     for t in np.ndindex(*options.supercell):
         for a in keep:

@@ -49,6 +49,19 @@ def bundled() -> list[Entry]:
     return entries
 
 
+def distinct_uploads(uploads) -> list[Entry]:
+    """Uploaded files as entries, each file once: choosing the same file again in an uploader that
+    takes several adds it a second time, which would list (and play) it twice."""
+    entries: list[Entry] = []
+    seen: set[tuple[str, bytes]] = set()
+    for upload in uploads or []:
+        data = upload.getvalue()
+        if (upload.name, data) not in seen:
+            seen.add((upload.name, data))
+            entries.append(Entry(upload.name, upload.name, data, False))
+    return entries
+
+
 def facts_of(name: str) -> dict | None:
     return next((s for s in series().get("structures", []) if s["name"] == name), None)
 

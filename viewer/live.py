@@ -3,6 +3,10 @@
 Switching structure or style sends the viewer new 3Dmol calls instead of loading a new page with
 3Dmol.js again, which is what makes switching fast. The calls are composed by py3Dmol
 (:func:`viewer.view3d.render_script`); file text inside them is escaped JSON.
+
+The orientation travels apart from the scene: the viewer turns to ``quaternion`` only when
+``orientation`` (a token) changes, so that switching structure keeps the reader's own turn, while
+Reset view, the Teach view and "look along [u v w]" set it.
 """
 
 from __future__ import annotations
@@ -13,7 +17,15 @@ import streamlit.components.v1 as components
 
 _component = components.declare_component("interlace_view", path=str(Path(__file__).with_name("component")))
 
+IDENTITY = [0.0, 0.0, 0.0, 1.0]
 
-def live_view(script: str, height: int, key: str) -> None:
-    """Show the scene drawn by ``script``; ``key`` changes when the scene (or the camera reset) does."""
-    _component(script=script, height=height, view=key, key="live_view", default=None)
+
+def live_view(script: str, height: int, key: str, orientation: str = "", quaternion: list[float] | None = None,
+              fill: float = 0.0, keys: bool = False, on_change=None) -> dict | None:
+    """Show the scene drawn by ``script``; ``key`` changes when the scene does. ``fill`` (0 to 1) sizes
+    the view to that share of the browser window's height instead of ``height`` pixels; with ``keys``
+    the arrow keys (and Page Up / Page Down) give ``{"step": +1 or -1, "n": count}`` to ``on_change``
+    through the widget's value (``st.session_state["live_view"]``)."""
+    return _component(script=script, height=height, view=key, fill=fill, keys=keys,
+                      orient={"token": orientation, "q": quaternion or IDENTITY},
+                      key="live_view", default=None, on_change=on_change)

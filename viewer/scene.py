@@ -2,7 +2,8 @@
 (py3Dmol, :mod:`viewer.view3d`) and the figure export, so both show the same thing.
 
 Atoms are drawn whole with their building unit (``units.shift``), in a supercell of images; each
-atom carries its colour, opacity and radius for the chosen style and colour scheme.
+atom carries its colour, opacity and radius for the chosen style and colour scheme. Coloured by net,
+each copy of an interpenetrated net has its own colour (:mod:`viewer.palette`), atoms included.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import numpy as np
 
 from topology.classify import Report
 from topology.units import GUEST, LINKER, TERMINAL
-from viewer import style
+from viewer import palette, style
 
 STYLES = ("ball-and-stick", "sticks", "space-filling", "cluster")
 COLOR_BY = ("net", "element", "occupancy")
@@ -36,6 +37,8 @@ class Options:
     atoms: bool = True
     net: bool = False
     supercell: tuple[int, int, int] = (1, 1, 1)
+    hidden_nets: tuple[int, ...] = ()  # nets left out, atoms and all ("show only this net")
+    teach: bool = False  # the Teach look: large nodes in the nets' colours, the first net solid, others translucent
 
 
 @dataclass
@@ -48,12 +51,51 @@ class Scene:
     net_edges: list[dict] = field(default_factory=list)  # start, end, color, partial
     cell_edges: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     legend: list[tuple[str, str]] = field(default_factory=list)  # (colour, text)
+    labels: list[dict] = field(default_factory=list)  # text, xyz: the occupancy of partial units, home cell only
 
 
 def net_color_of_vertices(report: Report) -> list[str]:
-    colors = style.net_colors([n.dimensionality for n in report.nets])
+    """Colour of every vertex's net (its first copy)."""
+    colors = palette.net_colors(report)
     net_of = report.net_of_vertex()
-    return [colors[net_of[v]] for v in range(report.net.graph.number_of_nodes())]
+    return [colors[net_of[v]][0] for v in range(report.net.graph.number_of_nodes())]
+
+
+def vertex_colors(report: Report, images: list[tuple[int, ...]]) -> np.ndarray:
+    """Colour of every vertex in every image, each copy of a k-fold net in its own: (images, vertices)."""
+    colors = palette.net_colors(report)
+    net_of = report.net_of_vertex()
+    copies = palette.vertex_copies(report, images)
+    out = np.empty(copies.shape, dtype=object)
+    for v, n in enumerate(net_of):
+        out[:, v] = [colors[n][c] for c in copies[:, v]]
+    return out
+
+
+def anchors(report: Report) -> tuple[np.ndarray, np.ndarray]:
+    """The vertex each atom belongs to or leans on (its cluster, or the first cluster a linker or ligand
+    binds; -1 for guests), and the image offset: the atom drawn in cell ``t`` goes with that vertex
+    drawn in cell ``t + offset``. Used to colour atoms by their net's copy and to hide a net's atoms."""
+    crystal, units = report.crystal, report.units
+    assert crystal is not None and units is not None
+    g = report.net.graph
+    frac = report.net.frac()
+    pos = crystal.frac + units.shift
+    wrap = np.zeros((len(frac), 3), dtype=int)  # vertex v drawn at frac[v] sits with its atoms moved by wrap[v]
+    for v in range(len(frac)):
+        atoms = g.nodes[v]["atoms"]
+        if len(atoms):
+            wrap[v] = np.rint(pos[atoms].mean(axis=0) - frac[v]).astype(int)
+    vertex = units.owner.astype(int).copy()
+    offset = np.zeros((len(crystal), 3), dtype=int)
+    owned = vertex >= 0
+    offset[owned] = wrap[vertex[owned]]
+    for unit in units.units:
+        if unit.contacts and vertex[unit.atoms[0]] < 0:
+            contact = unit.contacts[0]
+            vertex[unit.atoms] = contact.vertex
+            offset[unit.atoms] = np.asarray(contact.offset) + wrap[contact.vertex]
+    return vertex, offset
 
 
 def _is_tfa(elements: np.ndarray) -> bool:
@@ -138,6 +180,10 @@ def visible_atoms(report: Report, options: Options) -> np.ndarray:
         keep &= kinds != TERMINAL
     if options.style == "cluster":  # each cluster core is drawn as one sphere at its vertex
         keep[_cluster_atoms(report)] = False
+    if options.hidden_nets:  # a hidden net's clusters, linkers and ligands
+        vertex, _ = anchors(report)
+        net_of = np.asarray(report.net_of_vertex() + [-1], dtype=int)[vertex]
+        keep &= ~np.isin(net_of, options.hidden_nets)
     return keep
 
 
@@ -150,22 +196,35 @@ def _add_atoms(scene: Scene, report: Report, options: Options, images: list[tupl
     crystal, units = report.crystal, report.units
     assert crystal is not None and units is not None
     keep = visible_atoms(report, options)
-    colors = atom_colors(report, options.color_by)
+    colors = np.array(atom_colors(report, options.color_by), dtype=object)
+    vertex, offset = anchors(report)
+    net_of = np.asarray(report.net_of_vertex() + [-1], dtype=int)[vertex]  # -1 for guests (vertex -1)
+    by_copy = options.color_by == "net" and any(n.fold > 1 for n in report.nets)
+    recolor = by_copy & (vertex >= 0) & np.isin(colors.astype(str), palette.ORDER)
     orth = crystal.orth
     base = crystal.frac + units.shift
     index: dict[tuple[int, tuple[int, ...]], int] = {}
     kinds = units.kind_of_atoms()
+    shown = np.nonzero(keep)[0]
     for t in images:
-        for a in np.nonzero(keep)[0]:
+        own = colors[shown].copy()
+        if by_copy:
+            moved = recolor[shown]
+            cells = np.asarray(t) + offset[shown[moved]]
+            copies = palette.copy_of_images(report, vertex[shown[moved]], cells)
+            table = palette.net_colors(report)
+            own[moved] = [table[n][c] for n, c in zip(net_of[shown[moved]], copies)]
+        for a, color in zip(shown, own):
             occ = float(crystal.occupancy[a])
             partial_linker = kinds[a] == LINKER and occ < 0.999 and crystal.elements[a] != "H"
             radius = _radius(crystal.elements[a], options.style) * (style.PARTIAL_SCALE if partial_linker else 1.0)
             index[(int(a), t)] = len(scene.atoms)
             scene.atoms.append({
-                "elem": str(crystal.elements[a]), "xyz": orth @ (base[a] + t), "color": colors[a],
+                "elem": str(crystal.elements[a]), "xyz": orth @ (base[a] + t), "color": color,
                 "opacity": style.occupancy_opacity(occ), "radius": radius, "label": str(crystal.labels[a]),
                 "occ": occ, "group": int(crystal.disorder_group[a]), "site": int(a),
             })
+    _label_partial_units(scene, report, keep)
     if options.style == "space-filling":
         return
     from topology.bonds import find_bonds
@@ -180,39 +239,179 @@ def _add_atoms(scene: Scene, report: Report, options: Options, images: list[tupl
                 scene.bonds.append((a, b))
 
 
+def _label_partial_units(scene: Scene, report: Report, keep: np.ndarray) -> None:
+    """A label with the occupancy at each partly occupied linker or terminal ligand of the home cell,
+    so that 0.8 and 0.5 can be told apart without colouring by occupancy."""
+    crystal, units = report.crystal, report.units
+    assert crystal is not None and units is not None
+    pos = crystal.orth @ (crystal.frac + units.shift).T
+    for unit in units.units:
+        atoms = unit.atoms[keep[unit.atoms] & (crystal.elements[unit.atoms] != "H")]
+        if unit.kind not in (LINKER, TERMINAL) or not len(atoms):
+            continue
+        occ = float(crystal.occupancy[atoms].min())
+        if occ < 0.999:
+            scene.labels.append({"text": f"{occ:.2g}", "xyz": pos[:, atoms].mean(axis=1)})
+
+
 def _add_net(scene: Scene, report: Report, options: Options, images: list[tuple[int, ...]]) -> None:
     orth = np.array(report.net.cell.orth.mat.tolist())
-    colors = net_color_of_vertices(report)
+    colors = vertex_colors(report, images)
+    net_of = report.net_of_vertex()
     frac = report.net.frac()
-    node_radius = 3.2 if options.style == "cluster" else 0.9
-    for t in images:
+    node_radius = 3.2 if options.style == "cluster" else (1.5 if options.teach else 0.9)
+    solid = _solid_net(report, options)
+    opacity = {n.id: 1.0 if not options.teach or n.id == solid else 0.75 for n in report.nets}
+    block = np.array(options.supercell)
+    edges = report.net.edges()
+    home = tuple(0 for _ in range(3))
+    for k, t in enumerate(images):
         for v in range(len(frac)):
-            scene.net_nodes.append({"xyz": orth @ (frac[v] + t), "color": colors[v], "radius": node_radius})
-        for u, v, off, data in report.net.edges():
+            if net_of[v] in options.hidden_nets:
+                continue
+            scene.net_nodes.append({"xyz": orth @ (frac[v] + t), "color": colors[k, v], "radius": node_radius,
+                                    "opacity": opacity[net_of[v]]})
+        for u, v, off, data in edges:
+            if net_of[u] in options.hidden_nets:
+                continue
+            if options.teach and not ((np.asarray(t) + off >= 0) & (np.asarray(t) + off < block)).all():
+                continue  # the Teach view keeps to its block of cells: no edges hanging out of it
             start = orth @ (frac[u] + t)
             end = orth @ (frac[v] + np.asarray(off) + t)
-            partial = data["occupancy"] < 0.999
-            scene.net_edges.append({"start": start, "end": end, "partial": partial,
-                                    "color": style.PARTIAL_LINKER_COLOR if partial else colors[u]})
+            occ = float(data["occupancy"])
+            partial = occ < 0.999
+            scene.net_edges.append({"start": start, "end": end, "partial": partial, "occupancy": occ,
+                                    "color": style.PARTIAL_LINKER_COLOR if partial else colors[k, u],
+                                    "opacity": opacity[net_of[u]]})
+            if partial and t == home and not options.atoms:
+                scene.labels.append({"text": f"{occ:.2g}", "xyz": (start + end) / 2})
+
+
+def _solid_net(report: Report, options: Options) -> int:
+    """The net the Teach view draws solid: the lowest-dimensional shown periodic net (the layer a
+    framework threads), else the first."""
+    shown = [n for n in report.nets if n.dimensionality > 0 and n.id not in options.hidden_nets]
+    if not shown:
+        return 0
+    return min(shown, key=lambda n: (n.dimensionality, n.id)).id if len({n.dimensionality for n in shown}) > 1 \
+        else shown[0].id
 
 
 def legend(report: Report, options: Options) -> list[tuple[str, str]]:
-    """Colour keys for what is drawn."""
+    """Colour keys for what is drawn: each net (each copy of an interpenetrated net), TFA only when its
+    atoms are drawn, partial occupancy only when something partly occupied is drawn."""
     entries: list[tuple[str, str]] = []
-    if options.color_by == "element" and report.crystal is not None:
+    atoms_drawn = options.atoms and report.crystal is not None
+    if options.color_by == "element" and atoms_drawn:
         for e in sorted(set(report.crystal.elements.tolist())):
             entries.append((style.element_color(e), e))
-    elif options.color_by == "occupancy":
+    elif options.color_by == "occupancy" and atoms_drawn:
         entries += [(style.occupancy_color(x), f"occupancy {x:g}") for x in (1.0, 0.8, 0.5, 0.25)]
-    else:
-        colors = style.net_colors([n.dimensionality for n in report.nets])
-        for n, color in zip(report.nets, colors):
-            if n.dimensionality > 0:
-                name = f"{n.topology} " if n.topology else ""
-                copies = f", {n.fold} interpenetrating copies" if n.fold > 1 else ""
-                entries.append((color, f"net {n.id}: {name}({n.dimensionality}D{copies})"))
-        if has_tfa(report) and (options.atoms or report.crystal is None) and options.terminal:
+    if options.color_by == "net" or not atoms_drawn:
+        for n, colors in zip(report.nets, palette.net_colors(report)):
+            if n.dimensionality == 0 or n.id in options.hidden_nets:
+                continue
+            name = f"{n.topology} " if n.topology else ""
+            what = {3: "framework", 2: "layer", 1: "chain"}[n.dimensionality]
+            if n.fold > 1:
+                for k, color in enumerate(colors):
+                    entries.append((color, f"{name}{what}, copy {k + 1} of {n.fold} (net {n.id})"))
+            else:
+                entries.append((colors[0], f"{name}{what} (net {n.id})"))
+        if atoms_drawn and options.terminal and has_tfa(report) and options.color_by == "net":
             entries.append((style.TFA_COLOR, "TFA (CF3COO-, CF3COOH)"))
-    if report.crystal is not None and (report.crystal.occupancy < 0.999).any():
-        entries.append((style.PARTIAL_LINKER_COLOR, "partially occupied linker (larger, translucent)"))
+    if _partial_drawn(report, options):
+        entries.append((style.PARTIAL_LINKER_COLOR, "partly occupied linker (yellow, with its occupancy)"))
     return entries
+
+
+def _partial_drawn(report: Report, options: Options) -> bool:
+    """Whether a partly occupied linker is in the picture (as atoms or as a net edge)."""
+    net_of = report.net_of_vertex()
+    partial_edges = any(d["occupancy"] < 0.999 and net_of[u] not in options.hidden_nets
+                        for u, _, _, d in report.net.edges())
+    net_drawn = options.net or report.crystal is None or options.style == "cluster"
+    return partial_edges and (net_drawn or (options.atoms and options.color_by == "net"))
+
+
+def lattice_vector(report: Report, direction: tuple[int, int, int]) -> np.ndarray:
+    """Cartesian vector of the lattice direction [u v w]."""
+    return np.array(report.net.cell.orth.mat.tolist()) @ np.asarray(direction, float)
+
+
+def teach_direction(report: Report) -> tuple[int, int, int]:
+    """The lattice direction to look along to see the nets thread: among the short directions [u v w]
+    (entries -1 to 1), the one along which the nodes of different nets (and copies) stay farthest
+    apart on the screen, so that each net's rings show with the other's nodes inside them; the
+    shorter direction when two are as good (then the nodes of one net stack into columns)."""
+    frac = report.net.frac()
+    if len(frac) == 0:
+        return (0, 0, 1)
+    layers = [n for n in report.nets if n.dimensionality == 2]
+    if layers and any(n.dimensionality == 3 for n in report.nets):  # a layer threaded by a framework: face on
+        return _nearest_direction(report, layers[0].orientation or (0, 0, 1))
+    images = list(itertools.product((-1, 0, 1), repeat=3))
+    net_of = np.asarray(report.net_of_vertex())
+    copies = palette.vertex_copies(report, images)  # (images, vertices)
+    group = (net_of[None, :] * 64 + copies).ravel()
+    orth = np.array(report.net.cell.orth.mat.tolist())
+    points = np.concatenate([(frac + np.asarray(t)) @ orth.T for t in images])
+    keep = np.isin(net_of, [n.id for n in report.nets if n.dimensionality > 0])
+    keep = np.tile(keep, len(images))
+    points, group = points[keep], group[keep]
+    if len(set(group.tolist())) < 2 or len(points) > 4000:
+        return (0, 0, 1)
+    candidates = [d for d in itertools.product((-1, 0, 1), repeat=3) if d > (0, 0, 0)]
+    best, best_key = (0, 0, 1), (-1.0, 0.0)
+    for d in candidates:
+        axis = orth @ np.asarray(d, float)
+        length = float(np.linalg.norm(axis))
+        axis /= length
+        flat = points - np.outer(points @ axis, axis)
+        gap = np.linalg.norm(flat[:, None, :] - flat[None, :, :], axis=2)
+        gap[group[:, None] == group[None, :]] = np.inf
+        key = (round(float(gap.min()), 1), -length)
+        if key > best_key:
+            best, best_key = d, key
+    return best
+
+
+def _nearest_direction(report: Report, plane: tuple[int, int, int]) -> tuple[int, int, int]:
+    """The short lattice direction [u v w] (entries -2 to 2) closest to the normal of the (h k l) planes."""
+    orth = np.array(report.net.cell.orth.mat.tolist())
+    normal = np.linalg.inv(orth).T @ np.asarray(plane, float)
+    normal /= np.linalg.norm(normal)
+    candidates = [d for d in itertools.product(range(-2, 3), repeat=3) if d > (0, 0, 0)]
+    return max(candidates, key=lambda d: (abs(np.dot(orth @ d, normal)) / np.linalg.norm(orth @ d),
+                                          -np.linalg.norm(orth @ d)))
+
+
+def view_quaternion(report: Report, direction: tuple[int, int, int], tilt: float = 0.0) -> list[float]:
+    """Rotation (x, y, z, w) turning the lattice direction [u v w] towards the viewer (3Dmol looks down
+    -z), with the shortest lattice vector across it pointing right; ``tilt`` degrees more about the
+    screen's horizontal and vertical axes, so that edges along the direction show as short rods."""
+    toward = lattice_vector(report, direction)
+    toward /= np.linalg.norm(toward)
+    axes = [lattice_vector(report, d) for d in ((1, 0, 0), (0, 1, 0), (0, 0, 1))]
+    across = [a - np.dot(a, toward) * toward for a in axes]
+    right = min((a for a in across if np.linalg.norm(a) > 1e-6), key=np.linalg.norm)
+    right /= np.linalg.norm(right)
+    rows = np.array([right, np.cross(toward, right), toward])
+    if tilt:
+        t = np.radians(tilt)
+        about_x = np.array([[1, 0, 0], [0, np.cos(t), -np.sin(t)], [0, np.sin(t), np.cos(t)]])
+        about_y = np.array([[np.cos(t / 2), 0, np.sin(t / 2)], [0, 1, 0], [-np.sin(t / 2), 0, np.cos(t / 2)]])
+        rows = about_y @ about_x @ rows
+    return _quaternion(rows)
+
+
+def _quaternion(m: np.ndarray) -> list[float]:
+    """(x, y, z, w) of a rotation matrix."""
+    w = np.sqrt(max(0.0, 1 + m[0, 0] + m[1, 1] + m[2, 2])) / 2
+    x = np.sqrt(max(0.0, 1 + m[0, 0] - m[1, 1] - m[2, 2])) / 2
+    y = np.sqrt(max(0.0, 1 - m[0, 0] + m[1, 1] - m[2, 2])) / 2
+    z = np.sqrt(max(0.0, 1 - m[0, 0] - m[1, 1] + m[2, 2])) / 2
+    x = np.copysign(x, m[2, 1] - m[1, 2])
+    y = np.copysign(y, m[0, 2] - m[2, 0])
+    z = np.copysign(z, m[1, 0] - m[0, 1])
+    return [round(float(c), 6) for c in (x, y, z, w)]

@@ -1,14 +1,16 @@
 """Colours and sizes shared by the 3D view and the exported figures, so both look the same.
 
-Net and element colours follow how the paper draws the series (Figs. 1-3 of
-doi:10.1038/s41467-025-60720-6): 3D-framework Ag12 nodes light blue / cyan, 2D-network nodes
-orange / gold, TFA red; O red, F green, C gray, N blue; partially occupied TCNB as larger,
-transparent gold atoms.
+Element colours follow how the paper draws the series (Figs. 1-3 of doi:10.1038/s41467-025-60720-6):
+TFA red; O red, F green, C gray, N blue; partially occupied TCNB as larger, transparent gold atoms.
+Net colours are colour-blind safe (:mod:`viewer.palette`), keeping the paper's blue 3D framework and
+orange 2D layer.
 """
 
 from __future__ import annotations
 
 import itertools
+
+from viewer import palette
 
 ELEMENT_COLORS: dict[str, str] = {
     "H": "#F2F2F2", "C": "#8C8C8C", "N": "#2F5BEA", "O": "#E0301E", "F": "#46B83D", "S": "#E8C31C",
@@ -18,12 +20,8 @@ ELEMENT_COLORS: dict[str, str] = {
 }
 DEFAULT_ELEMENT_COLOR = "#FF1493"
 
-NET_COLORS_3D = ("#4FC3F7", "#1E88E5", "#26C6DA", "#5C6BC0")  # light blue / cyan family
-NET_COLORS_2D = ("#FB8C00", "#FFC107", "#F4511E", "#FFB74D")  # orange / gold family
-NET_COLORS_1D = ("#43A047", "#9CCC65")
-NET_COLOR_0D = "#9E9E9E"
 TFA_COLOR = "#E53935"
-PARTIAL_LINKER_COLOR = "#FFC107"  # the paper's not-fully-occupied TCNB: larger, transparent gold
+PARTIAL_LINKER_COLOR = palette.PARTIAL  # the paper's not-fully-occupied TCNB: larger, gold; no net is yellow
 UNASSIGNED_COLOR = "#BDBDBD"
 
 MIN_OPACITY = 0.25
@@ -38,18 +36,8 @@ def element_color(symbol: str) -> str:
 
 
 def net_colors(dimensionalities: list[int]) -> list[str]:
-    """A colour for each net, given the nets' dimensionalities in report order."""
-    counters = {3: 0, 2: 0, 1: 0}
-    families = {3: NET_COLORS_3D, 2: NET_COLORS_2D, 1: NET_COLORS_1D}
-    out = []
-    for dim in dimensionalities:
-        if dim == 0:
-            out.append(NET_COLOR_0D)
-            continue
-        fam = families[dim]
-        out.append(fam[counters[dim] % len(fam)])
-        counters[dim] += 1
-    return out
+    """A colour for each net (its first copy), given the nets' dimensionalities in report order."""
+    return palette.first_colors(dimensionalities, [1] * len(dimensionalities))
 
 
 def occupancy_opacity(occupancy: float) -> float:

@@ -63,17 +63,58 @@ def render_script(scene: Scene, background: str = "white") -> str:
                 spec["stick"] = {"color": color, "radius": 0.14 if radius < 1 else 0.2, "opacity": opacity}
             view.setStyle({"serial": serials}, spec)
         view.setHoverable({}, True, HOVER, UNHOVER)
-    for node in scene.net_nodes:
-        x, y, z = (float(c) for c in node["xyz"])
-        view.addSphere({"center": {"x": x, "y": y, "z": z}, "radius": node["radius"], "color": node["color"],
-                        "opacity": 0.9})
-    for edge in scene.net_edges:
-        s, e = edge["start"], edge["end"]
-        view.addCylinder({"start": dict(zip("xyz", map(float, s))), "end": dict(zip("xyz", map(float, e))),
-                          "radius": 0.35, "color": edge["color"], "dashed": edge["partial"],
-                          "fromCap": 1, "toCap": 1, "opacity": 0.6 if edge["partial"] else 1.0})
+    _add_net(view, scene)
+    for label in scene.labels:  # the occupancy of partly occupied units, dark on white, always in front
+        x, y, z = (round(float(c), 3) for c in label["xyz"])
+        view.addLabel(label["text"], {"position": {"x": x, "y": y, "z": z}, "fontSize": 15, "fontColor": "#1A1A1A",
+                                      "backgroundColor": "#FFFFFF", "backgroundOpacity": 0.85, "borderColor": "#1A1A1A",
+                                      "borderThickness": 1.5, "inFront": True, "alignment": "center"})
     for s, e in scene.cell_edges:
         view.addLine({"start": dict(zip("xyz", map(float, s))), "end": dict(zip("xyz", map(float, e))),
                       "color": "#455A64"})
     view.zoomTo()
+    view.updatejs += f"\tviewer_UNIQUEID.interlaceFit = {safe_json(fit_points(scene))};\n"
     return view.updatejs.replace("viewer_UNIQUEID", "viewer")
+
+
+FIT_POINTS = 600
+
+
+def fit_points(scene: Scene) -> list[list[float]]:
+    """Up to :data:`FIT_POINTS` points spread over everything drawn: the live view zooms so that
+    their picture fills the frame (3Dmol's own fit leaves room for a sphere around it all)."""
+    points = [a["xyz"] for a in scene.atoms] + [n["xyz"] for n in scene.net_nodes]
+    points += [p for e in scene.net_edges for p in (e["start"], e["end"])] + [p for e in scene.cell_edges for p in e]
+    step = max(1, len(points) // FIT_POINTS)
+    return [[round(float(c), 2) for c in p] for p in points[::step]]
+
+
+NET_EDGE_RADIUS = 0.35
+DASH = 1.2
+"""Length (Angstrom) of one dash and its gap together on a partly occupied net edge: the dash takes
+the linker's occupancy of it, so 0.8 and 0.5 look different."""
+
+
+def _add_net(view: py3Dmol.view, scene: Scene) -> None:
+    """The net's nodes and edges as one merged 3Dmol shape per opacity (a few meshes, not one per
+    sphere and cylinder: a 3x3x3 supercell stays smooth to turn)."""
+    shapes: dict[float, dict[str, list]] = defaultdict(lambda: {"spheres": [], "cylinders": []})
+    for node in scene.net_nodes:
+        x, y, z = (round(float(c), 3) for c in node["xyz"])
+        shapes[round(node.get("opacity", 0.9), 2)]["spheres"].append(
+            {"center": {"x": x, "y": y, "z": z}, "radius": node["radius"], "color": node["color"]})
+    for edge in scene.net_edges:
+        spec = {"start": dict(zip("xyz", (round(float(c), 3) for c in edge["start"]))),
+                "end": dict(zip("xyz", (round(float(c), 3) for c in edge["end"]))),
+                "radius": NET_EDGE_RADIUS, "color": edge["color"], "fromCap": 1, "toCap": 1}
+        if edge["partial"]:
+            occ = min(max(float(edge.get("occupancy", 0.5)), 0.1), 0.95)
+            spec.update(radius=NET_EDGE_RADIUS * 1.5, dashed=True, dashLength=round(DASH * occ, 3),
+                        gapLength=round(DASH * (1 - occ), 3))
+        shapes[round(edge.get("opacity", 1.0), 2)]["cylinders"].append(spec)
+    # opaque first, translucent over them; a shape's own colour would paint over its parts, so it goes
+    for opacity, parts in sorted(shapes.items(), reverse=True):
+        view.updatejs += (f"\t(function (s) {{ delete s.color; {safe_json(parts['spheres'])}.forEach(function (p) {{ s.addSphere(p); }}); "
+                          f"{safe_json(parts['cylinders'])}.forEach(function (p) {{ if (p.dashed) s.addDashedCylinder(p); else s.addCylinder(p); }}); "
+                          f"s.finalize(); }})"
+                          f"(viewer_UNIQUEID.addShape({{opacity: {opacity}}}));\n")

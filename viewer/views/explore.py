@@ -1,37 +1,95 @@
-"""Explore one structure: the 3D view, its nets, the classification and the paper's facts."""
+"""Explore one structure: the 3D view, its nets in words, the classification and the paper's facts.
+
+The page reads top to bottom: the controls (sidebar, or folded below the view in presentation
+mode), the headline (classification and the nets in a sentence), the view with its Teach switch
+and legend, the nets, the drawings of their connectivity, the teaching panel and the downloads.
+"""
 
 from __future__ import annotations
+
+import html
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
-from viewer import export, library, teaching
+from viewer import export, graph2d, library, teaching
 from viewer.export_cli import MAX_FIGURE_ATOMS
 from viewer.live import live_view
 from viewer.plain import escape, show
-from viewer.scene import COLOR_BY, STYLES, Options, legend
+from viewer.scene import COLOR_BY, STYLES, Options, legend, teach_direction, view_quaternion
 from viewer.why import picture as why_picture
 from viewer.why import why_script
 
-BADGE_COLORS = {"2D-3D interpenetrating": "#FB8C00", "3D-3D interpenetrated": "#1E88E5",
-                "non-interpenetrated": "#43A047"}
+BADGE_COLORS = {"2D-3D interpenetrating": "#B35900", "3D-3D interpenetrated": "#0060A0",
+                "non-interpenetrated": "#00785A"}
+LOOK = ("as turned", "a", "b", "c", "[u v w]")
+TEACH_TILT = 20.0  # degrees the Teach view is turned off its lattice direction, so that rods along it show
+PRESENTING_CSS = """<style>
+section[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] {display: none;}
+.block-container {padding: 1rem 2rem; max-width: 100%;}
+.block-container p, .block-container li {font-size: 1.2rem;}
+</style>"""
+STYLE_CSS = """<style>
+iframe[title*='interlace_view'] {max-width: 100%;}
+[data-testid='legend'] {line-height: 1.9;}
+</style>"""
 
-# presentation mode: the structure first, large type, no sidebar; the controls folded away below
+
+def step_structure() -> None:
+    """Arrow keys in presentation mode: the next or previous structure of the list."""
+    value = st.session_state.get("live_view") or {}
+    names = st.session_state.get("structure_names", [])
+    if not value.get("step") or not names or value.get("n") == st.session_state.get("step_seen"):
+        return
+    st.session_state["step_seen"] = value.get("n")
+    here = names.index(st.session_state["structure"]) if st.session_state.get("structure") in names else 0
+    st.session_state["structure"] = names[(here + int(value["step"])) % len(names)]
+
+
+def parse_direction(text: str) -> tuple[int, int, int] | None:
+    """A lattice direction typed as "1 1 0", "[1 1 0]", "110" or "1,-1,0"; None if it is not one.
+
+    >>> parse_direction("[1 -1 0]"), parse_direction("110"), parse_direction("0 0 0")
+    ((1, -1, 0), (1, 1, 0), None)
+    """
+    cleaned = text.strip().strip("[]").replace(",", " ")
+    parts = cleaned.split() if " " in cleaned else list(cleaned)
+    try:
+        values = tuple(int(p) for p in parts)
+    except ValueError:
+        return None
+    if len(values) != 3 or not any(values) or max(abs(v) for v in values) > 20:
+        return None
+    return values  # type: ignore[return-value]
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def patch_png(filename: str, data: bytes, min_occupancy: float) -> bytes:
+    """The drawing of a patch of each net, once per structure and threshold."""
+    report = library.analysis(filename, data, min_occupancy)
+    assert not isinstance(report, str)
+    return graph2d.patch_image(report, "png")
+
+
+# ---- controls: the sidebar, or folded below the view in presentation mode -------------------------------------
 presenting = bool(st.session_state.get("presenting", False))
 page = st.container()
 controls = st.expander("Controls", expanded=False) if presenting else st.sidebar
-controls.toggle("Presentation mode", key="presenting",
-                help="Large type, plain background, the view first and the controls folded away below")
+below = st.container()  # nets, drawings, teaching and downloads: after the controls in presentation mode
+st.markdown(STYLE_CSS, unsafe_allow_html=True)
 if presenting:
-    st.markdown("<style>html, body, [class*='st-'] {font-size: 1.25rem;} "
-                "section[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] {display: none;} "
-                ".block-container {padding-top: 1rem; max-width: 100%;}</style>", unsafe_allow_html=True)
+    st.markdown(PRESENTING_CSS, unsafe_allow_html=True)
+controls.toggle("Presentation mode", key="presenting",
+                help="The structure filling the screen, large legend, the controls folded away below; "
+                     "the arrow keys (or a clicker) step through the structures")
 
 entries = library.bundled()
 uploads = controls.file_uploader("Open CIF or .cgd files", type=["cif", "cgd"], accept_multiple_files=True,
                                  key="uploads", help="Your own structures: the real CCDC files of the series, any MOF")
-for upload in uploads or []:
-    entries.append(library.Entry(upload.name, upload.name, upload.getvalue(), False))
+for upload in library.distinct_uploads(uploads):  # the same file chosen twice is listed once
+    if upload.name not in {e.name for e in entries}:
+        entries.append(upload)
 for name, (filename, data) in st.session_state.get("opened", {}).items():  # opened from the survey page
     if name not in {e.name for e in entries}:
         entries.append(library.Entry(name, filename, data, False))
@@ -39,6 +97,7 @@ if not entries:
     st.error("No structures: the bundled models are missing from assets/structures and nothing is uploaded.")
     st.stop()
 names = [e.name for e in entries]
+st.session_state["structure_names"] = names
 uploaded = tuple(u.name for u in uploads or [])
 if uploaded and uploaded != st.session_state.get("seen_uploads"):  # show what was just opened
     st.session_state["structure"] = uploaded[-1]
@@ -63,9 +122,13 @@ cell = t2.toggle("Unit cell", value=True, key="cell")
 sa, sb, sc = controls.columns(3)
 supercell = (sa.number_input("a", 1, 3, 1, key="na"), sb.number_input("b", 1, 3, 1, key="nb"),
              sc.number_input("c", 1, 3, 1, key="nc"))
-if controls.button("Reset view", key="reset"):
+la, lb = controls.columns(2)
+look = la.selectbox("Look along", LOOK, key="look", help="Turn the view to look down a cell axis or a direction [u v w]")
+typed = lb.text_input("[u v w]", "1 1 0", key="look_uvw", disabled=look != "[u v w]")
+if controls.button("Reset view", key="reset", help="Back to the starting orientation and zoom"):
     st.session_state["view_generation"] = st.session_state.get("view_generation", 0) + 1
 
+# ---- the headline and the view -----------------------------------------------------------------------------------
 with page:
     report = library.analysis(entry.filename, entry.data, float(min_occupancy))
     st.title("Interlace")
@@ -73,61 +136,126 @@ with page:
         show(report, "error", before="Cannot read this file.")
         st.stop()
 
-    badge = BADGE_COLORS.get(report.classification, "#757575")
+    badge = BADGE_COLORS.get(report.classification, "#5F6B73")
+    size = "1.6em" if presenting else "1.3em"
     st.markdown(
-        f"<div data-testid='classification' style='display:inline-block;padding:0.35em 0.9em;border-radius:1em;"
-        f"background:{badge};color:white;font-weight:600;font-size:1.3em'>{report.classification}{': ' + report.topologies if report.topologies else ''}</div>"
-        f"&nbsp; interpenetration degree <b>{report.interpenetration_degree}</b> · "
-        f"<code>{escape(entry.name)}</code>", unsafe_allow_html=True)
+        f"<div style='display:flex;flex-wrap:wrap;align-items:center;gap:0.6em'>"
+        f"<span data-testid='classification' style='padding:0.35em 0.9em;border-radius:1em;background:{badge};"
+        f"color:white;font-weight:600;font-size:{size}'>{html.escape(report.classification)}</span>"
+        f"<span data-testid='nets-sentence' style='font-size:{size}'>{html.escape(teaching.nets_sentence(report))}</span>"
+        f"<code>{escape(entry.name)}</code></div>", unsafe_allow_html=True)
     if entry.bundled:
         facts = library.facts_of(entry.name) or {}
         st.caption(f"⚠️ {library.series().get('model_caveat', '')} Real structure: CCDC {facts.get('ccdc', '?')}.")
 
+    periodic = [n for n in report.nets if n.dimensionality > 0]
+    net_labels = {n.id: f"{n.topology or f'{n.dimensionality}D net'} ({n.id})" for n in periodic}
+    teach = st.session_state.get("teach", False)
     cells = tuple(int(x) for x in supercell)
-    drawn = (report.n_atoms or report.net.graph.number_of_nodes()) * cells[0] * cells[1] * cells[2]
+    if teach:  # nets only, 3x3x3 cells (2x2x2 for nets with many nodes a cell)
+        cells = tuple(max(3 if report.net.graph.number_of_nodes() <= 8 else 2, c) for c in cells)
+    drawn = (report.n_atoms if show_atoms and not teach else report.net.graph.number_of_nodes()) * \
+        cells[0] * cells[1] * cells[2]
     if drawn > MAX_FIGURE_ATOMS:
         show(f"{drawn} atoms at {cells[0]}x{cells[1]}x{cells[2]} cells is more than the view draws "
              f"({MAX_FIGURE_ATOMS}); showing one cell.", "warning")
         cells = (1, 1, 1)
-    options = Options(style=style_name, color_by=color_by, hydrogens=hydrogens, guests=guests, terminal=terminal,
-                      cell=cell, atoms=show_atoms, net=show_net, supercell=cells)
-    scene_legend = legend(report, options)
-    view_col, info_col = st.columns([3, 2]) if not presenting else (st.container(), st.container())
+
+    view_col, info_col = st.columns([3, 1] if presenting else [3, 2])
+    aside = info_col if presenting else view_col  # in a talk, the words beside the picture, not under it
+    with aside:
+        switches = st.columns([3, 2]) if len(periodic) > 1 and not presenting else [st.container(), st.container()]
+        teach = switches[0].toggle("Teach: show how the nets interpenetrate", key="teach",
+                                   help="Nets only, 2x2x2 cells, one net solid and the others translucent, "
+                                        "seen along the direction that shows the threading")
+        shown_ids = [n.id for n in periodic]
+        if len(periodic) > 1:
+            fingerprint = "-".join(f"{n.id}{n.dimensionality}{n.topology}" for n in periodic)
+            chosen = switches[1].pills("Nets shown", list(net_labels), selection_mode="multi", default=list(net_labels),
+                                       format_func=lambda i: net_labels[i], key=f"shown-{entry.name}-{fingerprint}",
+                                       help="Click a net to hide it: show only this net")
+            shown_ids = list(chosen) if chosen else shown_ids
+        hidden = tuple(n.id for n in periodic if n.id not in shown_ids)
     with view_col:
-        height = 760 if presenting else 600
+        options = Options(style=style_name, color_by=color_by, hydrogens=hydrogens, guests=guests, terminal=terminal,
+                          cell=cell, atoms=show_atoms, net=show_net, supercell=cells, hidden_nets=hidden)
+        if teach:
+            options = replace(options, style="ball-and-stick", color_by="net", atoms=False, net=True, cell=False,
+                              teach=True)
         why = why_picture(report) if st.session_state.get("why") else None
-        script = why_script(why) if why else library.view_script(entry.filename, entry.data, float(min_occupancy), options)
-        live_view(script, height, key=f"{hash(script)}-{st.session_state.get('view_generation', 0)}")
+        shown_options = replace(options, atoms=False) if why else options
+        # orientation: the Teach direction, a chosen axis or direction, or as the reader turned it
+        generation = st.session_state.get("view_generation", 0)
+        direction = {"a": (1, 0, 0), "b": (0, 1, 0), "c": (0, 0, 1)}.get(look)
+        if look == "[u v w]":
+            direction = parse_direction(typed)
+            if direction is None:
+                show(f"{typed} is not a lattice direction: give three integers such as 1 1 0.", "warning")
+        tilt = 0.0
+        if teach and not why:
+            direction, tilt = teach_direction(report), TEACH_TILT
+        quaternion = view_quaternion(report, direction, tilt) if direction and not why else None
+        orientation = f"{generation}|{direction}|{tilt}|{entry.name if direction else ''}|{bool(why)}"
+        script = why_script(why) if why else library.view_script(entry.filename, entry.data, float(min_occupancy),
+                                                                 options)
+        live_view(script, 760 if presenting else 600, key=f"{hash(script)}-{generation}", orientation=orientation,
+                  quaternion=quaternion, fill=0.78 if presenting else 0.0, keys=presenting, on_change=step_structure)
+    with aside:
+        if teach and not why:
+            along = "[" + " ".join(map(str, direction)) + "]" if direction else ""
+            st.markdown(f"<div data-testid='teach-sentence' style='font-size:{'1.5em' if presenting else '1.15em'}'>"
+                        f"{html.escape(teaching.teach_sentence(report))}</div>", unsafe_allow_html=True)
+            st.caption(f"Seen along {along}, turned {TEACH_TILT:g}° off it; {cells[0]}x{cells[1]}x{cells[2]} cells. "
+                       "Drag to turn; Reset view comes back here.")
+    with view_col:  # ---- Why? one linked pair of rings ----
         has_link = any(e.example is not None for e in report.entanglement)
         st.toggle("Why? Show one linked pair of rings", key="why", disabled=not has_link,
                   help="One ring of each net, thick, seen through the first ring; the nets' other edges faded")
         if why:
             st.markdown(f"<div data-testid='why-sentence' style='font-size:1.1em'>{escape(why.sentence)}</div>",
                         unsafe_allow_html=True)
-        legend = " ".join(f"<span style='display:inline-block;margin-right:1em'><span style='display:inline-block;"
-                          f"width:0.9em;height:0.9em;border-radius:50%;background:{color};margin-right:0.3em'></span>"
-                          f"{escape(text)}</span>" for color, text in scene_legend)
-        st.markdown(f"<div data-testid='legend'>{legend}</div>", unsafe_allow_html=True)
-        st.caption("Hover an atom for its label, element, occupancy and disorder group. Drag to turn, scroll to zoom.")
+    with aside:  # ---- legend ----
+        scene_legend = legend(report, shown_options)
+        dot = "1.3em" if presenting else "0.9em"
+        items = " ".join(f"<span style='display:inline-block;margin-right:1.2em'><span style='display:inline-block;"
+                         f"width:{dot};height:{dot};border-radius:50%;background:{color};margin-right:0.35em;"
+                         f"vertical-align:middle;border:1px solid #0003'></span>{escape(text)}</span>"
+                         for color, text in scene_legend)
+        st.markdown(f"<div data-testid='legend' style='font-size:{'1.35em' if presenting else '1em'}'>{items}</div>",
+                    unsafe_allow_html=True)
+        if presenting:
+            st.caption("← → step through the structures · drag to turn · scroll to zoom")
+        else:
+            st.caption("Hover an atom for its label, element, occupancy and disorder group. Drag to turn, scroll "
+                       "to zoom. Partly occupied linkers are yellow, with their occupancy written beside them.")
 
-    with info_col:
-        st.subheader("Nets")
-        rows = [{"net": str(n.id), "topology": n.topology or ("unnamed" if n.topology_key else "–"),
-                 "dimension": f"{n.dimensionality}D", "fold": n.fold,
-                 "degrees": ", ".join(map(str, n.node_degrees)), "vertices": len(n.vertices)}
-                for n in report.nets]
-        st.table(pd.DataFrame(rows).set_index("net"))
-        for n in report.nets:
-            if n.placement():  # layers and chains: where they lie
-                st.caption(f"Net {n.id} lies {n.placement()}.")
-        notes = list(report.notes)
-        for note in notes:
-            show(note)
-        st.subheader("Connectivity graph")
+# ---- the nets in words, their drawings --------------------------------------------------------------------------
+nets_place = info_col if not presenting else below
+with nets_place:
+    st.subheader("Nets")
+    rows = [{"net": str(n.id), "name": n.topology or ("unnamed" if n.topology_key else "–"),
+             "dimension": f"{n.dimensionality}D", "kind": teaching.KIND[n.dimensionality],
+             "nodes": teaching.connected(n) if n.node_degrees else "–", "copies": n.fold}
+            for n in report.nets]
+    st.table(pd.DataFrame(rows).set_index("net"))
+    st.caption("copies: how many interpenetrating copies of the net there are, each drawn in its own colour.")
+    for n in report.nets:
+        if n.fold > 1:
+            st.caption(teaching.copies_sentence(n))
+        if n.placement():  # layers and chains: where they lie
+            st.caption(f"Net {n.id} lies {n.placement()}.")
+    for note in report.notes:
+        show(note)
+    st.subheader("What each net looks like")
+    st.image(patch_png(entry.filename, entry.data, float(min_occupancy)))
+    st.caption("A small piece of each net, flattened onto the page: each dot a node (a metal cluster or a branching "
+               "linker), each line a link, in the net's colour.")
+    with st.expander("For experts: the quotient graph"):
         st.image(library.graph_png(entry.filename, entry.data, float(min_occupancy)))
-        st.caption("Each vertex is a building unit (a metal cluster or an organic branch point); each line is a linker, "
-                   "labelled with the lattice translation it crosses. Dashed gold lines are partially occupied linkers.")
+        st.caption("One vertex per node of the unit cell; each line is a linker, labelled with the lattice "
+                   "translation it crosses. Dashed yellow lines are partly occupied linkers.")
 
+with below:
     teaching.panel(entry, report)
 
     with st.expander("Download figures and data"):

@@ -18,8 +18,9 @@ MOVIE_WIDTH = 640
 st.title("Transitions")
 uploads = st.sidebar.file_uploader("Your own series: two or more CIF files, in order", type=["cif"],
                                    accept_multiple_files=True, key="series_uploads")
-if uploads and len(uploads) >= 2:
-    entries = [library.Entry(u.name, u.name, u.getvalue(), False) for u in uploads]
+chosen = library.distinct_uploads(uploads)  # a file chosen twice counts once
+if len(chosen) >= 2:
+    entries = chosen
 else:
     entries = library.bundled()
     if uploads:
