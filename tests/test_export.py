@@ -8,19 +8,32 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from xml.etree import ElementTree
 
 import networkx as nx
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageColor
 
 from topology import analyze_file
 from topology.cgd_writer import write_cgd
 from topology.classify import analyze_bytes
-from viewer.export import caption, downloads, net_graphml, render, structure_cif
-from viewer.figure import to_ctk_scene
+from viewer import palette, style
+from viewer.export import (
+    HOLD_SECONDS,
+    add_net_overlay,
+    caption,
+    downloads,
+    net_graphml,
+    paper_order,
+    render,
+    structure_cif,
+    transition_captions,
+)
+from viewer.figure import extent, to_ctk_scene
 from viewer.graph2d import graph_image
-from viewer.scene import Options, build_scene, legend
+from viewer.scene import Options, Scene, build_scene, legend
+from viewer.transition import frames, track_series
 
 ROOT = Path(__file__).resolve().parent.parent
 STRUCTURES = ROOT / "assets" / "structures"
@@ -39,9 +52,10 @@ def sc2():
     return analyze_file(STRUCTURES / "SC-2-0.5.cif")
 
 
-def colour_pixels(image: Image.Image, rgb: tuple[int, int, int]) -> int:
+def colour_pixels(image: Image.Image, color: str) -> int:
+    """Pixels within a small distance of a palette colour (the lit face of a ball or rod)."""
     pixels = np.asarray(image.convert("RGB"), dtype=int)
-    return int((np.abs(pixels - rgb).sum(axis=2) < 40).sum())
+    return int((np.abs(pixels - ImageColor.getrgb(color)).sum(axis=2) < 40).sum())
 
 
 def test_png_at_4000_px_shows_the_structure(sc2, artifacts) -> None:
@@ -50,36 +64,97 @@ def test_png_at_4000_px_shows_the_structure(sc2, artifacts) -> None:
     image = Image.open(io.BytesIO(data))
     assert image.width == 4000
     (artifacts / "render-SC-2-0.5-4000.png").write_bytes(data)
-    assert colour_pixels(image, (255, 193, 7)) > 10_000  # the half-occupied linkers, gold
-    assert colour_pixels(image, (79, 195, 247)) > 10_000  # net 0, the paper's light blue
-    assert colour_pixels(image, (30, 136, 229)) > 10_000  # net 1, blue
+    first, second = (colors[0] for colors in palette.net_colors(sc2))
+    assert colour_pixels(image, style.PARTIAL_LINKER_COLOR) > 10_000  # the half-occupied linkers
+    assert colour_pixels(image, first) > 10_000 and colour_pixels(image, second) > 10_000  # each net its own
 
 
 @pytest.mark.parametrize("name", MODELS)
-def test_each_model_renders_in_the_papers_colours(name: str, artifacts) -> None:
+def test_each_model_renders_in_the_nets_colours(name: str, artifacts) -> None:
     report = analyze_file(STRUCTURES / f"{name}.cif")
     image = Image.open(io.BytesIO(data := render(report, Options(), "png", 900)))
     (artifacts / f"render-{name}.png").write_bytes(data)
     assert image.width == 900
-    assert colour_pixels(image, (229, 57, 53)) > 2000  # TFA red
-    assert colour_pixels(image, (79, 195, 247)) > 2000  # a 3D net, light blue
-    if name == "SC-1":
-        assert colour_pixels(image, (251, 140, 0)) > 2000  # the 2D net, orange
-    else:
-        assert colour_pixels(image, (251, 140, 0)) < 50
+    assert colour_pixels(image, style.TFA_COLOR) > 2000
+    assert colour_pixels(image, palette.SKY_BLUE) > 2000  # a 3D net, the paper's blue
+    layer = colour_pixels(image, palette.ORANGE)  # the paper's orange 2D layer (SC-1), or SC-2's second net
+    assert layer > 2000 if name != "SC-3" else layer < 50
 
 
 def test_svg_and_pdf_are_vector_only(sc2, artifacts) -> None:
-    svg = render(sc2, Options(), "svg", 1200)
+    svg = render(sc2, Options(), "svg")
     assert svg.lstrip().startswith(b"<?xml") and b"<svg" in svg
     assert b"<image" not in svg and b"data:image" not in svg
     n_atoms = int((sc2.crystal.elements != "H").sum())
     assert svg.count(b"<path") + svg.count(b"<use") > 2 * n_atoms  # atoms, sectors and bonds one by one
-    pdf = render(sc2, Options(), "pdf", 1200)
+    pdf = render(sc2, Options(), "pdf")
     assert pdf.startswith(b"%PDF") and re.search(rb"/Subtype\s*/Image", pdf) is None  # no raster XObject
     (artifacts / "render-SC-2-0.5.svg").write_bytes(svg)
     (artifacts / "render-SC-2-0.5.pdf").write_bytes(pdf)
-    assert svg == render(sc2, Options(), "svg", 1200) and pdf == render(sc2, Options(), "pdf", 1200)
+    assert svg == render(sc2, Options(), "svg") and pdf == render(sc2, Options(), "pdf")
+
+
+def svg_size_in(svg: bytes) -> tuple[float, float]:
+    root = ElementTree.fromstring(svg)
+    return tuple(float(root.get(k).removesuffix("pt")) / 72 for k in ("width", "height"))  # type: ignore[return-value]
+
+
+def svg_texts(svg: bytes) -> list[tuple[str, float]]:
+    """(text, font size in pt) of every <text> element (the SVG's units are points)."""
+    out = []
+    for element in ElementTree.fromstring(svg).iter("{http://www.w3.org/2000/svg}text"):
+        size = re.search(r"font-size:\s*([\d.]+)px", element.get("style", ""))
+        out.append(("".join(element.itertext()), float(size.group(1)) if size else 0.0))
+    return out
+
+
+@pytest.mark.parametrize(("column", "width_in"), [("double", 7.2), ("single", 3.5)])
+def test_journal_figure_size_and_editable_text(sc2, column: str, width_in: float, artifacts) -> None:
+    """Default: a double-column figure (7.2 in) with every text at least 7 pt at that size, as <text>
+    (editable), no title; PDF fonts embedded as TrueType (Type 42), not outlines."""
+    svg = render(sc2, Options(), "svg", column=column)
+    (artifacts / f"figure-{column}.svg").write_bytes(svg)
+    width, height = svg_size_in(svg)
+    assert width == pytest.approx(width_in, abs=0.01) and height < 9.7  # fits a page
+    texts = svg_texts(svg)
+    words = " ".join(t for t, _ in texts)
+    assert texts and min(size for _, size in texts) >= 7.0
+    for key in ("pcu framework (net 0)", "pcu framework (net 1)", "guest molecules", "filled sector"):
+        assert key in words
+    assert {"a", "b", "c"} <= {t for t, _ in texts}  # the axis triad
+    assert "interpenetrated" not in words  # no title unless asked
+    assert "3D-3D interpenetrated" in " ".join(t for t, _ in svg_texts(render(sc2, Options(), "svg", title=True)))
+    pdf = render(sc2, Options(), "pdf", column=column)
+    box = [float(x) for x in re.search(rb"/MediaBox\s*\[([^\]]+)\]", pdf).group(1).split()]
+    assert (box[2] - box[0]) / 72 == pytest.approx(width_in, abs=0.01)
+    assert b"/FontFile2" in pdf and not re.search(rb"/Subtype\s*/Type3", pdf)  # TrueType embedded, not Type 3
+
+
+def test_figure_along_a_chosen_direction(sc2, tmp_path: Path) -> None:
+    """--view takes a cell axis, a direction [u v w] or a turn saved from the app: each turns the
+    structure as asked (the triad shows the axes as seen), and a turn that looks down c is down c."""
+    from viewer.orientation import axis_rows, direction_rows, quaternion_rows, rows_quaternion
+
+    cell = np.array(sc2.net.cell.orth.mat.tolist())
+    down_c = render(sc2, Options(), "svg", view="c")
+    along = render(sc2, Options(), "svg", view=(1, 1, 0))
+    assert along != down_c
+    rows = direction_rows(cell, (1, 1, 0))
+    assert np.allclose(rows @ rows.T, np.eye(3)) and np.allclose(np.cross(rows[0], rows[1]), rows[2])
+    toward = cell @ np.array([1.0, 1.0, 0.0])
+    assert np.allclose(rows[2], toward / np.linalg.norm(toward))
+    q = rows_quaternion(axis_rows(cell, "c"))
+    assert np.allclose(quaternion_rows(q), axis_rows(cell, "c"), atol=1e-5)
+    scene = to_ctk_scene(build_scene(sc2, Options()), cell)
+    assert np.allclose(extent(scene, tuple(q)), extent(scene, "c"), atol=1e-3)  # the saved turn is down c
+    assert not np.allclose(extent(scene, (1, 1, 0)), extent(scene, "c"), atol=0.5)
+    out = tmp_path / "along.svg"
+    result = interlace("render", str(STRUCTURES / "SC-2-0.5.cif"), "-o", str(out), "--view", "[1 1 0]")
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes() == along
+    saved = "q:" + ",".join(map(str, q))
+    result = interlace("render", str(STRUCTURES / "SC-2-0.5.cif"), "-o", str(out), "--view", saved)
+    assert result.returncode == 0, result.stderr
 
 
 def test_partial_occupancy_is_drawn_as_a_sector(sc2) -> None:
@@ -146,15 +221,24 @@ def test_app_downloads_equal_the_cli(tmp_path: Path, sc2) -> None:
     assert {"SC-2-0.5.png", "SC-2-0.5.svg", "SC-2-0.5.pdf", "SC-2-0.5-net.svg", "SC-2-0.5.cgd",
             "SC-2-0.5.graphml", "SC-2-0.5.json", "SC-2-0.5-shown.cif"} == set(files)
     assert b"<image" not in files["SC-2-0.5-net.svg"][0]
-    for name, width in (("SC-2-0.5.svg", "1600"), ("SC-2-0.5.png", "2400")):
+    for name in ("SC-2-0.5.svg", "SC-2-0.5.png"):
         out = tmp_path / name
-        result = interlace("render", str(STRUCTURES / "SC-2-0.5.cif"), "-o", str(out), "--width", width,
-                           "--view", "b")
+        result = interlace("render", str(STRUCTURES / "SC-2-0.5.cif"), "-o", str(out), "--view", "b")
         assert result.returncode == 0, result.stderr
         assert out.read_bytes() == files[name][0]
 
 
+def gif_durations(path: Path) -> list[int]:
+    image, out = Image.open(path), []
+    for k in range(image.n_frames):
+        image.seek(k)
+        out.append(int(image.info["duration"]))
+    return out
+
+
 def test_animate_gif_and_mp4(tmp_path: Path, artifacts) -> None:
+    """Each structure held HOLD_SECONDS, per_step frames between; the MP4 repeats a still for the hold,
+    the GIF shows it once for that long; a time bar makes every frame differ."""
     import imageio.v3 as iio
 
     gif, mp4 = tmp_path / "series.gif", tmp_path / "series.mp4"
@@ -163,13 +247,51 @@ def test_animate_gif_and_mp4(tmp_path: Path, artifacts) -> None:
         result = interlace("animate", *files, "-o", str(out), "--width", "240", "--frames-per-step", "10")
         assert result.returncode == 0, result.stderr
     frames = iio.imread(gif, index=None)
-    assert frames.shape[0] >= 30 and frames.shape[2] == 240
+    assert frames.shape[0] == 2 + 10 and frames.shape[2] == 240
+    expected = [1000 * HOLD_SECONDS] + [1000 / 12] * 10 + [1000 * HOLD_SECONDS]
+    assert np.allclose(gif_durations(gif), expected, atol=10)  # GIF keeps hundredths of a second
     assert gif.read_bytes()[:6] == b"GIF89a"
     assert mp4.read_bytes()[4:8] == b"ftyp"
     movie = iio.imread(mp4, index=None)
-    assert movie.shape[0] == frames.shape[0] and movie.shape[2] == 240
+    assert movie.shape[0] == 2 * round(HOLD_SECONDS * 12) + 10 and movie.shape[2] == 240
     assert len({f.tobytes() for f in frames}) == len(frames)  # every frame differs (a time bar at least)
     (artifacts / "series.gif").write_bytes(gif.read_bytes())
+
+
+def test_movie_follows_the_papers_two_paths() -> None:
+    """SC-1 -> SC-2-0.5 is a documented step; SC-2-0.5 -> SC-1 is not (the second path starts again
+    from SC-1): the movie cuts there instead of turning SC-2 into SC-1; SC-1 -> SC-3 is a step."""
+    assert paper_order() == ["SC-1", "SC-2-0.8", "SC-2-0.5", "SC-1", "SC-3"]
+    reports = [analyze_file(STRUCTURES / f"{n}.cif") for n in ("SC-1", "SC-2-0.5", "SC-1", "SC-3")]
+    captions = transition_captions(reports)
+    assert captions.cuts == (1,)
+    assert "mother liquor" in captions.steps[2] and "UV" in captions.steps[0]
+    assert captions.structures[2].startswith("The other path")
+    series = track_series(reports)
+    movie = frames(series, per_step=5, hold=1, cuts=captions.cuts)
+    assert [f.step for f in movie if f.t == 0] == [0, 1, 2, 3]
+    assert [f.step for f in movie if f.t > 0] == [0] * 5 + [2] * 5  # no frames from SC-2-0.5 to SC-1
+
+
+def test_movie_net_overlay_sits_on_the_clusters() -> None:
+    """The net drawn over a movie frame: one node per node of the net at the middle of its atoms as
+    the frame has them, each edge the net's own vector in the frame's cell."""
+    reports = [analyze_file(STRUCTURES / f"{n}.cif") for n in ("SC-1", "SC-2-0.5")]
+    series = track_series(reports)
+    movie = frames(series, per_step=4, hold=1)
+    for frame in (movie[0], movie[-1], movie[2]):
+        s = frame.step if frame.t == 0 else frame.step + 1
+        report = reports[s]
+        scene = Scene()
+        add_net_overlay(scene, series, frame, report, s, 1.0)
+        graph = report.net.graph
+        assert len(scene.net_nodes) == graph.number_of_nodes()
+        assert len(scene.net_edges) == len(report.net.edges())
+        frac = report.net.frac()
+        starts = {tuple(np.round(n["xyz"], 6)) for n in scene.net_nodes}
+        for edge, (u, v, off, _) in zip(scene.net_edges, report.net.edges()):
+            assert tuple(np.round(edge["start"], 6)) in starts
+            assert np.allclose(edge["end"] - edge["start"], frame.cell @ (frac[v] + np.asarray(off) - frac[u]))
 
 
 @pytest.mark.parametrize("args", [
@@ -178,6 +300,8 @@ def test_animate_gif_and_mp4(tmp_path: Path, artifacts) -> None:
     ["render", str(STRUCTURES / "SC-1.cif"), "-o", "x.png", "--width", "99999"],
     ["render", str(STRUCTURES / "SC-1.cif"), "-o", "x.png", "--supercell", "0", "1", "1"],
     ["render", str(STRUCTURES / "SC-1.cif"), "-o", "x.png", "--min-occupancy", "2"],
+    ["render", str(STRUCTURES / "SC-1.cif"), "-o", "x.png", "--view", "0 0 0"],
+    ["render", str(STRUCTURES / "SC-1.cif"), "-o", "x.png", "--view", "q:1,2"],
     ["render", str(STRUCTURES / "SC-1.cif"), "-o", "no-such-folder/x.png"],
     ["animate", str(STRUCTURES / "SC-1.cif"), "-o", "x.gif"],
     ["animate", str(STRUCTURES / "SC-1.cif"), str(IDEAL / "pcu.cgd"), "-o", "x.gif"],
@@ -187,7 +311,7 @@ def test_animate_gif_and_mp4(tmp_path: Path, artifacts) -> None:
 def test_bad_export_requests_exit_2(args: list[str], tmp_path: Path) -> None:
     result = interlace(*[str(tmp_path / a) if a.startswith(("x.", "no-such")) else a for a in args])
     assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith("interlace: ")
+    assert result.stderr.count("\n") == 1 and re.match(r"interlace( render| animate)?: ", result.stderr)
     assert "Traceback" not in result.stderr
 
 
@@ -197,9 +321,10 @@ def test_legend_keys_tfa_only_where_a_terminal_ligand_is_tfa() -> None:
     afixew = [text for _, text in legend(analyze_file(PEERS / "AFIXEW_ASR.cif"), Options())]
     assert any(t.startswith("TFA") for t in sc1)
     assert not any(t.startswith("TFA") for t in afixew)
-    assert afixew == ["net 0: bex (2D)"]
-    jxust = [text for _, text in legend(analyze_file(PEERS / "JXUST-1.cif"), Options())]
-    assert jxust == ["net 0: pcu (3D, 2 interpenetrating copies)"]
+    assert afixew[0] == "bex layer (net 0)"
+    jxust = {text: color for color, text in legend(analyze_file(PEERS / "JXUST-1.cif"), Options())}
+    copies = [jxust.get(f"pcu framework, copy {k} of 2 (net 0)") for k in (1, 2)]
+    assert None not in copies and copies[0] != copies[1]  # each copy its own colour
     hidden = [text for _, text in legend(analyze_file(STRUCTURES / "SC-1.cif"), Options(atoms=False))]
     assert not any(t.startswith("TFA") for t in hidden)  # no TFA key when no atom is drawn
 
@@ -213,4 +338,4 @@ def test_connectivity_drawing_labels_every_edge_with_its_offset(path: Path) -> N
     edges = report.net.edges()
     assert texts == Counter([str(off) for _, _, off, _ in edges] + [str(v) for v in report.net.graph])
     partial = sum(1 for *_, data in edges if data["occupancy"] < 0.999)
-    assert svg.lower().count("stroke: #ffc107") == partial
+    assert svg.lower().count(f"stroke: {style.PARTIAL_LINKER_COLOR.lower()}") == partial

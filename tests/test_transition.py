@@ -11,14 +11,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from topology import analyze, analyze_file
-from viewer.export import animate, transition_captions
+from viewer import style
+from viewer.export import animate, paper_order, transition_captions
 from viewer.transition import frames, pair_atoms, track_series
 
 ROOT = Path(__file__).resolve().parent.parent
 STRUCTURES = ROOT / "assets" / "structures"
 DEMO = ROOT / "tests" / "data" / "series_demo"
 PAGE = str(ROOT / "viewer" / "views" / "transitions.py")
-SERIES = ("SC-1", "SC-2-0.8", "SC-2-0.5", "SC-3")
 
 
 def reports(*names: str):
@@ -123,18 +123,19 @@ def test_net_colours_change_when_the_nets_change() -> None:
     def shown(frame) -> set[str]:
         return {c for c, o in zip(frame.colors, frame.opacity) if o > 0}
 
-    orange, blue = "#FB8C00", "#1E88E5"  # SC-1's 2D net; SC-2's second 3D net
-    assert orange in shown(start) and blue not in shown(start)
-    assert orange not in shown(end) and blue in shown(end)
+    partial = style.PARTIAL_LINKER_COLOR  # SC-2's half-occupied pillars; SC-1 has none
+    assert partial not in shown(start) and partial in shown(end)
+    assert start.colors != end.colors
     before_switch, after_switch = movie[5], movie[6]  # t = 5/11 and 6/11
     assert before_switch.colors == start.colors and after_switch.colors == end.colors
 
 
 def test_captions_come_from_series_json() -> None:
-    captions = transition_captions(reports(*SERIES))
+    captions = transition_captions(reports(*paper_order()))  # SC-1, SC-2-0.8, SC-2-0.5, SC-1, SC-3
     assert "UV light, 2 min" in captions.steps[0] and "Fig. 3" in captions.steps[0]
     assert "10 min" in captions.steps[1]
-    assert "a week in the mother liquor" in captions.steps[2]
+    assert captions.cuts == (2,)  # SC-2-0.5 does not turn into SC-1: the second path starts again
+    assert "a week in the mother liquor" in captions.steps[3]
     assert "1.92 eV" in captions.structures[0] and "3.08 × 10⁻⁸ S cm⁻¹" in captions.structures[0]
     assert "0.57 eV" in captions.structures[2] and "brown" in captions.structures[2]
     assert "Idealised model" in captions.caveat
@@ -153,7 +154,7 @@ def test_transitions_page_plays_the_bundled_series_from_local_3dmol() -> None:
     assert "/app/static/3Dmol-min.js" in html and "cdn" not in html.lower() and "https://" not in html
     assert "UV light, 10 min in all" in html and "setTimeout(tick" in html
     notes = [c.value for c in at.caption] + shown(at, "caption")
-    assert any("Idealised model" in n for n in notes)
+    assert any("Idealised model" in n and "SC-1 again to SC-3" in n for n in shown(at, "warning"))
     assert any("paired by label" in n and "30 could not be paired (30 fade out, 0 fade in)" in n for n in notes)
 
 
@@ -186,4 +187,4 @@ def test_a_users_series_on_the_page_escaped_with_the_movie_the_cli_makes() -> No
 
     reports = [analyze_bytes(name, data) for name, data, _ in files]
     made = at.session_state["movie"][1]
-    assert made[:6] == b"GIF89a" and made == animate(reports, "gif", width=640, per_step=12)
+    assert made[:6] == b"GIF89a" and made == animate(reports, "gif", width=800, per_step=12)

@@ -8,6 +8,7 @@ import io
 import json
 import tempfile
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,14 +20,25 @@ from topology import InputError
 from topology.cgd_writer import write_cgd
 from topology.classify import Report
 from topology.io import read_cif
-from viewer import figure
+from viewer import figure, style
 from viewer.graph2d import graph_image
-from viewer.scene import VDW, Options, Scene, build_scene, legend, visible_atoms
+from viewer.orientation import View
+from viewer.scene import VDW, Options, Scene, build_scene, legend, vertex_colors, visible_atoms
+from viewer.sentences import nets_sentence
 from viewer.transition import Frame, Series, frames, track_series
 
 STRUCTURES = Path(__file__).resolve().parent.parent / "assets" / "structures"
 MOVIE_FORMATS = ("gif", "mp4")
-MIN_FRAMES = 30
+HOLD_SECONDS = 2.0
+"""How long a movie rests on each structure: time to read its caption."""
+MOVIE_DPI = 100
+MOVIE_CHARACTERS_PER_LINE = 70
+"""Text size of a movie: about this many characters across it, readable on a projector or a phone."""
+NET_FADE = 0.35
+"""Opacity of the atoms under a movie's net overlay, so the net reads first."""
+NET_NODE_RADIUS = 1.1
+TIME_BAR_RGB = (0, 114, 178)
+MODEL_MARK = " (idealised model)"
 MAX_MOVIE_WIDTH = 4000
 BALL = 0.28
 """Ball radius as a fraction of the van der Waals radius: the app's ball-and-stick."""
@@ -60,9 +72,7 @@ def bundled_model(report: Report) -> dict | None:
 def caption(report: Report) -> str:
     """The classification as a figure caption; the bundled models are called models."""
     kind = "idealised model" if bundled_model(report) else "structure"
-    names = f" ({report.topologies})" if report.topologies else ""
-    return (f"{report.source} ({kind}): {report.classification}{names}, "
-            f"interpenetration degree {report.interpenetration_degree}")
+    return f"{report.source} ({kind}): {report.classification}: {nets_sentence(report)}"
 
 
 def net_comments(report: Report) -> list[str]:
@@ -75,54 +85,89 @@ def net_comments(report: Report) -> list[str]:
     return out
 
 
-def render(report: Report, options: Options, fmt: str, width: int = 1600, view: str = "c",
-           transparent: bool = False) -> bytes:
-    """A figure of the structure as the view shows it."""
+def render(report: Report, options: Options, fmt: str, width: int | None = None, view: View = "c",
+           transparent: bool = False, column: str = "double", title: bool = False) -> bytes:
+    """A figure of the structure as the view shows it, ``column`` wide at print size (double: 7.2 in,
+    single: 3.5 in) with text of at least 8 pt there; a PNG is ``width`` pixels wide (300 dpi by
+    default). The classification goes in the title only when asked: journals set their own captions."""
     if fmt not in figure.FORMATS:
         raise InputError(report.source, f"cannot write .{fmt} figures (use png, svg or pdf)")
+    if column not in figure.COLUMNS:
+        raise InputError(report.source, f"column must be one of {', '.join(figure.COLUMNS)}")
+    width_in = figure.COLUMNS[column]
+    width = width or round(width_in * figure.PRINT_DPI)
     if not 16 <= width <= figure.MAX_WIDTH:
         raise InputError(report.source, f"width {width} px is out of range 16-{figure.MAX_WIDTH}")
     scene = build_scene(report, options)
     if not (scene.atoms or scene.net_nodes):
         raise InputError(report.source, "nothing to draw with these options")
     cell = np.array(report.net.cell.orth.mat.tolist())
-    keys = [(color, text.replace("(larger, translucent)", "(larger; filled sector = occupancy)"))
+    keys = [(color, text.replace("(yellow, with its occupancy)", "(filled sector = occupancy)"))
             for color, text in scene.legend]
-    fig = figure.draw(figure.to_ctk_scene(scene, cell, report.source), view, width, transparent=transparent,
-                      title=caption(report), legend=keys)
+    fig = figure.draw(figure.to_ctk_scene(scene, cell, report.source), view, width_in,
+                      dpi=width / width_in if fmt == "png" else figure.PRINT_DPI, transparent=transparent,
+                      title=caption(report) if title else "", legend=keys)
     return figure.save(fig, fmt)
 
 
 @dataclass(frozen=True)
 class Captions:
-    """What the transition says: one caption per structure and one per step between structures."""
+    """What the transition says: one caption per structure and one per step between structures; the
+    steps that are cuts (a second branch of the series begins) rather than transformations."""
 
     structures: list[str]
     steps: list[str]
     caveat: str  # empty unless the series is our bundled models
+    cuts: tuple[int, ...] = ()
+
+
+def paper_order(doc: dict | None = None) -> list[str]:
+    """The bundled structures in the order the paper tells their story: every documented path from
+    the first structure, one after another (SC-1 → SC-2-0.8 → SC-2-0.5, then SC-1 → SC-3)."""
+    doc = series_doc() if doc is None else doc
+    names = [s["name"] for s in doc.get("structures", [])]
+    children: dict[str, list[str]] = {}
+    for step in doc.get("steps", []):
+        children.setdefault(step["from"], []).append(step["to"])
+    targets = {step["to"] for step in doc.get("steps", [])}
+    order: list[str] = []
+
+    def walk(path: list[str]) -> None:
+        following = [c for c in children.get(path[-1], []) if c not in path]
+        if not following:
+            order.extend(path)
+        for child in following:
+            walk(path + [child])
+
+    for root in (n for n in names if n in children and n not in targets):
+        walk([root])
+    return order + [n for n in names if n not in order]
 
 
 def transition_captions(reports: list[Report]) -> Captions:
     """Captions from series.json for the bundled models (conditions, colour, emission, conductivity,
-    band gap with their sources), plain ones for a user's own series."""
+    band gap with their sources), plain ones for a user's own series. Between two bundled models
+    with no documented step from one to the other (SC-2-0.5, then SC-1 again) the movie cuts."""
     doc = series_doc()
     models = [bundled_model(r) for r in reports]
     steps = {(s["from"], s["to"]): s for s in doc.get("steps", [])}
-    structures = []
-    for report, model in zip(reports, models):
-        facts = "; ".join(f"{f['label']}: {f['value']} ({f['source']})" for f in (model or {}).get("facts", [])
-                          if f["label"] not in ("formula", "nets"))
-        structures.append(f"{report.source}: {report.classification}" + (f". {facts}" if facts else ""))
-    step_captions = []
+    step_captions, cuts = [], []
     for k in range(len(reports) - 1):
         a, b = models[k], models[k + 1]
         path = _step_path(steps, a["name"], b["name"]) if a and b else []
-        if not path and a and b and b["name"] == "SC-3":  # SC-3 forms from SC-1, shown in the paper's order
-            path = _step_path(steps, "SC-1", "SC-3")
-        how = "; then ".join(f"{s['condition']} ({s['source']})" for s in path) or "next structure"
+        if a and b and not path:
+            cuts.append(k)
+        how = "; then ".join(f"{s['condition']} ({s['source']})" for s in path) or (
+            "no transformation: the other path starts again from here" if k in cuts else "next structure")
         step_captions.append(f"{reports[k].source} → {reports[k + 1].source}: {how}")
+    structures = []
+    for k, (report, model) in enumerate(zip(reports, models)):
+        facts = "; ".join(f"{f['label']}: {f['value']} ({f['source']})" for f in (model or {}).get("facts", [])
+                          if f["label"] not in ("formula", "nets"))
+        again = "The other path, from the start again: " if k - 1 in cuts else ""
+        structures.append(f"{again}{report.source}: {report.classification}" + (f". {facts}" if facts else ""))
     caveat = doc.get("model_caveat", "") if any(models) else ""
-    return Captions(structures, step_captions, caveat)
+    return Captions(structures, step_captions, caveat, tuple(cuts))
 
 
 def _step_path(steps: dict[tuple[str, str], dict], start: str, end: str) -> list[dict]:
@@ -138,9 +183,9 @@ def _step_path(steps: dict[tuple[str, str], dict], start: str, end: str) -> list
     return paths.get(end, [])
 
 
-def frame_scene(series: Series, frame: Frame) -> Scene:
-    """A movie frame as a scene: ball-and-stick atoms (no hydrogens) fading with their occupancy,
-    bonds fading as they break or form, and the interpolated cell."""
+def frame_scene(series: Series, frame: Frame, fade: float = 1.0) -> Scene:
+    """A movie frame as a scene: ball-and-stick atoms (no hydrogens) fading with their occupancy
+    (and by ``fade`` under a net overlay), bonds fading as they break or form, and the interpolated cell."""
     scene = Scene()
     index: dict[int, int] = {}
     for k, track in enumerate(series.tracks):
@@ -149,8 +194,8 @@ def frame_scene(series: Series, frame: Frame) -> Scene:
             continue
         index[k] = len(scene.atoms)
         scene.atoms.append({"elem": track.element, "xyz": frame.xyz[k], "color": frame.colors[k],
-                            "opacity": opacity, "radius": BALL * VDW.get(track.element, 1.8), "label": track.label,
-                            "occ": 1.0, "group": 0, "site": k})
+                            "opacity": opacity * fade, "radius": BALL * VDW.get(track.element, 1.8),
+                            "label": track.label, "occ": 1.0, "group": 0, "site": k})
     for (a, b), opacity in zip(frame.bonds.tolist(), frame.bond_opacity):
         if a in index and b in index and opacity > 0.02:
             scene.bonds.append((index[a], index[b]))
@@ -162,10 +207,34 @@ def frame_scene(series: Series, frame: Frame) -> Scene:
     return scene
 
 
+def add_net_overlay(scene: Scene, series: Series, frame: Frame, report: Report, s: int, opacity: float) -> None:
+    """The net of structure ``s`` over a movie frame: each node at the middle of its atoms as they are
+    in the frame, each edge as the net's own vector in the frame's cell, partial edges dashed."""
+    if opacity < 0.02:
+        return
+    graph, frac = report.net.graph, report.net.frac()
+    colors = vertex_colors(report, [(0, 0, 0)])[0]
+    tracks = series.track_of[s]
+    where = {v: frame.xyz[tracks[np.asarray(graph.nodes[v]["atoms"], dtype=int)]].mean(axis=0)
+             for v in graph if len(graph.nodes[v]["atoms"])}
+    for v, xyz in where.items():
+        scene.net_nodes.append({"xyz": xyz, "color": colors[v], "radius": NET_NODE_RADIUS, "opacity": opacity})
+    for u, v, off, data in report.net.edges():
+        if u not in where:
+            continue
+        end = where[u] + frame.cell @ (frac[v] + np.asarray(off) - frac[u])
+        partial = float(data["occupancy"]) < 0.999
+        scene.net_edges.append({"start": where[u], "end": end, "partial": partial, "opacity": opacity,
+                                "color": style.PARTIAL_LINKER_COLOR if partial else colors[u]})
+
+
 def animate(reports: list[Report], fmt: str, fps: int = 12, width: int = 800, per_step: int = 12,
-            view: str = "c") -> bytes:
-    """The transition through ``reports`` as a GIF or MP4 of at least 30 frames, drawn frame by frame
-    with the figure renderer from the interpolation the transitions page plays."""
+            view: View = "c", net: bool = True, progress: Callable[[float], None] | None = None) -> bytes:
+    """The transition through ``reports`` as a GIF or MP4, drawn with the figure renderer from the
+    interpolation the transitions page plays: each structure held :data:`HOLD_SECONDS` with its
+    caption, ``per_step`` frames between two structures (none across a cut to another branch of
+    the series), the net drawn over the atoms (``net``), a time bar along the bottom. Each
+    distinct picture is drawn once; ``progress`` hears the share done."""
     import imageio.v3 as iio
 
     if fmt not in MOVIE_FORMATS:
@@ -177,28 +246,58 @@ def animate(reports: list[Report], fmt: str, fps: int = 12, width: int = 800, pe
                                             "frames per step 1-240")
     series = track_series(reports)
     captions = transition_captions(reports)
-    n = len(reports)
-    hold = max(3, -(-(MIN_FRAMES - (n - 1) * per_step) // n))  # still frames on each structure, to reach 30
-    movie = frames(series, per_step=per_step, hold=hold)
-    legends = [legend(r, Options()) for r in reports]
-    scenes = [frame_scene(series, f) for f in movie]
+    hold = max(1, round(HOLD_SECONDS * fps))
+    movie = frames(series, per_step=per_step, hold=1, cuts=captions.cuts)  # one picture per still, held
+    legends = [[(color, text.replace("(yellow, with its occupancy)", "(yellow, faded by its occupancy)"))
+                for color, text in legend(r, Options(net=net))] for r in reports]
+    scenes = []
+    for frame in movie:
+        scene = frame_scene(series, frame, NET_FADE if net else 1.0)
+        if net:  # the net of the structure left fades out, the next one's fades in
+            add_net_overlay(scene, series, frame, reports[frame.step], frame.step, 1.0 - 2 * frame.t)
+            if frame.t > 0:
+                add_net_overlay(scene, series, frame, reports[frame.step + 1], frame.step + 1, 2 * frame.t - 1.0)
+        scenes.append(scene)
     lattice = series.cells[0]
     bounds = _bounds([figure.to_ctk_scene(s, lattice) for s in scenes], view)
-    height = int(width * 0.8) // 2 * 2
-    rows = max(-(-len(entries) // figure.legend_columns(entries)) for entries in legends)
-    images = []
+    width_in = width / MOVIE_DPI
+    font_pt = width_in * 72 / MOVIE_CHARACTERS_PER_LINE / figure.CHAR_EM  # legible at the movie's own size
+    lines = max(len(figure.legend_lines(e, figure.legend_columns(e, width_in, font_pt), width_in, font_pt))
+                for e in legends)
+    height_in = round(width * 0.95) // 2 * 2 / MOVIE_DPI
+    marks = [MODEL_MARK if bundled_model(r) else "" for r in reports]
+    pictures = []
     for k, (frame, scene) in enumerate(zip(movie, scenes)):
         s = frame.step if frame.t < 0.5 else frame.step + 1
-        title = (f"{reports[frame.step].source}: {reports[frame.step].classification}" if frame.t == 0
-                 else captions.steps[frame.step])
-        fig = figure.draw(figure.to_ctk_scene(scene, lattice), view, width, height_px=height, title=title,
-                          legend=legends[s], legend_rows=rows, bounds=bounds, progress=(k + 1) / len(movie))
-        images.append(iio.imread(io.BytesIO(figure.save(fig, "png")), extension=".png")[..., :3])
-    if fmt == "gif":
+        title = (f"{captions.structures[frame.step].split('. ')[0]}{marks[frame.step]}: "
+                 f"{nets_sentence(reports[frame.step])}" if frame.t == 0 else captions.steps[frame.step])
+        fig = figure.draw(figure.to_ctk_scene(scene, lattice), view, width_in, dpi=MOVIE_DPI, height_in=height_in,
+                          title=title, legend=legends[s], legend_rows=lines, bounds=bounds, font_pt=font_pt)
+        pictures.append(iio.imread(io.BytesIO(figure.save(fig, "png")), extension=".png")[..., :3])
+        if progress:
+            progress((k + 1) / len(movie))
+    repeats = [hold if frame.t == 0 else 1 for frame in movie]
+    if fmt == "gif":  # a still is one picture shown for HOLD_SECONDS
+        timed = [_time_bar(p, sum(repeats[:k + 1]) / sum(repeats)) for k, p in enumerate(pictures)]
         buffer = io.BytesIO()
-        iio.imwrite(buffer, np.stack(images), extension=".gif", duration=round(1000 / fps), loop=0)
+        iio.imwrite(buffer, np.stack(timed), extension=".gif", duration=[round(1000 * r / fps) for r in repeats],
+                    loop=0)
         return buffer.getvalue()
+    total = sum(repeats)
+    images, done = [], 0
+    for picture, r in zip(pictures, repeats):
+        for _ in range(r):
+            done += 1
+            images.append(_time_bar(picture, done / total))
     return _mp4(images, fps)
+
+
+def _time_bar(image: np.ndarray, share: float) -> np.ndarray:
+    """The picture with a bar along its bottom edge, ``share`` of the width: how far the movie is."""
+    out = image.copy()
+    rows = max(3, image.shape[0] // 90)
+    out[-rows:, : round(share * image.shape[1])] = TIME_BAR_RGB
+    return out
 
 
 def _mp4(images: list[np.ndarray], fps: int) -> bytes:
@@ -282,13 +381,18 @@ def report_json(report: Report) -> str:
     return json.dumps(report.to_dict(), indent=1) + "\n"
 
 
-def downloads(report: Report, options: Options, view: str = "c") -> list[tuple[str, str, bytes, str]]:
+def downloads(report: Report, options: Options, view: View = "c", column: str = "double",
+              title: bool = False) -> list[tuple[str, str, bytes, str]]:
     """(button label, file name, bytes, MIME type) of every export of a structure, for the app;
-    each equals what the CLI writes (``interlace render FILE -o NAME --width W --view V``)."""
+    each equals what the CLI writes (``interlace render FILE -o NAME --view V --column C``)."""
     stem = Path(report.source).stem
-    files = [("Figure (PNG)", f"{stem}.png", lambda: render(report, options, "png", 2400, view), "image/png"),
-             ("Figure (SVG)", f"{stem}.svg", lambda: render(report, options, "svg", 1600, view), "image/svg+xml"),
-             ("Figure (PDF)", f"{stem}.pdf", lambda: render(report, options, "pdf", 1600, view), "application/pdf"),
+
+    def figure_file(fmt: str) -> bytes:
+        return render(report, options, fmt, None, view, False, column, title)
+
+    files = [("Figure (PNG)", f"{stem}.png", lambda: figure_file("png"), "image/png"),
+             ("Figure (SVG)", f"{stem}.svg", lambda: figure_file("svg"), "image/svg+xml"),
+             ("Figure (PDF)", f"{stem}.pdf", lambda: figure_file("pdf"), "application/pdf"),
              ("Net drawing (SVG)", f"{stem}-net.svg", lambda: graph_image(report, "svg"), "image/svg+xml"),
              ("Net (Systre .cgd)", f"{stem}.cgd", lambda: write_cgd(report.net, stem, net_comments(report)).encode(), "text/plain"),
              ("Net (GraphML)", f"{stem}.graphml", lambda: net_graphml(report), "application/xml"),

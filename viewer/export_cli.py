@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from topology import InputError, analyze_file
+from viewer.orientation import View, parse_view
 from viewer.scene import COLOR_BY, STYLES, Options
 
 MAX_FIGURE_ATOMS = 60_000
@@ -26,11 +27,16 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("render", help="a figure of a structure: PNG at any width, or vector SVG / PDF")
     p.add_argument("path", metavar="FILE")
     p.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.png|OUT.svg|OUT.pdf")
-    p.add_argument("--width", type=int, default=1600, help="pixels (PNG) or nominal width (SVG, PDF)")
+    p.add_argument("--column", choices=("double", "single"), default="double",
+                   help="print width: a double-column page (7.2 in, the default) or one column (3.5 in)")
+    p.add_argument("--width", type=int, default=None, help="pixels of a PNG (default: the print width at 300 dpi)")
     p.add_argument("--style", choices=STYLES, default="ball-and-stick")
     p.add_argument("--color-by", choices=COLOR_BY, default="net")
     p.add_argument("--supercell", type=int, nargs=3, default=(1, 1, 1), metavar=("A", "B", "C"))
-    p.add_argument("--view", choices=("a", "b", "c"), default="c", help="look down this cell axis")
+    p.add_argument("--view", type=_view, default="c", metavar="VIEW",
+                   help="a, b or c (look down that axis), a direction such as '1 1 0', or the orientation "
+                        "copied from the app (q:x,y,z,w)")
+    p.add_argument("--title", action="store_true", help="the classification as a title over the drawing")
     p.add_argument("--transparent", action="store_true", help="no background")
     p.add_argument("--net", action="store_true", help="draw the net over the atoms")
     p.add_argument("--why", action="store_true",
@@ -46,8 +52,17 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--fps", type=int, default=12)
     p.add_argument("--width", type=int, default=800, help="pixels, 64-4000")
     p.add_argument("--frames-per-step", type=int, default=12, help="frames between two structures")
-    p.add_argument("--view", choices=("a", "b", "c"), default="c", help="look down this cell axis")
+    p.add_argument("--view", type=_view, default="c", metavar="VIEW", help="as for render")
+    p.add_argument("--net", action=argparse.BooleanOptionalAction, default=True,
+                   help="draw each structure's net over its atoms (default: yes)")
     p.set_defaults(run=_animate)
+
+
+def _view(text: str) -> View:
+    try:
+        return parse_view(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _format(path: Path, allowed: tuple[str, ...]) -> str:
@@ -82,7 +97,7 @@ def _render(args: argparse.Namespace) -> int:
     atoms = (report.n_atoms or report.net.graph.number_of_nodes()) * int(np.prod(args.supercell))
     if atoms > MAX_FIGURE_ATOMS:
         raise InputError(report.source, f"{atoms} atoms to draw at this supercell; the limit is {MAX_FIGURE_ATOMS}")
-    data = render(report, options, fmt, args.width, args.view, args.transparent)
+    data = render(report, options, fmt, args.width, args.view, args.transparent, args.column, args.title)
     _write(args.output, data)
     return 0
 
@@ -106,7 +121,7 @@ def _animate(args: argparse.Namespace) -> int:
         raise InputError(args.paths[0], f"{len(args.paths)} structures; a movie takes at most {MAX_MOVIE_STRUCTURES}")
     _check_folder(args.output)
     reports = [analyze_file(p) for p in args.paths]
-    data = animate(reports, fmt, args.fps, args.width, args.frames_per_step, args.view)
+    data = animate(reports, fmt, args.fps, args.width, args.frames_per_step, args.view, args.net)
     _write(args.output, data)
     return 0
 

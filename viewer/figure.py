@@ -14,6 +14,7 @@ import importlib.util
 import io
 import math
 import sys
+import textwrap
 from collections import defaultdict
 from types import ModuleType
 
@@ -27,13 +28,28 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Polygon, Wedge
 
+from viewer.orientation import View, view_rows
 from viewer.scene import Scene
 
-VIEWS = ("a", "b", "c")
 FORMATS = ("png", "svg", "pdf")
 MAX_WIDTH = 8000
 """Widest PNG (pixels) that ``interlace render`` writes."""
-DPI = 100
+DOUBLE_COLUMN = 7.2
+"""Inches: the widest figure of a double-column journal page (Nature's 183 mm), the default size."""
+SINGLE_COLUMN = 3.5
+"""Inches: one column (89 mm)."""
+COLUMNS = {"double": DOUBLE_COLUMN, "single": SINGLE_COLUMN}
+PRINT_DPI = 300
+"""Resolution of a PNG at print size, unless a width in pixels is asked for."""
+FONT_PT = 8.0
+"""Legend and axis labels at print size: journals ask for 5-7 pt at least."""
+TITLE_SCALE = 1.15
+TRIAD_IN = 0.6
+"""Size of the a, b, c axis triad at ``FONT_PT``."""
+AXIS_COLORS = ("#C62828", "#2E7D32", "#1565C0")
+"""a red, b green, c blue, as crystallographic programs draw the axes."""
+CHAR_EM, LINE_EM, KEY_EM = 0.52, 1.3, 1.9
+"""Legend layout in ems: a character's mean width, a line of text, a key with the space around it."""
 MARGIN = 1.0
 """Space (Angstrom) around the drawing."""
 BOND_RADIUS = 0.14  # the app's stick radius (viewer.view3d)
@@ -95,31 +111,26 @@ def to_ctk_scene(scene: Scene, cell: np.ndarray, name: str = "structure"):
                                       _meta={"opacity": opacity}))
     edges: dict[tuple, list] = defaultdict(list)
     for edge in scene.net_edges:
-        edges[(edge["color"], edge["partial"])].append([[float(x) for x in edge["start"]],
-                                                        [float(x) for x in edge["end"]]])
-    for (color, partial), pairs in edges.items():
+        edges[(edge["color"], edge["partial"], round(edge.get("opacity", 1.0), 2))].append(
+            [[float(x) for x in edge["start"]], [float(x) for x in edge["end"]]])
+    for (color, partial, opacity), pairs in edges.items():
         contents.append(ctk.Cylinders(positionPairs=pairs, color=color, radius=NET_EDGE_RADIUS,
-                                      _meta={"dashed": partial, "opacity": 1.0}))
+                                      _meta={"dashed": partial, "opacity": opacity}))
     nodes: dict[tuple, list] = defaultdict(list)
     for node in scene.net_nodes:
-        nodes[(node["color"], node["radius"])].append([float(x) for x in node["xyz"]])
-    for (color, radius), positions in nodes.items():
-        contents.append(ctk.Spheres(positions=positions, color=color, radius=radius, _meta={"opacity": 0.95}))
+        nodes[(node["color"], node["radius"], round(0.95 * node.get("opacity", 1.0), 2))].append(
+            [float(x) for x in node["xyz"]])
+    for (color, radius, opacity), positions in nodes.items():
+        contents.append(ctk.Spheres(positions=positions, color=color, radius=radius, _meta={"opacity": opacity}))
     if scene.cell_edges:
         contents.append(ctk.Lines(positions=[[float(x) for x in p] for edge in scene.cell_edges for p in edge],
                                   color=CELL_COLOR))
     return ctk.Scene(name=name, contents=contents, lattice=np.asarray(cell, float).T.tolist())
 
 
-def view_basis(cell: np.ndarray, view: str) -> np.ndarray:
-    """Rows: screen x, screen y and the direction towards the viewer, looking down axis ``view``
-    (the next axis points up, as in the usual a-b, b-c, c-a projections)."""
-    k = VIEWS.index(view)
-    toward = cell[:, k] / np.linalg.norm(cell[:, k])
-    up_axis = cell[:, (k + 2) % 3]
-    up = up_axis - np.dot(up_axis, toward) * toward
-    up /= np.linalg.norm(up)
-    return np.array([np.cross(up, toward), up, toward])
+def view_basis(cell: np.ndarray, view: View) -> np.ndarray:
+    """Rows: screen x, screen y and the direction towards the viewer (:mod:`viewer.orientation`)."""
+    return view_rows(cell, view)
 
 
 def _rgba(color: str, alpha: float = 1.0, whiten: float = 0.0) -> tuple[float, float, float, float]:
@@ -184,8 +195,8 @@ class _Painter:
                                linewidths=outline_pt, match_original=False)
 
 
-def extent(ctk_scene, view: str = "c") -> np.ndarray:
-    """Lower and upper screen corners (Angstrom) of everything in the scene, seen down ``view``."""
+def extent(ctk_scene, view: View = "c") -> np.ndarray:
+    """Lower and upper screen corners (Angstrom) of everything in the scene, seen as ``view``."""
     basis = view_basis(np.array(ctk_scene.lattice, float).T, view)
     corners = []
     for primitive in ctk_scene.contents:
@@ -200,15 +211,18 @@ def extent(ctk_scene, view: str = "c") -> np.ndarray:
     return np.array([points.min(axis=0), points.max(axis=0)])
 
 
-def draw(ctk_scene, view: str = "c", width_px: int = 1600, height_px: int | None = None,
-         transparent: bool = False, title: str = "", legend: list[tuple[str, str]] = (), legend_rows: int = 0,
-         bounds: tuple[np.ndarray, np.ndarray] | None = None, progress: float | None = None) -> Figure:
-    """A matplotlib figure of a crystal-toolkit scene, seen down the cell axis ``view`` of its lattice.
+def draw(ctk_scene, view: View = "c", width_in: float = DOUBLE_COLUMN, dpi: float = PRINT_DPI,
+         height_in: float | None = None, transparent: bool = False, title: str = "",
+         legend: list[tuple[str, str]] = (), legend_rows: int = 0, bounds: tuple[np.ndarray, np.ndarray] | None = None,
+         axes: bool = True, font_pt: float = FONT_PT) -> Figure:
+    """A matplotlib figure of a crystal-toolkit scene, ``width_in`` inches wide at print size, seen as
+    ``view`` (a cell axis, a lattice direction or a quaternion); text in points at that size.
 
-    ``height_px``, ``legend_rows`` and ``bounds`` (screen corners in Angstrom) fix the layout, so
-    the frames of a movie line up; by default they fit the scene.
+    ``height_in``, ``legend_rows`` and ``bounds`` (screen corners in Angstrom) fix the layout, so
+    the frames of a movie line up; by default they fit the scene. ``axes`` adds the a, b, c triad.
     """
-    basis = view_basis(np.array(ctk_scene.lattice, float).T, view)
+    cell = np.array(ctk_scene.lattice, float).T
+    basis = view_basis(cell, view)
     painter = _Painter()
     cell_lines = []
     for primitive in ctk_scene.contents:
@@ -230,60 +244,104 @@ def draw(ctk_scene, view: str = "c", width_px: int = 1600, height_px: int | None
     lo, hi = bounds if bounds is not None else extent(ctk_scene, view)
     lo, hi = lo - MARGIN, hi + MARGIN
     span = np.maximum(hi - lo, 1e-3)
-    rows = max(-(-len(legend) // legend_columns(legend)) if legend else 0, legend_rows)
-    title_px = int(width_px * 0.05) if title else 0
-    legend_px = int(rows * width_px * 0.04 + (width_px * 0.02 if rows else 0))
-    drawing_px = int(width_px * min(max(span[1] / span[0], 0.45), 1.5))
-    height_px = height_px or drawing_px + title_px + legend_px
-    fig = plt.figure(figsize=(width_px / DPI, height_px / DPI), dpi=DPI)
+    triad_in = TRIAD_IN * font_pt / FONT_PT if axes else 0.0
+    columns = legend_columns(legend, width_in - triad_in, font_pt)
+    lines = legend_lines(legend, columns, width_in - triad_in, font_pt)
+    keys_in = max(legend_height(lines, columns, font_pt), legend_rows * KEY_EM * font_pt / 72)
+    title_lines = textwrap.wrap(title, max(20, int(width_in * 72 / (0.56 * font_pt * TITLE_SCALE))))
+    title_in = (1.25 * len(title_lines) + 0.9) * font_pt * TITLE_SCALE / 72 if title else 0.0
+    band_in = max(keys_in + (0.8 * font_pt / 72 if legend else 0.0), triad_in)
+    drawing_in = width_in * min(max(span[1] / span[0], 0.45), 1.5)
+    height_in = height_in or drawing_in + title_in + band_in
+    fig = plt.figure(figsize=(width_in, height_in), dpi=dpi)
     fig.patch.set_alpha(0.0 if transparent else 1.0)
-    bottom, top = legend_px / height_px, 1 - title_px / height_px
+    bottom, top = band_in / height_in, 1 - title_in / height_in
     ax = fig.add_axes((0.01, bottom, 0.98, top - bottom))
     ax.set_axis_off()
     ax.set_aspect("equal", adjustable="box")
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
-    points_per_angstrom = min(0.98 * width_px / span[0], (top - bottom) * height_px / span[1]) * 72 / DPI
+    points_per_angstrom = min(0.98 * width_in / span[0], (top - bottom) * height_in / span[1]) * 72
     if cell_lines:
         ax.add_collection(LineCollection(cell_lines, colors=CELL_COLOR, linewidths=max(0.02 * points_per_angstrom,
                                                                                         0.4)))
     ax.add_collection(painter.collection(max(0.025 * points_per_angstrom, 0.2)))
-    font = max(width_px / 75, 7) * 72 / DPI
     if title:
-        fig.text(0.5, 1 - 0.5 * title_px / height_px, title, ha="center", va="center", fontsize=font)
+        fig.text(0.5, 1 - 0.5 * title_in / height_in, "\n".join(title_lines), ha="center", va="center",
+                 fontsize=font_pt * TITLE_SCALE, linespacing=1.25)
+    if axes:
+        _triad(fig, cell, basis, triad_in, font_pt)
     if legend:
-        _legend(fig, legend, rows, legend_px / height_px, width_px, font * 0.85)
-    if progress is not None:  # a movie's time bar along the bottom edge
-        fig.add_artist(matplotlib.patches.Rectangle((0, 0), progress, 0.012, transform=fig.transFigure,
-                                                    color="#1E88E5"))
+        _legend(fig, legend, lines, columns, band_in / height_in, triad_in, font_pt)
     return fig
 
 
-def legend_columns(legend: list[tuple[str, str]]) -> int:
-    return 2 if max((len(text) for _, text in legend), default=0) > 28 else 3
+def legend_columns(legend: list[tuple[str, str]], width_in: float = DOUBLE_COLUMN, font_pt: float = FONT_PT) -> int:
+    """How many keys fit side by side in ``width_in`` inches at ``font_pt`` (one to three)."""
+    longest = max((len(text) for _, text in legend), default=0)
+    key_in = (min(longest, 40) * CHAR_EM + 3.5) * font_pt / 72  # the text (about half an em a character), its disc
+    return int(min(3, max(1, width_in // key_in)))
 
 
-def _legend(fig: Figure, legend: list[tuple[str, str]], rows: int, height: float, width_px: int,
-            font: float) -> None:
-    """Keys under the drawing in ``rows`` rows, laid out in pixels so discs stay round: a disc of
-    each colour, and a half sector for keys that speak of sectors (as partial sites are drawn)."""
-    columns = legend_columns(legend)
-    height_px = height * fig.get_figheight() * DPI
-    ax = fig.add_axes((0.0, 0.0, 1.0, height))
+def legend_lines(legend: list[tuple[str, str]], columns: int, width_in: float, font_pt: float) -> list[list[str]]:
+    """Each key's text broken into lines that fit its column."""
+    chars = max(12, int((width_in / columns * 72 / font_pt - 3.5) / CHAR_EM))
+    return [textwrap.wrap(text, chars) or [""] for _, text in legend]
+
+
+def legend_height(lines: list[list[str]], columns: int, font_pt: float) -> float:
+    """Inches the keys take: each row as tall as its longest key."""
+    rows = [lines[k:k + columns] for k in range(0, len(lines), columns)]
+    return sum(max(len(t) for t in row) * LINE_EM + (KEY_EM - LINE_EM) for row in rows) * font_pt / 72
+
+
+def _triad(fig: Figure, cell: np.ndarray, basis: np.ndarray, size_in: float, font_pt: float) -> None:
+    """The a, b, c axes as arrows from one corner, as the cell is seen, in the bottom-left corner."""
+    width_in, height_in = fig.get_size_inches()
+    ax = fig.add_axes((0.0, 0.0, size_in / width_in, size_in / height_in))
     ax.set_axis_off()
-    ax.set_xlim(0, width_px)
-    ax.set_ylim(height_px, 0)
-    row = height_px / (rows + 0.6)
-    r = 0.3 * row
-    for k, (color, text) in enumerate(legend):
-        x = 0.03 * width_px + (k % columns) * 0.94 * width_px / columns + r
-        y = (k // columns + 0.8) * row
-        if "sector" in text:
-            ax.add_patch(Circle((x, y), r, facecolor="white", edgecolor=OUTLINE))
-            ax.add_patch(Wedge((x, y), r, 90, 270, facecolor=color, edgecolor=OUTLINE))
-        else:
-            ax.add_patch(Circle((x, y), r, facecolor=color, edgecolor=OUTLINE))
-        ax.text(x + 1.8 * r, y, text, va="center", ha="left", fontsize=font)
+    ax.set_xlim(-1, 1)
+    ax.set_ylim(-1, 1)
+    flat = (basis[:2] @ (cell / np.linalg.norm(cell, axis=0))).T  # unit axes on the screen
+    flat = 0.6 * flat / max(float(np.linalg.norm(flat, axis=1).max()), 1e-9)
+    origin = np.zeros(2)  # the middle of the box, since an axis may point any way
+    for name, vector, color in zip("abc", flat, AXIS_COLORS):
+        tip = origin + vector
+        ax.annotate("", xy=tip, xytext=origin, arrowprops={"arrowstyle": "-|>", "color": color, "lw": 0.9,
+                                                          "shrinkA": 0, "shrinkB": 0, "mutation_scale": font_pt})
+        length = float(np.linalg.norm(vector))
+        label = origin + (vector / length * (length + 0.22) if length > 0.1 else np.array([0.2, 0.2]))
+        ax.text(*label, name, ha="center", va="center", fontsize=font_pt, fontstyle="italic", color=color)
+
+
+def _legend(fig: Figure, legend: list[tuple[str, str]], lines: list[list[str]], columns: int, height: float,
+            left_in: float, font_pt: float) -> None:
+    """Keys under the drawing in ``columns`` columns, right of the axis triad, laid out in inches so
+    discs stay round: a disc of each colour, and a half sector for keys that speak of sectors (as
+    partial sites are drawn); a long text wraps within its column."""
+    width_in = fig.get_figwidth()
+    height_in = height * fig.get_figheight()
+    ax = fig.add_axes((left_in / width_in, 0.0, 1 - left_in / width_in, height))
+    ax.set_axis_off()
+    span_in = width_in - left_in
+    ax.set_xlim(0, span_in)
+    ax.set_ylim(height_in, 0)
+    em = font_pt / 72
+    r = 0.45 * em
+    top = 0.4 * em
+    for start in range(0, len(legend), columns):
+        row_lines = lines[start:start + columns]
+        for k, ((color, _), text) in enumerate(zip(legend[start:start + columns], row_lines)):
+            x = 0.05 + k * (span_in - 0.05) / columns + r
+            y = top + 0.5 * KEY_EM * em
+            if any("sector" in line for line in text):
+                ax.add_patch(Circle((x, y), r, facecolor="white", edgecolor=OUTLINE, linewidth=0.5))
+                ax.add_patch(Wedge((x, y), r, 90, 270, facecolor=color, edgecolor=OUTLINE, linewidth=0.5))
+            else:
+                ax.add_patch(Circle((x, y), r, facecolor=color, edgecolor=OUTLINE, linewidth=0.5))
+            ax.text(x + r + 0.5 * em, y - 0.5 * LINE_EM * em, "\n".join(text), va="top", ha="left", fontsize=font_pt,
+                    linespacing=LINE_EM / 1.2)
+        top += (max(len(t) for t in row_lines) * LINE_EM + (KEY_EM - LINE_EM)) * em
 
 
 def save(fig: Figure, fmt: str) -> bytes:
@@ -291,7 +349,8 @@ def save(fig: Figure, fmt: str) -> bytes:
     buffer = io.BytesIO()
     metadata = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
                 "pdf": {"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None}}[fmt]
-    with plt.rc_context({"svg.hashsalt": "interlace", "svg.fonttype": "path"}):
-        fig.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata, transparent=fig.patch.get_alpha() == 0.0)
+    # text stays text: <text> elements in SVG, embedded TrueType (Type 42) in PDF, editable in a drawing program
+    with plt.rc_context({"svg.hashsalt": "interlace", "svg.fonttype": "none", "pdf.fonttype": 42}):
+        fig.savefig(buffer, format=fmt, dpi=fig.dpi, metadata=metadata, transparent=fig.patch.get_alpha() == 0.0)
     plt.close(fig)
     return buffer.getvalue()

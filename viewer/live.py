@@ -15,9 +15,10 @@ from pathlib import Path
 
 import streamlit.components.v1 as components
 
+from viewer.orientation import IDENTITY
+
 _component = components.declare_component("interlace_view", path=str(Path(__file__).with_name("component")))
 
-IDENTITY = [0.0, 0.0, 0.0, 1.0]
 
 
 def live_view(script: str, height: int, key: str, orientation: str = "", quaternion: list[float] | None = None,
@@ -27,5 +28,5 @@ def live_view(script: str, height: int, key: str, orientation: str = "", quatern
     the arrow keys (and Page Up / Page Down) give ``{"step": +1 or -1, "n": count}`` to ``on_change``
     through the widget's value (``st.session_state["live_view"]``)."""
     return _component(script=script, height=height, view=key, fill=fill, keys=keys,
-                      orient={"token": orientation, "q": quaternion or IDENTITY},
+                      orient={"token": orientation, "q": list(quaternion or IDENTITY)},
                       key="live_view", default=None, on_change=on_change)

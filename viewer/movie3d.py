@@ -71,9 +71,13 @@ function show(k) {
   slider.value = k;
   caption.textContent = data.captions[f.caption];
 }
+function wait(k) {  // a still rests on its structure long enough to read the caption
+  var hold = data.frames[k].hold;
+  return (hold ? 1000 * hold : 1000 / data.fps) / parseFloat(speed.value);
+}
 function tick() {
   if (playing) { frame = (frame + 1) % data.frames.length; show(frame); }
-  setTimeout(tick, 1000 / (data.fps * parseFloat(speed.value)));
+  setTimeout(tick, wait(frame));
 }
 button.onclick = function() { playing = !playing; button.textContent = playing ? 'Pause' : 'Play'; };
 slider.oninput = function() { playing = false; button.textContent = 'Play'; frame = +slider.value; show(frame); };
@@ -81,7 +85,7 @@ show(0);
 v.zoomTo();
 v.zoom(1.4);
 v.render();
-setTimeout(tick, 1000 / data.fps);
+setTimeout(tick, wait(0));
 })();
 """
 
@@ -97,10 +101,15 @@ CONTROLS = """
 """
 
 
+NARROW = """<style>@media (max-width: 600px) { [id='3dmolviewer_UNIQUEID'] { height: HEIGHTpx !important; } }</style>"""
+"""On a phone the view is lower, so the caption under it fits the frame (it wraps to more lines there)."""
+
+
 def player_data(series: Series, movie: list[Frame], captions: list[str], caption_of: list[int],
-                fps: int = 12) -> dict:
+                fps: int = 12, hold: float = 2.0) -> dict:
     """What the player script needs, compact: per frame the positions (0.01 A), opacities, colour
-    ids, the bond set in force (the structure left before mid-step, the next one after) and the cell."""
+    ids, the bond set in force (the structure left before mid-step, the next one after) and the cell;
+    a still (one frame on a structure) is shown ``hold`` seconds."""
     keep = [k for k, t in enumerate(series.tracks) if t.element != "H"]
     position = {k: i for i, k in enumerate(keep)}
     palette: list[str] = []
@@ -117,7 +126,8 @@ def player_data(series: Series, movie: list[Frame], captions: list[str], caption
     frames = [{"xyz": np.round(f.xyz[keep], 2).ravel().tolist(),
                "opacity": np.round(np.clip(f.opacity[keep], 0, 1), 1).tolist(),
                "color": [color_id(f.colors[k]) for k in keep], "caption": caption_of[i],
-               "bonds": f.step if f.t < 0.5 else f.step + 1, "cell": np.round(f.cell, 3).ravel().tolist()}
+               "bonds": f.step if f.t < 0.5 else f.step + 1, "cell": np.round(f.cell, 3).ravel().tolist(),
+               **({"hold": hold} if f.t == 0 else {})}
               for i, f in enumerate(movie)]
     return {"elements": [series.tracks[k].element for k in keep], "labels": [series.tracks[k].label for k in keep],
             "radius": [round(BALL * VDW.get(series.tracks[k].element, 1.8), 2) for k in keep], "palette": palette,
@@ -129,4 +139,6 @@ def player_html(data: dict, height: int = 560) -> str:
     view = py3Dmol.view(width="100%", height=height, js=LOCAL_3DMOL)
     view.setBackgroundColor("white")
     view.startjs += PLAYER.replace("DATA", safe_json(data))
-    return view._make_html() + CONTROLS.replace("UNIQUEID", view.uniqueid)
+    html = view._make_html()  # gives the view its id
+    narrow = NARROW.replace("UNIQUEID", view.uniqueid).replace("HEIGHT", str(round(0.62 * height)))
+    return narrow + html + CONTROLS.replace("UNIQUEID", view.uniqueid)

@@ -320,9 +320,22 @@ def legend(report: Report, options: Options) -> list[tuple[str, str]]:
                 entries.append((colors[0], f"{name}{what} (net {n.id})"))
         if atoms_drawn and options.terminal and has_tfa(report) and options.color_by == "net":
             entries.append((style.TFA_COLOR, "TFA (CF3COO-, CF3COOH)"))
+        if atoms_drawn and options.color_by == "net" and (grey := _grey_atoms(report, options)):
+            entries.append((style.UNASSIGNED_COLOR, grey))
     if _partial_drawn(report, options):
         entries.append((style.PARTIAL_LINKER_COLOR, "partly occupied linker (yellow, with its occupancy)"))
     return entries
+
+
+GREY_KINDS = {GUEST: "guest molecules", TERMINAL: "other terminal ligands", LINKER: "linkers between no nodes"}
+
+
+def _grey_atoms(report: Report, options: Options) -> str:
+    """What the atoms drawn in the neutral grey are, in words ("guest molecules"), or "" if none are."""
+    kinds = report.units.kind_of_atoms()
+    grey = visible_atoms(report, options) & (np.array(atom_colors(report, "net"), dtype=object) == style.UNASSIGNED_COLOR)
+    words = [GREY_KINDS.get(k, "other atoms") for k in dict.fromkeys(kinds[grey].tolist())]
+    return " and ".join(dict.fromkeys(words))
 
 
 def _partial_drawn(report: Report, options: Options) -> bool:
@@ -332,11 +345,6 @@ def _partial_drawn(report: Report, options: Options) -> bool:
                         for u, _, _, d in report.net.edges())
     net_drawn = options.net or report.crystal is None or options.style == "cluster"
     return partial_edges and (net_drawn or (options.atoms and options.color_by == "net"))
-
-
-def lattice_vector(report: Report, direction: tuple[int, int, int]) -> np.ndarray:
-    """Cartesian vector of the lattice direction [u v w]."""
-    return np.array(report.net.cell.orth.mat.tolist()) @ np.asarray(direction, float)
 
 
 def teach_direction(report: Report) -> tuple[int, int, int]:
@@ -384,34 +392,3 @@ def _nearest_direction(report: Report, plane: tuple[int, int, int]) -> tuple[int
     candidates = [d for d in itertools.product(range(-2, 3), repeat=3) if d > (0, 0, 0)]
     return max(candidates, key=lambda d: (abs(np.dot(orth @ d, normal)) / np.linalg.norm(orth @ d),
                                           -np.linalg.norm(orth @ d)))
-
-
-def view_quaternion(report: Report, direction: tuple[int, int, int], tilt: float = 0.0) -> list[float]:
-    """Rotation (x, y, z, w) turning the lattice direction [u v w] towards the viewer (3Dmol looks down
-    -z), with the shortest lattice vector across it pointing right; ``tilt`` degrees more about the
-    screen's horizontal and vertical axes, so that edges along the direction show as short rods."""
-    toward = lattice_vector(report, direction)
-    toward /= np.linalg.norm(toward)
-    axes = [lattice_vector(report, d) for d in ((1, 0, 0), (0, 1, 0), (0, 0, 1))]
-    across = [a - np.dot(a, toward) * toward for a in axes]
-    right = min((a for a in across if np.linalg.norm(a) > 1e-6), key=np.linalg.norm)
-    right /= np.linalg.norm(right)
-    rows = np.array([right, np.cross(toward, right), toward])
-    if tilt:
-        t = np.radians(tilt)
-        about_x = np.array([[1, 0, 0], [0, np.cos(t), -np.sin(t)], [0, np.sin(t), np.cos(t)]])
-        about_y = np.array([[np.cos(t / 2), 0, np.sin(t / 2)], [0, 1, 0], [-np.sin(t / 2), 0, np.cos(t / 2)]])
-        rows = about_y @ about_x @ rows
-    return _quaternion(rows)
-
-
-def _quaternion(m: np.ndarray) -> list[float]:
-    """(x, y, z, w) of a rotation matrix."""
-    w = np.sqrt(max(0.0, 1 + m[0, 0] + m[1, 1] + m[2, 2])) / 2
-    x = np.sqrt(max(0.0, 1 + m[0, 0] - m[1, 1] - m[2, 2])) / 2
-    y = np.sqrt(max(0.0, 1 - m[0, 0] + m[1, 1] - m[2, 2])) / 2
-    z = np.sqrt(max(0.0, 1 - m[0, 0] - m[1, 1] + m[2, 2])) / 2
-    x = np.copysign(x, m[2, 1] - m[1, 2])
-    y = np.copysign(y, m[0, 2] - m[2, 0])
-    z = np.copysign(z, m[1, 0] - m[0, 1])
-    return [round(float(c), 6) for c in (x, y, z, w)]

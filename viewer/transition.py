@@ -103,6 +103,7 @@ class Series:
     tracks: list[Track]
     bonds: list[np.ndarray]  # per structure: (k, 2) track pairs bonded as drawn
     pairings: list[Pairing]  # per step
+    track_of: list[np.ndarray]  # per structure: the track of each of its atoms
 
 
 def track_series(reports: list[Report], color_by: str = "net") -> Series:
@@ -133,7 +134,8 @@ def track_series(reports: list[Report], color_by: str = "net") -> Series:
     out = [Track(t["element"], t["label"], t["frac"], t["occ"], tuple(t["colors"])) for t in tracks]
     track_frac = np.array([t.frac for t in out])
     bonds = [_bonds_as_drawn(r, track_of[s], track_frac[:, s]) for s, r in enumerate(reports)]
-    return Series([r.source for r in reports], np.array([r.crystal.orth for r in reports]), out, bonds, pairings)
+    return Series([r.source for r in reports], np.array([r.crystal.orth for r in reports]), out, bonds, pairings,
+                  track_of)
 
 
 def _new_track(tracks: list[dict], reports: list[Report], s: int, i: int, frac: list[np.ndarray],
@@ -178,15 +180,17 @@ class Frame:
     bond_opacity: np.ndarray  # (k,)
 
 
-def frames(series: Series, per_step: int = 12, hold: int = 3) -> list[Frame]:
-    """Frames of the whole series: ``hold`` still frames on each structure, ``per_step`` between."""
+def frames(series: Series, per_step: int = 12, hold: int = 3, cuts: tuple[int, ...] = ()) -> list[Frame]:
+    """Frames of the whole series: ``hold`` still frames on each structure, ``per_step`` between,
+    except after the structures in ``cuts``, where the next one follows at once (a second branch
+    of the series starting again from an earlier structure: nothing turns into it)."""
     out = []
     n = len(series.cells)
     frac = np.array([t.frac for t in series.tracks])  # (atoms, n, 3)
     occ = np.array([t.occupancy for t in series.tracks])  # (atoms, n)
     for s in range(n):
         out.extend(frame_at(series, frac, occ, s, 0.0) for _ in range(hold))
-        if s < n - 1:
+        if s < n - 1 and s not in cuts:
             out.extend(frame_at(series, frac, occ, s, (k + 1) / (per_step + 1)) for k in range(per_step))
     return out
 

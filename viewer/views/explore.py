@@ -10,20 +10,23 @@ from __future__ import annotations
 import html
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
-from viewer import export, graph2d, library, teaching
+from viewer import export, figure, graph2d, library, sentences, teaching
 from viewer.export_cli import MAX_FIGURE_ATOMS
 from viewer.live import live_view
+from viewer.orientation import IDENTITY, direction_rows, parse_direction, rows_quaternion, view_text
 from viewer.plain import escape, show
-from viewer.scene import COLOR_BY, STYLES, Options, legend, teach_direction, view_quaternion
+from viewer.scene import COLOR_BY, STYLES, Options, legend, teach_direction
 from viewer.why import picture as why_picture
 from viewer.why import why_script
 
 BADGE_COLORS = {"2D-3D interpenetrating": "#B35900", "3D-3D interpenetrated": "#0060A0",
                 "non-interpenetrated": "#00785A"}
 LOOK = ("as turned", "a", "b", "c", "[u v w]")
+FIGURE_VIEWS = {"as turned in the view": None, "down a": "a", "down b": "b", "down c": "c"}
 TEACH_TILT = 20.0  # degrees the Teach view is turned off its lattice direction, so that rods along it show
 PRESENTING_CSS = """<style>
 section[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] {display: none;}
@@ -36,32 +39,19 @@ iframe[title*='interlace_view'] {max-width: 100%;}
 </style>"""
 
 
-def step_structure() -> None:
-    """Arrow keys in presentation mode: the next or previous structure of the list."""
+def view_changed() -> None:
+    """News from the live view: the reader turned it (kept, so figures can be drawn the same way), or in
+    presentation mode an arrow key: the next or previous structure of the list."""
     value = st.session_state.get("live_view") or {}
+    if value.get("turn"):
+        st.session_state["turned"] = tuple(float(x) for x in value["turn"])
+        return
     names = st.session_state.get("structure_names", [])
     if not value.get("step") or not names or value.get("n") == st.session_state.get("step_seen"):
         return
     st.session_state["step_seen"] = value.get("n")
     here = names.index(st.session_state["structure"]) if st.session_state.get("structure") in names else 0
     st.session_state["structure"] = names[(here + int(value["step"])) % len(names)]
-
-
-def parse_direction(text: str) -> tuple[int, int, int] | None:
-    """A lattice direction typed as "1 1 0", "[1 1 0]", "110" or "1,-1,0"; None if it is not one.
-
-    >>> parse_direction("[1 -1 0]"), parse_direction("110"), parse_direction("0 0 0")
-    ((1, -1, 0), (1, 1, 0), None)
-    """
-    cleaned = text.strip().strip("[]").replace(",", " ")
-    parts = cleaned.split() if " " in cleaned else list(cleaned)
-    try:
-        values = tuple(int(p) for p in parts)
-    except ValueError:
-        return None
-    if len(values) != 3 or not any(values) or max(abs(v) for v in values) > 20:
-        return None
-    return values  # type: ignore[return-value]
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -142,7 +132,7 @@ with page:
         f"<div style='display:flex;flex-wrap:wrap;align-items:center;gap:0.6em'>"
         f"<span data-testid='classification' style='padding:0.35em 0.9em;border-radius:1em;background:{badge};"
         f"color:white;font-weight:600;font-size:{size}'>{html.escape(report.classification)}</span>"
-        f"<span data-testid='nets-sentence' style='font-size:{size}'>{html.escape(teaching.nets_sentence(report))}</span>"
+        f"<span data-testid='nets-sentence' style='font-size:{size}'>{html.escape(sentences.nets_sentence(report))}</span>"
         f"<code>{escape(entry.name)}</code></div>", unsafe_allow_html=True)
     if entry.bundled:
         facts = library.facts_of(entry.name) or {}
@@ -194,17 +184,21 @@ with page:
         tilt = 0.0
         if teach and not why:
             direction, tilt = teach_direction(report), TEACH_TILT
-        quaternion = view_quaternion(report, direction, tilt) if direction and not why else None
+        cell_axes = np.array(report.net.cell.orth.mat.tolist())
+        quaternion = rows_quaternion(direction_rows(cell_axes, direction, tilt)) if direction and not why else None
         orientation = f"{generation}|{direction}|{tilt}|{entry.name if direction else ''}|{bool(why)}"
+        if st.session_state.get("orientation_token") != orientation:  # the view is turned to it: figures follow
+            st.session_state["orientation_token"] = orientation
+            st.session_state["turned"] = tuple(quaternion or IDENTITY)
         script = why_script(why) if why else library.view_script(entry.filename, entry.data, float(min_occupancy),
                                                                  options)
         live_view(script, 760 if presenting else 600, key=f"{hash(script)}-{generation}", orientation=orientation,
-                  quaternion=quaternion, fill=0.78 if presenting else 0.0, keys=presenting, on_change=step_structure)
+                  quaternion=quaternion, fill=0.78 if presenting else 0.0, keys=presenting, on_change=view_changed)
     with aside:
         if teach and not why:
             along = "[" + " ".join(map(str, direction)) + "]" if direction else ""
             st.markdown(f"<div data-testid='teach-sentence' style='font-size:{'1.5em' if presenting else '1.15em'}'>"
-                        f"{html.escape(teaching.teach_sentence(report))}</div>", unsafe_allow_html=True)
+                        f"{html.escape(sentences.teach_sentence(report))}</div>", unsafe_allow_html=True)
             st.caption(f"Seen along {along}, turned {TEACH_TILT:g}° off it; {cells[0]}x{cells[1]}x{cells[2]} cells. "
                        "Drag to turn; Reset view comes back here.")
     with view_col:  # ---- Why? one linked pair of rings ----
@@ -234,14 +228,14 @@ nets_place = info_col if not presenting else below
 with nets_place:
     st.subheader("Nets")
     rows = [{"net": str(n.id), "name": n.topology or ("unnamed" if n.topology_key else "–"),
-             "dimension": f"{n.dimensionality}D", "kind": teaching.KIND[n.dimensionality],
-             "nodes": teaching.connected(n) if n.node_degrees else "–", "copies": n.fold}
+             "dimension": f"{n.dimensionality}D", "kind": sentences.KIND[n.dimensionality],
+             "nodes": sentences.connected(n) if n.node_degrees else "–", "copies": n.fold}
             for n in report.nets]
     st.table(pd.DataFrame(rows).set_index("net"))
     st.caption("copies: how many interpenetrating copies of the net there are, each drawn in its own colour.")
     for n in report.nets:
         if n.fold > 1:
-            st.caption(teaching.copies_sentence(n))
+            st.caption(sentences.copies_sentence(n))
         if n.placement():  # layers and chains: where they lie
             st.caption(f"Net {n.id} lies {n.placement()}.")
     for note in report.notes:
@@ -260,12 +254,23 @@ with below:
 
     with st.expander("Download figures and data"):
         st.caption("The same files as `interlace render` and the other exports of the command line.")
-        view_axis = st.radio("Look down axis", ["a", "b", "c"], index=2, horizontal=True, key="view_axis")
+        seen, wide, titled = st.columns(3)
+        facing = seen.selectbox("Seen", FIGURE_VIEWS, key="figure_view",
+                                help="As you turned the 3D view, or down a cell axis")
+        column = wide.radio("Width", list(figure.COLUMNS), key="figure_column", horizontal=True,
+                            format_func=lambda c: f"{c} column ({figure.COLUMNS[c]:g} in)")
+        title = titled.checkbox("Title on the figure", key="figure_title",
+                                help="The classification over the drawing; journals set their own captions")
+        view = FIGURE_VIEWS[facing] or st.session_state.get("turned", IDENTITY)
+        flags = f" --view {view_text(view)!r}" + (" --column single" if column == "single" else "") + \
+            (" --title" if title else "") + (" --net" if options.net else "")
+        st.caption(f"The same files as the command line writes: `interlace render {escape(entry.filename)} "
+                   f"-o figure.pdf{escape(flags)}` for the figure, 8 pt text at print size, text kept as text.")
+        wanted = (entry.name, float(min_occupancy), options, view, column, title)
         if st.button("Prepare the files", key="prepare_downloads"):
             with st.spinner("Drawing the figures…"):
-                st.session_state["downloads"] = (entry.name, float(min_occupancy), options, view_axis,
-                                                 export.downloads(report, options, view_axis))
+                st.session_state["downloads"] = (wanted, export.downloads(report, options, view, column, title))
         prepared = st.session_state.get("downloads")
-        if prepared and prepared[:4] == (entry.name, float(min_occupancy), options, view_axis):
-            for k, (label, filename, data, mime) in enumerate(prepared[4]):
+        if prepared and prepared[0] == wanted:
+            for k, (label, filename, data, mime) in enumerate(prepared[1]):
                 st.download_button(label, data, file_name=filename, mime=mime, key=f"download_{k}")

@@ -1,18 +1,18 @@
-"""The SC-1 -> SC-2-0.8 -> SC-2-0.5 -> SC-3 transitions as a movie in the browser, or the user's own series."""
+"""The series as a movie in the browser, in the paper's order (SC-1 -> SC-2-0.8 -> SC-2-0.5 under UV
+light, then SC-1 -> SC-3 in the mother liquor), or the user's own series in the order given."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from viewer import library
-from viewer.export import animate, transition_captions
+from viewer.export import HOLD_SECONDS, animate, paper_order, transition_captions
 from viewer.movie3d import player_data, player_html
 from viewer.plain import show
 from viewer.transition import frames, track_series
 
 PER_STEP = 12
-HOLD = 4
-MOVIE_WIDTH = 640
+MOVIE_WIDTH = 800
 
 
 st.title("Transitions")
@@ -22,7 +22,8 @@ chosen = library.distinct_uploads(uploads)  # a file chosen twice counts once
 if len(chosen) >= 2:
     entries = chosen
 else:
-    entries = library.bundled()
+    by_name = {e.name: e for e in library.bundled()}
+    entries = [by_name[name] for name in paper_order() if name in by_name]
     if uploads:
         st.info("Upload two or more CIF files to play your own series; showing the bundled one.")
 if len(entries) < 2:
@@ -41,17 +42,19 @@ for entry in entries:
     reports.append(report)
 
 series = track_series(reports)
-movie = frames(series, per_step=PER_STEP, hold=HOLD)
 captions = transition_captions(reports)
+movie = frames(series, per_step=PER_STEP, hold=1, cuts=captions.cuts)
 texts = []  # structure 0, step 0 -> 1, structure 1, ...: a still frame on structure s shows texts[2 s]
 for k, text in enumerate(captions.structures):
     texts += [text] + captions.steps[k:k + 1]
 caption_of = [2 * f.step if f.t == 0 else 2 * f.step + 1 for f in movie]
-st.iframe(player_html(player_data(series, movie, texts, caption_of)), height=680)
+st.iframe(player_html(player_data(series, movie, texts, caption_of, hold=HOLD_SECONDS)), height=680)
 if captions.caveat:
-    st.caption(f"⚠️ {captions.caveat} SC-3 forms from SC-1 in the mother liquor, not from SC-2; "
-               "the movie shows the series in the paper's order.")
+    show(f"⚠️ {captions.caveat} The movie follows the paper: SC-1 → SC-2-0.8 → SC-2-0.5 under UV light, then "
+         "from SC-1 again to SC-3, which grows in the mother liquor (not from SC-2).", "warning")
 for k, pairing in enumerate(series.pairings):
+    if k in captions.cuts:
+        continue
     note = (f"{reports[k].source} → {reports[k + 1].source}: atoms paired by {pairing.by}; "
             f"{pairing.unpaired} could not be paired ({len(pairing.only_first)} fade out, "
             f"{len(pairing.only_second)} fade in).")
@@ -64,11 +67,15 @@ st.subheader("Download the movie")
 fmt = st.radio("Format", ["gif", "mp4"], horizontal=True, key="movie_format")
 shown = (tuple(e.name for e in entries), fmt)
 if st.button("Make the movie", key="make_movie"):
-    with st.spinner("Drawing every frame…"):
-        st.session_state["movie"] = (shown, animate(reports, fmt, width=MOVIE_WIDTH, per_step=PER_STEP))
+    bar = st.progress(0.0, text="Drawing the frames…")
+    data = animate(reports, fmt, width=MOVIE_WIDTH, per_step=PER_STEP,
+                   progress=lambda done: bar.progress(done, text=f"Drawing the frames… {done:.0%}"))
+    bar.empty()
+    st.session_state["movie"] = (shown, data)
 if st.session_state.get("movie", (None,))[0] == shown:
     made_fmt, data = fmt, st.session_state["movie"][1]
     st.download_button(f"Download {made_fmt.upper()}", data, file_name=f"transition.{made_fmt}",
                        mime="image/gif" if made_fmt == "gif" else "video/mp4", key="download_movie")
-    st.caption(f"The same file as `interlace animate FILES -o transition.{made_fmt} --width {MOVIE_WIDTH} "
-               f"--frames-per-step {PER_STEP}`.")
+    files = " ".join(e.filename for e in entries)
+    show(f"The same file as: interlace animate {files} -o transition.{made_fmt} --width {MOVIE_WIDTH} "
+         f"--frames-per-step {PER_STEP}", "caption")

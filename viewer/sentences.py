@@ -1,0 +1,103 @@
+"""The nets of a structure in sentences a lecturer can read out ("2 interpenetrating pcu nets"),
+shared by the app's headline and Teach view, figure captions and the movie. No Streamlit here, so
+the command line can use them."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from topology.classify import NetSummary, Report
+from viewer import palette
+
+WHAT = {3: "net", 2: "layer", 1: "chain"}
+KIND = {3: "3D framework", 2: "2D layer", 1: "1D chain", 0: "discrete unit"}
+NOT_ENTANGLED = {"non-interpenetrated", "2D layers", "1D chains", "0D discrete", "2D layers and 1D chains"}
+NUMBERS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+
+
+def connected(net: NetSummary) -> str:
+    """"6-connected", or "3,4-connected" for a net with several kinds of node."""
+    return ",".join(map(str, sorted(net.node_degrees))) + "-connected"
+
+
+def _group(nets: list[NetSummary], count: int, entangled: bool) -> str:
+    """``count`` copies of nets alike (same name, dimensionality and node degrees) in words."""
+    net = nets[0]
+    noun = WHAT[net.dimensionality] + ("s" if count > 1 else "")
+    adjective = "interpenetrating " if entangled and count > 1 else ""
+    number = str(count) if count > 1 else "one"
+    if net.topology:
+        return f"{number} {adjective}{net.topology} {noun}"
+    return f"{number} {adjective}{net.dimensionality}D {noun} ({connected(net)})"
+
+
+def nets_sentence(report: Report) -> str:
+    """The nets of a structure in words a lecturer can read out: "2 interpenetrating pcu nets" (SC-2,
+    and JXUST-1's two copies of one net), "one pcu net and one sql layer, interpenetrating" (SC-1),
+    "one pcu net, not interpenetrated" (SC-3); without names, "2 interpenetrating 3D nets
+    (6-connected)"."""
+    periodic = [n for n in report.nets if n.dimensionality > 0]
+    if not periodic:
+        return "discrete units only: no net extends through the crystal"
+    entangled = report.classification not in NOT_ENTANGLED
+    groups: Counter = Counter()
+    members: dict[tuple, list[NetSummary]] = {}
+    for n in periodic:
+        key = (n.dimensionality, n.topology or n.topology_key or "", n.node_degrees)
+        groups[key] += n.fold
+        members.setdefault(key, []).append(n)
+    parts = [_group(members[key], count, entangled and len(groups) == 1) for key, count in groups.items()]
+    text = " and ".join(parts)
+    if entangled and len(groups) > 1:
+        return f"{text}, interpenetrating"
+    if not entangled and report.classification == "non-interpenetrated":
+        return f"{text}, not interpenetrated"
+    if not entangled and sum(groups.values()) > 1:
+        return f"{text}, not entangled"
+    return text
+
+
+def copies_sentence(net: NetSummary) -> str:
+    """For a k-fold net: what the k colours are."""
+    return (f"Net {net.id} is {NUMBERS.get(net.fold, str(net.fold))} copies of one "
+            f"{net.topology or KIND[net.dimensionality]}, related by a translation; each copy has its own colour.")
+
+
+def teach_sentence(report: Report) -> str:
+    """One sentence for the Teach view, naming the nets by their colours in it."""
+    colors = palette.net_colors(report)
+    shown = [(n, colors[n.id]) for n in report.nets if n.dimensionality > 0]
+    entangled = report.classification not in NOT_ENTANGLED
+
+    def name(net: NetSummary, color: str) -> str:
+        return f"the {palette.color_name(color)} {noun(net)} ({connected(net)})"
+
+    if not shown:
+        return "This structure has no net that extends through the crystal: only discrete units."
+    if len(shown) == 1 and shown[0][0].fold == 1:
+        net, (color,) = shown[0]
+        alone = "nothing passes through its rings" if net.dimensionality == 3 else "it is not entangled"
+        return f"One {palette.color_name(color)} {noun(net)}: {alone}."
+    if len(shown) == 1:
+        net, copies = shown[0]
+        names = ", ".join(palette.color_name(c) for c in copies[:-1]) + f" and {palette.color_name(copies[-1])}"
+        how = "pass through each other's rings" if entangled else "lie side by side"
+        return (f"The {names} nets are {NUMBERS.get(net.fold, str(net.fold))} copies of one {noun(net)}: "
+                f"they {how} without sharing a single bond.")
+    first, rest = shown[0], shown[1:]
+    names = [name(n, c[0]) for n, c in shown]
+    together = ", ".join(names[:-1]) + f" and {names[-1]}"
+    if not entangled:
+        return f"{together[0].upper()}{together[1:]} lie side by side without entangling."
+    lower = [n for n, _ in rest if n.dimensionality < first[0].dimensionality]
+    if len(rest) == 1 and lower:
+        sentence = f"{names[1][0].upper()}{names[1][1:]} is threaded by {names[0]}"
+    else:
+        sentence = f"{together[0].upper()}{together[1:]} pass through each other's rings"
+    return f"{sentence}: they share no bond, yet cannot be pulled apart without breaking one."
+
+
+def noun(net: NetSummary) -> str:
+    """"pcu framework", "sql layer", or "3D framework" for an unnamed net."""
+    noun = {3: "framework", 2: "layer", 1: "chain"}.get(net.dimensionality, "unit")
+    return f"{net.topology} {noun}" if net.topology else f"{net.dimensionality}D {noun}"
