@@ -118,3 +118,30 @@ def test_phone_width_shows_the_whole_view(browser, app_server, artifacts) -> Non
     assert rows.min() > 0.01 * height and rows.max() < 0.99 * height
     assert page.errors == []
     context.close()
+
+
+def test_phone_width_keeps_the_transition_caption_inside_its_frame(browser, app_server, artifacts) -> None:
+    """On a phone the caption wraps to more lines: the player's view is lower there, so the caption
+    stays inside the page's fixed-height frame."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(app_server + "/transitions")
+    frame_box = page.locator("iframe").first
+    caption = page.frame_locator("iframe").first.get_by_test_id("transition-caption")
+    caption.wait_for(timeout=90000)
+    page.wait_for_timeout(1500)
+    page.frame_locator("iframe").first.get_by_test_id("play").click()  # hold still
+    longest = 0.0
+    for position in ("0", "25", "60"):  # the scrubber's frames: captions of different lengths
+        page.frame_locator("iframe").first.get_by_test_id("scrub").fill(position)
+        page.wait_for_timeout(500)
+        inner, outer = caption.bounding_box(), frame_box.bounding_box()
+        longest = max(longest, inner["height"])
+        assert inner["x"] + inner["width"] <= outer["x"] + outer["width"] + 1
+        assert inner["y"] + inner["height"] <= outer["y"] + outer["height"]
+    page.screenshot(path=str(artifacts / "phone-390-transitions.png"))
+    assert longest > 30  # a wrapped caption was measured, not an empty one
+    assert errors == []
+    context.close()
