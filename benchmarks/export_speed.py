@@ -24,26 +24,27 @@ def timed(args: list[str]) -> float:
 
 def main() -> None:
     from topology import analyze_file
-    from viewer.export import animate, render
+    from viewer.export import animate, paper_order, render
     from viewer.scene import Options
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         sc1 = str(MODELS / "SC-1.cif")
-        for out, width in (("a.png", 1600), ("b.png", 4000), ("c.svg", 1600), ("d.pdf", 1600)):
-            rows.append((f"interlace render SC-1 -o {out} --width {width}", timed(["render", sc1, "-o",
-                                                                               f"{tmp}/{out}", "--width", str(width)])))
-        series = [str(MODELS / f"{n}.cif") for n in ("SC-1", "SC-2-0.8", "SC-2-0.5", "SC-3")]
+        for out, extra in (("a.png", []), ("b.png", ["--width", "4000"]), ("c.svg", []), ("d.pdf", []),
+                           ("e.svg", ["--column", "single", "--view", "1 1 0", "--title"])):
+            rows.append((f"interlace render SC-1 -o {out} {' '.join(extra)}".rstrip(),
+                         timed(["render", sc1, "-o", f"{tmp}/{out}", *extra])))
+        series = [str(MODELS / f"{n}.cif") for n in paper_order()]  # as the Transitions page makes it
         for out in ("s.gif", "s.mp4"):
-            rows.append((f"interlace animate (4 structures) -o {out} --width 640",
-                         timed(["animate", *series, "-o", f"{tmp}/{out}", "--width", "640"])))
+            rows.append((f"interlace animate (the paper's {len(series)} steps) -o {out} --width 800",
+                         timed(["animate", *series, "-o", f"{tmp}/{out}", "--width", "800"])))
     reports = [analyze_file(p) for p in series]
     start = time.perf_counter()
-    render(reports[0], Options(), "png", 1600)
-    rows.append(("render() PNG 1600 px, in process", time.perf_counter() - start))
+    render(reports[0], Options(), "png")
+    rows.append(("render() PNG 7.2 in at 300 dpi, in process", time.perf_counter() - start))
     start = time.perf_counter()
-    animate(reports[:2], "gif", width=640)
-    rows.append(("animate() 2 structures GIF 640 px, in process", time.perf_counter() - start))
+    animate(reports[:2], "gif", width=800)
+    rows.append(("animate() 2 structures GIF 800 px, in process", time.perf_counter() - start))
     width = max(len(name) for name, _ in rows)
     print(f"{'export':<{width}}  seconds")
     for name, seconds in rows:
