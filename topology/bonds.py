@@ -67,8 +67,9 @@ def _image_offsets(crystal: Crystal, reach: float) -> np.ndarray:
 def find_bonds(crystal: Crystal, tolerance: float = TOLERANCE) -> Bonds:
     """All bonds of the crystal: d(i, j) < r_i + r_j + tolerance, with the rules of the field.
 
-    Rules: no bond shorter than :data:`MIN_BOND`; none between atoms of two different non-zero
-    disorder groups; none between two hydrogen atoms; a hydrogen keeps its shortest bond only.
+    Rules: no bond shorter than :data:`MIN_BOND`; none between :func:`alternatives` (two parts of
+    one disorder assembly, two symmetry copies of a negative part); none between two hydrogen
+    atoms; a hydrogen keeps its shortest bond only.
     """
     n = len(crystal)
     if n == 0:
@@ -79,13 +80,39 @@ def find_bonds(crystal: Crystal, tolerance: float = TOLERANCE) -> Bonds:
     short_reach = 2 * radii[~large].max() + tolerance if (~large).any() else reach
     i, j, off, d = _pairs_within(crystal, reach, short_reach, large)
     ok = (d >= MIN_BOND) & (d < radii[i] + radii[j] + tolerance)
-    g = crystal.disorder_group
-    ok &= ~((g[i] != 0) & (g[j] != 0) & (g[i] != g[j]))
+    ok &= ~alternatives(crystal, i, j, off)
     is_h = crystal.elements == "H"
     ok &= ~(is_h[i] & is_h[j])
     i, j, off, d = i[ok], j[ok], off[ok], d[ok]
     keep = _shortest_for_hydrogen(i, j, d, is_h, n)
     return Bonds(i[keep], j[keep], off[keep].astype(int), d[keep])
+
+
+def alternatives(crystal: Crystal, i: np.ndarray, j: np.ndarray, off: np.ndarray) -> np.ndarray:
+    """Which pairs (atom i, atom j + off) replace each other in the crystal rather than meet.
+
+    As SHELX bonds disorder: an atom of a part (``_atom_site_disorder_group``, PART n) bonds to
+    ordered atoms and to its own part only. Parts of one assembly are alternatives by definition;
+    parts of different assemblies are kept apart too, as files use assembly labels loosely (the
+    as-synthesized Zn-CAT-NO2 gives each of four mutually exclusive NO2 positions an assembly of
+    its own, their atoms 0.7 A apart). A negative part's symmetry-made copies are alternatives to
+    each other (a ligand on an inversion centre that lacks that symmetry): its atoms bond within
+    one copy only, or through an atom on the special position (shared by the copies).
+    """
+    g = crystal.disorder_group
+    out = np.zeros(len(i), dtype=bool)
+    both = np.flatnonzero((g[i] != 0) & (g[j] != 0))
+    if len(both) == 0:
+        return out
+    a, b, o = i[both], j[both], off[both]
+    alternative = g[a] != g[b]
+    copy = crystal.symmetry_copy
+    if copy is not None:
+        shared = (copy[a, 0] < 0) | (copy[b, 0] < 0)
+        same_copy = (copy[a, 0] == copy[b, 0]) & (copy[a, 1:] == copy[b, 1:] + o).all(axis=1)
+        alternative |= (g[a] == g[b]) & (g[a] < 0) & ~shared & ~same_copy
+    out[both] = alternative
+    return out
 
 
 def _pairs_within(crystal: Crystal, reach: float, short_reach: float,

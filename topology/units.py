@@ -122,11 +122,20 @@ def _short_bridges(crystal: Crystal, src: np.ndarray, dst: np.ndarray, off: np.n
 
     A paddlewheel's two metals need not be bonded to each other (Zn...Zn 2.9 A is beyond the
     covalent radii): what holds the SBU together is four O-C-O bridges. The central atom X binds two
-    donors D1, D2 that each bind a metal, M1 != M2, and M1...M2 < :data:`PADDLEWHEEL_REACH`.
+    donors D1, D2 that each bind a metal, M1 != M2, and M1...M2 < :data:`PADDLEWHEEL_REACH`; besides
+    its donors and terminal atoms (a phosphonate's P=O) X binds one atom at most, its anchor on the
+    linker: X and its donors are the bridge, and belong to the SBU as carboxylate carbons do in the
+    field's deconstruction (an X that binds two more atoms is part of the linker's own skeleton).
+    Disordered alternatives of the anchor (a ring in two parts) count as one.
     """
+    n = len(metal)
     donor = ~metal & ~hydrogen & (metal_neighbours >= 1) & ~in_cluster
     central = ~metal & ~hydrogen & ~in_cluster
-    xd = central[src] & donor[dst]  # X -> D
+    heavy_degree = np.bincount(src[~hydrogen[dst]], minlength=n)
+    anchor = ~hydrogen[dst] & (heavy_degree[dst] > 1) & ~donor[dst]  # X -> an atom bound to more than X
+    ordered = crystal.disorder_group[dst] == 0
+    anchors = np.bincount(src[anchor & ordered], minlength=n) + (np.bincount(src[anchor & ~ordered], minlength=n) > 0)
+    xd = central[src] & donor[dst] & (anchors[src] <= 1)  # X -> D
     dm = donor[src] & metal[dst]  # D -> M
     if not xd.any() or not dm.any():
         return np.zeros(0, dtype=int)
