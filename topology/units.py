@@ -135,30 +135,32 @@ def _short_bridges(crystal: Crystal, src: np.ndarray, dst: np.ndarray, off: np.n
     anchor = ~hydrogen[dst] & (heavy_degree[dst] > 1) & ~donor[dst]  # X -> an atom bound to more than X
     ordered = crystal.disorder_group[dst] == 0
     anchors = np.bincount(src[anchor & ordered], minlength=n) + (np.bincount(src[anchor & ~ordered], minlength=n) > 0)
-    xd = central[src] & donor[dst] & (anchors[src] <= 1)  # X -> D
-    dm = donor[src] & metal[dst]  # D -> M
-    if not xd.any() or not dm.any():
+    xd = np.flatnonzero(central[src] & donor[dst] & (anchors[src] <= 1))  # X -> D
+    dm = np.flatnonzero(donor[src] & metal[dst])  # D -> M
+    if len(xd) == 0 or len(dm) == 0:
         return np.zeros(0, dtype=int)
-    metals_of: dict[int, list[tuple[int, np.ndarray]]] = {}
-    for d, m, o in zip(src[dm].tolist(), dst[dm].tolist(), off[dm]):
-        metals_of.setdefault(d, []).append((m, o))
-    cart = crystal.frac @ crystal.orth.T
-    orth = crystal.orth
-    reach: dict[int, list[tuple[int, int, np.ndarray]]] = {}
-    for x, d, o in zip(src[xd].tolist(), dst[xd].tolist(), off[xd]):
-        for m, o2 in metals_of.get(d, []):
-            reach.setdefault(x, []).append((d, m, o + o2))
-    found: list[int] = []
-    for x, ends in reach.items():
-        if len({d for d, _, _ in ends}) < 2:
-            continue
-        pos = [cart[m] + orth @ img for _, m, img in ends]
-        close = any(ends[i][0] != ends[j][0] and (ends[i][1], tuple(ends[i][2])) != (ends[j][1], tuple(ends[j][2]))
-                    and np.linalg.norm(pos[i] - pos[j]) < PADDLEWHEEL_REACH
-                    for i in range(len(ends)) for j in range(i + 1, len(ends)))
-        if close:
-            found += [x, *{d for d, _, _ in ends}]
-    return np.array(sorted(set(found)), dtype=int)
+    # every path X -> D -> M as a row (x, d, m, image of m), joining the two bond lists on D
+    dm = dm[np.argsort(src[dm], kind="stable")]
+    lo = np.searchsorted(src[dm], dst[xd], side="left")
+    count = np.searchsorted(src[dm], dst[xd], side="right") - lo
+    first = np.repeat(xd, count)
+    second = dm[np.repeat(lo - np.cumsum(count) + count, count) + np.arange(count.sum())]
+    x, d, m, image = src[first], dst[first], dst[second], off[first] + off[second]
+    order = np.argsort(x, kind="stable")
+    x, d, m, image = x[order], d[order], m[order], image[order]
+    pos = (crystal.frac[m] + image) @ crystal.orth.T
+    # pairs of paths from one X through two donors to two metal images close to each other
+    bridged = np.zeros(n, dtype=bool)
+    for step in range(1, len(x)):
+        p, q = np.arange(len(x) - step), np.arange(step, len(x))
+        same_x = x[p] == x[q]
+        if not same_x.any():
+            break
+        ok = same_x & (d[p] != d[q]) & ((m[p] != m[q]) | (image[p] != image[q]).any(axis=1))
+        ok &= np.linalg.norm(pos[p] - pos[q], axis=1) < PADDLEWHEEL_REACH
+        bridged[x[p[ok]]] = True
+    path = bridged[x]
+    return np.unique(np.concatenate([x[path], d[path]]))
 
 
 def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
