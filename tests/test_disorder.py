@@ -116,17 +116,27 @@ def test_negative_part_never_bonds_to_its_own_symmetry_copy() -> None:
 
 
 def test_atom_of_a_negative_part_on_a_special_position_joins_both_copies() -> None:
-    # a bent C3 chain whose middle atom sits on the inversion centre at (1/2, 1/2, 1/2)
-    text = cif([("Q1", "C", (A / 2 - 1.2, A / 2 + 0.6, C / 2), 0.5, ".", "-1"),
-                ("Q2", "C", (A / 2, A / 2, C / 2), 0.5, ".", "-1"),
-                ("Q3", "C", (A / 2 + 1.2, A / 2 + 0.7, C / 2), 0.5, ".", "-1")])
+    # a slightly bent C5 chain disordered about the inversion centre at (1/2, 1/2, 1/2), its middle atom on it:
+    # the inverted copy lies 0.3 A from the first one, and its Q4 1.35 A from Q1
+    centre = np.array([A / 2, A / 2, C / 2])
+    chain = {"Q1": (-2.7, 0.0), "Q2": (-1.35, 0.25), "Q3": (0.0, 0.0), "Q4": (1.35, 0.05), "Q5": (2.7, 0.35)}
+    text = cif([(label, "C", tuple(centre + (x, y, 0)), 0.5, ".", "-1") for label, (x, y) in chain.items()])
     crystal = parse_cif(text, "model.cif")
-    labels = crystal.labels
-    middle = np.flatnonzero(labels == "Q2")
-    assert len(middle) == 1 and crystal.symmetry_copy[middle[0], 0] == -1
+    (middle,) = np.flatnonzero(crystal.labels == "Q3")
+    assert crystal.symmetry_copy[middle, 0] == -1
     bonds = find_bonds(crystal)
-    at_middle = (bonds.i == middle[0]) | (bonds.j == middle[0])
-    assert at_middle.sum() == 4  # Q1 and Q3 of both copies
-    ends = np.flatnonzero(np.isin(labels, ["Q1", "Q3"]))
-    between_ends = np.isin(bonds.i, ends) & np.isin(bonds.j, ends)
-    assert between_ends.sum() == 0  # Q1 of one copy lies 0.13 A from Q3 of the other: alternatives
+    assert ((bonds.i == middle) | (bonds.j == middle)).sum() == 4  # Q2 and Q4 of both copies
+    copy = crystal.symmetry_copy
+    chain_bonds = np.isin(crystal.labels[bonds.i], list(chain)) & np.isin(crystal.labels[bonds.j], list(chain))
+    away = chain_bonds & (bonds.i != middle) & (bonds.j != middle)
+    assert away.sum() == 2 * 2  # Q1-Q2 and Q4-Q5 in each copy, nothing between the copies
+    assert (copy[bonds.i[away], 0] == copy[bonds.j[away], 0]).all()
+
+
+def test_halves_of_a_molecule_in_a_negative_part_still_meet() -> None:
+    """Half a pillar written in negative parts, the inversion centre making the other half: the two copies
+    meet at the central C-C bond without overlapping, so they are one molecule, not alternatives."""
+    text = two_parts().replace(" A 1\n", " A -1\n").replace(" A 2\n", " A -2\n")
+    report = analyze(parse_cif(text, "model.cif"))
+    assert pcu_summary(report) == [(3, 1, (6,), "pcu")]
+    assert {d["linker"] for *_, d in report.net.edges() if d["offset"] == (0, 0, 1)} == {"C10N2"}

@@ -24,6 +24,10 @@ MIN_BOND = 0.55
 SMALL_RADIUS = 0.8
 """Atoms up to this covalent radius (H, B, C, N, O, F) bond within a short reach of each other."""
 
+OVERLAP = 0.75
+"""Two non-hydrogen atoms closer than this fraction of their radii sum (below any triple bond) cannot
+both be there: of two symmetry copies of a negative disorder part, such a pair makes them alternatives."""
+
 MAX_IMAGES = 4096
 """Most periodic images of the cell searched for neighbours; more means a cell too thin to bond in."""
 
@@ -80,7 +84,7 @@ def find_bonds(crystal: Crystal, tolerance: float = TOLERANCE) -> Bonds:
     short_reach = 2 * radii[~large].max() + tolerance if (~large).any() else reach
     i, j, off, d = _pairs_within(crystal, reach, short_reach, large)
     ok = (d >= MIN_BOND) & (d < radii[i] + radii[j] + tolerance)
-    ok &= ~alternatives(crystal, i, j, off)
+    ok &= ~alternatives(crystal, i, j, off, d < OVERLAP * (radii[i] + radii[j]))
     is_h = crystal.elements == "H"
     ok &= ~(is_h[i] & is_h[j])
     i, j, off, d = i[ok], j[ok], off[ok], d[ok]
@@ -88,16 +92,20 @@ def find_bonds(crystal: Crystal, tolerance: float = TOLERANCE) -> Bonds:
     return Bonds(i[keep], j[keep], off[keep].astype(int), d[keep])
 
 
-def alternatives(crystal: Crystal, i: np.ndarray, j: np.ndarray, off: np.ndarray) -> np.ndarray:
+def alternatives(crystal: Crystal, i: np.ndarray, j: np.ndarray, off: np.ndarray, overlap: np.ndarray) -> np.ndarray:
     """Which pairs (atom i, atom j + off) replace each other in the crystal rather than meet.
 
     As SHELX bonds disorder: an atom of a part (``_atom_site_disorder_group``, PART n) bonds to
     ordered atoms and to its own part only. Parts of one assembly are alternatives by definition;
     parts of different assemblies are kept apart too, as files use assembly labels loosely (the
     as-synthesized Zn-CAT-NO2 gives each of four mutually exclusive NO2 positions an assembly of
-    its own, their atoms 0.7 A apart). A negative part's symmetry-made copies are alternatives to
-    each other (a ligand on an inversion centre that lacks that symmetry): its atoms bond within
-    one copy only, or through an atom on the special position (shared by the copies).
+    its own, their atoms 0.7 A apart).
+
+    A negative part (PART -n) is one whose symmetry copies are alternatives, a molecule disordered
+    about a special position: atoms of two copies never bond when the copies overlap (``overlap``
+    marks pairs too close to be both there, see :data:`OVERLAP`). Copies that only meet, the two
+    halves of a molecule on an inversion centre written in a negative part, bond as one molecule;
+    an atom on the special position itself belongs to every copy.
     """
     g = crystal.disorder_group
     out = np.zeros(len(i), dtype=bool)
@@ -110,7 +118,17 @@ def alternatives(crystal: Crystal, i: np.ndarray, j: np.ndarray, off: np.ndarray
     if copy is not None:
         shared = (copy[a, 0] < 0) | (copy[b, 0] < 0)
         same_copy = (copy[a, 0] == copy[b, 0]) & (copy[a, 1:] == copy[b, 1:] + o).all(axis=1)
-        alternative |= (g[a] == g[b]) & (g[a] < 0) & ~shared & ~same_copy
+        other = np.flatnonzero((g[a] == g[b]) & (g[a] < 0) & ~shared & ~same_copy)
+        if len(other):
+            # the pair of copies (part, operations, lattice translation between them), either way round
+            there = np.column_stack([g[a[other]], copy[a[other], 0], copy[b[other], 0],
+                                     copy[b[other], 1:] + o[other] - copy[a[other], 1:]])
+            back = np.column_stack([there[:, 0], there[:, 2], there[:, 1], -there[:, 3:]])
+            keys = [min(tuple(x), tuple(y)) for x, y in zip(there.tolist(), back.tolist())]
+            heavy = crystal.elements != "H"
+            clash = overlap[both[other]] & heavy[a[other]] & heavy[b[other]]
+            overlapping = {k for k, c in zip(keys, clash) if c}
+            alternative[other] = [k in overlapping for k in keys]
     out[both] = alternative
     return out
 
