@@ -77,7 +77,7 @@ class Crystal:
             in_assembly = (assembly == name) & (groups != 0)
             parts = sorted(set(groups[in_assembly].tolist()))
             if len(parts) < 2:
-                alone.append(f"{name or 'the disorder'} (part {parts[0]})")
+                alone.append(f"assembly {name} (part {parts[0]})" if name else f"part {parts[0]}")
                 continue
             occupancy = {p: float(self.occupancy[in_assembly & (groups == p)].mean()) for p in parts}
             major = max(parts, key=lambda p: (occupancy[p], -abs(p)))
@@ -86,7 +86,7 @@ class Crystal:
             others = ", ".join(f"{p} ({occupancy[p]:.2f})" for p in parts if p != major)
             choices.append(f"{label}: part {major} ({occupancy[major]:.2f}) kept, part {others} left out")
         if alone:
-            choices.append(f"{'assemblies' if len(alone) > 1 else 'assembly'} {', '.join(alone)}: one part each, kept")
+            choices.append(f"{', '.join(alone)}: no alternative part, kept")
         if keep.all():
             return self.select(keep, "disorder: " + "; ".join(choices))
         return self.select(keep, "major disorder parts: " + "; ".join(choices))

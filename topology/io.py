@@ -128,7 +128,7 @@ def parse_cif(text: str, name: str = "input.cif") -> Crystal:
     negative = sorted(set(group[group < 0].tolist()), reverse=True)
     if negative:
         notes.append(f"disorder part{'s' if len(negative) > 1 else ''} {', '.join(map(str, negative))} (negative): "
-                     f"its symmetry copies that overlap are alternatives, never bonded to each other")
+                     f"symmetry copies of a part that overlap are alternatives, never bonded to each other")
     return Crystal(
         source=name,
         cell=cell,
