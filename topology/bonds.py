@@ -124,11 +124,15 @@ def alternatives(crystal: Crystal, i: np.ndarray, j: np.ndarray, off: np.ndarray
             there = np.column_stack([g[a[other]], copy[a[other], 0], copy[b[other], 0],
                                      copy[b[other], 1:] + o[other] - copy[a[other], 1:]])
             back = np.column_stack([there[:, 0], there[:, 2], there[:, 1], -there[:, 3:]])
-            keys = [min(tuple(x), tuple(y)) for x, y in zip(there.tolist(), back.tolist())]
+            differ = there != back
+            first = np.argmax(differ, axis=1)
+            rows = np.arange(len(other))
+            smaller = ~differ.any(axis=1) | (there[rows, first] < back[rows, first])
+            _, key = np.unique(np.where(smaller[:, None], there, back), axis=0, return_inverse=True)
+            key = key.ravel()
             heavy = crystal.elements != "H"
             clash = overlap[both[other]] & heavy[a[other]] & heavy[b[other]]
-            overlapping = {k for k, c in zip(keys, clash) if c}
-            alternative[other] = [k in overlapping for k in keys]
+            alternative[other] = np.isin(key, key[clash])
     out[both] = alternative
     return out
 

@@ -336,18 +336,18 @@ def _symmetry_copies(site_frac: np.ndarray, index: np.ndarray, frac: np.ndarray,
     it is shared, operation -1. Rows of other atoms are zero.
     """
     copies = np.zeros((len(frac), 4), dtype=np.int64)
-    atoms = np.flatnonzero(which)
     den = gemmi.Op.DEN
     rot = np.array([op.rot for op in ops], dtype=float) / den
     tran = np.array([op.tran for op in ops], dtype=float) / den
-    raw = np.einsum("mij,nj->nmi", rot, site_frac[index[atoms]]) + tran[None, :, :]  # (k, m, 3)
-    diff = frac[atoms, None, :] - raw
-    shift = np.round(diff)
     orth = np.array(cell.orth.mat.tolist())
-    close = np.linalg.norm((diff - shift) @ orth.T, axis=2) < SPECIAL_POSITION_TOLERANCE
-    op = np.argmax(close, axis=1)
-    copies[atoms, 0] = np.where(close.sum(axis=1) == 1, op, -1)
-    copies[atoms, 1:] = shift[np.arange(len(atoms)), op]
+    for atoms in np.array_split(np.flatnonzero(which), max(1, int(which.sum()) * len(rot) // 100_000)):
+        raw = np.einsum("mij,nj->nmi", rot, site_frac[index[atoms]]) + tran[None, :, :]  # (k, m, 3)
+        diff = frac[atoms, None, :] - raw
+        shift = np.round(diff)
+        close = np.linalg.norm((diff - shift) @ orth.T, axis=2) < SPECIAL_POSITION_TOLERANCE
+        op = np.argmax(close, axis=1)
+        copies[atoms, 0] = np.where(close.sum(axis=1) == 1, op, -1)
+        copies[atoms, 1:] = shift[np.arange(len(atoms)), op]
     return copies
 
 
