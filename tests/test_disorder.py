@@ -42,9 +42,9 @@ def pyridyl(name: str, twist: float, down: bool = False) -> list[tuple[str, str,
     return out
 
 
-def cif(pillar: list[tuple[str, str, tuple[float, float, float], float, str, str]]) -> str:
+def cif(pillar: list[tuple[str, str, tuple[float, float, float], float, str, str]], framework=FRAMEWORK) -> str:
     """The model as a P-1 CIF; pillar rows carry occupancy, disorder assembly and group."""
-    rows = [(label, el, xyz, 1.0, ".", ".") for label, el, xyz in FRAMEWORK] + pillar
+    rows = [(label, el, xyz, 1.0, ".", ".") for label, el, xyz in framework] + pillar
     lines = ["data_model", f"_cell_length_a {A}", f"_cell_length_b {A}", f"_cell_length_c {C}",
              "_cell_angle_alpha 90", "_cell_angle_beta 90", "_cell_angle_gamma 90",
              "_space_group_name_H-M_alt 'P -1'", "loop_", "_space_group_symop_operation_xyz", "'x, y, z'",
@@ -63,6 +63,19 @@ def two_parts() -> str:
                + [(label, el, xyz, 0.432, "A", "2") for label, el, xyz in pyridyl("B", 60)])
 
 
+def two_disorders_without_assemblies() -> str:
+    """The pillar in parts 1 (0.568) and 2 (0.432) and, elsewhere, two ring carbons of a bdc in parts 3 (0.6)
+    and 4 (0.4, the ring turned 40 degrees about its axis), with no assembly written, as most SHELX CIFs."""
+    turned = (4.75, 1.21 * np.cos(np.radians(40)), 1.21 * np.sin(np.radians(40)))
+    ring = [("C3", "C", (4.75, 1.21, 0), 0.6, ".", "3"), ("C4", "C", (4.75, -1.21, 0), 0.6, ".", "3"),
+            ("C3X", "C", turned, 0.4, ".", "4"), ("C4X", "C", tuple(-x if k else x for k, x in enumerate(turned)),
+                                                       0.4, ".", "4")]
+    framework = [row for row in FRAMEWORK if row[0] not in ("C3", "C4")]
+    pillar = [(label, el, xyz, 0.568, ".", "1") for label, el, xyz in pyridyl("A", 0)] + [
+        (label, el, xyz, 0.432, ".", "2") for label, el, xyz in pyridyl("B", 60)]
+    return cif(pillar + ring, framework)
+
+
 def negative_part() -> str:
     """The whole pillar in the asymmetric unit, its rings twisted +20 and -20 degrees, at half occupancy
     in PART -1: its inversion image (the same pillar with the twists swapped) is the other half of the
@@ -76,7 +89,7 @@ def pcu_summary(report) -> list[tuple[int, int, tuple[int, ...], str | None]]:
 
 
 @pytest.mark.parametrize("disorder", ["major", "all"])
-@pytest.mark.parametrize("model", [two_parts, negative_part])
+@pytest.mark.parametrize("model", [two_parts, two_disorders_without_assemblies, negative_part])
 def test_pillar_on_an_inversion_centre_leaves_one_six_connected_pcu(model, disorder) -> None:
     report = analyze(parse_cif(model(), "model.cif"), disorder=disorder)
     assert pcu_summary(report) == [(3, 1, (6,), "pcu")]
@@ -96,6 +109,15 @@ def test_major_part_of_each_assembly_is_kept_and_said() -> None:
     bonds = find_bonds(every.crystal)
     groups = every.crystal.disorder_group
     assert not np.any((groups[bonds.i] * groups[bonds.j] != 0) & (groups[bonds.i] != groups[bonds.j]))
+
+
+def test_parts_without_assemblies_are_grouped_where_they_overlap() -> None:
+    """Read as one assembly, the ring's part 3 (0.6) would be the only part kept and the pillar lost."""
+    report = analyze(parse_cif(two_disorders_without_assemblies(), "model.cif"))
+    (note,) = [n for n in report.notes if "disorder" in n]
+    assert "part 1 (0.57) kept, part 2 (0.43) left out" in note
+    assert "part 3 (0.60) kept, part 4 (0.40) left out" in note
+    assert {"NA", "C3"} <= set(report.crystal.labels.tolist())
 
 
 def test_negative_part_never_bonds_to_its_own_symmetry_copy() -> None:

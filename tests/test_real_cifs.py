@@ -129,7 +129,7 @@ def test_alternatives_written_as_separate_assemblies_never_bond():
     close = {frozenset(p) for p in [("N5A", "N5B"), ("O13A", "O13B")]}  # assemblies E and F
     bonded = {frozenset((crystal.labels[i], crystal.labels[j])) for i, j in zip(bonds.i, bonds.j)}
     assert not close & bonded
-    assert any("assembly D (part 7), assembly E (part 8)" in note for note in report_of(ZN_CAT).notes)
+    assert any("assembly D (part 7, 0.32), assembly E (part 8, 0.18)" in note for note in report_of(ZN_CAT).notes)
 
 
 def test_paddlewheel_is_one_node_with_its_carboxylates():

@@ -13,6 +13,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from topology.crystal import Crystal
+from topology.disorder import OVERLAP, alternatives
 from topology.errors import InputError
 
 TOLERANCE = 0.45
@@ -23,10 +24,6 @@ MIN_BOND = 0.55
 
 SMALL_RADIUS = 0.8
 """Atoms up to this covalent radius (H, B, C, N, O, F) bond within a short reach of each other."""
-
-OVERLAP = 0.75
-"""Two non-hydrogen atoms closer than this fraction of their radii sum (below any triple bond) cannot
-both be there: of two symmetry copies of a negative disorder part, such a pair makes them alternatives."""
 
 MAX_IMAGES = 4096
 """Most periodic images of the cell searched for neighbours; more means a cell too thin to bond in."""
@@ -71,9 +68,9 @@ def _image_offsets(crystal: Crystal, reach: float) -> np.ndarray:
 def find_bonds(crystal: Crystal, tolerance: float = TOLERANCE) -> Bonds:
     """All bonds of the crystal: d(i, j) < r_i + r_j + tolerance, with the rules of the field.
 
-    Rules: no bond shorter than :data:`MIN_BOND`; none between :func:`alternatives` (two parts of
-    one disorder assembly, two symmetry copies of a negative part); none between two hydrogen
-    atoms; a hydrogen keeps its shortest bond only.
+    Rules: no bond shorter than :data:`MIN_BOND`; none between disorder alternatives (two parts,
+    two overlapping symmetry copies of a negative part: :func:`topology.disorder.alternatives`);
+    none between two hydrogen atoms; a hydrogen keeps its shortest bond only.
     """
     n = len(crystal)
     if n == 0:
@@ -90,51 +87,6 @@ def find_bonds(crystal: Crystal, tolerance: float = TOLERANCE) -> Bonds:
     i, j, off, d = i[ok], j[ok], off[ok], d[ok]
     keep = _shortest_for_hydrogen(i, j, d, is_h, n)
     return Bonds(i[keep], j[keep], off[keep].astype(int), d[keep])
-
-
-def alternatives(crystal: Crystal, i: np.ndarray, j: np.ndarray, off: np.ndarray, overlap: np.ndarray) -> np.ndarray:
-    """Which pairs (atom i, atom j + off) replace each other in the crystal rather than meet.
-
-    As SHELX bonds disorder: an atom of a part (``_atom_site_disorder_group``, PART n) bonds to
-    ordered atoms and to its own part only. Parts of one assembly are alternatives by definition;
-    parts of different assemblies are kept apart too, as files use assembly labels loosely (the
-    as-synthesized Zn-CAT-NO2 gives each of four mutually exclusive NO2 positions an assembly of
-    its own, their atoms 0.7 A apart).
-
-    A negative part (PART -n) is one whose symmetry copies are alternatives, a molecule disordered
-    about a special position: atoms of two copies never bond when the copies overlap (``overlap``
-    marks pairs too close to be both there, see :data:`OVERLAP`). Copies that only meet, the two
-    halves of a molecule on an inversion centre written in a negative part, bond as one molecule;
-    an atom on the special position itself belongs to every copy.
-    """
-    g = crystal.disorder_group
-    out = np.zeros(len(i), dtype=bool)
-    both = np.flatnonzero((g[i] != 0) & (g[j] != 0))
-    if len(both) == 0:
-        return out
-    a, b, o = i[both], j[both], off[both]
-    alternative = g[a] != g[b]
-    copy = crystal.symmetry_copy
-    if copy is not None:
-        shared = (copy[a, 0] < 0) | (copy[b, 0] < 0)
-        same_copy = (copy[a, 0] == copy[b, 0]) & (copy[a, 1:] == copy[b, 1:] + o).all(axis=1)
-        other = np.flatnonzero((g[a] == g[b]) & (g[a] < 0) & ~shared & ~same_copy)
-        if len(other):
-            # the pair of copies (part, operations, lattice translation between them), either way round
-            there = np.column_stack([g[a[other]], copy[a[other], 0], copy[b[other], 0],
-                                     copy[b[other], 1:] + o[other] - copy[a[other], 1:]])
-            back = np.column_stack([there[:, 0], there[:, 2], there[:, 1], -there[:, 3:]])
-            differ = there != back
-            first = np.argmax(differ, axis=1)
-            rows = np.arange(len(other))
-            smaller = ~differ.any(axis=1) | (there[rows, first] < back[rows, first])
-            _, key = np.unique(np.where(smaller[:, None], there, back), axis=0, return_inverse=True)
-            key = key.ravel()
-            heavy = crystal.elements != "H"
-            clash = overlap[both[other]] & heavy[a[other]] & heavy[b[other]]
-            alternative[other] = np.isin(key, key[clash])
-    out[both] = alternative
-    return out
 
 
 def _pairs_within(crystal: Crystal, reach: float, short_reach: float,

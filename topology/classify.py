@@ -29,6 +29,7 @@ import numpy as np
 from topology import cgd, io
 from topology.bonds import find_bonds
 from topology.crystal import Crystal
+from topology.disorder import major_parts
 from topology.entangle import Entanglement, Placed, entangle, lattice_points
 from topology.errors import InputError
 from topology.identify import component_graph, identify
@@ -308,7 +309,7 @@ def analyze(crystal: Crystal, min_occupancy: float = 0.0, names: bool = True, di
     if disorder not in DISORDER:
         raise ValueError(f"disorder must be one of {DISORDER}, not {disorder!r}")
     if disorder == "major":
-        crystal = crystal.major_parts()
+        crystal = major_parts(crystal)
     elif crystal.disorder_group.any():
         crystal = crystal.select(np.ones(len(crystal), dtype=bool), "disorder: every part kept, no two parts bonded")
     kept = crystal.with_min_occupancy(min_occupancy)

@@ -60,37 +60,6 @@ class Crystal:
             notes=notes,
         )
 
-    def major_parts(self) -> Crystal:
-        """The crystal as it mostly is: in each disorder assembly, only the most occupied part.
-
-        Parts are ``_atom_site_disorder_group`` numbers (SHELX PART, negative ones included); an
-        assembly (``_atom_site_disorder_assembly``) holds parts that replace each other. Without
-        assembly labels every part of the file is one assembly, as in SHELX. Each choice is noted.
-        """
-        groups = self.disorder_group
-        if not groups.any():
-            return self
-        assembly = self.disorder_assembly if self.disorder_assembly is not None else np.full(len(self), "", dtype=object)
-        keep = np.ones(len(self), dtype=bool)
-        choices, alone = [], []
-        for name in sorted(set(assembly[groups != 0].tolist())):
-            in_assembly = (assembly == name) & (groups != 0)
-            parts = sorted(set(groups[in_assembly].tolist()))
-            if len(parts) < 2:
-                alone.append(f"assembly {name} (part {parts[0]})" if name else f"part {parts[0]}")
-                continue
-            occupancy = {p: float(self.occupancy[in_assembly & (groups == p)].mean()) for p in parts}
-            major = max(parts, key=lambda p: (occupancy[p], -abs(p)))
-            keep &= ~(in_assembly & (groups != major))
-            label = f"assembly {name}" if name else "the disorder"
-            others = ", ".join(f"{p} ({occupancy[p]:.2f})" for p in parts if p != major)
-            choices.append(f"{label}: part {major} ({occupancy[major]:.2f}) kept, part {others} left out")
-        if alone:
-            choices.append(f"{', '.join(alone)}: no alternative part, kept")
-        if keep.all():
-            return self.select(keep, "disorder: " + "; ".join(choices))
-        return self.select(keep, "major disorder parts: " + "; ".join(choices))
-
     def with_min_occupancy(self, threshold: float) -> Crystal:
         """Leave out sites whose occupancy is below ``threshold`` (0 keeps everything)."""
         if threshold <= 0:
