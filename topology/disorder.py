@@ -66,7 +66,8 @@ def alternatives(crystal: Crystal, i: np.ndarray, j: np.ndarray, off: np.ndarray
 def assemblies(crystal: Crystal) -> np.ndarray:
     """The assembly of every atom ("" where ordered): the file's label, or for parts written without
     one, the parts that overlap in space (two of their non-hydrogen atoms closer than
-    :data:`OVERLAP` of their radii sum, in any lattice image), named by their part numbers."""
+    :data:`OVERLAP` of their radii sum, in any lattice image), named by their part numbers in
+    parentheses ("(parts 3, 4)")."""
     groups = crystal.disorder_group
     named = crystal.disorder_assembly if crystal.disorder_assembly is not None else np.full(len(crystal), "", object)
     out = np.where(groups != 0, named, "").astype(object)

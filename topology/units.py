@@ -77,7 +77,8 @@ class BuildingUnits:
     ``unit[i]`` is the unit of atom i and ``shift[i]`` the lattice shift that puts the atom with the
     rest of its unit (``frac + shift`` is the whole unit). ``owner[i]`` is the vertex an atom is drawn
     with (-1 for linker and guest atoms). ``bridges`` lists the direct bonds between single-atom
-    vertices (metal-metal in a rod, atom-atom in an organic net) as (u, v, offset). The first units
+    vertices (metal-metal in a rod, atom-atom in an organic net), and the rod metals a carboxylate-like
+    group bridges, as (u, v, offset). The first units
     are the metal clusters and single-atom vertices, then come the organic parts.
     """
 
@@ -117,8 +118,10 @@ imidazolate between two Zn, 6 A) the bridge is a linker."""
 
 
 def _short_bridges(crystal: Crystal, src: np.ndarray, dst: np.ndarray, off: np.ndarray, metal: np.ndarray,
-                   hydrogen: np.ndarray, in_cluster: np.ndarray, metal_neighbours: np.ndarray) -> np.ndarray:
-    """Atoms of carboxylate-like bridges between two nearby metals: the central atom and its donors.
+                   hydrogen: np.ndarray, in_cluster: np.ndarray,
+                   metal_neighbours: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Atoms of carboxylate-like bridges between two nearby metals (the central atom and its donors),
+    and the metal pairs they join as rows (M1, M2, image of M2 seen from M1).
 
     A paddlewheel's two metals need not be bonded to each other (Zn...Zn 2.9 A is beyond the
     covalent radii): what holds the SBU together is four O-C-O bridges. The central atom X binds two
@@ -138,7 +141,7 @@ def _short_bridges(crystal: Crystal, src: np.ndarray, dst: np.ndarray, off: np.n
     xd = np.flatnonzero(central[src] & donor[dst] & (anchors[src] <= 1))  # X -> D
     dm = np.flatnonzero(donor[src] & metal[dst])  # D -> M
     if len(xd) == 0 or len(dm) == 0:
-        return np.zeros(0, dtype=int)
+        return np.zeros(0, dtype=int), np.zeros((0, 5), dtype=int)
     # every path X -> D -> M as a row (x, d, m, image of m), joining the two bond lists on D
     dm = dm[np.argsort(src[dm], kind="stable")]
     lo = np.searchsorted(src[dm], dst[xd], side="left")
@@ -151,6 +154,7 @@ def _short_bridges(crystal: Crystal, src: np.ndarray, dst: np.ndarray, off: np.n
     pos = (crystal.frac[m] + image) @ crystal.orth.T
     # pairs of paths from one X through two donors to two metal images close to each other
     bridged = np.zeros(n, dtype=bool)
+    joined = []
     for step in range(1, len(x)):
         p, q = np.arange(len(x) - step), np.arange(step, len(x))
         same_x = x[p] == x[q]
@@ -159,8 +163,10 @@ def _short_bridges(crystal: Crystal, src: np.ndarray, dst: np.ndarray, off: np.n
         ok = same_x & (d[p] != d[q]) & ((m[p] != m[q]) | (image[p] != image[q]).any(axis=1))
         ok &= np.linalg.norm(pos[p] - pos[q], axis=1) < PADDLEWHEEL_REACH
         bridged[x[p[ok]]] = True
+        joined.append(np.column_stack([m[p[ok]], m[q[ok]], image[q[ok]] - image[p[ok]]]))
     path = bridged[x]
-    return np.unique(np.concatenate([x[path], d[path]]))
+    pairs = np.concatenate(joined).astype(int) if joined else np.zeros((0, 5), dtype=int)
+    return np.unique(np.concatenate([x[path], d[path]])), pairs
 
 
 def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
@@ -175,7 +181,7 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     pair = unique_rows(np.column_stack([src[to_metal], dst[to_metal], off[to_metal]]))
     n_metal_neighbours = np.bincount(pair[:, 0], minlength=n) if len(pair) else np.zeros(n, int)
     in_cluster = metal | ((n_metal_neighbours >= 2) & ~hydrogen)
-    bridges_found = _short_bridges(crystal, src, dst, off, metal, hydrogen, in_cluster, n_metal_neighbours)
+    bridges_found, joined = _short_bridges(crystal, src, dst, off, metal, hydrogen, in_cluster, n_metal_neighbours)
     in_cluster[bridges_found] = True
 
     unit = np.full(n, -1)
@@ -281,6 +287,10 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
         if u.kind in (ROD, ATOM):
             single[u.atoms] = True
     direct = single[bonds.i] & single[bonds.j]
-    for a, b, o in zip(bonds.i[direct], bonds.j[direct], bonds.offset[direct]):
+    # and the metals of a rod that a carboxylate-like group bridges: the rod stays a chain of metals
+    # whether its bridges are mu-O atoms (linkers between them) or O-C-O groups alone
+    in_rod = joined[single[joined[:, 0]] & single[joined[:, 1]]]
+    for a, b, o in zip(np.concatenate([bonds.i[direct], in_rod[:, 0]]), np.concatenate([bonds.j[direct], in_rod[:, 1]]),
+                       np.concatenate([bonds.offset[direct], in_rod[:, 2:]])):
         bridges.append((int(owner[a]), int(owner[b]), (int(o[0]), int(o[1]), int(o[2]))))
     return BuildingUnits(units, organic_parts, unit, shift, owner, vertex_units, bridges, tuple(notes))
