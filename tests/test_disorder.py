@@ -162,3 +162,8 @@ def test_halves_of_a_molecule_in_a_negative_part_still_meet() -> None:
     report = analyze(parse_cif(text, "model.cif"))
     assert pcu_summary(report) == [(3, 1, (6,), "pcu")]
     assert {d["linker"] for *_, d in report.net.edges() if d["offset"] == (0, 0, 1)} == {"C10N2"}
+
+
+def test_disorder_option_is_one_of_two() -> None:
+    with pytest.raises(ValueError, match="major"):
+        analyze(parse_cif(two_parts(), "model.cif"), disorder="minor")
