@@ -13,6 +13,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from topology.crystal import Crystal
+from topology.disorder import OVERLAP, alternatives
 from topology.errors import InputError
 
 TOLERANCE = 0.45
@@ -67,8 +68,9 @@ def _image_offsets(crystal: Crystal, reach: float) -> np.ndarray:
 def find_bonds(crystal: Crystal, tolerance: float = TOLERANCE) -> Bonds:
     """All bonds of the crystal: d(i, j) < r_i + r_j + tolerance, with the rules of the field.
 
-    Rules: no bond shorter than :data:`MIN_BOND`; none between atoms of two different non-zero
-    disorder groups; none between two hydrogen atoms; a hydrogen keeps its shortest bond only.
+    Rules: no bond shorter than :data:`MIN_BOND`; none between disorder alternatives (two parts,
+    two overlapping symmetry copies of a negative part: :func:`topology.disorder.alternatives`);
+    none between two hydrogen atoms; a hydrogen keeps its shortest bond only.
     """
     n = len(crystal)
     if n == 0:
@@ -79,8 +81,7 @@ def find_bonds(crystal: Crystal, tolerance: float = TOLERANCE) -> Bonds:
     short_reach = 2 * radii[~large].max() + tolerance if (~large).any() else reach
     i, j, off, d = _pairs_within(crystal, reach, short_reach, large)
     ok = (d >= MIN_BOND) & (d < radii[i] + radii[j] + tolerance)
-    g = crystal.disorder_group
-    ok &= ~((g[i] != 0) & (g[j] != 0) & (g[i] != g[j]))
+    ok &= ~alternatives(crystal, i, j, off, d < OVERLAP * (radii[i] + radii[j]))
     is_h = crystal.elements == "H"
     ok &= ~(is_h[i] & is_h[j])
     i, j, off, d = i[ok], j[ok], off[ok], d[ok]

@@ -29,6 +29,7 @@ import numpy as np
 from topology import cgd, io
 from topology.bonds import find_bonds
 from topology.crystal import Crystal
+from topology.disorder import major_parts
 from topology.entangle import Entanglement, Placed, entangle, lattice_points
 from topology.errors import InputError
 from topology.identify import component_graph, identify
@@ -301,8 +302,17 @@ between two different parts)."""
 
 
 def analyze(crystal: Crystal, min_occupancy: float = 0.0, names: bool = True, disorder: str = "major") -> Report:
-    """Bonds, building units, net and nets of a crystal: the whole pipeline on atoms."""
-    kept = (crystal.major_parts() if disorder == "major" else crystal).with_min_occupancy(min_occupancy)
+    """Bonds, building units, net and nets of a crystal: the whole pipeline on atoms.
+
+    ``disorder`` is one of :data:`DISORDER`: the major part of each disorder assembly, or all parts.
+    """
+    if disorder not in DISORDER:
+        raise ValueError(f"disorder must be one of {DISORDER}, not {disorder!r}")
+    if disorder == "major":
+        crystal = major_parts(crystal)
+    elif crystal.disorder_group.any():
+        crystal = crystal.select(np.ones(len(crystal), dtype=bool), "disorder: every part kept, no two parts bonded")
+    kept = crystal.with_min_occupancy(min_occupancy)
     if not (kept.elements != "H").any():
         left = f"above occupancy {min_occupancy:g}" if min_occupancy > 0 and len(kept) < len(crystal) else "in the file"
         raise InputError(crystal.source, f"no atoms other than hydrogen {left}: nothing to build a net from")

@@ -14,6 +14,9 @@ class Crystal:
 
     Arrays are parallel, one row per atom. ``frac`` is wrapped into [0, 1).
     ``disorder_group`` is 0 for ordered sites (CIF ``.``/``?``/0).
+    ``symmetry_copy`` says which copy of its part an atom of a negative (SHELX) part is: the index
+    of the operation that made it and the lattice translation that wrapped it into the cell, with
+    operation -1 on a special position (the atom belongs to every copy). None when no part is negative.
     """
 
     source: str
@@ -28,6 +31,7 @@ class Crystal:
     notes: tuple[str, ...] = field(default=())
     disorder_assembly: np.ndarray | None = None  # CIF _atom_site_disorder_assembly, "" where none
     operations: tuple[str, ...] = ()  # the space group's operations as x,y,z triplets
+    symmetry_copy: np.ndarray | None = None  # (n, 4) ints: operation, translation (see above)
 
     def __len__(self) -> int:
         return len(self.frac)
@@ -52,36 +56,9 @@ class Crystal:
             occupancy=self.occupancy[mask],
             disorder_group=self.disorder_group[mask],
             disorder_assembly=None if self.disorder_assembly is None else self.disorder_assembly[mask],
+            symmetry_copy=None if self.symmetry_copy is None else self.symmetry_copy[mask],
             notes=notes,
         )
-
-    def major_parts(self) -> Crystal:
-        """The crystal as it mostly is: in each disorder assembly, only the most occupied part.
-
-        Parts are ``_atom_site_disorder_group`` numbers (SHELX PART, negative ones included); an
-        assembly (``_atom_site_disorder_assembly``) holds parts that replace each other. Without
-        assembly labels every part of the file is one assembly, as in SHELX. Each choice is noted.
-        """
-        groups = self.disorder_group
-        if not groups.any():
-            return self
-        assembly = self.disorder_assembly if self.disorder_assembly is not None else np.full(len(self), "", dtype=object)
-        keep = np.ones(len(self), dtype=bool)
-        choices = []
-        for name in sorted(set(assembly[groups != 0].tolist())):
-            in_assembly = (assembly == name) & (groups != 0)
-            parts = sorted(set(groups[in_assembly].tolist()))
-            if len(parts) < 2:
-                continue
-            occupancy = {p: float(self.occupancy[in_assembly & (groups == p)].mean()) for p in parts}
-            major = max(parts, key=lambda p: (occupancy[p], -abs(p)))
-            keep &= ~(in_assembly & (groups != major))
-            label = f"assembly {name}" if name else "the disorder"
-            others = ", ".join(f"{p} ({occupancy[p]:.2f})" for p in parts if p != major)
-            choices.append(f"{label}: part {major} ({occupancy[major]:.2f}) kept, part {others} left out")
-        if keep.all():
-            return self
-        return self.select(keep, "major disorder parts: " + "; ".join(choices))
 
     def with_min_occupancy(self, threshold: float) -> Crystal:
         """Leave out sites whose occupancy is below ``threshold`` (0 keeps everything)."""

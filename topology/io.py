@@ -124,6 +124,11 @@ def parse_cif(text: str, name: str = "input.cif") -> Crystal:
     if len(frac) / cell.volume > MAX_DENSITY:
         raise InputError(name, f"{len(frac)} atoms in a cell of {cell.volume:.3g} A^3: more atoms per volume than any "
                                f"crystal (limit {MAX_DENSITY} per A^3)")
+    group = sites["disorder"][index]
+    negative = sorted(set(group[group < 0].tolist()), reverse=True)
+    if negative:
+        notes.append(f"disorder part{'s' if len(negative) > 1 else ''} {', '.join(map(str, negative))} (negative): "
+                     f"symmetry copies of a part that overlap are alternatives, never bonded to each other")
     return Crystal(
         source=name,
         cell=cell,
@@ -131,8 +136,9 @@ def parse_cif(text: str, name: str = "input.cif") -> Crystal:
         elements=sites["elements"][index],
         labels=sites["labels"][index],
         occupancy=sites["occupancy"][index],
-        disorder_group=sites["disorder"][index],
+        disorder_group=group,
         disorder_assembly=sites["assembly"][index],
+        symmetry_copy=_symmetry_copies(sites["frac"], index, frac, ops, cell, group < 0) if (group < 0).any() else None,
         operations=tuple(op.triplet() for op in ops),
         block=block.name,
         spacegroup=sg_name,
@@ -317,6 +323,32 @@ def _sites(block: gemmi.cif.Block, name: str) -> dict[str, np.ndarray]:
         "unknown": sum(1 for k in keep if elements[k] == "X"),
         "repeated": n - len(keep),
     }
+
+
+def _symmetry_copies(site_frac: np.ndarray, index: np.ndarray, frac: np.ndarray, ops: gemmi.GroupOps,
+                     cell: gemmi.UnitCell, which: np.ndarray) -> np.ndarray:
+    """Which copy of its part each atom of a negative part is (see ``Crystal.symmetry_copy``).
+
+    SHELX's negative PART numbers mark a part whose symmetry images are alternatives to it (a
+    ligand disordered across an inversion centre): bonds may join atoms of one copy only. An atom
+    is of the copy ``g`` whose image of its site it is, translated by the lattice vector that
+    wrapped it into the cell; where several operations put the site there (a special position)
+    it is shared, operation -1. Rows of other atoms are zero.
+    """
+    copies = np.zeros((len(frac), 4), dtype=np.int64)
+    den = gemmi.Op.DEN
+    rot = np.array([op.rot for op in ops], dtype=float) / den
+    tran = np.array([op.tran for op in ops], dtype=float) / den
+    orth = np.array(cell.orth.mat.tolist())
+    for atoms in np.array_split(np.flatnonzero(which), max(1, int(which.sum()) * len(rot) // 100_000)):
+        raw = np.einsum("mij,nj->nmi", rot, site_frac[index[atoms]]) + tran[None, :, :]  # (k, m, 3)
+        diff = frac[atoms, None, :] - raw
+        shift = np.round(diff)
+        close = np.linalg.norm((diff - shift) @ orth.T, axis=2) < SPECIAL_POSITION_TOLERANCE
+        op = np.argmax(close, axis=1)
+        copies[atoms, 0] = np.where(close.sum(axis=1) == 1, op, -1)
+        copies[atoms, 1:] = shift[np.arange(len(atoms)), op]
+    return copies
 
 
 def _integer(text: str) -> int:

@@ -77,7 +77,8 @@ class BuildingUnits:
     ``unit[i]`` is the unit of atom i and ``shift[i]`` the lattice shift that puts the atom with the
     rest of its unit (``frac + shift`` is the whole unit). ``owner[i]`` is the vertex an atom is drawn
     with (-1 for linker and guest atoms). ``bridges`` lists the direct bonds between single-atom
-    vertices (metal-metal in a rod, atom-atom in an organic net) as (u, v, offset). The first units
+    vertices (metal-metal in a rod, atom-atom in an organic net), and the rod metals a carboxylate-like
+    group bridges, as (u, v, offset). The first units
     are the metal clusters and single-atom vertices, then come the organic parts.
     """
 
@@ -117,39 +118,55 @@ imidazolate between two Zn, 6 A) the bridge is a linker."""
 
 
 def _short_bridges(crystal: Crystal, src: np.ndarray, dst: np.ndarray, off: np.ndarray, metal: np.ndarray,
-                   hydrogen: np.ndarray, in_cluster: np.ndarray, metal_neighbours: np.ndarray) -> np.ndarray:
-    """Atoms of carboxylate-like bridges between two nearby metals: the central atom and its donors.
+                   hydrogen: np.ndarray, in_cluster: np.ndarray,
+                   metal_neighbours: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Atoms of carboxylate-like bridges between two nearby metals (the central atom and its donors),
+    and the metal pairs they join as rows (M1, M2, image of M2 seen from M1).
 
     A paddlewheel's two metals need not be bonded to each other (Zn...Zn 2.9 A is beyond the
     covalent radii): what holds the SBU together is four O-C-O bridges. The central atom X binds two
-    donors D1, D2 that each bind a metal, M1 != M2, and M1...M2 < :data:`PADDLEWHEEL_REACH`.
+    donors D1, D2 that each bind a metal, M1 != M2, and M1...M2 < :data:`PADDLEWHEEL_REACH`; besides
+    its donors and terminal atoms (a phosphonate's P=O) X binds one atom at most, its anchor on the
+    linker: X and its donors are the bridge, and belong to the SBU as carboxylate carbons do in the
+    field's deconstruction (an X that binds two more atoms is part of the linker's own skeleton).
+    Disordered alternatives of the anchor (a ring in two parts) count as one.
     """
+    n = len(metal)
     donor = ~metal & ~hydrogen & (metal_neighbours >= 1) & ~in_cluster
     central = ~metal & ~hydrogen & ~in_cluster
-    xd = central[src] & donor[dst]  # X -> D
-    dm = donor[src] & metal[dst]  # D -> M
-    if not xd.any() or not dm.any():
-        return np.zeros(0, dtype=int)
-    metals_of: dict[int, list[tuple[int, np.ndarray]]] = {}
-    for d, m, o in zip(src[dm].tolist(), dst[dm].tolist(), off[dm]):
-        metals_of.setdefault(d, []).append((m, o))
-    cart = crystal.frac @ crystal.orth.T
-    orth = crystal.orth
-    reach: dict[int, list[tuple[int, int, np.ndarray]]] = {}
-    for x, d, o in zip(src[xd].tolist(), dst[xd].tolist(), off[xd]):
-        for m, o2 in metals_of.get(d, []):
-            reach.setdefault(x, []).append((d, m, o + o2))
-    found: list[int] = []
-    for x, ends in reach.items():
-        if len({d for d, _, _ in ends}) < 2:
-            continue
-        pos = [cart[m] + orth @ img for _, m, img in ends]
-        close = any(ends[i][0] != ends[j][0] and (ends[i][1], tuple(ends[i][2])) != (ends[j][1], tuple(ends[j][2]))
-                    and np.linalg.norm(pos[i] - pos[j]) < PADDLEWHEEL_REACH
-                    for i in range(len(ends)) for j in range(i + 1, len(ends)))
-        if close:
-            found += [x, *{d for d, _, _ in ends}]
-    return np.array(sorted(set(found)), dtype=int)
+    heavy_degree = np.bincount(src[~hydrogen[dst]], minlength=n)
+    anchor = ~hydrogen[dst] & (heavy_degree[dst] > 1) & ~donor[dst]  # X -> an atom bound to more than X
+    ordered = crystal.disorder_group[dst] == 0
+    anchors = np.bincount(src[anchor & ordered], minlength=n) + (np.bincount(src[anchor & ~ordered], minlength=n) > 0)
+    xd = np.flatnonzero(central[src] & donor[dst] & (anchors[src] <= 1))  # X -> D
+    dm = np.flatnonzero(donor[src] & metal[dst])  # D -> M
+    if len(xd) == 0 or len(dm) == 0:
+        return np.zeros(0, dtype=int), np.zeros((0, 5), dtype=int)
+    # every path X -> D -> M as a row (x, d, m, image of m), joining the two bond lists on D
+    dm = dm[np.argsort(src[dm], kind="stable")]
+    lo = np.searchsorted(src[dm], dst[xd], side="left")
+    count = np.searchsorted(src[dm], dst[xd], side="right") - lo
+    first = np.repeat(xd, count)
+    second = dm[np.repeat(lo - np.cumsum(count) + count, count) + np.arange(count.sum())]
+    x, d, m, image = src[first], dst[first], dst[second], off[first] + off[second]
+    order = np.argsort(x, kind="stable")
+    x, d, m, image = x[order], d[order], m[order], image[order]
+    pos = (crystal.frac[m] + image) @ crystal.orth.T
+    # pairs of paths from one X through two donors to two metal images close to each other
+    bridged = np.zeros(n, dtype=bool)
+    joined = []
+    for step in range(1, len(x)):
+        p, q = np.arange(len(x) - step), np.arange(step, len(x))
+        same_x = x[p] == x[q]
+        if not same_x.any():
+            break
+        ok = same_x & (d[p] != d[q]) & ((m[p] != m[q]) | (image[p] != image[q]).any(axis=1))
+        ok &= np.linalg.norm(pos[p] - pos[q], axis=1) < PADDLEWHEEL_REACH
+        bridged[x[p[ok]]] = True
+        joined.append(np.column_stack([m[p[ok]], m[q[ok]], image[q[ok]] - image[p[ok]]]))
+    path = bridged[x]
+    pairs = np.concatenate(joined).astype(int) if joined else np.zeros((0, 5), dtype=int)
+    return np.unique(np.concatenate([x[path], d[path]])), pairs
 
 
 def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
@@ -164,7 +181,7 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     pair = unique_rows(np.column_stack([src[to_metal], dst[to_metal], off[to_metal]]))
     n_metal_neighbours = np.bincount(pair[:, 0], minlength=n) if len(pair) else np.zeros(n, int)
     in_cluster = metal | ((n_metal_neighbours >= 2) & ~hydrogen)
-    bridges_found = _short_bridges(crystal, src, dst, off, metal, hydrogen, in_cluster, n_metal_neighbours)
+    bridges_found, joined = _short_bridges(crystal, src, dst, off, metal, hydrogen, in_cluster, n_metal_neighbours)
     in_cluster[bridges_found] = True
 
     unit = np.full(n, -1)
@@ -270,6 +287,10 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
         if u.kind in (ROD, ATOM):
             single[u.atoms] = True
     direct = single[bonds.i] & single[bonds.j]
-    for a, b, o in zip(bonds.i[direct], bonds.j[direct], bonds.offset[direct]):
+    # and the metals of a rod that a carboxylate-like group bridges: the rod stays a chain of metals
+    # whether its bridges are mu-O atoms (linkers between them) or O-C-O groups alone
+    in_rod = joined[single[joined[:, 0]] & single[joined[:, 1]]]
+    for a, b, o in zip(np.concatenate([bonds.i[direct], in_rod[:, 0]]), np.concatenate([bonds.j[direct], in_rod[:, 1]]),
+                       np.concatenate([bonds.offset[direct], in_rod[:, 2:]])):
         bridges.append((int(owner[a]), int(owner[b]), (int(o[0]), int(o[1]), int(o[2]))))
     return BuildingUnits(units, organic_parts, unit, shift, owner, vertex_units, bridges, tuple(notes))

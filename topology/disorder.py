@@ -1,0 +1,147 @@
+"""Disorder as crystallographers write it: parts, assemblies, and which of them a crystal is read with.
+
+A disordered site belongs to a part (``_atom_site_disorder_group``, SHELX PART n); the parts of one
+assembly (``_atom_site_disorder_assembly``) replace each other, in proportions given by their
+occupancies. Parts written without an assembly are grouped by where they are: parts that overlap in
+space are alternatives. A negative part (PART -n) is a molecule disordered about a special position:
+its own symmetry copies are its alternatives.
+"""
+
+from __future__ import annotations
+
+import gemmi
+import numpy as np
+from scipy.spatial import cKDTree
+
+from topology.crystal import Crystal
+
+OVERLAP = 0.75
+"""Two non-hydrogen atoms closer than this fraction of their covalent radii sum (below any triple
+bond) cannot both be there: their parts, or their symmetry copies, are alternatives."""
+
+
+def alternatives(crystal: Crystal, i: np.ndarray, j: np.ndarray, off: np.ndarray, overlap: np.ndarray) -> np.ndarray:
+    """Which pairs (atom i, atom j + off) replace each other in the crystal rather than meet.
+
+    As SHELX bonds disorder: an atom of a part bonds to ordered atoms and to its own part only.
+    Parts of one assembly are alternatives by definition; parts of different assemblies are kept
+    apart too, as files use assembly labels loosely (the as-synthesized Zn-CAT-NO2 gives each of
+    four mutually exclusive NO2 positions an assembly of its own, their atoms 0.7 A apart).
+
+    Two symmetry copies of a negative part never bond when the copies overlap (``overlap`` marks
+    pairs closer than :data:`OVERLAP`). Copies that only meet, the two halves of a molecule on an
+    inversion centre written in a negative part, bond as one molecule; an atom on the special
+    position itself belongs to every copy.
+    """
+    g = crystal.disorder_group
+    out = np.zeros(len(i), dtype=bool)
+    both = np.flatnonzero((g[i] != 0) & (g[j] != 0))
+    if len(both) == 0:
+        return out
+    a, b, o = i[both], j[both], off[both]
+    alternative = g[a] != g[b]
+    copy = crystal.symmetry_copy
+    if copy is not None:
+        shared = (copy[a, 0] < 0) | (copy[b, 0] < 0)
+        same_copy = (copy[a, 0] == copy[b, 0]) & (copy[a, 1:] == copy[b, 1:] + o).all(axis=1)
+        other = np.flatnonzero((g[a] == g[b]) & (g[a] < 0) & ~shared & ~same_copy)
+        if len(other):
+            # the pair of copies (part, operations, lattice translation between them), either way round
+            there = np.column_stack([g[a[other]], copy[a[other], 0], copy[b[other], 0],
+                                     copy[b[other], 1:] + o[other] - copy[a[other], 1:]])
+            back = np.column_stack([there[:, 0], there[:, 2], there[:, 1], -there[:, 3:]])
+            differ = there != back
+            first = np.argmax(differ, axis=1)
+            rows = np.arange(len(other))
+            smaller = ~differ.any(axis=1) | (there[rows, first] < back[rows, first])
+            _, key = np.unique(np.where(smaller[:, None], there, back), axis=0, return_inverse=True)
+            key = key.ravel()
+            heavy = crystal.elements != "H"
+            clash = overlap[both[other]] & heavy[a[other]] & heavy[b[other]]
+            alternative[other] = np.isin(key, key[clash])
+    out[both] = alternative
+    return out
+
+
+def assemblies(crystal: Crystal) -> np.ndarray:
+    """The assembly of every atom ("" where ordered): the file's label, or for parts written without
+    one, the parts that overlap in space (two of their non-hydrogen atoms closer than
+    :data:`OVERLAP` of their radii sum, in any lattice image), named by their part numbers in
+    parentheses ("(parts 3, 4)")."""
+    groups = crystal.disorder_group
+    named = crystal.disorder_assembly if crystal.disorder_assembly is not None else np.full(len(crystal), "", object)
+    out = np.where(groups != 0, named, "").astype(object)
+    unnamed = (groups != 0) & (out == "")
+    parts = sorted(set(groups[unnamed].tolist()))
+    if len(parts) == 0:
+        return out
+    loose = np.flatnonzero(unnamed & (crystal.elements != "H"))
+    root = {p: p for p in parts}
+
+    def find(p: int) -> int:
+        while root[p] != p:
+            root[p] = root[root[p]]
+            p = root[p]
+        return p
+
+    if len(parts) > 1 and len(loose):
+        symbols, code = np.unique(crystal.elements[loose], return_inverse=True)
+        radii = np.array([gemmi.Element(str(s)).covalent_r for s in symbols])[code.ravel()]
+        images = np.stack(np.meshgrid(*[np.arange(-1, 2)] * 3, indexing="ij"), axis=-1).reshape(-1, 3)
+        home = crystal.frac[loose] @ crystal.orth.T
+        around = ((crystal.frac[loose][None, :, :] + images[:, None, :]).reshape(-1, 3)) @ crystal.orth.T
+        pairs = cKDTree(home).sparse_distance_matrix(cKDTree(around), OVERLAP * 2 * radii.max(), output_type="ndarray")
+        p, q = pairs["i"], pairs["j"] % len(loose)
+        close = (pairs["v"] < OVERLAP * (radii[p] + radii[q])) & (groups[loose[p]] != groups[loose[q]])
+        for x, y in zip(groups[loose[p[close]]].tolist(), groups[loose[q[close]]].tolist()):
+            root[find(x)] = find(y)
+    members: dict[int, list[int]] = {}
+    for p in parts:
+        members.setdefault(find(p), []).append(p)
+    for together in members.values():
+        name = "parts " + ", ".join(map(str, together)) if len(together) > 1 else f"part {together[0]}"
+        out[unnamed & np.isin(groups, together)] = f"({name})"
+    return out
+
+
+def major_parts(crystal: Crystal) -> Crystal:
+    """The crystal as it mostly is: in each disorder assembly, only the most occupied part.
+
+    A part alone in its assembly is there in a fraction of the cells, the rest holding nothing
+    written in its place: it is kept when present in at least half of them (a negative part, whose
+    symmetry copies are its alternatives, is always kept). Each choice is noted.
+    """
+    groups = crystal.disorder_group
+    if not groups.any():
+        return crystal
+    assembly = assemblies(crystal)
+    keep = np.ones(len(crystal), dtype=bool)
+    choices, kept_alone, left_alone, copies = [], [], [], []
+    for name in sorted(set(assembly[groups != 0].tolist())):
+        in_assembly = (assembly == name) & (groups != 0)
+        parts = sorted(set(groups[in_assembly].tolist()))
+        occupancy = {p: float(crystal.occupancy[in_assembly & (groups == p)].mean()) for p in parts}
+        label = name.strip("()") if name.startswith("(") else f"assembly {name}"
+        if len(parts) == 1:
+            (p,) = parts
+            text = f"{label} ({occupancy[p]:.2f})" if name.startswith("(") else f"{label} (part {p}, {occupancy[p]:.2f})"
+            if p < 0:
+                copies.append(text)
+            elif occupancy[p] < 0.5:
+                keep &= ~in_assembly
+                left_alone.append(text)
+            else:
+                kept_alone.append(text)
+            continue
+        major = max(parts, key=lambda p: (occupancy[p], -abs(p)))
+        keep &= ~(in_assembly & (groups != major))
+        others = ", ".join(f"{p} ({occupancy[p]:.2f})" for p in parts if p != major)
+        where = "" if name.startswith("(") else f"{label}: "
+        choices.append(f"{where}part {major} ({occupancy[major]:.2f}) kept, part {others} left out")
+    if kept_alone:
+        choices.append(f"{', '.join(kept_alone)} kept (no alternative written)")
+    if copies:
+        choices.append(f"{', '.join(copies)} kept (its symmetry copies are its alternatives)")
+    if left_alone:
+        choices.append(f"{', '.join(left_alone)} left out (no alternative written, present in less than half the cells)")
+    return crystal.select(keep, ("major disorder parts: " if not keep.all() else "disorder: ") + "; ".join(choices))
