@@ -20,7 +20,7 @@ from scipy.spatial import cKDTree
 from topology.cif_repair import read_document
 from topology.crystal import Crystal
 from topology.errors import InputError
-from topology.limits import MAX_FILE_BYTES, MAX_OPERATIONS, check_atoms, check_expanded
+from topology.limits import MAX_FILE_BYTES, MAX_OPERATIONS, check_atoms, check_expanded, check_pairs
 
 SPECIAL_POSITION_TOLERANCE = 0.3
 """Symmetry images of one site closer than this (in Angstrom) are merged (special positions)."""
@@ -102,7 +102,7 @@ def parse_cif(text: str, name: str = "input.cif") -> Crystal:
     if sites["repeated"]:
         notes.append(f"{sites['repeated']} repeated atom-site rows (same label and position) read once")
     check_atoms(name, len(sites["frac"]), len(ops), cell.volume)
-    frac, index = _expand(sites["frac"], ops, cell)
+    frac, index = _expand(sites["frac"], ops, cell, name)
     check_expanded(name, len(frac), cell.volume)
     return Crystal(
         source=name,
@@ -345,7 +345,8 @@ def _integer(text: str) -> int:
         return 0
 
 
-def _expand(frac: np.ndarray, ops: gemmi.GroupOps, cell: gemmi.UnitCell) -> tuple[np.ndarray, np.ndarray]:
+def _expand(frac: np.ndarray, ops: list[gemmi.Op], cell: gemmi.UnitCell,
+            source: str = "input.cif") -> tuple[np.ndarray, np.ndarray]:
     """All symmetry images of the sites, wrapped into the cell, with images on special positions merged.
 
     Images of one site closer than :data:`SPECIAL_POSITION_TOLERANCE` are one atom (the first one
@@ -366,7 +367,7 @@ def _expand(frac: np.ndarray, ops: gemmi.GroupOps, cell: gemmi.UnitCell) -> tupl
         return flat, site
     identity = np.flatnonzero((rot == np.eye(3, dtype=np.int64) * den).all(axis=(1, 2)) & ~tran.any(axis=1))
     if len(identity) != 1:
-        return _merge_close_images(flat, site, cell)
+        return _merge_close_images(flat, site, cell, source)
     moved = images - images[:, identity[0], None, :]
     moved -= np.round(moved)
     orth = np.array(cell.orth.mat.tolist())
@@ -377,7 +378,7 @@ def _expand(frac: np.ndarray, ops: gemmi.GroupOps, cell: gemmi.UnitCell) -> tupl
     columns = np.flatnonzero(fixes[special].any(axis=0))
     table = _products(rot, tran, den, columns)
     if table is None:
-        return _merge_close_images(flat, site, cell)
+        return _merge_close_images(flat, site, cell, source)
     keep = np.ones(images.shape[:2], dtype=bool)
     for s in special:
         # image g coincides with the images g h, h nearly fixing the site: the first of them stays
@@ -408,13 +409,16 @@ def _op_key(rot: np.ndarray, tran: np.ndarray, den: int) -> np.ndarray:
     return digits @ np.concatenate([np.cumprod(bases[::-1])[::-1][1:], [1]])
 
 
-def _merge_close_images(flat: np.ndarray, site: np.ndarray, cell: gemmi.UnitCell) -> tuple[np.ndarray, np.ndarray]:
+def _merge_close_images(flat: np.ndarray, site: np.ndarray, cell: gemmi.UnitCell,
+                        source: str) -> tuple[np.ndarray, np.ndarray]:
     """Merge images of one site closer than the tolerance with a k-d tree (operations that are
     not a group). Distances are on fractional coordinates scaled by the cell lengths, with
     wrap-around: exact for orthogonal cells, close enough at this tolerance for oblique ones."""
     lengths = np.array([cell.a, cell.b, cell.c])
     points = np.minimum(flat * lengths, np.nextafter(lengths, 0))
-    pairs = cKDTree(points, boxsize=lengths).query_pairs(SPECIAL_POSITION_TOLERANCE, output_type="ndarray")
+    tree = cKDTree(points, boxsize=lengths)
+    check_pairs(source, (tree.count_neighbors(tree, SPECIAL_POSITION_TOLERANCE) - tree.n) // 2, len(flat))
+    pairs = tree.query_pairs(SPECIAL_POSITION_TOLERANCE, output_type="ndarray")
     pairs = pairs[site[pairs[:, 0]] == site[pairs[:, 1]]]
     keep = np.ones(len(flat), dtype=bool)
     keep[pairs.max(axis=1)] = False  # of images that coincide, the first one stays

@@ -33,8 +33,11 @@ MAX_BOND_CANDIDATES = 5_000_000
 """Most pairs of atoms within bonding reach (counted before they are listed). Real frameworks have
 a few per atom (MIL-101's 16,000 atoms: about 50,000); atoms piled on one point have n^2 / 2."""
 
-MAX_IMAGE_POINTS = 50_000_000
-"""Most (atom, cell image) pairs screened for bonds: atoms x images of a thin cell."""
+MAX_SCREENED = 100_000_000
+"""Most (atom, cell image) pairs screened for bonds (atoms x images of the cell; one byte each)."""
+
+MAX_IMAGE_POINTS = 5_000_000
+"""Most atoms and atom images put in the tree that finds bonds (the cell and a margin around it)."""
 
 MAX_NET_LINES = 600_000
 """Most lines of a .cgd file (twice the edges a net may have, so repeated lines can be dropped)."""
@@ -68,6 +71,13 @@ def check_expanded(source: str, n_atoms: int, volume: float) -> None:
     if n_atoms / volume > MAX_DENSITY:
         raise InputError(source, f"{n_atoms} atoms in a cell of {volume:.3g} A^3: more atoms per volume than any "
                                  f"crystal (limit {MAX_DENSITY:g} per A^3)")
+
+
+def check_images(source: str, n_atoms: int, n_images: int, n_points: int | None = None) -> None:
+    """Refuse a cell so thin for its atoms that the images to search for bonds would not fit."""
+    if n_atoms * n_images > MAX_SCREENED or (n_points or 0) > MAX_IMAGE_POINTS:
+        raise InputError(source, f"unit cell too thin for its {n_atoms} atoms: {n_images} cell images to search "
+                                 f"for bonds")
 
 
 def check_pairs(source: str, n_pairs: int, n_atoms: int) -> None:
