@@ -14,7 +14,7 @@ from scipy.spatial import cKDTree
 
 from topology.crystal import Crystal
 from topology.errors import InputError
-from topology.limits import check_images, check_pairs
+from topology.limits import SHORT_CONTACT, check_contacts, check_images, check_pairs
 
 TOLERANCE = 0.45
 """Added to the sum of covalent radii (Cordero, via gemmi), in Angstrom."""
@@ -80,6 +80,9 @@ def find_bonds(crystal: Crystal, tolerance: float = TOLERANCE) -> Bonds:
     large = radii > SMALL_RADIUS
     short_reach = 2 * radii[~large].max() + tolerance if (~large).any() else reach
     i, j, off, d = _pairs_within(crystal, reach, short_reach, large)
+    full = (crystal.occupancy >= 0.99) & (crystal.disorder_group == 0)
+    crushed = (d >= MIN_BOND) & (d < SHORT_CONTACT * (radii[i] + radii[j])) & full[i] & full[j]
+    check_contacts(crystal.source, len(np.unique(np.concatenate([i[crushed], j[crushed]]))), n)
     ok = (d >= MIN_BOND) & (d < radii[i] + radii[j] + tolerance)
     g = crystal.disorder_group
     ok &= ~((g[i] != 0) & (g[j] != 0) & (g[i] != g[j]))

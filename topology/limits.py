@@ -39,6 +39,14 @@ MAX_SCREENED = 100_000_000
 MAX_IMAGE_POINTS = 5_000_000
 """Most atoms and atom images put in the tree that finds bonds (the cell and a margin around it)."""
 
+SHORT_CONTACT = 0.75
+"""Two atoms closer than this fraction of their bond length (sum of covalent radii) are too close."""
+
+MAX_SHORT_CONTACTS = 0.25
+"""Largest fraction of ordered, fully occupied atoms allowed in such contacts. Real frameworks have
+under 3% (MIL-100); a cell shortened by a typo crushes most atoms into each other, and a net of such
+a crystal costs minutes to name for nothing."""
+
 MAX_NET_LINES = 600_000
 """Most lines of a .cgd file (twice the edges a net may have, so repeated lines can be dropped)."""
 
@@ -85,6 +93,13 @@ def check_pairs(source: str, n_pairs: int, n_atoms: int) -> None:
     if n_pairs > MAX_BOND_CANDIDATES:
         raise InputError(source, f"{n_pairs:.3g} pairs of atoms within bonding distance among {n_atoms} atoms "
                                  f"(limit {MAX_BOND_CANDIDATES:.0e}): atoms overlap, or the cell is too small")
+
+
+def check_contacts(source: str, n_crushed: int, n_atoms: int) -> None:
+    """Refuse a crystal most of whose atoms are crushed into their neighbours (see :data:`MAX_SHORT_CONTACTS`)."""
+    if n_crushed > max(4, MAX_SHORT_CONTACTS * n_atoms):
+        raise InputError(source, f"{n_crushed} of {n_atoms} atoms closer to a neighbour than {SHORT_CONTACT:g} of a bond "
+                                 f"length: the cell is too small for its contents (check the cell lengths)")
 
 
 class _Overtime(BaseException):
