@@ -127,6 +127,8 @@ def split_units(lines: list[str]) -> list[Unit]:
                 if first.startswith("_") or _KEYWORD.match(first):
                     break
                 j += 1
+            while j > i + 1 and not lines[j - 1].strip():
+                j -= 1  # blank lines after the last row belong to no unit
             units.append(Unit("loop", i, j, tuple(tags)))
             i = j
         elif word.startswith("_"):
