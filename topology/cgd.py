@@ -19,7 +19,7 @@ from scipy.spatial import cKDTree
 
 from topology.errors import InputError
 from topology.io import normalize_hm
-from topology.limits import MAX_NET_EDGES, MAX_NET_LINES, MAX_NET_NODES
+from topology.limits import MAX_EDGE_SPAN, MAX_NET_EDGES, MAX_NET_LINES, MAX_NET_NODES
 from topology.net import PeriodicNet
 
 MATCH_TOLERANCE = 1e-3
@@ -55,7 +55,22 @@ def parse_cgd(text: str, name: str = "input.cgd") -> tuple[PeriodicNet, tuple[st
     if len(unique) < len(lines):
         notes.append(f"{len(lines) - len(unique)} repeated lines read once")
     net = _crystal(unique, name) if kind == "CRYSTAL" else _periodic_graph(unique, name)
+    _check_span(net, name)
     return net, tuple(notes)
+
+
+def _check_span(net: PeriodicNet, name: str) -> None:
+    """Refuse a net whose edges are long for its cell (see :data:`~topology.limits.MAX_EDGE_SPAN`)."""
+    src, dst, off = net.directed_arrays()
+    if len(src) == 0:
+        return
+    orth = np.array(net.cell.orth.mat.tolist())
+    frac = net.frac()
+    longest = float(np.linalg.norm((frac[dst] + off - frac[src]) @ orth.T, axis=1).max())
+    width = float(1.0 / np.linalg.norm(np.linalg.inv(orth), axis=1).max())
+    if not longest <= MAX_EDGE_SPAN * width:
+        raise InputError(name, f"an edge {longest:.3g} long in a cell {width:.3g} wide: a net's edges join neighbouring "
+                               f"cells (limit {MAX_EDGE_SPAN:g} widths)")
 
 
 def _blocks(text: str, name: str) -> list[tuple[str, list[Line]]]:
@@ -160,8 +175,8 @@ def _crystal(lines: list[Line], name: str) -> PeriodicNet:
     if len(cell_values) != 6:
         raise InputError(name, "CELL needs a b c alpha beta gamma (or a b gamma for a layer)")
     a, b, c, al, be, ga = cell_values
-    if not (0 < min(a, b, c) and max(a, b, c) < 1e5) or not all(0.1 < x < 179.9 for x in (al, be, ga)):
-        raise InputError(name, "impossible CELL")
+    if not (1e-3 <= min(a, b, c) and max(a, b, c) < 1e5) or not all(0.1 < x < 179.9 for x in (al, be, ga)):
+        raise InputError(name, f"impossible CELL {a:g} {b:g} {c:g} {al:g} {be:g} {ga:g}")
     try:
         cell = gemmi.UnitCell(a, b, c, al, be, ga)
     except (RuntimeError, ValueError):

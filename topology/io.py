@@ -104,6 +104,14 @@ def parse_cif(text: str, name: str = "input.cif") -> Crystal:
     check_atoms(name, len(sites["frac"]), len(ops), cell.volume)
     frac, index = _expand(sites["frac"], ops, cell, name)
     check_expanded(name, len(frac), cell.volume)
+    alike = np.unique(np.column_stack([np.unique(sites["elements"], return_inverse=True)[1].ravel(),
+                                       sites["disorder"], np.round(sites["occupancy"] * 1000)]), axis=0,
+                      return_inverse=True)[1].ravel()
+    keep = _first_of_coinciding(frac, alike[index], cell, name)
+    if not keep.all():
+        notes.append(f"{int((~keep).sum())} atoms at the place of another of the same element read once (a site listed "
+                     f"twice, e.g. with its symmetry copies)")
+        frac, index = frac[keep], index[keep]
     return Crystal(
         source=name,
         cell=cell,
@@ -407,6 +415,21 @@ def _op_key(rot: np.ndarray, tran: np.ndarray, den: int) -> np.ndarray:
     digits = np.concatenate([(rot // den + 1).reshape(*rot.shape[:-2], 9), tran], axis=-1)
     bases = np.array([3] * 9 + [den] * 3, dtype=np.int64)
     return digits @ np.concatenate([np.cumprod(bases[::-1])[::-1][1:], [1]])
+
+
+def _first_of_coinciding(frac: np.ndarray, kind: np.ndarray, cell: gemmi.UnitCell, source: str) -> np.ndarray:
+    """Mask keeping one of the atoms of one ``kind`` (element, disorder group, occupancy) closer
+    than the tolerance: the same atom given twice (a file listing the symmetry copies of its sites
+    as sites, or one row under many labels)."""
+    lengths = np.array([cell.a, cell.b, cell.c])
+    points = np.minimum(frac * lengths, np.nextafter(lengths, 0))
+    tree = cKDTree(points, boxsize=lengths)
+    check_pairs(source, (tree.count_neighbors(tree, SPECIAL_POSITION_TOLERANCE) - tree.n) // 2, len(frac))
+    pairs = tree.query_pairs(SPECIAL_POSITION_TOLERANCE, output_type="ndarray")
+    pairs = pairs[kind[pairs[:, 0]] == kind[pairs[:, 1]]]
+    keep = np.ones(len(frac), dtype=bool)
+    keep[pairs.max(axis=1)] = False
+    return keep
 
 
 def _merge_close_images(flat: np.ndarray, site: np.ndarray, cell: gemmi.UnitCell,

@@ -47,6 +47,11 @@ MAX_SHORT_CONTACTS = 0.25
 under 3% (MIL-100); a cell shortened by a typo crushes most atoms into each other, and a net of such
 a crystal costs minutes to name for nothing."""
 
+MAX_EDGE_SPAN = 8.0
+"""Longest edge of a net read from a .cgd file, in widths of its cell (the distance between opposite
+faces, narrowest first). Nets join neighbouring cells; an edge 360 cells long, or a cell 0.017 wide,
+would make the search for rings and links among images take the machine's memory."""
+
 MAX_NET_LINES = 600_000
 """Most lines of a .cgd file (twice the edges a net may have, so repeated lines can be dropped)."""
 
@@ -135,11 +140,13 @@ def time_limit(seconds: float | None, source: str) -> Iterator[None]:
     start = time.monotonic()
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)  # an alarm that rings before this is still caught below
     except _Overtime:
         raise InputError(source, f"analysis took longer than the {seconds:g} s limit") from None
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         if outer_left:
             signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - start), 1e-3))
