@@ -4,6 +4,7 @@ fuzzing, each analysed or refused in one line by ``interlace analyze``, never a 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -54,7 +55,10 @@ FAILURE_CLASSES = [
     ("dense.cif", cif("1 1 1 90 90 90", rows(2000, where=lambda k: f"{k / 2000:.5f} 0.5 0.5")), "per volume"),
     ("one-place.cif", cif("20 20 20 90 90 90", rows(20000)), "per volume"),
     ("silver.cif", cif("40 40 40 90 90 90", rows(199000, "Ag", lambda k: f"{k / 199000:.7f} 0.1 0.1")), "per volume"),
-    ("pile.cif", cif("20 20 20 90 90 90", rows(5000)), "pairs of atoms within bonding distance"),
+    ("pile.cif", cif("20 20 20 90 90 90", rows(5000, where=lambda k: f"0.5 0.5 {0.5 + k * 1e-5:.5f}")),
+     "pairs of atoms within bonding distance"),
+    ("crushed.cif", re.sub(r"_cell_length_a\s+\S+", "_cell_length_a 2", (DATA / "crystalnets" / "MOF-801.cif").read_text()),
+     "the cell is too small for its contents"),
     ("pile-of-images.cif", cif("100 100 100 90 90 90", rows(20000, where=lambda k: "0.5 0.5 0.2"),
                                SYMOPS + "x,y,z\n-y,x,z\n"), "pairs of atoms"),
     ("too-many-sites.cif", cif("300 300 300 90 90 90", rows(5000, where=lambda k: f"{k / 5000:.5f} 0.1 0.2"),
@@ -87,6 +91,12 @@ FAILURE_CLASSES = [
     ("keyword.cgd", "PERIODIC_GRAPH\nFOO 1 2\nEDGES\n1 1 1 0 0\nEND\n", "line 2: unknown keyword 'FOO'"),
     ("crystal-keyword.cgd", "CRYSTAL\nGROUP P1\nCELL 1 1 1 90 90 90\nNODE 1 6 0 0 0\nSPIN 1 2\nEDGE 0 0 0 1 0 0\nEND\n",
      "line 5: unknown keyword 'SPIN' in a CRYSTAL block"),
+    ("long-edge.cgd", "CRYSTAL\nGROUP Im-3m\nCELL 1 1 1 90 90 90\nNODE 1 6 0 0 0\nEDGE 0 0 5e-324 360 1e-9 0\nEND\n",
+     "an edge 360 long in a cell 1 wide"),
+    ("thin.cgd", "CRYSTAL\nGROUP P4/mmm\nCELL 1.0 90.0 3.0 90.0 90.0 1.0\nNODE 1 4 0 0 0\nEDGE 0 0 0 1 0 0\nEND\n",
+     "in a cell 0.0175 wide"),
+    ("flat.cgd", "CRYSTAL\nGROUP P4/mmm\nCELL 1 1 5e-324 90 90 90\nNODE 1 4 0 0 0\nEDGE 0 0 0 1 0 0\nEND\n",
+     "impossible CELL"),
     ("million.cgd", "PERIODIC_GRAPH\nEDGES\n" + "".join(f"{k} {k + 1} 0 0 0\n" for k in range(1_000_000)) + "END\n",
      "net file too big"),
     ("distinct.cgd", "PERIODIC_GRAPH\nEDGES\n" + "".join(f"{k} {k + 1} 0 0 0\n" for k in range(400_000)) + "END\n",

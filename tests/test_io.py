@@ -259,3 +259,18 @@ def test_operations_without_the_identity_get_it_with_a_note() -> None:
 def test_every_shared_real_cif_is_read() -> None:
     for path in sorted((DATA / "real").glob("*.cif")):
         assert len(read_cif(path)) > 0, path.name
+
+
+def test_sites_given_with_their_symmetry_copies_are_read_once() -> None:
+    """MOF-11 as CrystalNets has it lists the symmetry copies of its sites as sites (Cu1B, O1F, ...)
+    beside the operations that make them again: each atom once, and the pts net."""
+    report = analyze_file(PEERS / "MOF-11.cif")
+    assert report.n_atoms == 76
+    assert "448 atoms at the place of another of the same element read once" in report.notes[0]
+    assert [(n.dimensionality, n.topology) for n in report.nets] == [(3, "pts")]
+
+
+def test_one_row_under_many_labels_is_one_atom_but_two_elements_stay_two() -> None:
+    rows = "Zn1 Zn 0.1 0.2 0.3 1\n" + "".join(f"O{k} O 0.3 0.2 0.1 1\n" for k in range(300)) + "Co1 Co 0.1 0.2 0.3 1"
+    crystal = parse_cif(cif(rows=rows))
+    assert sorted(crystal.elements.tolist()) == ["Co", "O", "Zn"]
