@@ -9,7 +9,8 @@ import pytest
 
 from topology import InputError, analyze_file
 from topology.cgd import parse_cgd
-from topology.io import MAX_ATOMS, MAX_FILE_BYTES, element_symbol, normalize_hm, parse_cif, read_cif
+from topology.io import element_symbol, normalize_hm, parse_cif, read_cif
+from topology.limits import MAX_ATOMS, MAX_FILE_BYTES
 
 DATA = Path(__file__).parent / "data"
 PEERS = DATA / "crystalnets"
@@ -181,3 +182,95 @@ def test_rcsr_crystal_block_with_fractions_and_origin_choice_2() -> None:
     )
     assert net.graph.number_of_nodes() == 8
     assert set(net.coordination()) == {4}
+
+
+IRMOF_LINE_7 = "_citation_author_name 'M. Eddaoudi, J. Kim, N. Rosi, D. Vodak, J. Wachter, M. O’Keeffe, and O.M. Yaghi',"
+
+
+@pytest.mark.parametrize("name", ["raspa2_IRMOF-9.cif", "raspa2_IRMOF-16.cif"])
+def test_a_quote_followed_by_a_comma_in_a_citation_is_read_as_text(name: str) -> None:
+    path = DATA / "real" / name
+    assert " ".join(path.read_text(encoding="utf-8").splitlines()[6].split()) == IRMOF_LINE_7  # as RASPA2 has it
+    crystal = read_cif(path)
+    (note,) = crystal.notes[:1]
+    assert note.startswith("line 7: the value of _citation_author_name is not valid CIF; read as text")
+    assert len(crystal) == {"raspa2_IRMOF-9.cif": 332, "raspa2_IRMOF-16.cif": 904}[name]
+
+
+def test_a_tag_given_twice_in_the_global_block_keeps_the_first() -> None:
+    text = "data_global\n_chemical_formula_sum 'C24 H12 O13 Zn4'\n_chemical_formula_sum 'C24 H12 O13 Zn4'\n" + cif()
+    crystal = parse_cif(text)
+    assert "line 3: second _chemical_formula_sum left out (a tag given twice; the first is kept)" in crystal.notes
+    assert crystal.block == "test" and len(crystal) == 1
+
+
+@pytest.mark.parametrize(("broken", "note"), [
+    ("loop_\n_geom_bond_atom_site_label_1\n_geom_bond_atom_site_label_2\nZn1 O1\nZn1 'O2\n",
+     "line 12: the loop of _geom_bond_atom_site_label_* (lines 8-12) left out"),
+    ("loop_\n_geom_angle_atom_site_label_1\n_geom_angle\nO1 109.5\nO2\n", "line 8: the loop of _geom_angle_* (lines 8-12) left out"),
+    ("_publ_section_title\n 'Zn, the 'metal'', \n", "_publ_section_title left out"),
+    ("_chemical_name_common 'Zn(bdc)', hydrate\n", "line 8: the value of _chemical_name_common is not valid CIF"),
+    ("stray value\n", "line 8: a value with no tag left out"),
+    ("_symmetry_space_group_name_H-M P 21/c\n", "the value of _symmetry_space_group_name_H-M is not valid CIF"),
+])
+def test_syntax_errors_outside_the_data_read_are_repaired_with_a_note(broken: str, note: str) -> None:
+    crystal = parse_cif(cif(broken))
+    assert any(note in n for n in crystal.notes), crystal.notes
+    expected = 4 if "21/c" in broken else 1  # the H-M name, taken whole, is the space group
+    assert len(crystal) == expected and crystal.elements.tolist() == ["Zn"] * expected
+
+
+def test_a_cell_given_twice_is_read_once_if_the_values_agree_and_refused_if_not() -> None:
+    assert any("second _cell_length_a left out" in n for n in parse_cif(cif("_cell_length_a 10\n")).notes)
+    with pytest.raises(InputError, match="duplicate tag _cell_length_a"):
+        parse_cif(cif("_cell_length_a 12\n"))  # which of the two is right is not ours to guess
+
+
+def test_a_broken_row_of_anisotropic_displacements_is_left_out() -> None:
+    broken = "loop_\n_atom_site_aniso_label\n_atom_site_aniso_U_11\nZn1 0.01\nO1 'x\n"
+    assert any("the loop of _atom_site_aniso_* " in n for n in parse_cif(cif(broken)).notes)
+
+
+def test_a_broken_atom_site_loop_is_refused_never_guessed() -> None:
+    with pytest.raises(InputError, match="not a readable CIF"):
+        parse_cif(cif(rows="Zn1 Zn 0.0823 0.1957 0.3289 1\nO1 O 0.1 'x 0.2 1"))
+    with pytest.raises(InputError, match="Wrong number of values"):
+        parse_cif(cif(rows="Zn1 Zn 0.0823 0.1957 0.3289 1\nO1 O 0.1"))
+
+
+def test_a_second_block_of_the_same_name_is_renamed() -> None:
+    crystal = parse_cif(cif() + "\n" + cif(rows="Cu1 Cu 0 0 0 1"))
+    assert crystal.elements.tolist() == ["Zn"] and crystal.block == "test"
+    assert any("a second data block named 'test'" in n for n in crystal.notes)
+
+
+@pytest.mark.parametrize("op", ["x,x,z", "2*x,y,z", "x+y,y,z", "0,0,0"])
+def test_operations_that_are_no_lattice_symmetry_are_refused(op: str) -> None:
+    with pytest.raises(InputError, match="is not a symmetry of any lattice"):
+        parse_cif(cif(f"loop_\n_symmetry_equiv_pos_as_xyz\n'x,y,z'\n'{op}'"))
+
+
+def test_operations_without_the_identity_get_it_with_a_note() -> None:
+    crystal = parse_cif(cif("loop_\n_symmetry_equiv_pos_as_xyz\n'x,y,-z+1/24'", rows="Zn1 Zn 0.1 0.2 0.3 1"))
+    assert sorted(np.round(crystal.frac[:, 2], 4).tolist()) == [0.3, round(1 / 24 - 0.3 + 1, 4)]
+    assert "the symmetry operations do not include x,y,z; added" in crystal.notes
+
+
+def test_every_shared_real_cif_is_read() -> None:
+    for path in sorted((DATA / "real").glob("*.cif")):
+        assert len(read_cif(path)) > 0, path.name
+
+
+def test_sites_given_with_their_symmetry_copies_are_read_once() -> None:
+    """MOF-11 as CrystalNets has it lists the symmetry copies of its sites as sites (Cu1B, O1F, ...)
+    beside the operations that make them again: each atom once, and the pts net."""
+    report = analyze_file(PEERS / "MOF-11.cif")
+    assert report.n_atoms == 76
+    assert "448 atoms at the place of another of the same element read once" in report.notes[0]
+    assert [(n.dimensionality, n.topology) for n in report.nets] == [(3, "pts")]
+
+
+def test_one_row_under_many_labels_is_one_atom_but_two_elements_stay_two() -> None:
+    rows = "Zn1 Zn 0.1 0.2 0.3 1\n" + "".join(f"O{k} O 0.3 0.2 0.1 1\n" for k in range(300)) + "Co1 Co 0.1 0.2 0.3 1"
+    crystal = parse_cif(cif(rows=rows))
+    assert sorted(crystal.elements.tolist()) == ["Co", "O", "Zn"]

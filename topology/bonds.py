@@ -15,6 +15,7 @@ from scipy.spatial import cKDTree
 from topology.crystal import Crystal
 from topology.disorder import OVERLAP, alternatives
 from topology.errors import InputError
+from topology.limits import SHORT_CONTACT, check_contacts, check_images, check_pairs
 
 TOLERANCE = 0.45
 """Added to the sum of covalent radii (Cordero, via gemmi), in Angstrom."""
@@ -61,6 +62,7 @@ def _image_offsets(crystal: Crystal, reach: float) -> np.ndarray:
     n = np.ceil(reach / widths).astype(int)
     if np.prod(2 * n + 1) > MAX_IMAGES:
         raise InputError(crystal.source, f"unit cell too thin to find bonds in (widths {', '.join(f'{w:.2g}' for w in widths)} A)")
+    check_images(crystal.source, len(crystal), int(np.prod(2 * n + 1)))
     ranges = [np.arange(-k, k + 1) for k in n]
     return np.stack(np.meshgrid(*ranges, indexing="ij"), axis=-1).reshape(-1, 3)
 
@@ -80,6 +82,9 @@ def find_bonds(crystal: Crystal, tolerance: float = TOLERANCE) -> Bonds:
     large = radii > SMALL_RADIUS
     short_reach = 2 * radii[~large].max() + tolerance if (~large).any() else reach
     i, j, off, d = _pairs_within(crystal, reach, short_reach, large)
+    full = (crystal.occupancy >= 0.99) & (crystal.disorder_group == 0)
+    crushed = (d >= MIN_BOND) & (d < SHORT_CONTACT * (radii[i] + radii[j])) & full[i] & full[j]
+    check_contacts(crystal.source, len(np.unique(np.concatenate([i[crushed], j[crushed]]))), n)
     ok = (d >= MIN_BOND) & (d < radii[i] + radii[j] + tolerance)
     ok &= ~alternatives(crystal, i, j, off, d < OVERLAP * (radii[i] + radii[j]))
     is_h = crystal.elements == "H"
@@ -113,10 +118,12 @@ def _pairs_within(crystal: Crystal, reach: float, short_reach: float,
         ok = (shifted > -margin[k]) & (shifted < 1 + margin[k])
         near &= ok[np.searchsorted(steps, offsets[:, k])]
     near[0] = True
+    check_images(crystal.source, n, len(offsets), int(near.sum()))
     which, atom = np.nonzero(near)
     img_point = which * n + atom
     img_frac = crystal.frac[atom] + offsets[which]
     tree = cKDTree(img_frac @ orth.T, balanced_tree=False, compact_nodes=False)
+    check_pairs(crystal.source, (tree.count_neighbors(tree, short_reach) - tree.n) // 2, n)  # counted, not listed
     a, b = tree.query_pairs(short_reach, output_type="ndarray").T
     # a pair with an end in the home cell: (atom i there, atom j, offset of j). One between a home
     # atom and an image is found from both ends (i with j + o, j with i - o): keep it from one
@@ -129,6 +136,7 @@ def _pairs_within(crystal: Crystal, reach: float, short_reach: float,
     if len(large) and reach > short_reach:
         # the few large atoms (metals, S, Cl) look further, beyond the short reach; a pair of two
         # large atoms is found from both ends, a pair with a small atom from the large one only
+        check_pairs(crystal.source, int(tree.query_ball_point(tree.data[large], reach, return_length=True).sum()), n)
         hits = tree.query_ball_point(tree.data[large], reach, return_sorted=False)
         a2 = np.repeat(large, [len(h) for h in hits])
         b2 = img_point[np.concatenate([np.asarray(h, dtype=int) for h in hits])] if len(a2) else np.zeros(0, int)

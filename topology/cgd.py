@@ -19,10 +19,8 @@ from scipy.spatial import cKDTree
 
 from topology.errors import InputError
 from topology.io import normalize_hm
+from topology.limits import MAX_EDGE_SPAN, MAX_NET_EDGES, MAX_NET_LINES, MAX_NET_NODES
 from topology.net import PeriodicNet
-
-MAX_NODES = 100_000
-"""Largest number of vertices in a net after symmetry expansion."""
 
 MATCH_TOLERANCE = 1e-3
 """Fractional distance within which an edge end is taken to be a node."""
@@ -30,35 +28,64 @@ MATCH_TOLERANCE = 1e-3
 GRAPH_KEYWORDS = ("ID", "NAME", "DIMENSION", "GROUP", "COMMENT")
 """Keywords a PERIODIC_GRAPH block may hold besides its EDGES."""
 
-MAX_EDGES = 300_000
-"""Most edge lines read from one net block (after repeated lines are dropped)."""
+CRYSTAL_KEYWORDS = ("ID", "NAME", "GROUP", "CELL", "NODE", "ATOM", "EDGE", "BOND", "EDGE_CENTER", "EDGE_CENTRE",
+                    "COMMENT", "EMBED_TYPE", "COORDINATION_SEQUENCES", "TRANSITIVITY", "FACE", "TILE")
+"""Keywords of a Systre CRYSTAL block; those not needed for the net are read over."""
 
 GRAPH_CELL = 10.0
 """Cell length (Angstrom) given to a ``PERIODIC_GRAPH``, which has no geometry, for drawing."""
 
 
+Line = tuple[int, list[str]]
+"""A line of a net block: its number in the file (from 1) and its words."""
+
+
 def parse_cgd(text: str, name: str = "input.cgd") -> tuple[PeriodicNet, tuple[str, ...]]:
     """The first net block of a .cgd file, and notes on what was read."""
+    n_lines = text.count("\n") + 1
+    if n_lines > MAX_NET_LINES:
+        raise InputError(name, f"net file too big: {n_lines} lines (limit {MAX_NET_LINES})")
     blocks = _blocks(text, name)
     if not blocks:
         raise InputError(name, "no CRYSTAL or PERIODIC_GRAPH block")
-    notes = (f"{len(blocks)} nets in the file; analysed the first",) if len(blocks) > 1 else ()
+    notes = [f"{len(blocks)} nets in the file; analysed the first"] if len(blocks) > 1 else []
     kind, lines = blocks[0]
-    net = _crystal(lines, name) if kind == "CRYSTAL" else _periodic_graph(lines, name)
-    return net, notes
+    seen: set[tuple[str, ...]] = set()
+    unique = [(k, w) for k, w in lines if not (tuple(w) in seen or seen.add(tuple(w)))]
+    if len(unique) < len(lines):
+        notes.append(f"{len(lines) - len(unique)} repeated lines read once")
+    net = _crystal(unique, name) if kind == "CRYSTAL" else _periodic_graph(unique, name)
+    _check_span(net, name)
+    return net, tuple(notes)
 
 
-def _blocks(text: str, name: str) -> list[tuple[str, list[list[str]]]]:
-    blocks: list[tuple[str, list[list[str]]]] = []
-    current: list[list[str]] | None = None
-    for raw in text.splitlines():
+def _check_span(net: PeriodicNet, name: str) -> None:
+    """Refuse a net whose edges are long for its cell (see :data:`~topology.limits.MAX_EDGE_SPAN`)."""
+    src, dst, off = net.directed_arrays()
+    if len(src) == 0:
+        return
+    orth = np.array(net.cell.orth.mat.tolist())
+    frac = net.frac()
+    longest = float(np.linalg.norm((frac[dst] + off - frac[src]) @ orth.T, axis=1).max())
+    width = float(1.0 / np.linalg.norm(np.linalg.inv(orth), axis=1).max())
+    if not longest <= MAX_EDGE_SPAN * width:
+        raise InputError(name, f"an edge {longest:.3g} long in a cell {width:.3g} wide: a net's edges join neighbouring "
+                               f"cells (limit {MAX_EDGE_SPAN:g} widths)")
+
+
+def _blocks(text: str, name: str) -> list[tuple[str, list[Line]]]:
+    blocks: list[tuple[str, list[Line]]] = []
+    current: list[Line] | None = None
+    for k, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        try:
-            words = shlex.split(line)
-        except ValueError:
-            words = line.split()
+        words = line.split()
+        if '"' in line or "'" in line:
+            try:
+                words = shlex.split(line)
+            except ValueError:
+                pass
         head = words[0].upper()
         if current is None:
             if head in ("CRYSTAL", "PERIODIC_GRAPH"):
@@ -67,20 +94,29 @@ def _blocks(text: str, name: str) -> list[tuple[str, list[list[str]]]]:
         elif head == "END":
             current = None
         else:
-            current.append(words)
+            current.append((k, words))
     if current is not None and not current:
         raise InputError(name, "a net block is empty (truncated file?)")
     return blocks
 
 
-def _float(name: str, word: str, limit: float = 1e6) -> float:
+def _float(name: str, word: str, where: str = "", limit: float = 1e6) -> float:
+    at = f"{where}: " if where else ""
     try:
         value = float(eval_fraction(word))
     except (ValueError, ZeroDivisionError, OverflowError):
-        raise InputError(name, f"{word[:30]!r} is not a number") from None
+        raise InputError(name, f"{at}{word[:30]!r} is not a number") from None
     if not math.isfinite(value) or abs(value) > limit:
-        raise InputError(name, f"{word[:30]!r} is not a usable number")
+        raise InputError(name, f"{at}{word[:30]!r} is not a usable number")
     return value
+
+
+def _is_number(word: str) -> bool:
+    try:
+        eval_fraction(word)
+    except (ValueError, ZeroDivisionError, OverflowError):
+        return False
+    return True
 
 
 def eval_fraction(word: str) -> float:
@@ -95,56 +131,66 @@ def eval_fraction(word: str) -> float:
     return float(word)
 
 
-def _crystal(lines: list[list[str]], name: str) -> PeriodicNet:
+def _crystal(lines: list[Line], name: str) -> PeriodicNet:
     group = "P1"
     cell_values = [1.0, 1.0, 1.0, 90.0, 90.0, 90.0]
     nodes: list[np.ndarray] = []
     edges: list[tuple[np.ndarray, np.ndarray]] = []
     node_names: dict[str, int] = {}
-    for words in lines:
+    keyword = ""
+    for k, words in lines:
         head = words[0].upper()
+        where = f"line {k}"
+        if head not in CRYSTAL_KEYWORDS:
+            if not _is_number(words[0]) or keyword in ("GROUP", "CELL", "NODE", "ATOM", "EDGE", "BOND", ""):
+                raise InputError(name, f"{where}: unknown keyword {words[0][:30]!r} in a CRYSTAL block")
+            continue  # more numbers of a keyword read over (COORDINATION_SEQUENCES ...)
+        keyword = head
         if head == "GROUP" and len(words) > 1:
             group = " ".join(words[1:])
         elif head == "CELL":
-            cell_values = [_float(name, w) for w in words[1:7]]
+            cell_values = [_float(name, w, where) for w in words[1:7]]
             if len(cell_values) < 6 and len(cell_values) == 3:  # 2D: a b gamma
                 cell_values = [cell_values[0], cell_values[1], 10.0, 90.0, 90.0, cell_values[2]]
         elif head in ("NODE", "ATOM"):
-            coords = [_float(name, w) for w in words[3:6]]
+            coords = [_float(name, w, where) for w in words[3:6]]
             if len(coords) < 2:
-                raise InputError(name, f"NODE line needs a name, a degree and x y z: {' '.join(words)[:60]!r}")
+                raise InputError(name, f"{where}: NODE needs a name, a degree and x y z: {' '.join(words)[:60]!r}")
+            if not words[2].isdigit() or int(words[2]) == 0:
+                raise InputError(name, f"{where}: the degree of NODE {words[1][:20]!r} is not a positive whole number "
+                                       f"({words[2][:20]!r})")
             node_names[words[1]] = len(nodes)
             nodes.append(np.array((coords + [0.0])[:3]))  # a layer's node has x y only
-        elif head == "EDGE":
+        elif head in ("EDGE", "BOND"):
             rest = words[1:]
             if len(rest) >= 6:
-                pts = [_float(name, w) for w in rest[:6]]
+                pts = [_float(name, w, where) for w in rest[:6]]
                 edges.append((np.array(pts[:3]), np.array(pts[3:])))
             elif len(rest) == 4 and rest[0] in node_names:
-                edges.append((nodes[node_names[rest[0]]], np.array([_float(name, w) for w in rest[1:]])))
+                edges.append((nodes[node_names[rest[0]]], np.array([_float(name, w, where) for w in rest[1:]])))
             else:
-                raise InputError(name, f"cannot read EDGE line {' '.join(words)[:60]!r}")
+                raise InputError(name, f"{where}: cannot read EDGE {' '.join(words)[:60]!r}")
     if not nodes:
         raise InputError(name, "the CRYSTAL block has no NODE")
     if len(cell_values) != 6:
         raise InputError(name, "CELL needs a b c alpha beta gamma (or a b gamma for a layer)")
     a, b, c, al, be, ga = cell_values
-    if not (0 < min(a, b, c) and max(a, b, c) < 1e5) or not all(0.1 < x < 179.9 for x in (al, be, ga)):
-        raise InputError(name, "impossible CELL")
+    if not (1e-3 <= min(a, b, c) and max(a, b, c) < 1e5) or not all(0.1 < x < 179.9 for x in (al, be, ga)):
+        raise InputError(name, f"impossible CELL {a:g} {b:g} {c:g} {al:g} {be:g} {ga:g}")
     try:
         cell = gemmi.UnitCell(a, b, c, al, be, ga)
     except (RuntimeError, ValueError):
         raise InputError(name, "impossible CELL angles") from None
     if not math.isfinite(cell.volume) or cell.volume <= 0:
         raise InputError(name, "CELL has no volume")
-    nodes = list({tuple(p): p for p in nodes}.values()) if len(nodes) < MAX_NODES else nodes
+    nodes = list({tuple(p): p for p in nodes}.values()) if len(nodes) < MAX_NET_NODES else nodes
     edges = list({(tuple(e[0]), tuple(e[1])): e for e in edges}.values())
-    if len(edges) > MAX_EDGES:
+    if len(edges) > MAX_NET_EDGES:
         raise InputError(name, f"net too big: {len(edges)} EDGE lines")
     ops = _group_ops(group, name)
     rots = np.array([op.rot for op in ops], dtype=float) / gemmi.Op.DEN
     trans = np.array([op.tran for op in ops], dtype=float) / gemmi.Op.DEN
-    if len(nodes) * len(ops) > MAX_NODES:
+    if len(nodes) * len(ops) > MAX_NET_NODES:
         raise InputError(name, f"net too big: {len(nodes)} nodes x {len(ops)} symmetry operations")
     # symmetry-unique node positions: all images, wrapped, merged when they coincide
     images = (np.einsum("mij,nj->nmi", rots, np.array(nodes)) + trans).reshape(-1, 3)
@@ -198,10 +244,10 @@ def _group_ops(group: str, name: str) -> gemmi.GroupOps:
     return sg.operations()
 
 
-def _periodic_graph(lines: list[list[str]], name: str) -> PeriodicNet:
+def _periodic_graph(lines: list[Line], name: str) -> PeriodicNet:
     rows: list[list[int]] = []
     in_edges = False
-    for words in lines:
+    for k, words in lines:
         head = words[0].upper()
         if head in ("EDGES", "EDGE"):
             in_edges = True
@@ -212,13 +258,16 @@ def _periodic_graph(lines: list[list[str]], name: str) -> PeriodicNet:
             in_edges = False
             continue
         if not in_edges:
-            raise InputError(name, f"unknown keyword in a PERIODIC_GRAPH block: {' '.join(words)[:60]!r}")
+            raise InputError(name, f"line {k}: unknown keyword {words[0][:30]!r} in a PERIODIC_GRAPH block")
         try:
             rows.append([int(w) for w in words])
         except ValueError:
-            raise InputError(name, f"cannot read edge {' '.join(words)[:60]!r}") from None
-        if len(rows) > MAX_EDGES:
-            raise InputError(name, f"net too big: more than {MAX_EDGES} edges")
+            if not _is_number(words[0]):
+                raise InputError(name, f"line {k}: unknown keyword {words[0][:30]!r} in a PERIODIC_GRAPH block "
+                                       f"(an edge is 'i j' and integer offsets)") from None
+            raise InputError(name, f"line {k}: cannot read edge {' '.join(words)[:60]!r}") from None
+        if len(rows) > MAX_NET_EDGES:
+            raise InputError(name, f"net too big: more than {MAX_NET_EDGES} edges")
     if not rows:
         raise InputError(name, "the PERIODIC_GRAPH block has no EDGES")
     rows = [list(r) for r in dict.fromkeys(tuple(r) for r in rows)]
@@ -228,8 +277,8 @@ def _periodic_graph(lines: list[list[str]], name: str) -> PeriodicNet:
     if width not in (4, 5) or any(len(r) != width for r in rows):
         raise InputError(name, "every edge must be 'i j' followed by 2 or 3 integer offsets")
     labels = sorted({r[0] for r in rows} | {r[1] for r in rows})
-    if len(labels) > MAX_NODES:
-        raise InputError(name, f"net too big: more than {MAX_NODES} nodes")
+    if len(labels) > MAX_NET_NODES:
+        raise InputError(name, f"net too big: more than {MAX_NET_NODES} nodes")
     index = {lab: k for k, lab in enumerate(labels)}
     cell = gemmi.UnitCell(GRAPH_CELL, GRAPH_CELL, GRAPH_CELL, 90, 90, 90)
     edges = [(index[r[0]], index[r[1]], np.array((r[2:] + [0])[:3])) for r in rows]

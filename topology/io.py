@@ -20,19 +20,7 @@ from scipy.spatial import cKDTree
 from topology.cif_repair import read_document
 from topology.crystal import Crystal
 from topology.errors import InputError
-
-MAX_FILE_BYTES = 64 * 1024 * 1024
-"""Files larger than this are refused before parsing."""
-
-MAX_ATOMS = 200_000
-"""Largest number of atoms in the unit cell after symmetry expansion."""
-
-MAX_DENSITY = 1.0
-"""Most atoms per cubic Angstrom (diamond has 0.18, dense disordered files about 0.3): beyond this a
-file is refused before bonds are searched, which would otherwise take the machine's memory."""
-
-MAX_OPERATIONS = 192
-"""Most distinct symmetry operations (Fm-3m with its centring has 192)."""
+from topology.limits import MAX_FILE_BYTES, MAX_OPERATIONS, check_atoms, check_expanded, check_pairs
 
 SPECIAL_POSITION_TOLERANCE = 0.3
 """Symmetry images of one site closer than this (in Angstrom) are merged (special positions)."""
@@ -109,21 +97,21 @@ def parse_cif(text: str, name: str = "input.cif") -> Crystal:
         notes.append(sg_note)
     sites = _sites(block, name)
     if sites["unknown"]:
-        notes.append(f"{sites['unknown']} sites with no recognisable element (read as X)")
+        notes.append(f"{len(sites['unknown'])} sites with no recognisable element left out "
+                     f"({', '.join(sites['unknown'][:5])}{', ...' if len(sites['unknown']) > 5 else ''})")
     if sites["repeated"]:
         notes.append(f"{sites['repeated']} repeated atom-site rows (same label and position) read once")
-    n_ops = len(ops)
-    if len(sites["frac"]) * n_ops > 4 * MAX_ATOMS:
-        raise InputError(name, f"structure too big: {len(sites['frac'])} sites x {n_ops} symmetry operations")
-    if len(sites["frac"]) / cell.volume > MAX_DENSITY:
-        raise InputError(name, f"{len(sites['frac'])} sites in a cell of {cell.volume:.3g} A^3: more atoms per volume "
-                               f"than any crystal")
-    frac, index = _expand(sites["frac"], ops, cell)
-    if len(frac) > MAX_ATOMS:
-        raise InputError(name, f"structure too big: {len(frac)} atoms in the cell, limit {MAX_ATOMS}")
-    if len(frac) / cell.volume > MAX_DENSITY:
-        raise InputError(name, f"{len(frac)} atoms in a cell of {cell.volume:.3g} A^3: more atoms per volume than any "
-                               f"crystal (limit {MAX_DENSITY} per A^3)")
+    check_atoms(name, len(sites["frac"]), len(ops), cell.volume)
+    frac, index = _expand(sites["frac"], ops, cell, name)
+    check_expanded(name, len(frac), cell.volume)
+    alike = np.unique(np.column_stack([np.unique(sites["elements"], return_inverse=True)[1].ravel(),
+                                       sites["disorder"], np.round(sites["occupancy"] * 1000)]), axis=0,
+                      return_inverse=True)[1].ravel()
+    keep = _first_of_coinciding(frac, alike[index], cell, name)
+    if not keep.all():
+        notes.append(f"{int((~keep).sum())} atoms at the place of another of the same element read once (a site listed "
+                     f"twice, e.g. with its symmetry copies)")
+        frac, index = frac[keep], index[keep]
     group = sites["disorder"][index]
     negative = sorted(set(group[group < 0].tolist()), reverse=True)
     if negative:
@@ -199,32 +187,18 @@ def normalize_hm(symbol: str) -> str:
     return s
 
 
-def _symmetry(block: gemmi.cif.Block, name: str) -> tuple[gemmi.GroupOps, str, str | None]:
+def _symmetry(block: gemmi.cif.Block, name: str) -> tuple[list[gemmi.Op], str, str | None]:
     """Symmetry operations of a block: explicit operations first, then Hall, H-M, IT number."""
     for tag in _SYMOP_TAGS:
         column = block.find_values(tag)
         if len(column):
-            ops = []
-            for raw in column:
-                triplet = gemmi.cif.as_string(raw)
-                try:
-                    ops.append(gemmi.parse_triplet(triplet))
-                except (RuntimeError, ValueError):
-                    raise InputError(name, f"symmetry operation {triplet[:60]!r} is not an x,y,z triplet") from None
-            distinct = list({op.triplet(): op for op in ops}.values())
-            if len(distinct) > MAX_OPERATIONS:
-                raise InputError(name, f"{len(distinct)} distinct symmetry operations; no space group has more than "
-                                       f"{MAX_OPERATIONS}")
-            note = f"{len(ops) - len(distinct)} repeated symmetry operations ignored" if len(distinct) < len(ops) else None
-            group = gemmi.GroupOps(distinct)
-            sg = gemmi.find_spacegroup_by_ops(group)
-            return group, (sg.xhm() if sg else f"{len(distinct)} operations"), note
+            return _listed_operations([gemmi.cif.as_string(raw) for raw in column], name)
     hall = _value(block, _HALL_TAGS)
     if hall:
         try:
             group = gemmi.symops_from_hall(hall)
             sg = gemmi.find_spacegroup_by_ops(group)
-            return group, (sg.xhm() if sg else hall), None
+            return list(group), (sg.xhm() if sg else hall), None
         except (RuntimeError, ValueError):
             pass  # fall back on the H-M name, as many files carry a wrong Hall symbol
     hm = _value(block, _HM_TAGS)
@@ -232,7 +206,7 @@ def _symmetry(block: gemmi.cif.Block, name: str) -> tuple[gemmi.GroupOps, str, s
         sg = gemmi.find_spacegroup_by_name(normalize_hm(hm))
         if sg is None:
             raise InputError(name, f"unknown space group {hm[:40]!r}")
-        return sg.operations(), sg.xhm(), None
+        return list(sg.operations()), sg.xhm(), None
     number = _value(block, _NUMBER_TAGS)
     if number:
         try:
@@ -241,8 +215,56 @@ def _symmetry(block: gemmi.cif.Block, name: str) -> tuple[gemmi.GroupOps, str, s
             sg = None
         if sg is None:
             raise InputError(name, f"unknown space group number {number[:20]!r}")
-        return sg.operations(), sg.xhm(), None
-    return gemmi.find_spacegroup_by_name("P 1").operations(), "P 1", "no symmetry given; read as P 1"
+        return list(sg.operations()), sg.xhm(), None
+    return [gemmi.Op("x,y,z")], "P 1", "no symmetry given; read as P 1"
+
+
+def _listed_operations(triplets: list[str], name: str) -> tuple[list[gemmi.Op], str, str | None]:
+    """Operations as a file lists them: parsed (never evaluated), checked to be crystallographic,
+    repeats read once; the identity added if missing. Applied as listed when they are not a group."""
+    ops: dict[str, gemmi.Op] = {}
+    for triplet in dict.fromkeys("".join(t.split()).lower() for t in triplets):
+        try:
+            op = gemmi.parse_triplet(triplet).wrap()
+        except (RuntimeError, ValueError):
+            raise InputError(name, f"symmetry operation {triplet[:60]!r} is not an x,y,z triplet") from None
+        if not _crystallographic(op):
+            raise InputError(name, f"symmetry operation {triplet[:60]!r} is not a symmetry of any lattice")
+        ops.setdefault(op.triplet(), op)
+        if len(ops) > MAX_OPERATIONS:
+            raise InputError(name, f"more than {MAX_OPERATIONS} distinct symmetry operations; no space group has more")
+    notes = []
+    if len(ops) < len(triplets):
+        notes.append(f"{len(triplets) - len(ops)} repeated symmetry operations read once")
+    if "x,y,z" not in ops:
+        ops = {"x,y,z": gemmi.Op("x,y,z"), **ops}
+        notes.append("the symmetry operations do not include x,y,z; added")
+    listed = list(ops.values())
+    if all((a * b).wrap().triplet() in ops for a in listed for b in listed):
+        group = gemmi.GroupOps(listed)
+        if sorted(op.wrap().triplet() for op in group) == sorted(ops):
+            sg = gemmi.find_spacegroup_by_ops(group)
+            return list(group), (sg.xhm() if sg else f"{len(listed)} operations"), "; ".join(notes) or None
+        return listed, f"{len(listed)} operations", "; ".join(notes) or None
+    notes.append(f"the {len(listed)} symmetry operations listed are not a group; applied as listed")
+    return listed, f"{len(listed)} operations", "; ".join(notes)
+
+
+def _crystallographic(op: gemmi.Op) -> bool:
+    """A rotation part that maps the lattice onto itself: integer, determinant +-1, finite order."""
+    den = gemmi.Op.DEN
+    rot = np.array(op.rot, dtype=np.int64)
+    if (rot % den).any():
+        return False
+    m = rot // den
+    if round(abs(np.linalg.det(m))) != 1:
+        return False
+    power = np.eye(3, dtype=np.int64)
+    for _ in range(6):
+        power = power @ m
+        if (power == np.eye(3, dtype=np.int64)).all():
+            return True
+    return False
 
 
 @lru_cache(maxsize=1024)
@@ -310,9 +332,13 @@ def _sites(block: gemmi.cif.Block, name: str) -> dict[str, np.ndarray]:
         raise InputError(name, f"disorder group of site {labels[i][:40]!r} is not a usable number ({disorder[i]})")
     assembly = [gemmi.cif.as_string(v).strip() if v is not None else ""
                 for v in _column(block, prefix + "disorder_assembly", n)]
+    known = np.array([e != "X" for e in elements], dtype=bool)
+    if not known.any():
+        shown = ", ".join(repr(label[:20]) for label in labels[:3])
+        raise InputError(name, f"no atom site has a recognisable element (labels {shown}{', ...' if n > 3 else ''})")
     keys = [(label, *np.round(f, 6)) for label, f in zip(labels, frac.tolist())]
     first = sorted({key: k for k, key in reversed(list(enumerate(keys)))}.values())
-    keep = np.array(first, dtype=int)
+    keep = np.array([k for k in first if known[k]], dtype=int)
     return {
         "labels": np.array(labels, dtype=object)[keep],
         "elements": np.array(elements, dtype=str)[keep],
@@ -320,8 +346,8 @@ def _sites(block: gemmi.cif.Block, name: str) -> dict[str, np.ndarray]:
         "disorder": np.array(disorder, dtype=np.int64)[keep],
         "assembly": np.array(assembly, dtype=object)[keep],
         "frac": frac[keep],
-        "unknown": sum(1 for k in keep if elements[k] == "X"),
-        "repeated": n - len(keep),
+        "unknown": [labels[k][:20] for k in first if not known[k]],
+        "repeated": n - len(first),
     }
 
 
@@ -359,7 +385,8 @@ def _integer(text: str) -> int:
         return 0
 
 
-def _expand(frac: np.ndarray, ops: gemmi.GroupOps, cell: gemmi.UnitCell) -> tuple[np.ndarray, np.ndarray]:
+def _expand(frac: np.ndarray, ops: list[gemmi.Op], cell: gemmi.UnitCell,
+            source: str = "input.cif") -> tuple[np.ndarray, np.ndarray]:
     """All symmetry images of the sites, wrapped into the cell, with images on special positions merged.
 
     Images of one site closer than :data:`SPECIAL_POSITION_TOLERANCE` are one atom (the first one
@@ -380,7 +407,7 @@ def _expand(frac: np.ndarray, ops: gemmi.GroupOps, cell: gemmi.UnitCell) -> tupl
         return flat, site
     identity = np.flatnonzero((rot == np.eye(3, dtype=np.int64) * den).all(axis=(1, 2)) & ~tran.any(axis=1))
     if len(identity) != 1:
-        return _merge_close_images(flat, site, cell)
+        return _merge_close_images(flat, site, cell, source)
     moved = images - images[:, identity[0], None, :]
     moved -= np.round(moved)
     orth = np.array(cell.orth.mat.tolist())
@@ -391,7 +418,7 @@ def _expand(frac: np.ndarray, ops: gemmi.GroupOps, cell: gemmi.UnitCell) -> tupl
     columns = np.flatnonzero(fixes[special].any(axis=0))
     table = _products(rot, tran, den, columns)
     if table is None:
-        return _merge_close_images(flat, site, cell)
+        return _merge_close_images(flat, site, cell, source)
     keep = np.ones(images.shape[:2], dtype=bool)
     for s in special:
         # image g coincides with the images g h, h nearly fixing the site: the first of them stays
@@ -422,13 +449,31 @@ def _op_key(rot: np.ndarray, tran: np.ndarray, den: int) -> np.ndarray:
     return digits @ np.concatenate([np.cumprod(bases[::-1])[::-1][1:], [1]])
 
 
-def _merge_close_images(flat: np.ndarray, site: np.ndarray, cell: gemmi.UnitCell) -> tuple[np.ndarray, np.ndarray]:
+def _first_of_coinciding(frac: np.ndarray, kind: np.ndarray, cell: gemmi.UnitCell, source: str) -> np.ndarray:
+    """Mask keeping one of the atoms of one ``kind`` (element, disorder group, occupancy) closer
+    than the tolerance: the same atom given twice (a file listing the symmetry copies of its sites
+    as sites, or one row under many labels)."""
+    lengths = np.array([cell.a, cell.b, cell.c])
+    points = np.minimum(frac * lengths, np.nextafter(lengths, 0))
+    tree = cKDTree(points, boxsize=lengths)
+    check_pairs(source, (tree.count_neighbors(tree, SPECIAL_POSITION_TOLERANCE) - tree.n) // 2, len(frac))
+    pairs = tree.query_pairs(SPECIAL_POSITION_TOLERANCE, output_type="ndarray")
+    pairs = pairs[kind[pairs[:, 0]] == kind[pairs[:, 1]]]
+    keep = np.ones(len(frac), dtype=bool)
+    keep[pairs.max(axis=1)] = False
+    return keep
+
+
+def _merge_close_images(flat: np.ndarray, site: np.ndarray, cell: gemmi.UnitCell,
+                        source: str) -> tuple[np.ndarray, np.ndarray]:
     """Merge images of one site closer than the tolerance with a k-d tree (operations that are
     not a group). Distances are on fractional coordinates scaled by the cell lengths, with
     wrap-around: exact for orthogonal cells, close enough at this tolerance for oblique ones."""
     lengths = np.array([cell.a, cell.b, cell.c])
     points = np.minimum(flat * lengths, np.nextafter(lengths, 0))
-    pairs = cKDTree(points, boxsize=lengths).query_pairs(SPECIAL_POSITION_TOLERANCE, output_type="ndarray")
+    tree = cKDTree(points, boxsize=lengths)
+    check_pairs(source, (tree.count_neighbors(tree, SPECIAL_POSITION_TOLERANCE) - tree.n) // 2, len(flat))
+    pairs = tree.query_pairs(SPECIAL_POSITION_TOLERANCE, output_type="ndarray")
     pairs = pairs[site[pairs[:, 0]] == site[pairs[:, 1]]]
     keep = np.ones(len(flat), dtype=bool)
     keep[pairs.max(axis=1)] = False  # of images that coincide, the first one stays

@@ -14,6 +14,7 @@ from typing import NoReturn
 
 from topology import InputError, Report, analyze_file
 from topology.entangle import describe
+from topology.limits import TIME_LIMIT, time_limit
 
 EXIT_INPUT = 2
 
@@ -36,11 +37,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """Argument errors as one line on stderr and exit code 2, like every other error of the CLI."""
+    """Argument errors as one line on stderr and exit code 2, like every other error of the CLI;
+    help texts printed as written (an example stays on its line)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
-        hint = " (a file name that starts with '-' goes after '--')" if "required" in message else ""
-        self.exit(EXIT_INPUT, f"{self.prog}: {' '.join(message.split())}{hint}; see {self.prog} --help\n")
+        files = any(a.metavar in ("PATH", "FILE") for a in self._actions if a.required or a.nargs == "+")
+        dashed = "unrecognized" in message and any(w.startswith("-") and "." in w for w in message.split()[2:])
+        hint = " (a file name that starts with '-' goes after '--')" if dashed or (files and "required" in message) else ""
+        self.exit(EXIT_INPUT, f"{self.prog}: {' '.join(message.split())[:300]}{hint}; see {self.prog} --help\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -129,7 +137,8 @@ def _analyze_each(paths: list[str], args: argparse.Namespace) -> int:
     failed = False
     for path in paths:
         try:
-            report = analyze_file(path, args.min_occupancy, disorder=args.disorder)
+            with time_limit(args.timeout or TIME_LIMIT, Path(path).name):
+                report = analyze_file(path, args.min_occupancy, disorder=args.disorder)
         except InputError as err:
             print(f"interlace: {err}", file=sys.stderr)
             failed = True

@@ -12,6 +12,9 @@ from pathlib import Path
 import numpy as np
 
 from topology import InputError, analyze_file
+from topology.disorder import major_parts
+from topology.io import read_cif
+from topology.limits import TIME_LIMIT, time_limit
 from viewer.orientation import View, parse_view
 from viewer.scene import COLOR_BY, STYLES, Options
 
@@ -24,7 +27,9 @@ MAX_MOVIE_STRUCTURES = 12
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     """Register the export subcommands."""
-    p = sub.add_parser("render", help="a figure of a structure: PNG at any width, or vector SVG / PDF")
+    dashed = "A file name that starts with '-' goes after '--': interlace {} -o OUT -- -ITV.cif"
+    p = sub.add_parser("render", help="a figure of a structure: PNG at any width, or vector SVG / PDF",
+                       epilog=dashed.format("render"))
     p.add_argument("path", metavar="FILE")
     p.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.png|OUT.svg|OUT.pdf")
     p.add_argument("--column", choices=("double", "single"), default="double",
@@ -46,7 +51,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                    help="leave out sites with occupancy below T (default 0)")
     p.set_defaults(run=_render)
 
-    p = sub.add_parser("animate", help="the transition through two or more structures as a GIF or MP4")
+    p = sub.add_parser("animate", help="the transition through two or more structures as a GIF or MP4",
+                       epilog=dashed.format("animate").replace("-ITV.cif", "-A.cif B.cif"))
     p.add_argument("paths", nargs="+", metavar="FILE")
     p.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.gif|OUT.mp4")
     p.add_argument("--fps", type=int, default=12)
@@ -82,7 +88,9 @@ def _render(args: argparse.Namespace) -> int:
     if not 0.0 <= args.min_occupancy <= 1.0:
         raise InputError(str(args.output), "--min-occupancy must be between 0 and 1")
     _check_folder(args.output)
-    report = analyze_file(args.path, args.min_occupancy)
+    _check_drawing(args.path, args.min_occupancy, int(np.prod(args.supercell)))
+    with time_limit(TIME_LIMIT, Path(args.path).name):
+        report = analyze_file(args.path, args.min_occupancy)
     if args.why:
         from viewer.why import picture, why_figure
 
@@ -100,6 +108,16 @@ def _render(args: argparse.Namespace) -> int:
     data = render(report, options, fmt, args.width, args.view, args.transparent, args.column, args.title)
     _write(args.output, data)
     return 0
+
+
+def _check_drawing(path: str, min_occupancy: float, cells: int) -> None:
+    """Refuse a figure with too many atoms from the file's atom count, before any analysis."""
+    if Path(path).suffix.lower() == ".cgd":
+        return  # a net: its vertices are counted after reading, a moment's work
+    crystal = major_parts(read_cif(path)).with_min_occupancy(min_occupancy)
+    if len(crystal) * cells > MAX_FIGURE_ATOMS:
+        raise InputError(crystal.source, f"{len(crystal)} atoms x {cells} cells = {len(crystal) * cells} atoms to draw; "
+                                         f"the limit is {MAX_FIGURE_ATOMS} (a smaller --supercell)")
 
 
 def _check_folder(path: Path) -> None:
@@ -120,7 +138,10 @@ def _animate(args: argparse.Namespace) -> int:
     if len(args.paths) > MAX_MOVIE_STRUCTURES:
         raise InputError(args.paths[0], f"{len(args.paths)} structures; a movie takes at most {MAX_MOVIE_STRUCTURES}")
     _check_folder(args.output)
-    reports = [analyze_file(p) for p in args.paths]
+    reports = []
+    for path in args.paths:
+        with time_limit(TIME_LIMIT, Path(path).name):
+            reports.append(analyze_file(path))
     data = animate(reports, fmt, args.fps, args.width, args.frames_per_step, args.view, args.net)
     _write(args.output, data)
     return 0
