@@ -107,7 +107,9 @@ def parse_cif(text: str, name: str = "input.cif") -> Crystal:
     alike = np.unique(np.column_stack([np.unique(sites["elements"], return_inverse=True)[1].ravel(),
                                        sites["disorder"], np.round(sites["occupancy"] * 1000)]), axis=0,
                       return_inverse=True)[1].ravel()
-    keep = _first_of_coinciding(frac, alike[index], cell, name)
+    kind = alike[index]
+    kind = np.where(sites["disorder"][index] < 0, kind.max(initial=0) + 1 + np.arange(len(kind)), kind)  # a negative
+    keep = _first_of_coinciding(frac, kind, cell, name)  # part's symmetry copies overlap by design: alternatives
     if not keep.all():
         notes.append(f"{int((~keep).sum())} atoms at the place of another of the same element read once (a site listed "
                      f"twice, e.g. with its symmetry copies)")
