@@ -167,9 +167,18 @@ def _run_one(name: str, text: str, limit: float, folder: str) -> tuple[str, str]
         path.unlink(missing_ok=True)
 
 
+def _address_space() -> int:
+    """Bytes of virtual memory this process holds now."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * resource.getpagesize()
+
+
 def _worker(conn, limit: float, memory: int, folder: str) -> None:
-    """A forked worker: address space capped, every warning shown, mutants run until told to stop."""
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    """A forked worker: ``memory`` bytes allowed beyond what it starts with (a fork inherits the
+    parent's address space, which depends on what the parent has loaded), every warning shown,
+    mutants run until told to stop."""
+    cap = _address_space() + memory
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     warnings.simplefilter("always")  # a warning printed is a failure: show every one
     while (job := conn.recv()) is not None:
         conn.send(_run_one(*job, limit, folder))
