@@ -145,3 +145,28 @@ def test_phone_width_keeps_the_transition_caption_inside_its_frame(browser, app_
     assert longest > 30  # a wrapped caption was measured, not an empty one
     assert errors == []
     context.close()
+
+
+def test_figures_can_follow_the_view_as_turned(browser, app_server) -> None:
+    """Turning the view by dragging tells the page the new orientation: the download panel's command
+    then carries it (--view q:x,y,z,w), and Reset view brings back the starting one."""
+    context, page = open_page(browser, app_server, 1440, 900)
+    canvas = page.frame_locator("iframe[title*='interlace_view']").first.locator("canvas").first
+    canvas.wait_for(timeout=60000)
+    page.wait_for_timeout(2000)
+    page.get_by_text("Download figures and data").click()
+    page.wait_for_function("() => [...document.querySelectorAll('code')].some(c => c.innerText.includes("
+                           "\"--view 'q:0,0,0,1'\"))", timeout=60000)  # not turned yet: the starting orientation
+    box = canvas.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 160, y + 60, steps=8)
+    page.mouse.up()
+    page.wait_for_function("() => [...document.querySelectorAll('code')].some(c => c.innerText.includes('q:') "
+                           "&& !c.innerText.includes('q:0,0,0,1'))", timeout=60000)
+    page.get_by_role("button", name="Reset view").click()
+    page.wait_for_function("() => [...document.querySelectorAll('code')].some(c => c.innerText.includes('q:0,0,0,1'))",
+                           timeout=60000)
+    assert page.errors == []
+    context.close()

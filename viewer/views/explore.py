@@ -264,8 +264,9 @@ with below:
         view = FIGURE_VIEWS[facing] or st.session_state.get("turned", IDENTITY)
         flags = f" --view {view_text(view)!r}" + (" --column single" if column == "single" else "") + \
             (" --title" if title else "") + (" --net" if options.net else "")
-        st.caption(f"The same files as the command line writes: `interlace render {escape(entry.filename)} "
-                   f"-o figure.pdf{escape(flags)}` for the figure, 8 pt text at print size, text kept as text.")
+        st.caption("The same files as the command line writes, 8 pt text at print size, text kept as text; "
+                   "the figure is:")
+        st.code(f"interlace render {entry.filename} -o figure.pdf{flags}", language="bash")  # shown as text
         wanted = (entry.name, float(min_occupancy), options, view, column, title)
         if st.button("Prepare the files", key="prepare_downloads"):
             with st.spinner("Drawing the figures…"):
