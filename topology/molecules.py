@@ -66,11 +66,12 @@ def isopropyl_thiolate(sulfur: np.ndarray, outward: np.ndarray) -> Atoms:
     return atoms
 
 
-def carboxylate(oxygen: np.ndarray, metal_dir: np.ndarray, plane: np.ndarray, acid: bool) -> Atoms:
+def carboxylate(oxygen: np.ndarray, metal_dir: np.ndarray, plane: np.ndarray, acid: bool,
+                cf3_turn: float = 0.0) -> Atoms:
     """CF3COO- (or CF3COOH) bound through ``oxygen``; the metal lies along ``-metal_dir``.
 
-    Planar carboxylate: M-O-C 125 deg, O-C-O 125 deg, the CF3 on the carbon; the acid H on the
-    second oxygen, pointing away from the metal.
+    Planar carboxylate: M-O-C 125 deg, O-C-O 125 deg, the CF3 on the carbon, turned by
+    ``cf3_turn`` (deg) about its C-C bond; the acid H on the second oxygen, pointing away from the metal.
     """
     d = unit(metal_dir)
     p = unit(plane - np.dot(plane, d) * d)
@@ -83,7 +84,9 @@ def carboxylate(oxygen: np.ndarray, metal_dir: np.ndarray, plane: np.ndarray, ac
     o2 = c + C_O * direction(55.0 - 180.0 + 125.0)  # O-C-O = 125 deg
     cf3_dir = direction(55.0 + 180.0 - 117.5 + 180.0)
     cf3 = c + C_C * cf3_dir
-    atoms: Atoms = [("O", oxygen), ("C", c), ("O", o2), ("C", cf3)] + methyl(cf3, cf3_dir, d, "F", C_F)
+    t = np.radians(cf3_turn)
+    ref = np.cos(t) * d + np.sin(t) * np.cross(cf3_dir, d)
+    atoms: Atoms = [("O", oxygen), ("C", c), ("O", o2), ("C", cf3)] + methyl(cf3, cf3_dir, ref, "F", C_F)
     if acid:
         atoms.append(("H", o2 + O_H * direction(0.0)))
     return atoms

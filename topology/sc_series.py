@@ -12,8 +12,9 @@ The design, in the paper's terms:
 - Net X: Ag12 nodes joined in the (a, b) layer by mu3 TCNB (1,2,4 mode: two ortho nitriles on an
   Ag-Ag edge of one cluster, the para nitrile on the next) and along c by para (mu2, 1,4) TCNB
   pillars: a pcu-like 3D net, 6-connected.
-- Net Y: the same, shifted by (a + b + c) / 2, so its pillars thread the rings of X's layers and
-  X's pillars thread Y's.
+- Net Y: the same inverted through a centre of the cell (the two nets related by inversion, as in
+  the centrosymmetric P21/c of the real crystals), its node near (a + b + c) / 2, so its pillars
+  thread the rings of X's layers and X's pillars thread Y's.
 - SC-1: X with full pillars (3D, 6-c) and Y without pillars (2D layers, 4-c, carrying the two
   coordinated CF3COOH): 2D-3D interpenetrating.
 - SC-2-0.8 / SC-2-0.5: X and Y both with pillars at occupancy 0.5 and coordinated CF3COOH at
@@ -64,8 +65,6 @@ AG_O = 2.40
 """Ag-O of TFA: between the paper's 2.374(4) A (SC-1) and 2.450(5) A (SC-2) (Results)."""
 LIGAND_TILT = 65.0
 """Angle (deg) between the two exo ligands of an Ag that carries two (e.g. a pillar N and an acid O)."""
-GUEST_CLEARANCE = 3.0
-"""Least distance (A) from a guest atom to any other atom: far from bonding, as in the channels."""
 
 STRUCTURE_DIR = Path(__file__).resolve().parent.parent / "assets" / "structures"
 
@@ -115,22 +114,45 @@ def cluster(centre: np.ndarray, net: str) -> list[Part]:
     parts = [Part(f"{net}.core", atoms)]
     for k, a in enumerate(CAP_AXES):
         sulfur = centre + (_K + CAP_HEIGHT) * a
-        parts.append(Part(f"{net}.ipr{k + 1}", mol.isopropyl_thiolate(sulfur, a), pivot=sulfur, axis=a))
+        options = [Part(f"{net}.ipr{k + 1}", mol.isopropyl_thiolate(sulfur, d), pivot=sulfur, axis=d)
+                   for d in leaning(a, IPR_LEANS)]
+        options[0].alternatives = tuple(options[1:])
+        parts.append(options[0])
     return parts
 
 
-def tilt_axis(vertex: np.ndarray) -> np.ndarray:
-    """The axis along which an Ag has no component: tilting a ligand that way keeps it off the S caps."""
-    return np.array([1.0 if abs(x) < 1e-9 else 0.0 for x in vertex])
+IPR_LEANS = (0.0, 15.0, 30.0)
+"""Angles (deg) by which the S-C bond of an iPr may lean off the normal of its Ag4 face: a mu4-S
+keeps its four Ag-S bonds, and the isopropyl turns where there is room."""
+LIGAND_LEANS = (0.0, 15.0, 30.0, 45.0, 60.0, 65.0, 70.0, 80.0)
+"""Angles (deg) by which an Ag-O bond may lean off the radial direction of its Ag."""
+AZIMUTHS = np.radians(np.arange(0, 360, 30))
+"""Directions (radians, about the unleaned bond) in which a bond may lean."""
+CF3_TURNS = (0.0, 60.0)
+"""Turns (deg) of a CF3 about its C-C bond: staggered and eclipsed on the carboxylate (it is three-fold)."""
+MIN_O_AG = 2.9
+"""Least distance (A) from a carboxylate O to the Ag it does not bind and to the S caps: beyond
+bonding reach (such pairs are 1-3 through the Ag, so the search does not see them)."""
 
 
-def slot(vertex: np.ndarray, sign: int) -> np.ndarray:
-    """Direction of an exo ligand on an Ag: radial (sign 0) or tilted by LIGAND_TILT (sign +1/-1)."""
-    r = unit(vertex)
-    if sign == 0:
-        return r
-    t = np.radians(LIGAND_TILT)
-    return np.cos(t) * r + sign * np.sin(t) * tilt_axis(vertex)
+def leaning(axis: np.ndarray, leans: tuple[float, ...]) -> list[np.ndarray]:
+    """Unit vectors at the angles ``leans`` (deg) from ``axis``, in every direction of AZIMUTHS
+    (``axis`` itself first)."""
+    r = unit(axis)
+    p = perpendicular_to(r)
+    q = np.cross(r, p)
+    out = []
+    for lean in leans:
+        t = np.radians(lean)
+        for phi in (AZIMUTHS if lean else (0.0,)):
+            out.append(np.cos(t) * r + np.sin(t) * (np.cos(phi) * p + np.sin(phi) * q))
+    return out
+
+
+def perpendicular_to(r: np.ndarray) -> np.ndarray:
+    """A unit vector perpendicular to ``r``, taken along a cell-frame axis where ``r`` has none."""
+    axis = np.eye(3)[int(np.argmin(np.abs(r)))]
+    return unit(axis - np.dot(axis, r) * r)
 
 
 @dataclass(frozen=True)
@@ -177,7 +199,9 @@ PILLAR = 5
 the arrangements that use eight different Ag for the links and give a cell that is not flat, the
 one that leaves the most room between the two nets."""
 NET_Y_OFFSET = np.array([0.45, 0.45, 0.60])
-"""Where net Y sits in the cell (fractional), found the same way: the position of most room."""
+"""Where net Y's node sits in the cell (fractional): the position of most room found for a
+translated net Y, which of the two tried for the inverted net Y (the other (0.45, 0.45, 0.70))
+left fewer close contacts."""
 
 
 def lattice() -> np.ndarray:
@@ -196,72 +220,228 @@ def node_parts(net: str, origin: np.ndarray) -> list[Part]:
                       axis=AG_VERTICES[PILLAR]))
     opposite = int(np.argmin(np.linalg.norm(AG_VERTICES + AG_VERTICES[PILLAR], axis=1)))
     used = [la.a, la.b, la.w, lb.a, lb.b, lb.w, PILLAR, opposite]
-    tfa_sites = [(i, 0) for i in range(12) if i not in used] + [(la.w, 1), (lb.w, 1)]
-    for k, (i, sign) in enumerate(tfa_sites):
-        parts.append(_ligand(f"{net}.tfa{k + 1}", origin, i, sign, acid=False))
+    partner = _nitrile_directions()
+    for k, i in enumerate(i for i in range(12) if i not in used):
+        parts.append(_ligand(f"{net}.tfa{k + 1}", origin, [i], partner, acid=False))
+    for k in (5, 6):  # two more TFA, on the Ag of the mu3 links where they find most room
+        parts.append(_ligand(f"{net}.tfa{k}", origin, [la.a, la.b, la.w, lb.a, lb.b, lb.w], partner, acid=False))
     for k, i in enumerate((PILLAR, opposite)):
-        parts.append(_ligand(f"{net}.acid{k + 1}", origin, i, 1, acid=True))
+        parts.append(_ligand(f"{net}.acid{k + 1}", origin, [i], partner, acid=True))
     return parts
 
 
-def _ligand(name: str, origin: np.ndarray, vertex: int, sign: int, acid: bool) -> Part:
-    """A carboxylate on Ag ``vertex`` through one O, free to turn about the Ag-O bond; a tilted one
-    may also lean the other way."""
-    silver = origin + AG_VERTICES[vertex]
+def _nitrile_directions() -> dict[int, np.ndarray]:
+    """For each Ag of a node that binds a nitrile N, the direction of that N (own links, and the
+    links and pillar arriving from the previous nodes)."""
+    la, lb = mu3_link(*EDGE_A), mu3_link(*EDGE_B)
+    atoms, _ = pillar(PILLAR)
+    nitrogens = [x + shift for link, shift in ((la.atoms, 0.0), (la.atoms, -la.vector), (lb.atoms, 0.0),
+                                                (lb.atoms, -lb.vector), (atoms, 0.0), (atoms, -pillar(PILLAR)[1]))
+                 for e, x in link if e == "N"]
+    out = {}
+    for i, v in enumerate(AG_VERTICES):
+        bound = [n for n in nitrogens if np.linalg.norm(n - v) < AG_N + 0.01]
+        if bound:
+            out[i] = unit(bound[0] - v)
+    return out
 
-    def on(side: int) -> Part:
-        d = slot(AG_VERTICES[vertex], side)
-        plane = tilt_axis(AG_VERTICES[vertex]) if side == 0 else unit(AG_VERTICES[vertex])
-        return Part(name, mol.carboxylate(silver + AG_O * d, d, plane, acid), pivot=silver, axis=d)
 
-    part = on(sign)
-    if sign:
-        part.alternatives = (on(-sign),)
-    return part
+def _ligand(name: str, origin: np.ndarray, vertices: list[int], partner: dict[int, np.ndarray],
+            acid: bool) -> Part:
+    """A carboxylate bound through one O to one of the Ag ``vertices``, free to turn about the Ag-O
+    bond and to lean off the radial direction: at least LIGAND_TILT from the N its Ag may bind
+    (``partner``), and with its O beyond bonding reach of the other Ag and of the S caps."""
+    options = []
+    for vertex in vertices:
+        silver = origin + AG_VERTICES[vertex]
+        others = np.vstack([np.delete(AG_VERTICES, vertex, axis=0), (_K + CAP_HEIGHT) * CAP_AXES])
+        for d in leaning(AG_VERTICES[vertex], LIGAND_LEANS):
+            if vertex in partner and np.degrees(np.arccos(np.clip(d @ partner[vertex], -1, 1))) < LIGAND_TILT:
+                continue
+            if np.linalg.norm(others - (AG_VERTICES[vertex] + AG_O * d), axis=1).min() < MIN_O_AG:
+                continue
+            options += [Part(name, mol.carboxylate(silver + AG_O * d, d, perpendicular_to(d), acid, turn),
+                             pivot=silver, axis=d) for turn in CF3_TURNS]
+    options[0].alternatives = tuple(options[1:])
+    return options[0]
 
 
 def framework() -> tuple[np.ndarray, list[Part]]:
-    """The cell and every framework part of the series (nets X and Y, all ligands), relaxed."""
+    """The cell and every framework part of the series (nets X and Y, all ligands), as built."""
     cell = lattice()
-    parts = node_parts("X", np.zeros(3)) + node_parts("Y", NET_Y_OFFSET @ cell)
-    return cell, relax(cell, parts)
+    return cell, node_parts("X", np.zeros(3)) + [inverted(p, NET_Y_OFFSET @ cell) for p in node_parts("Y", np.zeros(3))]
 
 
-NEED = {(True, True): 2.8, (True, False): 2.2, (False, True): 2.2, (False, False): 1.8}
-"""Distance (A) wanted between atoms of different parts, heavy-heavy, heavy-H and H-H."""
-TURNS = np.radians(np.arange(0, 360, 15))
+def inverted(part: Part, centre: np.ndarray) -> Part:
+    """``part`` (built at the origin) inverted through ``centre / 2``, so that its node sits at
+    ``centre``: net Y is the inverse of net X, the two nets related by an inversion centre as in a
+    centrosymmetric crystal (the paper's P21/c), which packs their ligands against each other better
+    than a plain translate."""
+    out = Part(part.name, [(e, centre - x) for e, x in part.atoms], part.occupancy,
+               None if part.pivot is None else centre - part.pivot, None if part.axis is None else -part.axis)
+    out.alternatives = tuple(inverted(p, centre) for p in part.alternatives)
+    return out
 
 
-def _room(cell: np.ndarray, mine: list[tuple[str, np.ndarray]], others: np.ndarray, others_heavy: np.ndarray) -> float:
-    """Least (distance - wanted distance) from the atoms ``mine`` to ``others``, over periodic images."""
-    inv = np.linalg.inv(cell)
-    xyz = np.array([x for _, x in mine])
-    heavy = np.array([e != "H" for e, _ in mine])
-    diff = (xyz[:, None] - others[None]) @ inv
-    diff -= np.round(diff)
-    d = np.linalg.norm(diff @ cell, axis=-1)
-    need = np.where(heavy[:, None] & others_heavy[None], NEED[(True, True)],
-                    np.where(heavy[:, None] | others_heavy[None], NEED[(True, False)], NEED[(False, False)]))
-    return float((d - need).min())
+NEED = {(True, True): 3.2, (True, False): 2.5, (False, True): 2.5, (False, False): 2.0}
+"""Distance (A) wanted between atoms of different parts that are neither bonded nor bonded to a
+common atom (heavy-heavy, heavy-H, H-H): above the 3.0 A a crystallographer expects between heavy
+atoms, so that the search keeps a margin."""
+MARGIN = 0.2
+"""Shortfall (A) from NEED that is tolerated at the plain cost: NEED - MARGIN is 3.0 A between heavy
+atoms, the least distance between heavy atoms of different units in a real crystal of this kind."""
+HARD = 100.0
+"""How much more a shortfall beyond MARGIN weighs: one clash is not traded for a few near misses."""
+STATIC_SLACK = 0.5
+"""Crowding against the parts that never move (cores, mu3 links) above which a pose is dropped
+before the search (a pose that already crowds them cannot be made good by the others)."""
+MIN_POSES = 288
+"""Poses kept for the search at the least, the least crowded first, even where none is clear."""
+TURNS = np.radians(np.arange(0, 360, 10))
+"""Turns (radians) tried for every rotatable part."""
+BOND_TOLERANCE = 0.45
+"""Added to the sum of covalent radii to call two atoms bonded (as :mod:`topology.bonds` does)."""
 
 
-def relax(cell: np.ndarray, parts: list[Part], passes: int = 4) -> list[Part]:
-    """Turn every rotatable part, one at a time, to the angle that gives it the most room."""
-    parts = list(parts)
+def _min_image(cell: np.ndarray, diff: np.ndarray) -> np.ndarray:
+    """Lengths of the difference vectors ``diff`` (..., 3) to their nearest lattice image."""
+    frac = diff @ np.linalg.inv(cell)
+    frac -= np.round(frac)
+    return np.linalg.norm(frac @ cell, axis=-1)
+
+
+def _hangs(part: Part) -> bool:
+    """Whether ``part`` hangs on one atom at its pivot (a ligand's Ag, an iPr's S) by its first atom."""
+    return part.pivot is not None and part.name.split(".")[1].startswith(("tfa", "acid", "ipr"))
+
+
+def _bonds(cell: np.ndarray, parts: list[Part]) -> np.ndarray:
+    """Which atom pairs are bonded: within a part, and from a fixed part (core, links, pillar) to
+    the Ag of its own net. A part that hangs on an atom is bonded to it through its first atom,
+    which :func:`relax` adds for the pose it takes."""
+    elements = np.array([e for p in parts for e, _ in p.atoms])
+    xyz = np.array([x for p in parts for _, x in p.atoms])
+    sizes = [len(p.atoms) for p in parts]
+    owner = np.repeat(np.arange(len(parts)), sizes)
+    net = np.repeat([p.name.split(".")[0] for p in parts], sizes)
+    fixed = np.repeat([not _hangs(p) for p in parts], sizes)
+    radius = np.array([gemmi.Element(e).covalent_r for e in elements])
+    anchor = np.isin(elements, ("Ag", "S"))
+    bonded = _min_image(cell, xyz[:, None] - xyz[None]) < radius[:, None] + radius[None] + BOND_TOLERANCE
+    across = (net[:, None] == net[None]) & (anchor[:, None] | anchor[None]) & fixed[:, None] & fixed[None]
+    bonded &= (owner[:, None] == owner[None]) | across
+    bonded &= (elements[:, None] != "H") | (elements[None] != "H")
+    np.fill_diagonal(bonded, False)
+    return bonded
+
+
+def _anchor(part: Part, xyz: np.ndarray, net: np.ndarray) -> int:
+    """Index of the atom ``part`` hangs on: the atom of its own net at its pivot."""
+    here = (np.linalg.norm(xyz - part.pivot, axis=1) < 1e-6) & (net == part.name.split(".")[0])
+    return int(np.flatnonzero(here)[0])
+
+
+IMAGES = np.array(list(itertools.product((-1, 0, 1), repeat=3)), dtype=float)
+"""Lattice shifts of the neighbouring cells, where a part meets the images of the others."""
+
+
+def _need(heavy: np.ndarray, others_heavy: np.ndarray) -> np.ndarray:
+    """NEED for every pair of ``heavy`` x ``others_heavy`` atoms."""
+    both, one = heavy[:, None] & others_heavy[None], heavy[:, None] | others_heavy[None]
+    return np.where(both, NEED[(True, True)], np.where(one, NEED[(True, False)], NEED[(False, False)]))
+
+
+def _crowding(poses: np.ndarray, heavy: np.ndarray, others: np.ndarray, others_heavy: np.ndarray,
+              skip: np.ndarray) -> np.ndarray:
+    """For each pose (n_poses, n_atoms, 3) of a part, the sum of squared shortfalls from NEED
+    against the atoms ``others`` (pairs marked in ``skip`` left out), the part of a shortfall beyond
+    MARGIN counting HARD times more: zero when every contact has the room wanted."""
+    d = np.linalg.norm(poses[:, :, None] - others[None, None], axis=-1)
+    short = np.where(skip, 0.0, np.clip(_need(heavy, others_heavy)[None] - d, 0.0, None))
+    tight = np.clip(short - MARGIN, 0.0, None)
+    return (short**2).sum(axis=(1, 2)) + HARD * (tight**2).sum(axis=(1, 2))
+
+
+def relax(cell: np.ndarray, parts: list[Part], passes: int = 8) -> list[Part]:
+    """Turn every rotatable part, one at a time, to the pose with the least crowding against all
+    the others (a sum, so that one tight contact is not traded for many), until no part moves.
+
+    Pairs bonded or bonded to a common atom (1-2 and 1-3) sit at their bond geometry and are left
+    out, as a crystallographer leaves them out of the contacts. Poses that already crowd the parts
+    that never move (cores, mu3 links) are dropped first (see STATIC_SLACK)."""
+    poses = list(parts)
+    choices = [p.options() if p.axis is not None else [] for p in parts]
+    heavy = np.array([e != "H" for p in parts for e, _ in p.atoms])
+    core = np.array([e in ("Ag", "S") for p in parts for e, _ in p.atoms])  # two donors on one Ag do meet
+    net = np.repeat([p.name.split(".")[0] for p in parts], [len(p.atoms) for p in parts])
+    start = np.cumsum([0] + [len(p.atoms) for p in parts])
+    still = np.repeat([p.axis is None for p in parts], [len(p.atoms) for p in parts])
+    bonds = _bonds(cell, poses)
+    xyz = np.array([x for p in poses for _, x in p.atoms])
+    held = {k: _anchor(part, xyz, net) for k, part in enumerate(parts) if _hangs(part)}
+    anchors = {k: np.array([_anchor(p, xyz, net) for p in choices[k]]) for k in held}
+
+    def hold(k: int, on: bool) -> None:
+        """Bond (or unbond) the first atom of part ``k`` to the atom it hangs on."""
+        bonds[start[k], held[k]] = bonds[held[k], start[k]] = on
+
+    shifts = IMAGES @ cell
+    reach = max(NEED.values())
+
+    def scores(k: int, which: np.ndarray, among: np.ndarray) -> np.ndarray:
+        """Crowding of the options ``which`` of part ``k`` against the atoms ``among``."""
+        option_xyz = np.array([[x for _, x in choices[k][i].atoms] for i in which])
+        mine = np.arange(start[k], start[k + 1])
+        rest = np.setdiff1d(among, mine)
+        centre = option_xyz.reshape(-1, 3).mean(axis=0)
+        radius = np.linalg.norm(option_xyz - centre, axis=-1).max() + reach
+        images = (xyz[rest][None] + shifts[:, None]).reshape(-1, 3)
+        index = np.tile(rest, len(shifts))
+        close = np.linalg.norm(images - centre, axis=1) < radius
+        images, index = images[close], index[close]
+        inner = bonds[np.ix_(mine, mine)]
+        fixed = bonds[np.ix_(mine, index)] | (inner.astype(int) @ bonds[np.ix_(mine, index)] > 0)
+        out = np.empty(len(which))
+        for a in np.unique(anchors[k][which]) if k in held else [-1]:
+            # the first atom bonds to the anchor; the anchor's Ag and S neighbours are 1-3
+            skip = fixed.copy()
+            if a >= 0:
+                skip[0] |= (index == a) | (bonds[a, index] & core[index])
+                skip[inner[0]] |= index == a
+            group = np.flatnonzero(anchors[k][which] == a) if a >= 0 else np.arange(len(which))
+            for chunk in np.array_split(group, max(1, len(group) // 256)):
+                out[chunk] = _crowding(option_xyz[chunk], heavy[mine], images, heavy[index], skip[None])
+        return out
+
+    everything = np.arange(len(xyz))
+    allowed = {}
+    for k, c in enumerate(choices):
+        if c:
+            static = scores(k, np.arange(len(c)), np.flatnonzero(still))
+            keep = max(int((static <= STATIC_SLACK).sum()), MIN_POSES)
+            allowed[k] = np.sort(np.argsort(static, kind="stable")[:keep])
+    taken = {k: int(w[0]) for k, w in allowed.items()}
+    poses = [choices[k][taken[k]] if k in taken else p for k, p in enumerate(parts)]
+    held = {k: int(anchors[k][taken[k]]) for k in held}
+    for k in held:
+        hold(k, True)
     for _ in range(passes):
-        for k, part in enumerate(parts):
-            if part.axis is None:
-                continue
-            rest = [x for j, p in enumerate(parts) if j != k for x in p.atoms if not _bonded(part, x)]
-            others = np.array([x for _, x in rest])
-            heavy = np.array([e != "H" for e, _ in rest])
-            parts[k] = max(part.options(), key=lambda p: _room(cell, p.atoms, others, heavy))
-    return parts
-
-
-def _bonded(part: Part, atom: tuple[str, np.ndarray]) -> bool:
-    """Whether ``atom`` is what ``part`` hangs on (its Ag or S), which is no clash."""
-    return part.pivot is not None and bool(np.linalg.norm(atom[1] - part.pivot) < 2.7) and atom[0] in ("Ag", "S")
+        moved = False
+        for k, which in allowed.items():
+            xyz = np.array([x for p in poses for _, x in p.atoms])
+            if k in held:
+                hold(k, False)
+            s = scores(k, which, everything)
+            best = int(which[int(np.argmin(s))])
+            if s.min() < s[int(np.flatnonzero(which == taken[k])[0])] - 1e-9:
+                poses[k], taken[k] = choices[k][best], best
+                moved = True
+            if k in held:
+                held[k] = int(anchors[k][taken[k]])
+                hold(k, True)
+        if not moved:
+            break
+    return poses
 
 
 @dataclass(frozen=True)
@@ -303,10 +483,13 @@ GUEST_SITES = (("acid", 4), ("toluene", 4))
 SC3_GUEST_SITES = (("acid3", 2), ("dcm", 2))
 GUEST_BUILDERS = {"acid": mol.free_acid, "acid3": mol.free_acid, "toluene": mol.toluene,
                   "dcm": mol.dichloromethane}
-GUEST_ORIENTATIONS = [(np.array(u, float), np.array(v, float)) for u, v in
-                      (((1, 0, 0), (0, 1, 0)), ((0, 1, 0), (0, 0, 1)), ((0, 0, 1), (1, 0, 0)),
-                       ((1, 1, 0), (0, 0, 1)), ((1, -1, 0), (0, 0, 1)), ((0, 1, 1), (1, 0, 0)),
-                       ((0, 1, -1), (1, 0, 0)), ((1, 0, 1), (0, 1, 0)), ((1, 0, -1), (0, 1, 0)))]
+GUEST_AXES = [np.array(u, float) for u in itertools.product((-1, 0, 1), repeat=3) if u > (0, 0, 0)]
+"""The 13 directions of a cube (axes, face and body diagonals) along which a guest's first axis is laid."""
+GUEST_ORIENTATIONS = [(unit(u), np.cos(t) * perpendicular_to(unit(u)) + np.sin(t) * np.cross(unit(u), perpendicular_to(unit(u))))
+                      for u in GUEST_AXES for t in np.radians(np.arange(0, 180, 45))]
+"""Orientations (first axis, second axis) tried for a guest: each cube direction, turned in four steps."""
+GUEST_CENTRES = 100
+"""Grid points with the most clearance tried as centres for each guest."""
 GUEST_GRID = 16
 """Points per cell axis tried as guest centres."""
 
@@ -314,13 +497,10 @@ GUEST_GRID = 16
 def _guest_room(cell: np.ndarray, guest: Atoms, host: Atoms) -> float:
     """Least gap between a guest and its host beyond bonding distance (covalent radii + 0.45 A),
     counting hydrogen atoms as needing 1.2 A: positive means the guest bonds to nothing."""
-    inv = np.linalg.inv(cell)
     g_xyz, h_xyz = np.array([x for _, x in guest]), np.array([x for _, x in host])
     g_r = np.array([0.0 if e == "H" else gemmi.Element(e).covalent_r for e, _ in guest])
     h_r = np.array([0.0 if e == "H" else gemmi.Element(e).covalent_r for e, _ in host])
-    d = (g_xyz[:, None] - h_xyz[None]) @ inv
-    d -= np.round(d)
-    dist = np.linalg.norm(d @ cell, axis=-1)
+    dist = _min_image(cell, g_xyz[:, None] - h_xyz[None])
     need = np.where((g_r[:, None] > 0) & (h_r[None] > 0), g_r[:, None] + h_r[None] + 0.45 + 0.4, 1.2)
     return float((dist - need).min())
 
@@ -337,10 +517,9 @@ def place_guests(cell: np.ndarray, host: Atoms, sites: tuple[tuple[str, int], ..
             diff -= np.round(diff)
             clearance = np.linalg.norm(diff @ cell, axis=-1).min(axis=1)
             best: tuple[float, Atoms] | None = None
-            for g in np.argsort(-clearance, kind="stable")[:60]:
+            for g in np.argsort(-clearance, kind="stable")[:GUEST_CENTRES]:
                 for u, v in GUEST_ORIENTATIONS:
-                    v = unit(v - np.dot(v, unit(u)) * unit(u))
-                    guest = GUEST_BUILDERS[kind](grid[g] @ cell, unit(u), v)
+                    guest = GUEST_BUILDERS[kind](grid[g] @ cell, u, v)
                     room = _guest_room(cell, guest, atoms)
                     if best is None or room > best[0]:
                         best = (room, guest)
@@ -358,34 +537,57 @@ class Site:
     part: str
 
 
-def all_sites() -> tuple[np.ndarray, list[Site]]:
-    """Every atom site of the series with its label, numbered once per element in a fixed order."""
-    cell, parts = framework()
-    sc1_sc2 = [a for p in parts for a in p.atoms]
-    sc3 = [a for p in parts if p.name in SERIES[-1].keep for a in p.atoms]
-    parts = parts + place_guests(cell, sc1_sc2, GUEST_SITES) + place_guests(cell, sc3, SC3_GUEST_SITES)
-    inv = np.linalg.inv(cell)
+def arrange(cell: np.ndarray, parts: list[Part]) -> dict[str, list[Part]]:
+    """The parts of every structure, relaxed, with their guests placed in the room left.
+
+    SC-1 and SC-2 share one arrangement, relaxed with all their parts and guests placed against all
+    of them, so that an atom keeps its place (and label) while it stays; SC-3, whose framework
+    re-forms, is relaxed on its own and its guests placed against its single net."""
+    shared = relax(cell, [p for p in parts if any(p.name in m.keep for m in SERIES[:-1])])
+    shared += place_guests(cell, [a for p in shared for a in p.atoms], GUEST_SITES)
+    alone = relax(cell, [p for p in parts if p.name in SERIES[-1].keep])
+    alone += place_guests(cell, [a for p in alone for a in p.atoms], SC3_GUEST_SITES)
+    return {m.name: alone if m is SERIES[-1] else shared for m in SERIES}
+
+
+def labels(parts: list[Part]) -> dict[tuple[str, int], str]:
+    """The label of every atom of the series, by (part name, index in the part): numbered once per
+    element over the framework parts and then every guest site, in a fixed order."""
+    ex, ey = np.eye(3)[:2]
+    guests = [(f"guest.{kind}-{k + 1}", GUEST_BUILDERS[kind](np.zeros(3), ex, ey))
+              for kind, count in GUEST_SITES + SC3_GUEST_SITES for k in range(count)]
     counts: dict[str, int] = {}
-    sites = []
-    for part in parts:
-        for element, xyz in part.atoms:
+    out = {}
+    for name, atoms in [(p.name, p.atoms) for p in parts] + guests:
+        for index, (element, _) in enumerate(atoms):
             counts[element] = counts.get(element, 0) + 1
-            frac = np.round(xyz @ inv, 9)  # so that -1e-17 wraps to 0, not to 0.99999...
-            sites.append(Site(f"{element}{counts[element]}", element, frac - np.floor(frac), 1.0, part.name))
-    return cell, sites
-
-
-def model_sites(model: Model, sites: list[Site]) -> list[Site]:
-    """The sites a structure keeps, with their occupancies."""
-    out = []
-    for site in sites:
-        if site.part.startswith("guest."):
-            kind, number = site.part.split(".")[1].rsplit("-", 1)
-            if int(number) <= model.guests.get(kind, 0):
-                out.append(site)
-        elif site.part in model.keep:
-            out.append(Site(site.label, site.element, site.frac, model.keep[site.part], site.part))
+            out[(name, index)] = f"{element}{counts[element]}"
     return out
+
+
+def all_sites() -> tuple[np.ndarray, dict[str, list[Site]]]:
+    """The cell and the atom sites of every structure of the series, labelled once for the series."""
+    cell, parts = framework()
+    names = labels(parts)
+    order = {label: k for k, label in enumerate(names.values())}
+    inv = np.linalg.inv(cell)
+    arranged = arrange(cell, parts)
+    structures = {}
+    for model in SERIES:
+        sites = []
+        for part in arranged[model.name]:
+            if part.name.startswith("guest."):
+                kind, number = part.name.split(".")[1].rsplit("-", 1)
+                if int(number) > model.guests.get(kind, 0):
+                    continue
+            elif part.name not in model.keep:
+                continue
+            occupancy = model.keep.get(part.name, 1.0)
+            for index, (element, xyz) in enumerate(part.atoms):
+                frac = np.round(xyz @ inv, 9)  # so that -1e-17 wraps to 0, not to 0.99999...
+                sites.append(Site(names[(part.name, index)], element, frac - np.floor(frac), occupancy, part.name))
+        structures[model.name] = sorted(sites, key=lambda s: order[s.label])
+    return cell, structures
 
 
 def cell_parameters(cell: np.ndarray) -> tuple[float, ...]:
@@ -420,11 +622,11 @@ def write_models(out: Path | None = None) -> list[Path]:
     """Write the four model CIFs and series.json into ``out`` (default: the bundled structures)."""
     out = Path(out) if out is not None else STRUCTURE_DIR
     out.mkdir(parents=True, exist_ok=True)
-    cell, sites = all_sites()
+    cell, structures = all_sites()
     written = []
     for model in SERIES:
         path = out / f"{model.name}.cif"
-        path.write_text(cif_text(model, cell, model_sites(model, sites)))
+        path.write_text(cif_text(model, cell, structures[model.name]))
         written.append(path)
     path = out / "series.json"
     path.write_text(json.dumps(series_document(), indent=1, ensure_ascii=False) + "\n")
