@@ -39,6 +39,8 @@ DOUBLE_COLUMN = 7.2
 SINGLE_COLUMN = 3.5
 """Inches: one column (89 mm)."""
 COLUMNS = {"double": DOUBLE_COLUMN, "single": SINGLE_COLUMN}
+MAX_HEIGHT_IN = 9.7
+"""Inches: the tallest figure a journal page takes (Nature's 247 mm); a tall structure is drawn smaller."""
 PRINT_DPI = 300
 """Resolution of a PNG at print size, unless a width in pixels is asked for."""
 FONT_PT = 8.0
@@ -251,7 +253,7 @@ def draw(ctk_scene, view: View = "c", width_in: float = DOUBLE_COLUMN, dpi: floa
     title_lines = textwrap.wrap(title, max(20, int(width_in * 72 / (0.56 * font_pt * TITLE_SCALE))))
     title_in = (1.25 * len(title_lines) + 0.9) * font_pt * TITLE_SCALE / 72 if title else 0.0
     band_in = max(keys_in + (0.8 * font_pt / 72 if legend else 0.0), triad_in)
-    drawing_in = width_in * min(max(span[1] / span[0], 0.45), 1.5)
+    drawing_in = min(width_in * min(max(span[1] / span[0], 0.45), 1.5), MAX_HEIGHT_IN - title_in - band_in)
     height_in = height_in or drawing_in + title_in + band_in
     fig = plt.figure(figsize=(width_in, height_in), dpi=dpi)
     fig.patch.set_alpha(0.0 if transparent else 1.0)
