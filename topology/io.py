@@ -468,15 +468,8 @@ def _first_of_coinciding(frac: np.ndarray, kind: np.ndarray, cell: gemmi.UnitCel
 
 def _merge_close_images(flat: np.ndarray, site: np.ndarray, cell: gemmi.UnitCell,
                         source: str) -> tuple[np.ndarray, np.ndarray]:
-    """Merge images of one site closer than the tolerance with a k-d tree (operations that are
-    not a group). Distances are on fractional coordinates scaled by the cell lengths, with
-    wrap-around: exact for orthogonal cells, close enough at this tolerance for oblique ones."""
-    lengths = np.array([cell.a, cell.b, cell.c])
-    points = np.minimum(flat * lengths, np.nextafter(lengths, 0))
-    tree = cKDTree(points, boxsize=lengths)
-    check_pairs(source, (tree.count_neighbors(tree, SPECIAL_POSITION_TOLERANCE) - tree.n) // 2, len(flat))
-    pairs = tree.query_pairs(SPECIAL_POSITION_TOLERANCE, output_type="ndarray")
-    pairs = pairs[site[pairs[:, 0]] == site[pairs[:, 1]]]
-    keep = np.ones(len(flat), dtype=bool)
-    keep[pairs.max(axis=1)] = False  # of images that coincide, the first one stays
+    """Merge images of one site closer than the tolerance (operations that are not a group). The
+    distances are on fractional coordinates scaled by the cell lengths, with wrap-around: exact for
+    orthogonal cells, close enough at this tolerance for oblique ones."""
+    keep = _first_of_coinciding(flat, site, cell, source)  # of images that coincide, the first one stays
     return flat[keep], site[keep]
