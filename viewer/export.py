@@ -102,8 +102,7 @@ def render(report: Report, options: Options, fmt: str, width: int | None = None,
     if not (scene.atoms or scene.net_nodes):
         raise InputError(report.source, "nothing to draw with these options")
     cell = np.array(report.net.cell.orth.mat.tolist())
-    keys = [(color, text.replace("(yellow, with its occupancy)", "(filled sector = occupancy)"))
-            for color, text in scene.legend]
+    keys = legend(report, options, partial="filled sector = occupancy")  # as the figure draws partial sites
     fig = figure.draw(figure.to_ctk_scene(scene, cell, report.source), view, width_in,
                       dpi=width / width_in if fmt == "png" else figure.PRINT_DPI, transparent=transparent,
                       title=caption(report) if title else "", legend=keys)
@@ -119,6 +118,7 @@ class Captions:
     steps: list[str]
     caveat: str  # empty unless the series is our bundled models
     cuts: tuple[int, ...] = ()
+    models: tuple[bool, ...] = ()  # per structure: one of our bundled models
 
 
 def paper_order(doc: dict | None = None) -> list[str]:
@@ -167,7 +167,7 @@ def transition_captions(reports: list[Report]) -> Captions:
         again = "The other path, from the start again: " if k - 1 in cuts else ""
         structures.append(f"{again}{report.source}: {report.classification}" + (f". {facts}" if facts else ""))
     caveat = doc.get("model_caveat", "") if any(models) else ""
-    return Captions(structures, step_captions, caveat, tuple(cuts))
+    return Captions(structures, step_captions, caveat, tuple(cuts), tuple(bool(m) for m in models))
 
 
 def _step_path(steps: dict[tuple[str, str], dict], start: str, end: str) -> list[dict]:
@@ -248,8 +248,7 @@ def animate(reports: list[Report], fmt: str, fps: int = 12, width: int = 800, pe
     captions = transition_captions(reports)
     hold = max(1, round(HOLD_SECONDS * fps))
     movie = frames(series, per_step=per_step, hold=1, cuts=captions.cuts)  # one picture per still, held
-    legends = [[(color, text.replace("(yellow, with its occupancy)", "(yellow, faded by its occupancy)"))
-                for color, text in legend(r, Options(net=net))] for r in reports]
+    legends = [legend(r, Options(net=net), partial="yellow, faded by its occupancy") for r in reports]
     scenes = []
     for frame in movie:
         scene = frame_scene(series, frame, NET_FADE if net else 1.0)
@@ -265,11 +264,10 @@ def animate(reports: list[Report], fmt: str, fps: int = 12, width: int = 800, pe
     lines = max(len(figure.legend_lines(e, figure.legend_columns(e, width_in, font_pt), width_in, font_pt))
                 for e in legends)
     height_in = round(width * 0.95) // 2 * 2 / MOVIE_DPI
-    marks = [MODEL_MARK if bundled_model(r) else "" for r in reports]
     pictures = []
     for k, (frame, scene) in enumerate(zip(movie, scenes)):
         s = frame.step if frame.t < 0.5 else frame.step + 1
-        title = (f"{captions.structures[frame.step].split('. ')[0]}{marks[frame.step]}: "
+        title = (f"{captions.structures[frame.step].split('. ')[0]}{MODEL_MARK if captions.models[frame.step] else ''}: "
                  f"{nets_sentence(reports[frame.step])}" if frame.t == 0 else captions.steps[frame.step])
         fig = figure.draw(figure.to_ctk_scene(scene, lattice), view, width_in, dpi=MOVIE_DPI, height_in=height_in,
                           title=title, legend=legends[s], legend_rows=lines, bounds=bounds, font_pt=font_pt)
@@ -278,18 +276,13 @@ def animate(reports: list[Report], fmt: str, fps: int = 12, width: int = 800, pe
             progress((k + 1) / len(movie))
     repeats = [hold if frame.t == 0 else 1 for frame in movie]
     if fmt == "gif":  # a still is one picture shown for HOLD_SECONDS
-        timed = [_time_bar(p, sum(repeats[:k + 1]) / sum(repeats)) for k, p in enumerate(pictures)]
+        elapsed = np.cumsum(repeats) / sum(repeats)
         buffer = io.BytesIO()
-        iio.imwrite(buffer, np.stack(timed), extension=".gif", duration=[round(1000 * r / fps) for r in repeats],
-                    loop=0)
+        iio.imwrite(buffer, np.stack([_time_bar(p, e) for p, e in zip(pictures, elapsed)]), extension=".gif",
+                    duration=[round(1000 * r / fps) for r in repeats], loop=0)
         return buffer.getvalue()
-    total = sum(repeats)
-    images, done = [], 0
-    for picture, r in zip(pictures, repeats):
-        for _ in range(r):
-            done += 1
-            images.append(_time_bar(picture, done / total))
-    return _mp4(images, fps)
+    shown = [p for p, r in zip(pictures, repeats) for _ in range(r)]  # a still repeated for HOLD_SECONDS
+    return _mp4([_time_bar(p, (k + 1) / len(shown)) for k, p in enumerate(shown)], fps)
 
 
 def _time_bar(image: np.ndarray, share: float) -> np.ndarray:

@@ -63,11 +63,6 @@ def copy_colors(dimensionalities: list[int], folds: list[int]) -> list[tuple[str
     return out
 
 
-def first_colors(dimensionalities: list[int], folds: list[int]) -> list[str]:
-    """The colour of each net's first copy."""
-    return [colors[0] for colors in copy_colors(dimensionalities, folds)]
-
-
 NAMES = {SKY_BLUE: "blue", ORANGE: "orange", GREEN: "green", PURPLE: "pink", BLUE: "dark blue",
          VERMILION: "red", DISCRETE: "grey"}
 

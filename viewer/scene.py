@@ -50,7 +50,6 @@ class Scene:
     net_nodes: list[dict] = field(default_factory=list)  # xyz, color, radius
     net_edges: list[dict] = field(default_factory=list)  # start, end, color, partial
     cell_edges: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
-    legend: list[tuple[str, str]] = field(default_factory=list)  # (colour, text)
     labels: list[dict] = field(default_factory=list)  # text, xyz: the occupancy of partial units, home cell only
 
 
@@ -162,7 +161,6 @@ def build_scene(report: Report, options: Options) -> Scene:
             for k in range(3):
                 if c[k] == 0:
                     scene.cell_edges.append((start, corners[tuple(1 if i == k else x for i, x in enumerate(c))]))
-    scene.legend = legend(report, options)
     return scene
 
 
@@ -206,15 +204,16 @@ def _add_atoms(scene: Scene, report: Report, options: Options, images: list[tupl
     index: dict[tuple[int, tuple[int, ...]], int] = {}
     kinds = units.kind_of_atoms()
     shown = np.nonzero(keep)[0]
-    for t in images:
-        own = colors[shown].copy()
-        if by_copy:
-            moved = recolor[shown]
-            cells = np.asarray(t) + offset[shown[moved]]
-            copies = palette.copy_of_images(report, vertex[shown[moved]], cells)
-            table = palette.net_colors(report)
-            own[moved] = [table[n][c] for n, c in zip(net_of[shown[moved]], copies)]
-        for a, color in zip(shown, own):
+    own = np.tile(colors[shown], (len(images), 1))  # (images, shown atoms)
+    if by_copy:  # each copy of a k-fold net in its own colour: the copies of every image found at once
+        moved = shown[recolor[shown]]
+        cells = np.asarray(images, dtype=int)[:, None, :] + offset[moved][None, :, :]
+        copies = palette.copy_of_images(report, np.tile(vertex[moved], len(images)), cells.reshape(-1, 3))
+        table = palette.net_colors(report)
+        own[:, recolor[shown]] = np.array([table[n][c] for n, c in zip(np.tile(net_of[moved], len(images)), copies)],
+                                          dtype=object).reshape(len(images), -1)
+    for t, image_colors in zip(images, own):
+        for a, color in zip(shown, image_colors):
             occ = float(crystal.occupancy[a])
             partial_linker = kinds[a] == LINKER and occ < 0.999 and crystal.elements[a] != "H"
             radius = _radius(crystal.elements[a], options.style) * (style.PARTIAL_SCALE if partial_linker else 1.0)
@@ -297,9 +296,14 @@ def _solid_net(report: Report, options: Options) -> int:
         else shown[0].id
 
 
-def legend(report: Report, options: Options) -> list[tuple[str, str]]:
+PARTIAL_IN_VIEW = "yellow, with its occupancy"
+"""How the 3D view shows a partly occupied linker; figures and movies draw it otherwise and say so."""
+
+
+def legend(report: Report, options: Options, partial: str = PARTIAL_IN_VIEW) -> list[tuple[str, str]]:
     """Colour keys for what is drawn: each net (each copy of an interpenetrated net), TFA only when its
-    atoms are drawn, partial occupancy only when something partly occupied is drawn."""
+    atoms are drawn, partial occupancy only when something partly occupied is drawn (``partial``
+    says how it looks in this picture)."""
     entries: list[tuple[str, str]] = []
     atoms_drawn = options.atoms and report.crystal is not None
     if options.color_by == "element" and atoms_drawn:
@@ -323,7 +327,7 @@ def legend(report: Report, options: Options) -> list[tuple[str, str]]:
         if atoms_drawn and options.color_by == "net" and (grey := _grey_atoms(report, options)):
             entries.append((style.UNASSIGNED_COLOR, grey))
     if _partial_drawn(report, options):
-        entries.append((style.PARTIAL_LINKER_COLOR, "partly occupied linker (yellow, with its occupancy)"))
+        entries.append((style.PARTIAL_LINKER_COLOR, f"partly occupied linker ({partial})"))
     return entries
 
 

@@ -35,11 +35,6 @@ def element_color(symbol: str) -> str:
     return ELEMENT_COLORS.get(symbol, DEFAULT_ELEMENT_COLOR)
 
 
-def net_colors(dimensionalities: list[int]) -> list[str]:
-    """A colour for each net (its first copy), given the nets' dimensionalities in report order."""
-    return palette.first_colors(dimensionalities, [1] * len(dimensionalities))
-
-
 def occupancy_opacity(occupancy: float) -> float:
     """Opacity of a site: 1 when fully occupied, else its occupancy (never below MIN_OPACITY)."""
     return 1.0 if occupancy >= 0.999 else max(MIN_OPACITY, float(occupancy))

@@ -18,7 +18,7 @@ from topology.classify import NetSummary, Report
 from topology.entangle import Entanglement
 from topology.periodic import lifted_components
 from topology.rings import Ring, net_geometry
-from viewer.style import net_colors
+from viewer import palette
 from viewer.view3d import LOCAL_3DMOL
 
 CONTEXT = 14.0
@@ -66,7 +66,7 @@ def picture(report: Report) -> WhyPicture | None:
     first, second = ring_a.points(frac, orth), ring_b.points(frac, orth, shift)
     centre = first.mean(axis=0)
     turn = _facing(first - centre)
-    colors = net_colors([n.dimensionality for n in report.nets])
+    colors = palette.net_colors(report)  # per net, one colour per copy
     context = []
     src, dst, off = net.directed_arrays()
     lifted = lifted_components(net.graph.number_of_nodes(), src, dst, off)
@@ -79,8 +79,17 @@ def picture(report: Report) -> WhyPicture | None:
             for t in _near_images(a, centre, orth):
                 context.append(((a + t - centre) @ turn.T, (b + t - centre) @ turn.T, side))
     return WhyPicture((first - centre) @ turn.T, (second - centre) @ turn.T, context,
-                      (colors[link.between[0]], colors[link.between[1]] if link.between[1] != link.between[0] else "#E69F00"),
+                      _ring_colors(colors, *link.between),
                       sentence(report, link, ring_a, ring_b))
+
+
+def _ring_colors(colors: list[tuple[str, ...]], first: int, second: int) -> tuple[str, str]:
+    """The two rings' colours as the view draws their nets: two copies of one net each in its own (two
+    layers of one stack, which share a colour, in the palette's next one)."""
+    if first != second:
+        return colors[first][0], colors[second][0]
+    own = colors[first]
+    return own[0], own[1] if len(own) > 1 else next(c for c in palette.ORDER if c != own[0])
 
 
 def _facing(points: np.ndarray) -> np.ndarray:
