@@ -11,12 +11,20 @@ from viewer.library import analysis
 PAGE = str(Path(__file__).resolve().parent.parent / "viewer" / "views" / "explore.py")
 
 
+def explore(timeout: float = 60) -> AppTest:
+    """The explore page as after its first picture: the view has reported it (a browser's part, which
+    AppTest has not), so every run lays out the whole page."""
+    at = AppTest.from_file(PAGE, default_timeout=timeout)
+    at.session_state["view_ready"] = True
+    return at
+
+
 def badge(at: AppTest) -> str:
     return next(m.value for m in at.markdown if "data-testid='classification'" in m.value)
 
 
 def test_opens_on_sc1_with_its_classification_and_caveat() -> None:
-    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at = explore().run()
     assert not at.exception
     assert at.selectbox(key="structure").value == "SC-1"
     assert "2D-3D interpenetrating" in badge(at)
@@ -26,7 +34,7 @@ def test_opens_on_sc1_with_its_classification_and_caveat() -> None:
 
 
 def test_min_occupancy_slider_turns_sc2_into_layers() -> None:
-    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at = explore().run()
     at.selectbox(key="structure").set_value("SC-2-0.5").run()
     assert "3D-3D interpenetrated" in badge(at)
     assert not [c.value for c in at.caption if " lies in " in c.value]  # two 3D nets: nothing to place
@@ -38,7 +46,7 @@ def test_min_occupancy_slider_turns_sc2_into_layers() -> None:
 
 
 def test_every_bundled_structure_and_style_renders() -> None:
-    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at = explore().run()
     expected = {"SC-1": "2D-3D interpenetrating", "SC-2-0.8": "3D-3D interpenetrated",
                 "SC-2-0.5": "3D-3D interpenetrated", "SC-3": "non-interpenetrated"}
     for name, classification in expected.items():
@@ -60,12 +68,27 @@ def test_broken_file_gives_a_message_not_an_exception() -> None:
 
 
 def test_reset_view_redraws_the_same_scene() -> None:
-    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at = explore().run()
     before = view_args(at)
     at.button(key="reset").click().run()
     after = view_args(at)
     assert before["script"] == after["script"] and before["view"] != after["view"]
     assert "addAtoms" in after["script"] and "zoomTo" in after["script"]
+
+
+def test_a_new_visit_sends_the_picture_first_and_the_rest_when_it_is_on_screen() -> None:
+    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    assert not at.exception
+    first = view_args(at)
+    assert first["waiting"] and "addAtoms" in first["script"]
+    assert "2D-3D interpenetrating" in badge(at)
+    assert not at.sidebar.get("selectbox") and not at.table  # the controls and the nets come after
+    at.session_state["view_ready"] = True  # what the view's report does (view_changed)
+    at.run()
+    after = view_args(at)
+    assert at.selectbox(key="structure").value == "SC-1" and at.table
+    assert not after["waiting"]
+    assert (after["script"], after["view"]) == (first["script"], first["view"])  # drawn once, with the defaults
 
 
 def view_args(at: AppTest) -> dict:
@@ -94,7 +117,7 @@ def test_survey_page_lists_the_bundled_models_and_filters_them() -> None:
 
 def test_a_supercell_too_big_to_draw_is_refused_with_a_message() -> None:
     data = (Path(__file__).parent / "data" / "crystalnets" / "MIL-101.cif").read_bytes()
-    at = AppTest.from_file(PAGE, default_timeout=120)
+    at = explore(120)
     at.session_state["opened"] = {"MIL-101.cif": ("MIL-101.cif", data)}
     at.session_state["structure"] = "MIL-101.cif"
     at.run()
@@ -106,7 +129,7 @@ def test_a_supercell_too_big_to_draw_is_refused_with_a_message() -> None:
 
 
 def test_slider_at_full_occupancy_shows_a_readable_page_not_an_exception() -> None:
-    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at = explore().run()
     at.selectbox(key="structure").set_value("SC-2-0.5").run()
     at.slider(key="min_occupancy").set_value(1.0).run()
     assert not at.exception
@@ -143,7 +166,7 @@ def markdown_with(at: AppTest, testid: str) -> str:
 
 
 def test_the_nets_are_said_in_words_a_lecturer_can_read_out() -> None:
-    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at = explore().run()
     assert "one pcu net and one sql layer, interpenetrating" in markdown_with(at, "nets-sentence")
     page_text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
     assert "interpenetration degree" not in page_text and "fold" not in page_text.lower().split()
@@ -155,7 +178,7 @@ def test_the_nets_are_said_in_words_a_lecturer_can_read_out() -> None:
 
 def test_the_two_copies_of_jxust1_are_named_and_coloured_apart() -> None:
     data = (Path(__file__).parent / "data" / "crystalnets" / "JXUST-1.cif").read_bytes()
-    at = AppTest.from_file(PAGE, default_timeout=120)
+    at = explore(120)
     at.session_state["opened"] = {"JXUST-1.cif": ("JXUST-1.cif", data)}
     at.session_state["structure"] = "JXUST-1.cif"
     at.run()
@@ -170,7 +193,7 @@ def test_the_two_copies_of_jxust1_are_named_and_coloured_apart() -> None:
 
 
 def test_teach_view_draws_nets_only_turned_along_a_direction_and_reset_comes_back() -> None:
-    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at = explore().run()
     plain = view_args(at)
     assert plain["orient"]["q"] == [0.0, 0.0, 0.0, 1.0]
     at.toggle(key="teach").set_value(True).run()
@@ -196,7 +219,7 @@ def test_teach_view_draws_nets_only_turned_along_a_direction_and_reset_comes_bac
 
 
 def test_hiding_a_net_leaves_it_out_of_the_view_and_the_legend() -> None:
-    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at = explore().run()
     at.toggle(key="atoms").set_value(False).run()
     both = view_args(at)["script"]
     assert "#56B4E9" in both and "#E69F00" in both
@@ -209,7 +232,7 @@ def test_hiding_a_net_leaves_it_out_of_the_view_and_the_legend() -> None:
 
 
 def test_occupancy_is_written_beside_partly_occupied_units() -> None:
-    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at = explore().run()
     at.selectbox(key="structure").set_value("SC-2-0.8").run()
     script = view_args(at)["script"]
     assert "addLabel(\"0.8\"" in script and "addLabel(\"0.5\"" in script
@@ -219,7 +242,7 @@ def test_occupancy_is_written_beside_partly_occupied_units() -> None:
 
 
 def test_presentation_mode_sizes_the_view_to_the_window_and_listens_to_the_arrow_keys() -> None:
-    at = AppTest.from_file(PAGE, default_timeout=60).run()
+    at = explore().run()
     assert view_args(at)["keys"] is False
     at.toggle(key="presenting").set_value(True).run()
     args = view_args(at)
@@ -229,7 +252,7 @@ def test_presentation_mode_sizes_the_view_to_the_window_and_listens_to_the_arrow
 
 def test_teaching_text_for_an_upload_does_not_speak_of_the_sc_series() -> None:
     data = (Path(__file__).parent / "data" / "crystalnets" / "ZIF-8.cif").read_bytes()
-    at = AppTest.from_file(PAGE, default_timeout=60)
+    at = explore()
     at.session_state["opened"] = {"ZIF-8.cif": ("ZIF-8.cif", data)}
     at.session_state["structure"] = "ZIF-8.cif"
     at.run()

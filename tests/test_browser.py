@@ -193,6 +193,27 @@ def test_six_pages_at_once_each_draw_sc1(browser, app_server) -> None:
     assert errors == []
 
 
+CONTROLS_SEEN = """new MutationObserver(() => {
+  if (!window.controlsAt && document.querySelector("[data-testid=stSidebar] [data-testid=stSelectbox]"))
+    window.controlsAt = performance.timeOrigin + performance.now();
+}).observe(document, {subtree: true, childList: true});"""
+
+
+def test_a_new_visit_shows_the_picture_before_the_controls_and_keeps_it(browser, app_server) -> None:
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    page = context.new_page()
+    page.add_init_script(CONTROLS_SEEN)
+    page.goto(app_server)
+    page.get_by_label("Structure").first.wait_for(timeout=60000)
+    page.get_by_test_id("legend").wait_for(timeout=60000)
+    (frame,) = [f for f in page.frames if "interlace_view" in f.url]
+    marks = frame.evaluate("marks")
+    assert marks["painted"] < page.evaluate("window.controlsAt")  # the picture first, then the controls
+    assert canvas_spread(page) > 5.0
+    assert frame.evaluate("marks") == marks  # the same view, drawn once: not loaded or drawn again after
+    context.close()
+
+
 def test_why_view_shows_both_rings_of_sc1(page, artifacts) -> None:
     page.get_by_text("Why? Show one linked pair of rings").click()
     page.get_by_test_id("why-sentence").wait_for(timeout=60000)

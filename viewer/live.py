@@ -22,11 +22,12 @@ _component = components.declare_component("interlace_view", path=str(Path(__file
 
 
 def live_view(script: str, height: int, key: str, orientation: str = "", quaternion: list[float] | None = None,
-              fill: float = 0.0, keys: bool = False, on_change=None) -> dict | None:
+              fill: float = 0.0, keys: bool = False, on_change=None, waiting: bool = False) -> dict | None:
     """Show the scene drawn by ``script``; ``key`` changes when the scene does. ``fill`` (0 to 1) sizes
     the view to that share of the browser window's height instead of ``height`` pixels; with ``keys``
     the arrow keys (and Page Up / Page Down) give ``{"step": +1 or -1, "n": count}`` to ``on_change``
-    through the widget's value (``st.session_state["live_view"]``)."""
-    return _component(script=script, height=height, view=key, fill=fill, keys=keys,
+    through the widget's value (``st.session_state["live_view"]``). With ``waiting`` the page waits for
+    the first picture: the view gives ``{"ready": true}`` once it is on screen (or could not be drawn)."""
+    return _component(script=script, height=height, view=key, fill=fill, keys=keys, waiting=waiting,
                       orient={"token": orientation, "q": list(quaternion or IDENTITY)},
                       key="live_view", default=None, on_change=on_change)

@@ -3,12 +3,17 @@
 The page reads top to bottom: the controls (sidebar, or folded below the view in presentation
 mode), the headline (classification and the nets in a sentence), the view with its Teach switch
 and legend, the nets, the drawings of their connectivity, the teaching panel and the downloads.
+
+The picture comes first: a new visitor's first run sends only the headline and the view, drawn with
+the controls' defaults; the rest of the page follows when the view reports its first picture (or
+after FIRST_PICTURE_WAIT seconds at the latest). Without a graphics card the browser draws on the
+processor, and laying out the whole page at the same time as the first picture doubles its wait.
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -37,12 +42,34 @@ STYLE_CSS = """<style>
 iframe[title*='interlace_view'] {max-width: 100%;}
 [data-testid='legend'] {line-height: 1.9;}
 </style>"""
+FIRST_PICTURE_WAIT = 10.0  # seconds after which the rest of the page comes, first picture reported or not
+
+
+@dataclass(frozen=True)
+class Choices:
+    """The reader's choices in the controls; their defaults draw the first picture of a visit."""
+
+    min_occupancy: float = 0.0
+    style: str = STYLES[0]
+    color_by: str = COLOR_BY[0]
+    net: bool = True
+    atoms: bool = True
+    hydrogens: bool = False
+    guests: bool = True
+    terminal: bool = True
+    cell: bool = True
+    supercell: tuple[int, int, int] = (1, 1, 1)
+    look: str = LOOK[0]
+    typed: str = "1 1 0"
 
 
 def view_changed() -> None:
     """News from the live view: the reader turned it (kept, so figures can be drawn the same way), or in
     presentation mode an arrow key: the next or previous structure of the list."""
     value = st.session_state.get("live_view") or {}
+    if value.get("ready"):  # the first picture is on screen: the rest of the page may come
+        st.session_state["view_ready"] = True
+        return
     if value.get("turn"):
         st.session_state["turned"] = tuple(float(x) for x in value["turn"])
         return
@@ -62,21 +89,80 @@ def patch_png(filename: str, data: bytes, min_occupancy: float) -> bytes:
     return graph2d.patch_image(report, "png")
 
 
-# ---- controls: the sidebar, or folded below the view in presentation mode -------------------------------------
+def control_panel(controls, names: list[str]) -> Choices:
+    """The controls (the sidebar, or folded below the view in presentation mode), each starting at its
+    default in :class:`Choices`; returns the reader's choices."""
+    default = Choices()
+    controls.selectbox("Structure", names, key="structure")
+    min_occupancy = controls.slider("Minimum occupancy", 0.0, 1.0, default.min_occupancy, 0.05, key="min_occupancy",
+                                    help="Sites less occupied than this are left out before bonds are found")
+    left, right = controls.columns(2)
+    style_name = left.selectbox("Style", STYLES, key="style")
+    color_by = right.selectbox("Colour by", COLOR_BY, key="color_by")
+    t1, t2 = controls.columns(2)
+    switches = {"net": t1.toggle("Net overlay", value=default.net, key="net"),
+                "atoms": t2.toggle("Atoms", value=default.atoms, key="atoms"),
+                "hydrogens": t1.toggle("Hydrogen atoms", value=default.hydrogens, key="hydrogens"),
+                "guests": t2.toggle("Guests", value=default.guests, key="guests"),
+                "terminal": t1.toggle("Terminal ligands", value=default.terminal, key="terminal"),
+                "cell": t2.toggle("Unit cell", value=default.cell, key="cell")}
+    sa, sb, sc = controls.columns(3)
+    supercell = tuple(int(box.number_input(axis, 1, 3, n, key=f"n{axis}"))
+                      for box, axis, n in zip((sa, sb, sc), "abc", default.supercell))
+    la, lb = controls.columns(2)
+    look = la.selectbox("Look along", LOOK, key="look",
+                        help="Turn the view to look down a cell axis or a direction [u v w]")
+    typed = lb.text_input("[u v w]", default.typed, key="look_uvw", disabled=look != "[u v w]")
+    if controls.button("Reset view", key="reset", help="Back to the starting orientation and zoom"):
+        st.session_state["view_generation"] = st.session_state.get("view_generation", 0) + 1
+    return Choices(float(min_occupancy), style_name, color_by, supercell=supercell, look=look, typed=typed,
+                   **switches)
+
+
+def headline(report, entry: library.Entry, presenting: bool) -> None:
+    """The classification badge, the nets in a sentence and the model caveat. Sent after the view,
+    though shown above it: the browser fetches the part of Streamlit that shows HTML for it, and the
+    view should not wait for that."""
+    badge = BADGE_COLORS.get(report.classification, "#5F6B73")
+    size = "1.6em" if presenting else "1.3em"
+    st.markdown(
+        f"<div style='display:flex;flex-wrap:wrap;align-items:center;gap:0.6em'>"
+        f"<span data-testid='classification' style='padding:0.35em 0.9em;border-radius:1em;background:{badge};"
+        f"color:white;font-weight:600;font-size:{size}'>{html.escape(report.classification)}</span>"
+        f"<span data-testid='nets-sentence' style='font-size:{size}'>{html.escape(sentences.nets_sentence(report))}</span>"
+        f"<code>{escape(entry.name)}</code></div>", unsafe_allow_html=True)
+    if entry.bundled:
+        facts = library.facts_of(entry.name) or {}
+        st.caption(f"⚠️ {library.series().get('model_caveat', '')} Real structure: CCDC {facts.get('ccdc', '?')}.")
+
+
+@st.fragment(run_every=FIRST_PICTURE_WAIT)
+def rest_of_page_at_the_latest() -> None:
+    """The rest of the page, FIRST_PICTURE_WAIT seconds after the first run at the latest: should the view
+    never report its first picture (a browser that cannot draw it), the controls still come."""
+    if st.session_state.get("view_ready"):
+        return
+    if st.session_state.get("first_run_over"):
+        st.session_state["view_ready"] = True
+        st.rerun(scope="app")
+    st.session_state["first_run_over"] = True
+
+
+first_picture = not st.session_state.get("view_ready")
 presenting = bool(st.session_state.get("presenting", False))
 page = st.container()
 controls = st.expander("Controls", expanded=False) if presenting else st.sidebar
 below = st.container()  # nets, drawings, teaching and downloads: after the controls in presentation mode
-st.markdown(STYLE_CSS, unsafe_allow_html=True)
-if presenting:
-    st.markdown(PRESENTING_CSS, unsafe_allow_html=True)
-controls.toggle("Presentation mode", key="presenting",
-                help="The structure filling the screen, large legend, the controls folded away below; "
-                     "the arrow keys (or a clicker) step through the structures")
+styles = st.container()  # filled after the view is sent (see headline)
 
+if not first_picture:
+    controls.toggle("Presentation mode", key="presenting",
+                    help="The structure filling the screen, large legend, the controls folded away below; "
+                         "the arrow keys (or a clicker) step through the structures")
 entries = library.bundled()
-uploads = controls.file_uploader("Open CIF or .cgd files", type=["cif", "cgd"], accept_multiple_files=True,
-                                 key="uploads", help="Your own structures: the real CCDC files of the series, any MOF")
+uploads = None if first_picture else controls.file_uploader(
+    "Open CIF or .cgd files", type=["cif", "cgd"], accept_multiple_files=True, key="uploads",
+    help="Your own structures: the real CCDC files of the series, any MOF")
 for upload in library.distinct_uploads(uploads):  # the same file chosen twice is listed once
     if upload.name not in {e.name for e in entries}:
         entries.append(upload)
@@ -94,57 +180,29 @@ if uploaded and uploaded != st.session_state.get("seen_uploads"):  # show what w
 st.session_state["seen_uploads"] = uploaded
 if st.session_state.get("structure") not in names:
     st.session_state["structure"] = names[0]
-choice = controls.selectbox("Structure", names, key="structure")
-entry = entries[names.index(choice)]
-
-min_occupancy = controls.slider("Minimum occupancy", 0.0, 1.0, 0.0, 0.05, key="min_occupancy",
-                                help="Sites less occupied than this are left out before bonds are found")
-left, right = controls.columns(2)
-style_name = left.selectbox("Style", STYLES, key="style")
-color_by = right.selectbox("Colour by", COLOR_BY, key="color_by")
-t1, t2 = controls.columns(2)
-show_net = t1.toggle("Net overlay", value=True, key="net")
-show_atoms = t2.toggle("Atoms", value=True, key="atoms")
-hydrogens = t1.toggle("Hydrogen atoms", value=False, key="hydrogens")
-guests = t2.toggle("Guests", value=True, key="guests")
-terminal = t1.toggle("Terminal ligands", value=True, key="terminal")
-cell = t2.toggle("Unit cell", value=True, key="cell")
-sa, sb, sc = controls.columns(3)
-supercell = (sa.number_input("a", 1, 3, 1, key="na"), sb.number_input("b", 1, 3, 1, key="nb"),
-             sc.number_input("c", 1, 3, 1, key="nc"))
-la, lb = controls.columns(2)
-look = la.selectbox("Look along", LOOK, key="look", help="Turn the view to look down a cell axis or a direction [u v w]")
-typed = lb.text_input("[u v w]", "1 1 0", key="look_uvw", disabled=look != "[u v w]")
-if controls.button("Reset view", key="reset", help="Back to the starting orientation and zoom"):
-    st.session_state["view_generation"] = st.session_state.get("view_generation", 0) + 1
+chosen = Choices() if first_picture else control_panel(controls, names)
+entry = entries[names.index(st.session_state["structure"])]
+min_occupancy, supercell, look, typed = chosen.min_occupancy, chosen.supercell, chosen.look, chosen.typed
 
 # ---- the headline and the view -----------------------------------------------------------------------------------
 with page:
     report = library.analysis(entry.filename, entry.data, float(min_occupancy))
     st.title("Interlace")
     if isinstance(report, str):
+        if first_picture:  # no picture to wait for: the controls at once, to choose another structure
+            st.session_state["view_ready"] = True
+            st.rerun()
         show(report, "error", before="Cannot read this file.")
         st.stop()
 
-    badge = BADGE_COLORS.get(report.classification, "#5F6B73")
-    size = "1.6em" if presenting else "1.3em"
-    st.markdown(
-        f"<div style='display:flex;flex-wrap:wrap;align-items:center;gap:0.6em'>"
-        f"<span data-testid='classification' style='padding:0.35em 0.9em;border-radius:1em;background:{badge};"
-        f"color:white;font-weight:600;font-size:{size}'>{html.escape(report.classification)}</span>"
-        f"<span data-testid='nets-sentence' style='font-size:{size}'>{html.escape(sentences.nets_sentence(report))}</span>"
-        f"<code>{escape(entry.name)}</code></div>", unsafe_allow_html=True)
-    if entry.bundled:
-        facts = library.facts_of(entry.name) or {}
-        st.caption(f"⚠️ {library.series().get('model_caveat', '')} Real structure: CCDC {facts.get('ccdc', '?')}.")
-
+    top = st.container()  # the headline: filled after the view is sent (see headline)
     periodic = [n for n in report.nets if n.dimensionality > 0]
     net_labels = {n.id: f"{n.topology or f'{n.dimensionality}D net'} ({n.id})" for n in periodic}
     teach = st.session_state.get("teach", False)
     cells = tuple(int(x) for x in supercell)
     if teach:  # nets only, 3x3x3 cells (2x2x2 for nets with many nodes a cell)
         cells = tuple(max(3 if report.net.graph.number_of_nodes() <= 8 else 2, c) for c in cells)
-    drawn = (report.n_atoms if show_atoms and not teach else report.net.graph.number_of_nodes()) * \
+    drawn = (report.n_atoms if chosen.atoms and not teach else report.net.graph.number_of_nodes()) * \
         cells[0] * cells[1] * cells[2]
     if drawn > MAX_FIGURE_ATOMS:
         show(f"{drawn} atoms at {cells[0]}x{cells[1]}x{cells[2]} cells is more than the view draws "
@@ -155,20 +213,22 @@ with page:
     aside = info_col if presenting else view_col  # in a talk, the words beside the picture, not under it
     with aside:
         switches = st.columns([3, 2]) if len(periodic) > 1 and not presenting else [st.container(), st.container()]
-        teach = switches[0].toggle("Teach: show how the nets interpenetrate", key="teach",
-                                   help="Nets only, 2x2x2 cells, one net solid and the others translucent, "
-                                        "seen along the direction that shows the threading")
         shown_ids = [n.id for n in periodic]
-        if len(periodic) > 1:
+        if not first_picture:  # the switches come with the rest of the page; their places are kept
+            teach = switches[0].toggle("Teach: show how the nets interpenetrate", key="teach",
+                                       help="Nets only, 2x2x2 cells, one net solid and the others translucent, "
+                                            "seen along the direction that shows the threading")
+        if len(periodic) > 1 and not first_picture:
             fingerprint = "-".join(f"{n.id}{n.dimensionality}{n.topology}" for n in periodic)
-            chosen = switches[1].pills("Nets shown", list(net_labels), selection_mode="multi", default=list(net_labels),
+            picked = switches[1].pills("Nets shown", list(net_labels), selection_mode="multi", default=list(net_labels),
                                        format_func=lambda i: net_labels[i], key=f"shown-{entry.name}-{fingerprint}",
                                        help="Click a net to hide it: show only this net")
-            shown_ids = list(chosen) if chosen else shown_ids
+            shown_ids = list(picked) if picked else shown_ids
         hidden = tuple(n.id for n in periodic if n.id not in shown_ids)
     with view_col:
-        options = Options(style=style_name, color_by=color_by, hydrogens=hydrogens, guests=guests, terminal=terminal,
-                          cell=cell, atoms=show_atoms, net=show_net, supercell=cells, hidden_nets=hidden)
+        options = Options(style=chosen.style, color_by=chosen.color_by, hydrogens=chosen.hydrogens,
+                          guests=chosen.guests, terminal=chosen.terminal, cell=chosen.cell, atoms=chosen.atoms,
+                          net=chosen.net, supercell=cells, hidden_nets=hidden)
         if teach:
             options = replace(options, style="ball-and-stick", color_by="net", atoms=False, net=True, cell=False,
                               teach=True)
@@ -193,7 +253,19 @@ with page:
         script = why_script(why) if why else library.view_script(entry.filename, entry.data, float(min_occupancy),
                                                                  options)
         live_view(script, 760 if presenting else 600, key=f"{hash(script)}-{generation}", orientation=orientation,
-                  quaternion=quaternion, fill=0.78 if presenting else 0.0, keys=presenting, on_change=view_changed)
+                  quaternion=quaternion, fill=0.78 if presenting else 0.0, keys=presenting, on_change=view_changed,
+                  waiting=first_picture)
+with styles:
+    st.markdown(STYLE_CSS, unsafe_allow_html=True)
+    if presenting:
+        st.markdown(PRESENTING_CSS, unsafe_allow_html=True)
+with top:
+    headline(report, entry, presenting)
+if first_picture:  # the rest of the page when the picture is on screen
+    with below:
+        rest_of_page_at_the_latest()
+    st.stop()
+with page:
     with aside:
         if teach and not why:
             along = "[" + " ".join(map(str, direction)) + "]" if direction else ""
