@@ -4,10 +4,11 @@ The page reads top to bottom: the controls (sidebar, or folded below the view in
 mode), the headline (classification and the nets in a sentence), the view with its Teach switch
 and legend, the nets, the drawings of their connectivity, the teaching panel and the downloads.
 
-The picture comes first: a new visitor's first run sends only the headline and the view, drawn with
-the controls' defaults; the rest of the page follows when the view reports its first picture (or
-after FIRST_PICTURE_WAIT seconds at the latest). Without a graphics card the browser draws on the
-processor, and laying out the whole page at the same time as the first picture doubles its wait.
+The picture comes first: a new visitor's first run sends only the headline, the view and its switches,
+the view drawn with the controls' defaults; the rest of the page follows when the view reports its
+first picture (or after FIRST_PICTURE_WAIT seconds at the latest). Without a graphics card the
+browser draws on the processor, and laying out the whole page at the same time as the first picture
+doubles its wait.
 """
 
 from __future__ import annotations
@@ -213,12 +214,11 @@ with page:
     aside = info_col if presenting else view_col  # in a talk, the words beside the picture, not under it
     with aside:
         switches = st.columns([3, 2]) if len(periodic) > 1 and not presenting else [st.container(), st.container()]
+        teach = switches[0].toggle("Teach: show how the nets interpenetrate", key="teach",
+                                   help="Nets only, 2x2x2 cells, one net solid and the others translucent, "
+                                        "seen along the direction that shows the threading")
         shown_ids = [n.id for n in periodic]
-        if not first_picture:  # the switches come with the rest of the page; their places are kept
-            teach = switches[0].toggle("Teach: show how the nets interpenetrate", key="teach",
-                                       help="Nets only, 2x2x2 cells, one net solid and the others translucent, "
-                                            "seen along the direction that shows the threading")
-        if len(periodic) > 1 and not first_picture:
+        if len(periodic) > 1:
             fingerprint = "-".join(f"{n.id}{n.dimensionality}{n.topology}" for n in periodic)
             picked = switches[1].pills("Nets shown", list(net_labels), selection_mode="multi", default=list(net_labels),
                                        format_func=lambda i: net_labels[i], key=f"shown-{entry.name}-{fingerprint}",
