@@ -14,7 +14,7 @@ doubles its wait.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -51,15 +51,7 @@ class Choices:
     """The reader's choices in the controls; their defaults draw the first picture of a visit."""
 
     min_occupancy: float = 0.0
-    style: str = STYLES[0]
-    color_by: str = COLOR_BY[0]
-    net: bool = True
-    atoms: bool = True
-    hydrogens: bool = False
-    guests: bool = True
-    terminal: bool = True
-    cell: bool = True
-    supercell: tuple[int, int, int] = (1, 1, 1)
+    options: Options = field(default_factory=lambda: Options(net=True))  # the net drawn over the atoms
     look: str = LOOK[0]
     typed: str = "1 1 0"
 
@@ -101,23 +93,24 @@ def control_panel(controls, names: list[str]) -> Choices:
     style_name = left.selectbox("Style", STYLES, key="style")
     color_by = right.selectbox("Colour by", COLOR_BY, key="color_by")
     t1, t2 = controls.columns(2)
-    switches = {"net": t1.toggle("Net overlay", value=default.net, key="net"),
-                "atoms": t2.toggle("Atoms", value=default.atoms, key="atoms"),
-                "hydrogens": t1.toggle("Hydrogen atoms", value=default.hydrogens, key="hydrogens"),
-                "guests": t2.toggle("Guests", value=default.guests, key="guests"),
-                "terminal": t1.toggle("Terminal ligands", value=default.terminal, key="terminal"),
-                "cell": t2.toggle("Unit cell", value=default.cell, key="cell")}
+    shown = default.options
+    switches = {"net": t1.toggle("Net overlay", value=shown.net, key="net"),
+                "atoms": t2.toggle("Atoms", value=shown.atoms, key="atoms"),
+                "hydrogens": t1.toggle("Hydrogen atoms", value=shown.hydrogens, key="hydrogens"),
+                "guests": t2.toggle("Guests", value=shown.guests, key="guests"),
+                "terminal": t1.toggle("Terminal ligands", value=shown.terminal, key="terminal"),
+                "cell": t2.toggle("Unit cell", value=shown.cell, key="cell")}
     sa, sb, sc = controls.columns(3)
     supercell = tuple(int(box.number_input(axis, 1, 3, n, key=f"n{axis}"))
-                      for box, axis, n in zip((sa, sb, sc), "abc", default.supercell))
+                      for box, axis, n in zip((sa, sb, sc), "abc", shown.supercell))
     la, lb = controls.columns(2)
     look = la.selectbox("Look along", LOOK, key="look",
                         help="Turn the view to look down a cell axis or a direction [u v w]")
     typed = lb.text_input("[u v w]", default.typed, key="look_uvw", disabled=look != "[u v w]")
     if controls.button("Reset view", key="reset", help="Back to the starting orientation and zoom"):
         st.session_state["view_generation"] = st.session_state.get("view_generation", 0) + 1
-    return Choices(float(min_occupancy), style_name, color_by, supercell=supercell, look=look, typed=typed,
-                   **switches)
+    return Choices(float(min_occupancy), Options(style=style_name, color_by=color_by, supercell=supercell, **switches),
+                   look, typed)
 
 
 def headline(report, entry: library.Entry, presenting: bool) -> None:
@@ -183,7 +176,7 @@ if st.session_state.get("structure") not in names:
     st.session_state["structure"] = names[0]
 chosen = Choices() if first_picture else control_panel(controls, names)
 entry = entries[names.index(st.session_state["structure"])]
-min_occupancy, supercell, look, typed = chosen.min_occupancy, chosen.supercell, chosen.look, chosen.typed
+min_occupancy, supercell, look, typed = chosen.min_occupancy, chosen.options.supercell, chosen.look, chosen.typed
 
 # ---- the headline and the view -----------------------------------------------------------------------------------
 with page:
@@ -203,7 +196,7 @@ with page:
     cells = tuple(int(x) for x in supercell)
     if teach:  # nets only, 3x3x3 cells (2x2x2 for nets with many nodes a cell)
         cells = tuple(max(3 if report.net.graph.number_of_nodes() <= 8 else 2, c) for c in cells)
-    drawn = (report.n_atoms if chosen.atoms and not teach else report.net.graph.number_of_nodes()) * \
+    drawn = (report.n_atoms if chosen.options.atoms and not teach else report.net.graph.number_of_nodes()) * \
         cells[0] * cells[1] * cells[2]
     if drawn > MAX_FIGURE_ATOMS:
         show(f"{drawn} atoms at {cells[0]}x{cells[1]}x{cells[2]} cells is more than the view draws "
@@ -226,9 +219,7 @@ with page:
             shown_ids = list(picked) if picked else shown_ids
         hidden = tuple(n.id for n in periodic if n.id not in shown_ids)
     with view_col:
-        options = Options(style=chosen.style, color_by=chosen.color_by, hydrogens=chosen.hydrogens,
-                          guests=chosen.guests, terminal=chosen.terminal, cell=chosen.cell, atoms=chosen.atoms,
-                          net=chosen.net, supercell=cells, hidden_nets=hidden)
+        options = replace(chosen.options, supercell=cells, hidden_nets=hidden)
         if teach:
             options = replace(options, style="ball-and-stick", color_by="net", atoms=False, net=True, cell=False,
                               teach=True)
