@@ -169,17 +169,28 @@ def closest_contact_between_units(path: Path) -> float:
 def test_contact_measure_sees_a_clash(tmp_path: Path) -> None:
     """The measure finds a guest pushed onto the framework (so that the test below can fail)."""
     text = (STRUCTURES / "SC-3.cif").read_text()
-    sulfur = next(line for line in text.splitlines() if line.startswith("S1 "))
-    x, y, z = (float(v) for v in sulfur.split()[2:5])
     crystal = read_cif(STRUCTURES / "SC-3.cif")
-    shift = 2.6 / np.linalg.norm(crystal.orth[:, 0])  # 2.6 A along a: too far to bond, too close
-    (tmp_path / "clash.cif").write_text(text + f"He1 He {x + shift:.5f} {y:.5f} {z:.5f} 1.00\n")
+    sulfur = crystal.frac[list(crystal.labels).index("S1")]
+    # 2.6 A from S1 along +-a, +-b or +-c, on the side away from the other atoms: too far to bond, too close
+    probes = [sulfur + sign * 2.6 * np.eye(3)[axis] / np.linalg.norm(crystal.orth[:, axis])
+              for axis in range(3) for sign in (1, -1)]
+
+    def room(frac: np.ndarray) -> float:
+        diff = crystal.frac - frac
+        diff -= np.round(diff)
+        return float(np.linalg.norm(diff @ crystal.orth.T, axis=1).min())
+
+    x, y, z = max(probes, key=room)
+    (tmp_path / "clash.cif").write_text(text + f"He1 He {x:.5f} {y:.5f} {z:.5f} 1.00\n")
     assert closest_contact_between_units(tmp_path / "clash.cif") < 3.0
 
 
-@pytest.mark.xfail(strict=True, reason="the models still pack heavy atoms of different units 1.99-2.79 A "
-                   "apart (README, bundled SC series): the cell of straight links leaves rigid groups too little room")
-@pytest.mark.parametrize("name", NAMES)
+STILL_CROWDED = pytest.mark.xfail(strict=True, reason=(
+    "SC-1 and SC-2 still pack heavy atoms of different units 2.56-2.66 A apart (README, bundled SC series): "
+    "the cell the links allow leaves their rigid, idealised groups too little room"))
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=STILL_CROWDED) if n != "SC-3" else n for n in NAMES])
 def test_no_non_bonded_heavy_atoms_of_different_units_within_3_angstrom(name: str) -> None:
     assert closest_contact_between_units(STRUCTURES / f"{name}.cif") >= 3.0
 

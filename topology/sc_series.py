@@ -11,9 +11,12 @@ The design, in the paper's terms:
   face capped by a mu4 iPrS sulfur (Ag-S = :data:`AG_S`).
 - Net X: Ag12 nodes joined in the (a, b) layer by mu3 TCNB (1,2,4 mode: two ortho nitriles on an
   Ag-Ag edge of one cluster, the para nitrile on the next) and along c by para (mu2, 1,4) TCNB
-  pillars: a pcu-like 3D net, 6-connected.
+  pillars: a pcu-like 3D net, 6-connected. The links are tilted as real ones are (a mu3 TCNB turned
+  about its Ag-Ag edge, a para nitrile bent at N, a pillar leaning off its Ag's radial direction) so
+  that the cell is nearly orthogonal: an oblique cell of straight links would hold the same atoms in
+  a tenth less volume.
 - Net Y: the same inverted through a centre of the cell (the two nets related by inversion, as in
-  the centrosymmetric P21/c of the real crystals), its node near (a + b + c) / 2, so its pillars
+  the centrosymmetric P21/c of the real crystals), its node at :data:`NET_Y_OFFSET`, so its pillars
   thread the rings of X's layers and X's pillars thread Y's.
 - SC-1: X with full pillars (3D, 6-c) and Y without pillars (2D layers, 4-c, carrying the two
   coordinated CF3COOH): 2D-3D interpenetrating.
@@ -34,7 +37,8 @@ against the formulas of the paper's Table (paper-facts):
 
 The cell is P1: the model has no symmetry beyond translations (the paper reports P21/c for the
 real crystals). Atom labels are numbered once over all sites of the series, so an atom keeps its
-label in every structure it is part of, and transitions can pair atoms by label.
+label in every structure it is part of, and transitions can pair atoms by label. The flexible groups
+(isopropyls, TFA and acids, pillars, guests) are posed by :func:`topology.packing.relax`.
 """
 
 from __future__ import annotations
@@ -44,11 +48,12 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import gemmi
 import numpy as np
 
 from topology import molecules as mol
+from topology import packing
 from topology.molecules import Atoms, unit
+from topology.packing import FREE, HANG, SPIN, Part, perpendicular_to, rotation
 
 DOI = "10.1038/s41467-025-60720-6"
 CITATION = ("K. Ma, X.-M. Liu, X.-Y. Dong, X.-M. Luo, H.-Y. Li, S.-Q. Zang, T. C. W. Mak, "
@@ -56,15 +61,14 @@ CITATION = ("K. Ma, X.-M. Liu, X.-Y. Dong, X.-M. Luo, H.-Y. Li, S.-Q. Zang, T. C
             "chalcogenolate cluster-based MOFs, Nat. Commun. (2025)")
 
 AG_AG = 3.05
-"""Ag...Ag edge of the cuboctahedron: within the paper's 2.924(8)-3.278(10) A (Results, Fig. 1)."""
+"""Ag...Ag edge of the cuboctahedron: within the paper's 2.924(8)-3.278(10) A (Results, Fig. 1); its
+opposite Ag3 faces are then 4.98 A apart, as the paper's 4.97 A of SC-3 (Results, Supplementary Fig. 13)."""
 AG_S = 2.52
 """Ag-S of the mu4 iPrS cap: within the paper's 2.374(8)-2.684(17) A (Results, Fig. 1)."""
 AG_N = 2.38
 """Ag-N of a nitrile: the paper's para-mode value 2.384 A, range 2.304-2.478 A (Results, Fig. 1)."""
 AG_O = 2.40
 """Ag-O of TFA: between the paper's 2.374(4) A (SC-1) and 2.450(5) A (SC-2) (Results)."""
-LIGAND_TILT = 65.0
-"""Angle (deg) between the two exo ligands of an Ag that carries two (e.g. a pillar N and an acid O)."""
 
 STRUCTURE_DIR = Path(__file__).resolve().parent.parent / "assets" / "structures"
 
@@ -76,63 +80,16 @@ CAP_AXES = np.array([[1, 0, 0], [-1, 0, 0], [0, 1, 0], [0, -1, 0], [0, 0, 1], [0
 CAP_HEIGHT = np.sqrt(AG_S**2 - _K**2)
 """Height of the mu4-S above its square face, so that all four Ag-S are AG_S."""
 
-
-@dataclass
-class Part:
-    """A group of atoms with one occupancy, named so that it can be kept or dropped per structure.
-
-    A part that may turn about a bond (an iPr about S-C, a TFA about Ag-O, a pillar about its axis)
-    has a ``pivot`` and an ``axis``; :func:`relax` turns it to make room.
-    """
-
-    name: str
-    atoms: Atoms
-    occupancy: float = 1.0
-    pivot: np.ndarray | None = None
-    axis: np.ndarray | None = None
-    alternatives: tuple[Part, ...] = ()
-
-    def turned(self, angle: float) -> Part:
-        """This part rotated by ``angle`` (radians) about its axis."""
-        assert self.pivot is not None and self.axis is not None
-        k = unit(self.axis)
-        c, s = np.cos(angle), np.sin(angle)
-        rot = c * np.eye(3) + s * np.array([[0, -k[2], k[1]], [k[2], 0, -k[0]], [-k[1], k[0], 0]]) \
-            + (1 - c) * np.outer(k, k)
-        atoms = [(e, self.pivot + rot @ (x - self.pivot)) for e, x in self.atoms]
-        return Part(self.name, atoms, self.occupancy, self.pivot, self.axis)
-
-    def options(self) -> list[Part]:
-        """Every pose :func:`relax` may choose from: each turn of this part and of its alternatives."""
-        return [p.turned(t) for p in (self, *self.alternatives) for t in TURNS]
-
-
-def cluster(centre: np.ndarray, net: str) -> list[Part]:
-    """The Ag12S6 core and its six iPr groups (each free to turn about its S-C bond)."""
-    atoms: Atoms = [("Ag", centre + v) for v in AG_VERTICES]
-    atoms += [("S", centre + (_K + CAP_HEIGHT) * a) for a in CAP_AXES]
-    parts = [Part(f"{net}.core", atoms)]
-    for k, a in enumerate(CAP_AXES):
-        sulfur = centre + (_K + CAP_HEIGHT) * a
-        options = [Part(f"{net}.ipr{k + 1}", mol.isopropyl_thiolate(sulfur, d), pivot=sulfur, axis=d)
-                   for d in leaning(a, IPR_LEANS)]
-        options[0].alternatives = tuple(options[1:])
-        parts.append(options[0])
-    return parts
-
-
 IPR_LEANS = (0.0, 15.0, 30.0)
 """Angles (deg) by which the S-C bond of an iPr may lean off the normal of its Ag4 face: a mu4-S
 keeps its four Ag-S bonds, and the isopropyl turns where there is room."""
-LIGAND_LEANS = (0.0, 15.0, 30.0, 45.0, 60.0, 65.0, 70.0, 80.0)
-"""Angles (deg) by which an Ag-O bond may lean off the radial direction of its Ag."""
+LIGAND_LEANS = (0.0, 20.0, 40.0, 60.0, 80.0)
+"""Angles (deg) by which an Ag-O bond may lean off the radial direction of its Ag (listed poses; the
+settling leans in between, up to the last)."""
 AZIMUTHS = np.radians(np.arange(0, 360, 30))
 """Directions (radians, about the unleaned bond) in which a bond may lean."""
 CF3_TURNS = (0.0, 60.0)
 """Turns (deg) of a CF3 about its C-C bond: staggered and eclipsed on the carboxylate (it is three-fold)."""
-MIN_O_AG = 2.9
-"""Least distance (A) from a carboxylate O to the Ag it does not bind and to the S caps: beyond
-bonding reach (such pairs are 1-3 through the Ag, so the search does not see them)."""
 
 
 def leaning(axis: np.ndarray, leans: tuple[float, ...]) -> list[np.ndarray]:
@@ -149,10 +106,24 @@ def leaning(axis: np.ndarray, leans: tuple[float, ...]) -> list[np.ndarray]:
     return out
 
 
-def perpendicular_to(r: np.ndarray) -> np.ndarray:
-    """A unit vector perpendicular to ``r``, taken along a cell-frame axis where ``r`` has none."""
-    axis = np.eye(3)[int(np.argmin(np.abs(r)))]
-    return unit(axis - np.dot(axis, r) * r)
+def cluster(centre: np.ndarray, net: str) -> list[Part]:
+    """The Ag12S6 core and its six iPr groups (each free to turn about its S-C bond and to lean)."""
+    atoms: Atoms = [("Ag", centre + v) for v in AG_VERTICES]
+    atoms += [("S", centre + (_K + CAP_HEIGHT) * a) for a in CAP_AXES]
+    parts = [Part(f"{net}.core", atoms)]
+    for k, a in enumerate(CAP_AXES):
+        sulfur = centre + (_K + CAP_HEIGHT) * a
+        options = [Part(f"{net}.ipr{k + 1}", mol.isopropyl_thiolate(sulfur, d), pivot=sulfur, axis=d,
+                        motion=HANG, home=a, lean=max(IPR_LEANS)) for d in leaning(a, IPR_LEANS)]
+        options[0].alternatives = tuple(options[1:])
+        parts.append(options[0])
+    return parts
+
+
+MAX_NITRILE_BEND = 30.0
+"""Largest bend (deg) at the N of a nitrile bound to Ag (Ag-N-C down to 150 deg, a usual range for
+silver nitrile complexes): the para nitrile of a turned mu3 TCNB bends by what brings its Ag's radial
+direction onto the N."""
 
 
 @dataclass(frozen=True)
@@ -166,9 +137,10 @@ class Mu3Link:
     vector: np.ndarray = field(compare=False)
 
 
-def mu3_link(a: int, b: int) -> Mu3Link:
-    """Place a TCNB with its nitriles 1 and 2 on Ag ``a`` and ``b`` (AG_N each) and find the cluster
-    its nitrile 4 binds: the one whose Ag, AG_N beyond that N, lies along the nitrile."""
+def mu3_link(a: int, b: int, turn: float) -> Mu3Link:
+    """A TCNB with its nitriles 1 and 2 on Ag ``a`` and ``b`` (AG_N each), turned by ``turn`` (deg)
+    about the a-b edge, and the cluster its nitrile 4 binds: the one whose Ag sees the N along its
+    radial direction, the nitrile bending at N (at most MAX_NITRILE_BEND) to meet it."""
     pa, pb = AG_VERTICES[a], AG_VERTICES[b]
     e = unit(pb - pa)
     mid = (pa + pb) / 2
@@ -178,90 +150,85 @@ def mu3_link(a: int, b: int) -> Mu3Link:
     centre = mid + lift * m + mol.NITRILE_REACH * np.cos(np.radians(30)) * m
     u = -np.cos(np.radians(30)) * m - 0.5 * e
     v = -0.5 * m + np.cos(np.radians(30)) * e
-    atoms, nitrogen = mol.tcnb(centre, u, v)
-    ag_far = atoms[nitrogen[180]][1] - AG_N * u
-    w = int(np.argmax(AG_VERTICES @ u))
-    return Mu3Link(a, b, w, tuple(atoms), ag_far - AG_VERTICES[w])
+    flat, nitrogen = mol.tcnb(centre, u, v)
+    spin = rotation(e * np.radians(turn))
+    atoms = [(el, pa + spin @ (x - pa)) for el, x in flat]
+    n4 = atoms[nitrogen[180]][1]
+    along = unit(n4 - atoms[nitrogen[180] - 1][1])  # C -> N of the para nitrile
+    w = int(np.argmax(AG_VERTICES @ -along))
+    off = np.arccos(np.clip(unit(-AG_VERTICES[w]) @ along, -1.0, 1.0))
+    bend = min(off, np.radians(MAX_NITRILE_BEND))
+    to_ag = along if off < 1e-9 else rotation(unit(np.cross(along, -AG_VERTICES[w])) * bend) @ along
+    return Mu3Link(a, b, w, tuple(atoms), n4 + AG_N * to_ag - AG_VERTICES[w])
 
 
-def pillar(vertex: int) -> tuple[Atoms, np.ndarray]:
-    """A para TCNB along Ag ``vertex``: N1 on it, N4 on the opposite Ag of the next cluster."""
-    d = unit(AG_VERTICES[vertex])
-    reach = np.linalg.norm(AG_VERTICES[vertex]) + AG_N + mol.NITRILE_REACH
-    atoms, _ = mol.tcnb(reach * d, -d, mol.perpendicular(d))
-    return atoms, 2 * reach * d
+def pillar_direction() -> np.ndarray:
+    """Direction of the pillar's Ag-N bonds: PILLAR's radial direction leaned by PILLAR_LEAN toward
+    Ag PILLAR_TOWARD."""
+    r = unit(AG_VERTICES[PILLAR])
+    toward = unit(AG_VERTICES[PILLAR_TOWARD] - np.dot(AG_VERTICES[PILLAR_TOWARD], r) * r)
+    return np.cos(np.radians(PILLAR_LEAN)) * r + np.sin(np.radians(PILLAR_LEAN)) * toward
 
 
-EDGE_A = (0, 1)
-EDGE_B = (2, 3)
-PILLAR = 5
-"""The Ag-Ag edges that carry the mu3 links along a and b, and the Ag of the pillar along c: of
-the arrangements that use eight different Ag for the links and give a cell that is not flat, the
-one that leaves the most room between the two nets."""
-NET_Y_OFFSET = np.array([0.45, 0.45, 0.60])
-"""Where net Y's node sits in the cell (fractional): the position of most room found for a
-translated net Y, which of the two tried for the inverted net Y (the other (0.45, 0.45, 0.70))
-left fewer close contacts."""
+def pillar() -> tuple[Atoms, np.ndarray]:
+    """A straight para TCNB: N1 on Ag PILLAR, N4 on the opposite Ag of the next cluster (the pillar
+    sits on an inversion centre), and the lattice vector it spans."""
+    d = pillar_direction()
+    centre = AG_VERTICES[PILLAR] + (AG_N + mol.NITRILE_REACH) * d
+    atoms, _ = mol.tcnb(centre, -d, mol.perpendicular(d))
+    return atoms, 2 * centre
+
+
+LINK_A = (0, 1, 0.0)
+LINK_B = (7, 2, 5.0)
+PILLAR = 6
+PILLAR_LEAN = 20.0
+PILLAR_TOWARD = 7
+"""The mu3 links along a and b (Ag of nitrile 1, Ag of nitrile 2, turn in deg about their edge) and
+the pillar along c (its Ag; its Ag-N bonds lean 20 deg toward the direction of Ag 7): of the
+arrangements that use eight different Ag for the nitriles, one of the largest cells within 10 deg of
+orthogonal (5341 A^3, against 4873 A^3 for the best cell of straight links) with the least bending."""
+NET_Y_OFFSET = np.array([0.40, 0.60, 0.40])
+"""Where net Y's node sits in the cell (fractional): of a grid of positions (steps of 0.1), the one
+whose relaxed frameworks (both nets, every ligand, no guests) kept the fewest contacts under 3 A."""
 
 
 def lattice() -> np.ndarray:
     """Rows a, b, c (Angstrom) of the cell."""
-    return np.array([mu3_link(*EDGE_A).vector, mu3_link(*EDGE_B).vector, pillar(PILLAR)[1]])
+    return np.array([mu3_link(*LINK_A).vector, mu3_link(*LINK_B).vector, pillar()[1]])
 
 
 def node_parts(net: str, origin: np.ndarray) -> list[Part]:
-    """One node of net ``net`` at ``origin``, with the links it owns (+a, +b, +c) and its ligands."""
+    """One node of net ``net`` at ``origin``, with the links it owns (+a, +b, +c) and its ligands:
+    four TFA on the four Ag that no nitrile binds, and two TFA and two coordinated acids that may
+    each take any Ag with a place left (at most two ligands per Ag, see :data:`packing.MAX_EXO`)."""
     parts = cluster(origin, net)
-    la, lb = mu3_link(*EDGE_A), mu3_link(*EDGE_B)
+    la, lb = mu3_link(*LINK_A), mu3_link(*LINK_B)
     parts.append(Part(f"{net}.link_a", [(e, x + origin) for e, x in la.atoms]))
     parts.append(Part(f"{net}.link_b", [(e, x + origin) for e, x in lb.atoms]))
-    atoms, _ = pillar(PILLAR)
-    parts.append(Part(f"{net}.pillar", [(e, x + origin) for e, x in atoms], pivot=origin,
-                      axis=AG_VERTICES[PILLAR]))
+    atoms, _ = pillar()
+    parts.append(Part(f"{net}.pillar", [(e, x + origin) for e, x in atoms], pivot=origin + AG_VERTICES[PILLAR],
+                      axis=pillar_direction(), motion=SPIN))
     opposite = int(np.argmin(np.linalg.norm(AG_VERTICES + AG_VERTICES[PILLAR], axis=1)))
-    used = [la.a, la.b, la.w, lb.a, lb.b, lb.w, PILLAR, opposite]
-    partner = _nitrile_directions()
-    for k, i in enumerate(i for i in range(12) if i not in used):
-        parts.append(_ligand(f"{net}.tfa{k + 1}", origin, [i], partner, acid=False))
-    for k in (5, 6):  # two more TFA, on the Ag of the mu3 links where they find most room
-        parts.append(_ligand(f"{net}.tfa{k}", origin, [la.a, la.b, la.w, lb.a, lb.b, lb.w], partner, acid=False))
-    for k, i in enumerate((PILLAR, opposite)):
-        parts.append(_ligand(f"{net}.acid{k + 1}", origin, [i], partner, acid=True))
+    bound = {la.a, la.b, la.w, lb.a, lb.b, lb.w, PILLAR, opposite}
+    free = [i for i in range(12) if i not in bound]
+    for k, i in enumerate(free):
+        parts.append(_ligand(f"{net}.tfa{k + 1}", origin, [i], acid=False))
+    for name in ("tfa5", "tfa6", "acid1", "acid2"):
+        parts.append(_ligand(f"{net}.{name}", origin, list(range(12)), acid=name.startswith("acid")))
     return parts
 
 
-def _nitrile_directions() -> dict[int, np.ndarray]:
-    """For each Ag of a node that binds a nitrile N, the direction of that N (own links, and the
-    links and pillar arriving from the previous nodes)."""
-    la, lb = mu3_link(*EDGE_A), mu3_link(*EDGE_B)
-    atoms, _ = pillar(PILLAR)
-    nitrogens = [x + shift for link, shift in ((la.atoms, 0.0), (la.atoms, -la.vector), (lb.atoms, 0.0),
-                                                (lb.atoms, -lb.vector), (atoms, 0.0), (atoms, -pillar(PILLAR)[1]))
-                 for e, x in link if e == "N"]
-    out = {}
-    for i, v in enumerate(AG_VERTICES):
-        bound = [n for n in nitrogens if np.linalg.norm(n - v) < AG_N + 0.01]
-        if bound:
-            out[i] = unit(bound[0] - v)
-    return out
-
-
-def _ligand(name: str, origin: np.ndarray, vertices: list[int], partner: dict[int, np.ndarray],
-            acid: bool) -> Part:
+def _ligand(name: str, origin: np.ndarray, vertices: list[int], acid: bool) -> Part:
     """A carboxylate bound through one O to one of the Ag ``vertices``, free to turn about the Ag-O
-    bond and to lean off the radial direction: at least LIGAND_TILT from the N its Ag may bind
-    (``partner``), and with its O beyond bonding reach of the other Ag and of the S caps."""
+    bond and to lean off the radial direction of its Ag."""
     options = []
     for vertex in vertices:
         silver = origin + AG_VERTICES[vertex]
-        others = np.vstack([np.delete(AG_VERTICES, vertex, axis=0), (_K + CAP_HEIGHT) * CAP_AXES])
         for d in leaning(AG_VERTICES[vertex], LIGAND_LEANS):
-            if vertex in partner and np.degrees(np.arccos(np.clip(d @ partner[vertex], -1, 1))) < LIGAND_TILT:
-                continue
-            if np.linalg.norm(others - (AG_VERTICES[vertex] + AG_O * d), axis=1).min() < MIN_O_AG:
-                continue
             options += [Part(name, mol.carboxylate(silver + AG_O * d, d, perpendicular_to(d), acid, turn),
-                             pivot=silver, axis=d) for turn in CF3_TURNS]
+                             pivot=silver, axis=d, motion=HANG, home=AG_VERTICES[vertex], lean=max(LIGAND_LEANS))
+                        for turn in CF3_TURNS]
     options[0].alternatives = tuple(options[1:])
     return options[0]
 
@@ -277,171 +244,13 @@ def inverted(part: Part, centre: np.ndarray) -> Part:
     ``centre``: net Y is the inverse of net X, the two nets related by an inversion centre as in a
     centrosymmetric crystal (the paper's P21/c), which packs their ligands against each other better
     than a plain translate."""
+    def flip(v: np.ndarray | None) -> np.ndarray | None:
+        return None if v is None else -v
     out = Part(part.name, [(e, centre - x) for e, x in part.atoms], part.occupancy,
-               None if part.pivot is None else centre - part.pivot, None if part.axis is None else -part.axis)
+               None if part.pivot is None else centre - part.pivot, flip(part.axis), (), part.motion,
+               flip(part.home), part.lean)
     out.alternatives = tuple(inverted(p, centre) for p in part.alternatives)
     return out
-
-
-NEED = {(True, True): 3.2, (True, False): 2.5, (False, True): 2.5, (False, False): 2.0}
-"""Distance (A) wanted between atoms of different parts that are neither bonded nor bonded to a
-common atom (heavy-heavy, heavy-H, H-H): above the 3.0 A a crystallographer expects between heavy
-atoms, so that the search keeps a margin."""
-MARGIN = 0.2
-"""Shortfall (A) from NEED that is tolerated at the plain cost: NEED - MARGIN is 3.0 A between heavy
-atoms, the least distance between heavy atoms of different units in a real crystal of this kind."""
-HARD = 100.0
-"""How much more a shortfall beyond MARGIN weighs: one clash is not traded for a few near misses."""
-STATIC_SLACK = 0.5
-"""Crowding against the parts that never move (cores, mu3 links) above which a pose is dropped
-before the search (a pose that already crowds them cannot be made good by the others)."""
-MIN_POSES = 288
-"""Poses kept for the search at the least, the least crowded first, even where none is clear."""
-TURNS = np.radians(np.arange(0, 360, 10))
-"""Turns (radians) tried for every rotatable part."""
-BOND_TOLERANCE = 0.45
-"""Added to the sum of covalent radii to call two atoms bonded (as :mod:`topology.bonds` does)."""
-
-
-def _min_image(cell: np.ndarray, diff: np.ndarray) -> np.ndarray:
-    """Lengths of the difference vectors ``diff`` (..., 3) to their nearest lattice image."""
-    frac = diff @ np.linalg.inv(cell)
-    frac -= np.round(frac)
-    return np.linalg.norm(frac @ cell, axis=-1)
-
-
-def _hangs(part: Part) -> bool:
-    """Whether ``part`` hangs on one atom at its pivot (a ligand's Ag, an iPr's S) by its first atom."""
-    return part.pivot is not None and part.name.split(".")[1].startswith(("tfa", "acid", "ipr"))
-
-
-def _bonds(cell: np.ndarray, parts: list[Part]) -> np.ndarray:
-    """Which atom pairs are bonded: within a part, and from a fixed part (core, links, pillar) to
-    the Ag of its own net. A part that hangs on an atom is bonded to it through its first atom,
-    which :func:`relax` adds for the pose it takes."""
-    elements = np.array([e for p in parts for e, _ in p.atoms])
-    xyz = np.array([x for p in parts for _, x in p.atoms])
-    sizes = [len(p.atoms) for p in parts]
-    owner = np.repeat(np.arange(len(parts)), sizes)
-    net = np.repeat([p.name.split(".")[0] for p in parts], sizes)
-    fixed = np.repeat([not _hangs(p) for p in parts], sizes)
-    radius = np.array([gemmi.Element(e).covalent_r for e in elements])
-    anchor = np.isin(elements, ("Ag", "S"))
-    bonded = _min_image(cell, xyz[:, None] - xyz[None]) < radius[:, None] + radius[None] + BOND_TOLERANCE
-    across = (net[:, None] == net[None]) & (anchor[:, None] | anchor[None]) & fixed[:, None] & fixed[None]
-    bonded &= (owner[:, None] == owner[None]) | across
-    bonded &= (elements[:, None] != "H") | (elements[None] != "H")
-    np.fill_diagonal(bonded, False)
-    return bonded
-
-
-def _anchor(part: Part, xyz: np.ndarray, net: np.ndarray) -> int:
-    """Index of the atom ``part`` hangs on: the atom of its own net at its pivot."""
-    here = (np.linalg.norm(xyz - part.pivot, axis=1) < 1e-6) & (net == part.name.split(".")[0])
-    return int(np.flatnonzero(here)[0])
-
-
-IMAGES = np.array(list(itertools.product((-1, 0, 1), repeat=3)), dtype=float)
-"""Lattice shifts of the neighbouring cells, where a part meets the images of the others."""
-
-
-def _need(heavy: np.ndarray, others_heavy: np.ndarray) -> np.ndarray:
-    """NEED for every pair of ``heavy`` x ``others_heavy`` atoms."""
-    both, one = heavy[:, None] & others_heavy[None], heavy[:, None] | others_heavy[None]
-    return np.where(both, NEED[(True, True)], np.where(one, NEED[(True, False)], NEED[(False, False)]))
-
-
-def _crowding(poses: np.ndarray, heavy: np.ndarray, others: np.ndarray, others_heavy: np.ndarray,
-              skip: np.ndarray) -> np.ndarray:
-    """For each pose (n_poses, n_atoms, 3) of a part, the sum of squared shortfalls from NEED
-    against the atoms ``others`` (pairs marked in ``skip`` left out), the part of a shortfall beyond
-    MARGIN counting HARD times more: zero when every contact has the room wanted."""
-    d = np.linalg.norm(poses[:, :, None] - others[None, None], axis=-1)
-    short = np.where(skip, 0.0, np.clip(_need(heavy, others_heavy)[None] - d, 0.0, None))
-    tight = np.clip(short - MARGIN, 0.0, None)
-    return (short**2).sum(axis=(1, 2)) + HARD * (tight**2).sum(axis=(1, 2))
-
-
-def relax(cell: np.ndarray, parts: list[Part], passes: int = 8) -> list[Part]:
-    """Turn every rotatable part, one at a time, to the pose with the least crowding against all
-    the others (a sum, so that one tight contact is not traded for many), until no part moves.
-
-    Pairs bonded or bonded to a common atom (1-2 and 1-3) sit at their bond geometry and are left
-    out, as a crystallographer leaves them out of the contacts. Poses that already crowd the parts
-    that never move (cores, mu3 links) are dropped first (see STATIC_SLACK)."""
-    poses = list(parts)
-    choices = [p.options() if p.axis is not None else [] for p in parts]
-    heavy = np.array([e != "H" for p in parts for e, _ in p.atoms])
-    core = np.array([e in ("Ag", "S") for p in parts for e, _ in p.atoms])  # two donors on one Ag do meet
-    net = np.repeat([p.name.split(".")[0] for p in parts], [len(p.atoms) for p in parts])
-    start = np.cumsum([0] + [len(p.atoms) for p in parts])
-    still = np.repeat([p.axis is None for p in parts], [len(p.atoms) for p in parts])
-    bonds = _bonds(cell, poses)
-    xyz = np.array([x for p in poses for _, x in p.atoms])
-    held = {k: _anchor(part, xyz, net) for k, part in enumerate(parts) if _hangs(part)}
-    anchors = {k: np.array([_anchor(p, xyz, net) for p in choices[k]]) for k in held}
-
-    def hold(k: int, on: bool) -> None:
-        """Bond (or unbond) the first atom of part ``k`` to the atom it hangs on."""
-        bonds[start[k], held[k]] = bonds[held[k], start[k]] = on
-
-    shifts = IMAGES @ cell
-    reach = max(NEED.values())
-
-    def scores(k: int, which: np.ndarray, among: np.ndarray) -> np.ndarray:
-        """Crowding of the options ``which`` of part ``k`` against the atoms ``among``."""
-        option_xyz = np.array([[x for _, x in choices[k][i].atoms] for i in which])
-        mine = np.arange(start[k], start[k + 1])
-        rest = np.setdiff1d(among, mine)
-        centre = option_xyz.reshape(-1, 3).mean(axis=0)
-        radius = np.linalg.norm(option_xyz - centre, axis=-1).max() + reach
-        images = (xyz[rest][None] + shifts[:, None]).reshape(-1, 3)
-        index = np.tile(rest, len(shifts))
-        close = np.linalg.norm(images - centre, axis=1) < radius
-        images, index = images[close], index[close]
-        inner = bonds[np.ix_(mine, mine)]
-        fixed = bonds[np.ix_(mine, index)] | (inner.astype(int) @ bonds[np.ix_(mine, index)] > 0)
-        out = np.empty(len(which))
-        for a in np.unique(anchors[k][which]) if k in held else [-1]:
-            # the first atom bonds to the anchor; the anchor's Ag and S neighbours are 1-3
-            skip = fixed.copy()
-            if a >= 0:
-                skip[0] |= (index == a) | (bonds[a, index] & core[index])
-                skip[inner[0]] |= index == a
-            group = np.flatnonzero(anchors[k][which] == a) if a >= 0 else np.arange(len(which))
-            for chunk in np.array_split(group, max(1, len(group) // 256)):
-                out[chunk] = _crowding(option_xyz[chunk], heavy[mine], images, heavy[index], skip[None])
-        return out
-
-    everything = np.arange(len(xyz))
-    allowed = {}
-    for k, c in enumerate(choices):
-        if c:
-            static = scores(k, np.arange(len(c)), np.flatnonzero(still))
-            keep = max(int((static <= STATIC_SLACK).sum()), MIN_POSES)
-            allowed[k] = np.sort(np.argsort(static, kind="stable")[:keep])
-    taken = {k: int(w[0]) for k, w in allowed.items()}
-    poses = [choices[k][taken[k]] if k in taken else p for k, p in enumerate(parts)]
-    held = {k: int(anchors[k][taken[k]]) for k in held}
-    for k in held:
-        hold(k, True)
-    for _ in range(passes):
-        moved = False
-        for k, which in allowed.items():
-            xyz = np.array([x for p in poses for _, x in p.atoms])
-            if k in held:
-                hold(k, False)
-            s = scores(k, which, everything)
-            best = int(which[int(np.argmin(s))])
-            if s.min() < s[int(np.flatnonzero(which == taken[k])[0])] - 1e-9:
-                poses[k], taken[k] = choices[k][best], best
-                moved = True
-            if k in held:
-                held[k] = int(anchors[k][taken[k]])
-                hold(k, True)
-        if not moved:
-            break
-    return poses
 
 
 @dataclass(frozen=True)
@@ -452,6 +261,13 @@ class Model:
     ccdc: str
     keep: dict[str, float]
     guests: dict[str, int]
+
+    def holds(self, name: str) -> bool:
+        """Whether the part (or guest site) ``name`` is in this structure."""
+        if name.startswith("guest."):
+            kind, number = name.split(".")[1].rsplit("-", 1)
+            return int(number) <= self.guests.get(kind, 0)
+        return name in self.keep
 
 
 def _net_parts(net: str, pillar_occ: float | None, acid_occ: float | None) -> dict[str, float]:
@@ -483,49 +299,13 @@ GUEST_SITES = (("acid", 4), ("toluene", 4))
 SC3_GUEST_SITES = (("acid3", 2), ("dcm", 2))
 GUEST_BUILDERS = {"acid": mol.free_acid, "acid3": mol.free_acid, "toluene": mol.toluene,
                   "dcm": mol.dichloromethane}
-GUEST_AXES = [np.array(u, float) for u in itertools.product((-1, 0, 1), repeat=3) if u > (0, 0, 0)]
-"""The 13 directions of a cube (axes, face and body diagonals) along which a guest's first axis is laid."""
-GUEST_ORIENTATIONS = [(unit(u), np.cos(t) * perpendicular_to(unit(u)) + np.sin(t) * np.cross(unit(u), perpendicular_to(unit(u))))
-                      for u in GUEST_AXES for t in np.radians(np.arange(0, 180, 45))]
-"""Orientations (first axis, second axis) tried for a guest: each cube direction, turned in four steps."""
-GUEST_CENTRES = 100
-"""Grid points with the most clearance tried as centres for each guest."""
-GUEST_GRID = 16
-"""Points per cell axis tried as guest centres."""
 
 
-def _guest_room(cell: np.ndarray, guest: Atoms, host: Atoms) -> float:
-    """Least gap between a guest and its host beyond bonding distance (covalent radii + 0.45 A),
-    counting hydrogen atoms as needing 1.2 A: positive means the guest bonds to nothing."""
-    g_xyz, h_xyz = np.array([x for _, x in guest]), np.array([x for _, x in host])
-    g_r = np.array([0.0 if e == "H" else gemmi.Element(e).covalent_r for e, _ in guest])
-    h_r = np.array([0.0 if e == "H" else gemmi.Element(e).covalent_r for e, _ in host])
-    dist = _min_image(cell, g_xyz[:, None] - h_xyz[None])
-    need = np.where((g_r[:, None] > 0) & (h_r[None] > 0), g_r[:, None] + h_r[None] + 0.45 + 0.4, 1.2)
-    return float((dist - need).min())
-
-
-def place_guests(cell: np.ndarray, host: Atoms, sites: tuple[tuple[str, int], ...]) -> list[Part]:
-    """Put the guest molecules one by one where they have the most room (grid search, fixed order)."""
-    inv = np.linalg.inv(cell)
-    placed: list[Part] = []
-    grid = np.stack(np.meshgrid(*[np.arange(GUEST_GRID) / GUEST_GRID] * 3, indexing="ij"), -1).reshape(-1, 3)
-    for kind, count in sites:
-        for k in range(count):
-            atoms = host + [a for p in placed for a in p.atoms]
-            diff = grid[:, None] - (np.array([x for _, x in atoms]) @ inv)[None]
-            diff -= np.round(diff)
-            clearance = np.linalg.norm(diff @ cell, axis=-1).min(axis=1)
-            best: tuple[float, Atoms] | None = None
-            for g in np.argsort(-clearance, kind="stable")[:GUEST_CENTRES]:
-                for u, v in GUEST_ORIENTATIONS:
-                    guest = GUEST_BUILDERS[kind](grid[g] @ cell, u, v)
-                    room = _guest_room(cell, guest, atoms)
-                    if best is None or room > best[0]:
-                        best = (room, guest)
-            assert best is not None
-            placed.append(Part(f"guest.{kind}-{k + 1}", best[1]))
-    return placed
+def guests(sites: tuple[tuple[str, int], ...]) -> list[tuple[Part, packing.Builder]]:
+    """The guest molecules of ``sites``, each with the function that builds it (placed by the relaxation)."""
+    ex, ey = np.eye(3)[:2]
+    return [(Part(f"guest.{kind}-{k + 1}", GUEST_BUILDERS[kind](np.zeros(3), ex, ey), motion=FREE),
+             GUEST_BUILDERS[kind]) for kind, count in sites for k in range(count)]
 
 
 @dataclass(frozen=True)
@@ -537,28 +317,33 @@ class Site:
     part: str
 
 
-def arrange(cell: np.ndarray, parts: list[Part]) -> dict[str, list[Part]]:
-    """The parts of every structure, relaxed, with their guests placed in the room left.
+def shared_weight(names: list[str], models: tuple[Model, ...]) -> np.ndarray:
+    """For every two parts, how many of ``models`` hold both: a contact that appears in three
+    structures weighs three times one that appears in one."""
+    held = np.array([[m.holds(n) for m in models] for n in names], dtype=float)
+    return held @ held.T
 
-    SC-1 and SC-2 share one arrangement, relaxed with all their parts and guests placed against all
-    of them, so that an atom keeps its place (and label) while it stays; SC-3, whose framework
-    re-forms, is relaxed on its own and its guests placed against its single net."""
-    shared = relax(cell, [p for p in parts if any(p.name in m.keep for m in SERIES[:-1])])
-    shared += place_guests(cell, [a for p in shared for a in p.atoms], GUEST_SITES)
-    alone = relax(cell, [p for p in parts if p.name in SERIES[-1].keep])
-    alone += place_guests(cell, [a for p in alone for a in p.atoms], SC3_GUEST_SITES)
+
+def arrange(cell: np.ndarray, parts: list[Part]) -> dict[str, list[Part]]:
+    """The parts of every structure, relaxed together with their guests.
+
+    SC-1 and SC-2 share one arrangement, relaxed with all their parts and guests, so that an atom
+    keeps its place (and label) while it stays (each contact weighed by the structures that hold it);
+    SC-3, whose framework re-forms, is relaxed on its own with its guests."""
+    shared_parts = [p for p in parts if any(m.holds(p.name) for m in SERIES[:-1])]
+    visitors = guests(GUEST_SITES)
+    names = [p.name for p in shared_parts] + [g.name for g, _ in visitors]
+    shared = packing.relax(cell, shared_parts, visitors, shared_weight(names, SERIES[:-1]))
+    alone = packing.relax(cell, [p for p in parts if SERIES[-1].holds(p.name)], guests(SC3_GUEST_SITES))
     return {m.name: alone if m is SERIES[-1] else shared for m in SERIES}
 
 
 def labels(parts: list[Part]) -> dict[tuple[str, int], str]:
     """The label of every atom of the series, by (part name, index in the part): numbered once per
     element over the framework parts and then every guest site, in a fixed order."""
-    ex, ey = np.eye(3)[:2]
-    guests = [(f"guest.{kind}-{k + 1}", GUEST_BUILDERS[kind](np.zeros(3), ex, ey))
-              for kind, count in GUEST_SITES + SC3_GUEST_SITES for k in range(count)]
     counts: dict[str, int] = {}
     out = {}
-    for name, atoms in [(p.name, p.atoms) for p in parts] + guests:
+    for name, atoms in [(p.name, p.atoms) for p in parts] + [(g.name, g.atoms) for g, _ in guests(GUEST_SITES + SC3_GUEST_SITES)]:
         for index, (element, _) in enumerate(atoms):
             counts[element] = counts.get(element, 0) + 1
             out[(name, index)] = f"{element}{counts[element]}"
@@ -576,11 +361,7 @@ def all_sites() -> tuple[np.ndarray, dict[str, list[Site]]]:
     for model in SERIES:
         sites = []
         for part in arranged[model.name]:
-            if part.name.startswith("guest."):
-                kind, number = part.name.split(".")[1].rsplit("-", 1)
-                if int(number) > model.guests.get(kind, 0):
-                    continue
-            elif part.name not in model.keep:
+            if not model.holds(part.name):
                 continue
             occupancy = model.keep.get(part.name, 1.0)
             for index, (element, xyz) in enumerate(part.atoms):
