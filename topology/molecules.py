@@ -70,8 +70,9 @@ def carboxylate(oxygen: np.ndarray, metal_dir: np.ndarray, plane: np.ndarray, ac
                 cf3_turn: float = 0.0) -> Atoms:
     """CF3COO- (or CF3COOH) bound through ``oxygen``; the metal lies along ``-metal_dir``.
 
-    Planar carboxylate: M-O-C 125 deg, O-C-O 125 deg, the CF3 on the carbon, turned by
-    ``cf3_turn`` (deg) about its C-C bond; the acid H on the second oxygen, pointing away from the metal.
+    Planar carboxylate: M-O-C 125 deg, O-C-O 125 deg, the CF3 on the carbon outside the O-C-O angle
+    (O-C-C 117.5 deg each side), turned by ``cf3_turn`` (deg) about its C-C bond; the acid H on the
+    second oxygen, C-O-H 110 deg, syn to the first (the usual conformation of a carboxylic acid).
     """
     d = unit(metal_dir)
     p = unit(plane - np.dot(plane, d) * d)
@@ -82,13 +83,13 @@ def carboxylate(oxygen: np.ndarray, metal_dir: np.ndarray, plane: np.ndarray, ac
 
     c = oxygen + C_O * direction(55.0)  # M-O-C = 125 deg
     o2 = c + C_O * direction(55.0 - 180.0 + 125.0)  # O-C-O = 125 deg
-    cf3_dir = direction(55.0 + 180.0 - 117.5 + 180.0)
+    cf3_dir = direction(55.0 + 180.0 - 117.5)  # C->O at 235 deg, C->O2 at 0 deg: bisecting the outside
     cf3 = c + C_C * cf3_dir
     t = np.radians(cf3_turn)
     ref = np.cos(t) * d + np.sin(t) * np.cross(cf3_dir, d)
     atoms: Atoms = [("O", oxygen), ("C", c), ("O", o2), ("C", cf3)] + methyl(cf3, cf3_dir, ref, "F", C_F)
     if acid:
-        atoms.append(("H", o2 + O_H * direction(0.0)))
+        atoms.append(("H", o2 + O_H * direction(-70.0)))  # O2->C at 180 deg
     return atoms
 
 
