@@ -12,7 +12,9 @@ by three means in turn:
 - settling: all parts move together down the gradient of the crowding (turns about their pivots,
   leans within their limits, guests also shifting), as a rigid-body minimisation;
 - shaking: the parts still in a tight spot are turned at random and the whole settles again; the
-  result is kept only if it is less crowded (a basin-hopping search, seeded, so the build repeats).
+  result is kept only if it is less crowded (a basin-hopping search, seeded, so the build repeats);
+- regularising: every atom, the fixed parts' too, gives a little under stiff bond and angle restraints
+  (:mod:`topology.restraints`), for the room only a torsion or a slight bend would make.
 
 Crowding is the summed square of the shortfalls of every pair of atoms of different parts from the
 distance wanted (:data:`NEED`); pairs bonded or bonded to a common atom (1-2 and 1-3) are left out, as
@@ -33,6 +35,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from topology.molecules import Atoms, unit
+from topology.restraints import regularize
 
 FIXED, SPIN, HANG, FREE = "fixed", "spin", "hang", "free"
 """How a part may move: not at all, about its axis, about its pivot atom (turn and lean), or freely."""
@@ -224,16 +227,18 @@ class Packing:
         need = np.where(hi & hj, NEED[(True, True)], np.where(hi | hj, NEED[(True, False)], NEED[(False, False)]))
         return np.where(self.near13[i, j], NEED_13, need)
 
-    def follow(self, reach: float = REACH) -> None:
-        """The list of atom pairs (i, j + image) closer than ``reach`` that the settling follows."""
-        mobile = np.flatnonzero((self.motion[self.owner] != FIXED) & self.present)
+    def follow(self, reach: float = REACH, fixed_too: bool = False) -> None:
+        """The list of atom pairs (i, j + image) closer than ``reach`` that the settling follows: those
+        with an atom of a part that moves, or (``fixed_too``) all."""
+        moves = (self.motion[self.owner] != FIXED) | fixed_too
+        mobile = np.flatnonzero(moves & self.present)
         everyone = np.flatnonzero(self.present)
         images = (self.x[everyone][None] + self.shifts[:, None]).reshape(-1, 3)
         found = cKDTree(self.x[mobile]).sparse_distance_matrix(cKDTree(images), reach, output_type="coo_matrix")
         i = mobile[found.row]
         j = everyone[found.col % len(everyone)]
         image = found.col // len(everyone)
-        moving_j = self.motion[self.owner[j]] != FIXED
+        moving_j = moves[j]
         keep = (self.owner[i] != self.owner[j]) & ~(moving_j & (j < i)) & ~self.skip[i, j]
         self.i, self.j, self.image = i[keep], j[keep], image[keep]
         self.need = self._wanted(self.i, self.j)
@@ -458,7 +463,7 @@ class Packing:
     def contacts(self, limit: float) -> list[tuple[float, str, str, str, str]]:
         """Pairs of heavy atoms of different parts closer than ``limit`` that are not 1-2 or 1-3
         (distance, part, element, part, element), closest first: for reports."""
-        self.follow(limit)
+        self.follow(limit, fixed_too=True)
         d = np.linalg.norm(self.x[self.j] + self.shifts[self.image] - self.x[self.i], axis=1)
         hit = self.heavy[self.i] & self.heavy[self.j] & ~self.near13[self.i, self.j] & (d < limit)
         rows = [(float(d[n]), self.parts[self.owner[self.i[n]]].name, str(self.elements[self.i[n]]),
@@ -528,6 +533,7 @@ def relax(cell: np.ndarray, parts: list[Part], guests: list[tuple[Part, Builder]
             if cost < here - 1e-9:
                 packing.put(k, pose)
     packing.settle(FINAL_STEPS)
+    regularize(packing)
     return packing.result()
 
 
