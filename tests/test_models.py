@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from topology import analyze_file
-from topology.bonds import find_bonds
+from topology.bonds import Bonds, find_bonds
+from topology.crystal import Crystal
 from topology.io import read_cif
 from topology.sc_series import write_models
 from topology.units import find_units
@@ -106,7 +107,7 @@ ORGANIC_BONDS = {frozenset(p) for p in [("C", "C"), ("C", "H"), ("C", "N"), ("C"
                                          ("C", "Cl"), ("O", "H")]}
 
 
-def angles_at(crystal, bonds, centre: int) -> list[float]:
+def angles_at(crystal: Crystal, bonds: Bonds, centre: int) -> list[float]:
     """The bond angles (deg) at atom ``centre``, nearest images taken."""
     ends = [b for a, b in zip(bonds.i, bonds.j) if a == centre] + [a for a, b in zip(bonds.i, bonds.j) if b == centre]
     arms = []
