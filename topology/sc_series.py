@@ -38,7 +38,8 @@ against the formulas of the paper's Table (paper-facts):
 The cell is P1: the model has no symmetry beyond translations (the paper reports P21/c for the
 real crystals). Atom labels are numbered once over all sites of the series, so an atom keeps its
 label in every structure it is part of, and transitions can pair atoms by label. The flexible groups
-(isopropyls, TFA and acids, pillars, guests) are posed by :func:`topology.packing.relax`.
+(isopropyls, TFA and acids, pillars, guests) are posed by :func:`topology.packing.relax`, which ends
+with a restrained regularisation of every atom (:mod:`topology.restraints`).
 """
 
 from __future__ import annotations
