@@ -35,7 +35,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from topology.molecules import Atoms, unit
-from topology.restraints import regularize
+from topology.restraints import nearest_image, regularize
 
 FIXED, SPIN, HANG, FREE = "fixed", "spin", "hang", "free"
 """How a part may move: not at all, about its axis, about its pivot atom (turn and lean), or freely."""
@@ -133,9 +133,7 @@ class Part:
 
 def min_image(cell: np.ndarray, diff: np.ndarray) -> np.ndarray:
     """Lengths of the difference vectors ``diff`` (..., 3) to their nearest lattice image."""
-    frac = diff @ np.linalg.inv(cell)
-    frac -= np.round(frac)
-    return np.linalg.norm(frac @ cell, axis=-1)
+    return np.linalg.norm(nearest_image(cell, diff), axis=-1)
 
 
 def _sum_by(values: np.ndarray, index: np.ndarray, n: int) -> np.ndarray:
@@ -227,9 +225,9 @@ class Packing:
         need = np.where(hi & hj, NEED[(True, True)], np.where(hi | hj, NEED[(True, False)], NEED[(False, False)]))
         return np.where(self.near13[i, j], NEED_13, need)
 
-    def follow(self, reach: float = REACH, fixed_too: bool = False) -> None:
+    def follow(self, reach: float = REACH, fixed_too: bool = False, pad: float = 0.0) -> None:
         """The list of atom pairs (i, j + image) closer than ``reach`` that the settling follows: those
-        with an atom of a part that moves, or (``fixed_too``) all."""
+        with an atom of a part that moves, or (``fixed_too``) all; each wants NEED plus ``pad``."""
         moves = (self.motion[self.owner] != FIXED) | fixed_too
         mobile = np.flatnonzero(moves & self.present)
         everyone = np.flatnonzero(self.present)
@@ -241,7 +239,7 @@ class Packing:
         moving_j = moves[j]
         keep = (self.owner[i] != self.owner[j]) & ~(moving_j & (j < i)) & ~self.skip[i, j]
         self.i, self.j, self.image = i[keep], j[keep], image[keep]
-        self.need = self._wanted(self.i, self.j)
+        self.need = self._wanted(self.i, self.j) + pad
         self.w = self.weight[self.owner[self.i], self.owner[self.j]]
 
     def energy(self, x: np.ndarray) -> tuple[float, np.ndarray]:

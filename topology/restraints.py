@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 BOND_WEIGHT = 3000.0
 """Restraint weight (per A^2) on a bond length."""
 ANGLE_WEIGHT = 300.0
-"""Restraint weight (per A^2) on a 1-3 distance (a bond angle), or a 1-4 distance across a linear angle."""
+"""Restraint weight (per A^2) on a 1-3 distance (a bond angle)."""
 HINGE_WEIGHT = 3.0
 """Restraint weight on a 1-3 distance across two parts through an Ag or S (a coordination angle):
 soft, as the packing lets a ligand lean on its Ag or S."""
@@ -67,14 +67,18 @@ def nearest_image(cell: np.ndarray, diff: np.ndarray) -> np.ndarray:
     return diff - np.round(diff @ np.linalg.inv(cell)) @ cell
 
 
+def neighbours_in_part(packing: Packing, k: int) -> list[int]:
+    """The atoms bonded to atom k within its own part."""
+    return [a for a in np.flatnonzero(packing.bonded[k]) if packing.owner[a] == packing.owner[k]]
+
+
 def straight_angles(packing: Packing) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The near-linear angles i-k-j within a part (a C-C#N), with k's fraction t of the way from i to
     j: the 1-3 distance hardly changes as such an angle bends, so k is held on the line instead."""
-    bonded, x, owner = packing.bonded, packing.x, packing.owner
+    x = packing.x
     found = []
     for k in np.flatnonzero(packing.present):
-        around = [a for a in np.flatnonzero(bonded[k]) if owner[a] == owner[k]]
-        for a, b in itertools.combinations(around, 2):
+        for a, b in itertools.combinations(neighbours_in_part(packing, k), 2):
             u, w = nearest_image(packing.cell, x[a] - x[k]), nearest_image(packing.cell, x[b] - x[k])
             cosine = u @ w / np.linalg.norm(u) / np.linalg.norm(w)
             if cosine < np.cos(np.radians(LINEAR)):
@@ -87,10 +91,9 @@ def branch_points(packing: Packing) -> tuple[np.ndarray, np.ndarray]:
     """Atoms (not Ag or S) with three or more bonds within their part, and three of their neighbours
     there: the centres whose shape (flat or pyramidal) a volume restraint keeps, as 1-3 distances
     leave a flat centre free to pucker."""
-    bonded, owner = packing.bonded, packing.owner
     centres, arms = [], []
     for k in np.flatnonzero(packing.present & ~np.isin(packing.elements, METALS)):
-        around = [a for a in np.flatnonzero(bonded[k]) if owner[a] == owner[k]]
+        around = neighbours_in_part(packing, k)
         if len(around) >= 3:
             centres.append(k)
             arms.append(around[:3])
@@ -147,8 +150,7 @@ def regularize(packing: Packing) -> None:
         return CROWDING_WEIGHT * crowding + restrained, gradient[present].ravel()
 
     for _ in range(ROUNDS):
-        packing.follow(fixed_too=True)
-        packing.need = packing.need + PAD
+        packing.follow(fixed_too=True, pad=PAD)
         start = packing.x.copy()
         found = minimize(objective, start[present].ravel(), args=(start,), jac=True, method="L-BFGS-B",
                          options={"maxiter": ITERATIONS})
