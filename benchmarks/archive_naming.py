@@ -18,8 +18,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from test_identify import rebase, relabel, supercell  # the same transformations as the tests
 
-from topology.archive import arc_entries, lookup
-from topology.canonical import canonical_form
+from topology.naming.archive import arc_entries, lookup
+from topology.naming.canonical import canonical_form
 
 
 def main() -> int:

@@ -18,7 +18,7 @@ from pathlib import Path
 import gemmi
 
 from topology import analyze_file
-from topology.classify import entanglements
+from topology.pipeline import entanglements
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "crystalnets"

@@ -4,7 +4,7 @@
 
 Reads topology/data/rcsr.arc.gz (Systre's archive of the RCSR nets, from Gavrog, Apache-2.0; RCSR:
 O'Keeffe, Peskov, Ramsden & Yaghi, Acc. Chem. Res. 41, 1782 (2008)). Each net is read from its own
-Systre key, given Interlace's canonical key (topology.canonical) and stored by digest. Nets whose
+Systre key, given Interlace's canonical key (topology.naming.canonical) and stored by digest. Nets whose
 barycentric placement collides (none in rcsr.arc, which Systre could key) would be left out and listed.
 """
 
@@ -16,8 +16,8 @@ import sys
 import time
 from collections import defaultdict
 
-from topology.archive import KEYS, arc_entries
-from topology.canonical import canonical_form
+from topology.naming.archive import KEYS, arc_entries
+from topology.naming.canonical import canonical_form
 
 
 def main() -> int:

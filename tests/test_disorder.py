@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from topology import analyze
-from topology.bonds import find_bonds
-from topology.io import parse_cif
+from topology.net.bonds import find_bonds
+from topology.reading.cif import parse_cif
 
 A, C = 10.9, 14.0  # cell a = b, c (Angstrom); paddlewheels at the origin, pillars along c
 

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from topology import analyze_file
-from topology.classify import analyze_bytes
-from topology.entangle import linking_number, pierces
+from topology.entanglement.entangle import linking_number, pierces
+from topology.pipeline import analyze_bytes
 
 DATA = Path(__file__).parent / "data"
 MODELS = Path(__file__).parent.parent / "assets" / "structures"

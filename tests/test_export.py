@@ -16,8 +16,8 @@ import pytest
 from PIL import Image, ImageColor
 
 from topology import analyze_file
-from topology.cgd_writer import write_cgd
-from topology.classify import analyze_bytes
+from topology.naming.cgd_writer import write_cgd
+from topology.pipeline import analyze_bytes
 from viewer import palette, style
 from viewer.export import (
     HOLD_SECONDS,

@@ -11,11 +11,12 @@ import numpy as np
 import pytest
 
 from topology import analyze_file
-from topology.archive import arc_entries, lookup, systre_key_graph
-from topology.canonical import PeriodicGraph, canonical_form, column_hermite, simplify
-from topology.classify import summarize
-from topology.identify import coordination_sequence, identify
-from topology.net import PeriodicNet
+from topology.naming.archive import arc_entries, lookup, systre_key_graph
+from topology.naming.canonical import PeriodicGraph, canonical_form, column_hermite, simplify
+from topology.naming.identify import identify
+from topology.naming.invariants import coordination_sequence
+from topology.net.quotient import PeriodicNet
+from topology.pipeline import summarize
 
 ENTRIES = dict(arc_entries())
 COMMON = ["pcu", "dia", "sql", "hcb", "kgm", "hxl", "fes", "bex", "tbo", "fcu", "bcu", "sod", "nbo", "pts", "srs",

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from topology import InputError, analyze_file
-from topology.cgd import parse_cgd
-from topology.io import element_symbol, normalize_hm, parse_cif, read_cif
 from topology.limits import MAX_ATOMS, MAX_FILE_BYTES
+from topology.reading.cgd import parse_cgd
+from topology.reading.cif import element_symbol, normalize_hm, parse_cif, read_cif
 
 DATA = Path(__file__).parent / "data"
 PEERS = DATA / "crystalnets"

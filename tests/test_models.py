@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 
 from topology import analyze_file
-from topology.bonds import Bonds, find_bonds
-from topology.crystal import Crystal
-from topology.io import read_cif
-from topology.sc_series import write_models
-from topology.units import find_units
+from topology.models.sc_series import write_models
+from topology.net.bonds import Bonds, find_bonds
+from topology.net.units import find_units
+from topology.reading.cif import read_cif
+from topology.reading.crystal import Crystal
 
 STRUCTURES = Path(__file__).resolve().parent.parent / "assets" / "structures"
 NAMES = ["SC-1", "SC-2-0.8", "SC-2-0.5", "SC-3"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from topology.classify import analyze_file
+from topology.pipeline import analyze_file
 from viewer import palette
 from viewer.scene import Options, build_scene, legend
 

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 
 from topology import analyze_file
-from topology.classify import analyze_net, classify, summarize
-from topology.net import PeriodicNet
-from topology.periodic import hermite_basis, lattice_index, periodic_components
+from topology.net.periodic import hermite_basis, lattice_index, periodic_components
+from topology.net.quotient import PeriodicNet
+from topology.pipeline import analyze_net, summarize
+from topology.verdict import classify
 
 IDEAL = Path(__file__).parent / "data" / "ideal"
 
@@ -160,8 +161,8 @@ def test_components_of_a_finite_graph_are_0d() -> None:
 
 
 def test_classification_rules() -> None:
-    from topology.classify import NetSummary
-    from topology.entangle import Entanglement
+    from topology.entanglement.entangle import Entanglement
+    from topology.report import NetSummary
 
     def net(k: int, dim: int, fold: int = 1, orientation=None) -> NetSummary:
         return NetSummary(k, dim, fold, (k,), (4,), orientation)

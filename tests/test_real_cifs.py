@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from topology import analyze_file
-from topology.bonds import find_bonds
-from topology.io import read_cif
+from topology.net.bonds import find_bonds
+from topology.reading.cif import read_cif
 
 REAL = Path(__file__).parent / "data" / "real"
 LABELS = json.loads((REAL / "labels.json").read_text())

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 
 from topology import analyze, analyze_file
-from topology.bonds import find_bonds
-from topology.classify import summarize
-from topology.io import read_cif
-from topology.net import build_net
-from topology.units import find_units
+from topology.net.bonds import find_bonds
+from topology.net.quotient import build_net
+from topology.net.units import find_units
+from topology.pipeline import summarize
+from topology.reading.cif import read_cif
 
 PEERS = Path(__file__).parent / "data" / "crystalnets"
 EXPECTED = {k: v for k, v in json.loads((PEERS / "expected.json").read_text()).items() if not k.startswith("_")}

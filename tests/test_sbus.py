@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from topology import analyze
-from topology.io import parse_cif
+from topology.reading.cif import parse_cif
 
 PEERS = Path(__file__).parent / "data" / "crystalnets"
 

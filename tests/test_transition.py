@@ -183,7 +183,7 @@ def test_a_users_series_on_the_page_escaped_with_the_movie_the_cli_makes() -> No
     at.radio(key="movie_format").set_value("gif").run()
     at.button(key="make_movie").click().run()
     assert not at.exception
-    from topology.classify import analyze_bytes
+    from topology.pipeline import analyze_bytes
 
     reports = [analyze_bytes(name, data) for name, data, _ in files]
     made = at.session_state["movie"][1]

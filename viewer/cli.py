@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from topology import InputError, Report, analyze_file
-from topology.entangle import describe
+from topology.entanglement.entangle import describe
 from topology.limits import TIME_LIMIT, time_limit
 
 EXIT_INPUT = 2
@@ -180,7 +180,7 @@ def format_report(report: Report) -> str:
 
 
 def _build_models(args: argparse.Namespace) -> int:
-    from topology.sc_series import write_models
+    from topology.models.sc_series import write_models
 
     for path in write_models(args.out):
         print(path)

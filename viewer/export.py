@@ -17,9 +17,9 @@ import networkx as nx
 import numpy as np
 
 from topology import InputError
-from topology.cgd_writer import write_cgd
-from topology.classify import Report
-from topology.io import read_cif
+from topology.naming.cgd_writer import write_cgd
+from topology.reading.cif import read_cif
+from topology.report import Report
 from viewer import figure, style
 from viewer.graph2d import graph_image
 from viewer.orientation import View

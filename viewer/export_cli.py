@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 
 from topology import InputError, analyze_file
-from topology.disorder import major_parts
-from topology.io import read_cif
 from topology.limits import TIME_LIMIT, time_limit
+from topology.reading.cif import read_cif
+from topology.reading.disorder import major_parts
 from viewer.orientation import View, parse_view
 from viewer.scene import COLOR_BY, STYLES, Options
 

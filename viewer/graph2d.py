@@ -20,7 +20,7 @@ import numpy as np
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 
-from topology.classify import NetSummary, Report
+from topology.report import NetSummary, Report
 from viewer import palette, style
 
 MAX_DRAWN = 120

@@ -14,7 +14,8 @@ from pathlib import Path
 import streamlit as st
 
 from topology import InputError
-from topology.classify import Report, analyze_bytes
+from topology.pipeline import analyze_bytes
+from topology.report import Report
 from viewer.graph2d import graph_image
 from viewer.scene import Options, build_scene
 from viewer.view3d import render_script

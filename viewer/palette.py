@@ -8,7 +8,7 @@ occupied sites (:data:`PARTIAL`), so no net is ever drawn in it.
 
 A copy of a k-fold net is one of the k translation-equivalent pieces it splits into. Which copy a
 vertex image belongs to follows from the net's cycle lattice L: the image of vertex ``v`` in cell
-``t`` lies in the copy of ``t - shift[v]`` modulo L (``shift`` from :func:`topology.periodic.lift`),
+``t`` lies in the copy of ``t - shift[v]`` modulo L (``shift`` from :func:`topology.net.periodic.lift`),
 and only the part of that class inside the net's own lattice planes counts (the torsion of Z^3/L,
 of order k), so parallel layers of a 1-fold layer net share one colour.
 """
@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from topology.classify import Report
-from topology.periodic import hermite_basis, lift
+from topology.net.periodic import hermite_basis, lift
+from topology.report import Report
 
 SKY_BLUE, ORANGE, GREEN, PURPLE, BLUE, VERMILION = "#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#0072B2", "#D55E00"
 YELLOW = "#F0E442"

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from topology.classify import Report
-from topology.units import GUEST, LINKER, TERMINAL
+from topology.net.units import GUEST, LINKER, TERMINAL
+from topology.report import Report
 from viewer import palette, style
 
 STYLES = ("ball-and-stick", "sticks", "space-filling", "cluster")
@@ -226,7 +226,7 @@ def _add_atoms(scene: Scene, report: Report, options: Options, images: list[tupl
     _label_partial_units(scene, report, keep)
     if options.style == "space-filling":
         return
-    from topology.bonds import find_bonds
+    from topology.net.bonds import find_bonds
 
     bonds = find_bonds(crystal)
     shift = units.shift

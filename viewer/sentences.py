@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from topology.classify import NetSummary, Report
+from topology.report import NetSummary, Report
 from viewer import palette
 
 WHAT = {3: "net", 2: "layer", 1: "chain"}

@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import IO
 
 from topology import InputError
-from topology.classify import analyze_bytes
-from topology.io import MAX_FILE_BYTES, read_bytes
+from topology.pipeline import analyze_bytes
+from topology.reading.cif import MAX_FILE_BYTES, read_bytes
 
 SUFFIXES = (".cif", ".cif.gz", ".cgd")
 SUMMARY_FIELDS = ("path", "source", "classification", "Z", "dimensionalities", "folds", "topologies", "seconds",

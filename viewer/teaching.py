@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from topology.classify import Report
+from topology.report import Report
 from viewer import library
 from viewer.plain import escape, show
 from viewer.sentences import nets_sentence

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
-from topology.bonds import find_bonds
-from topology.classify import Report
+from topology.net.bonds import find_bonds
+from topology.report import Report
 from viewer.scene import atom_colors
 
 PAIR_DISTANCE = 1.0

@@ -1,6 +1,6 @@
 """"Why is it entangled?": one linked pair of rings, seen through the first ring, with a sentence.
 
-The pair is the first linked (or threaded) pair :mod:`topology.entangle` found. Both rings are drawn
+The pair is the first linked (or threaded) pair :mod:`topology.entanglement.entangle` found. Both rings are drawn
 thick in their nets' colours, the nets' other edges nearby thin and faded, and the picture is turned
 so that the viewer looks through the first ring. The same picture is a 3Dmol scene for the app and a
 vector figure for ``interlace render --why``.
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 import py3Dmol
 
-from topology.classify import NetSummary, Report
-from topology.entangle import Entanglement
-from topology.periodic import lifted_components
-from topology.rings import Ring, net_geometry
+from topology.entanglement.entangle import Entanglement
+from topology.entanglement.rings import Ring, net_geometry
+from topology.net.periodic import lifted_components
+from topology.report import NetSummary, Report
 from viewer import palette
 from viewer.view3d import LOCAL_3DMOL
 

@@ -1,10 +1,10 @@
-"""Restrained regularisation: the last step of packing the SC models (:mod:`topology.packing`).
+"""Restrained regularisation: the last step of packing the SC models (:mod:`topology.models.packing`).
 
 Rigid groups turned about their pivots leave a few contacts short where only a torsion (a CF3 about
 its C-C bond, an isopropyl's methyls), a small bend or a slight give of the cluster would make room.
 Here every atom shifts on its own, held to its bond lengths and bond angles by distance restraints on
 its 1-2 and 1-3 pairs (as SHELXL's DFIX and DANG hold a refined model), while the contacts between
-parts are pushed out to the distance the packing wants (:data:`topology.packing.NEED`). The restraints
+parts are pushed out to the distance the packing wants (:data:`topology.models.packing.NEED`). The restraints
 are stiff except for the angles at a metal or a mu4-S between two parts (the coordination angles a
 ligand leans through). Two shapes that 1-3 distances barely hold are restrained as well: a near-linear
 angle (a nitrile) is kept straight, its middle atom on the line through its ends, and a branch point
@@ -14,13 +14,26 @@ keeps its volume (an aromatic C or a carboxylate stays flat, a CF3 keeps its han
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 from scipy.optimize import minimize
 
-if TYPE_CHECKING:
-    from topology.packing import Packing
+
+class Packing(Protocol):
+    """What the restraints need of a packing (:class:`topology.models.packing.Packing` is one): the
+    atoms, their bonds and parts, its crowding energy and its way of following the periodic images."""
+
+    cell: np.ndarray
+    x: np.ndarray
+    elements: np.ndarray
+    present: np.ndarray
+    bonded: np.ndarray
+    owner: np.ndarray
+
+    def energy(self, x: np.ndarray) -> tuple[float, np.ndarray]: ...
+
+    def follow(self, reach: float = ..., fixed_too: bool = False, pad: float = 0.0) -> None: ...
 
 BOND_WEIGHT = 3000.0
 """Restraint weight (per A^2) on a bond length."""

@@ -4,7 +4,7 @@ Every fragment is a list of (element, xyz) in Angstrom; the builders place them 
 in a channel. Lengths and angles are standard values for these groups (C-C aromatic 1.39, C-CN
 1.44, C-N triple 1.15, C-O carboxylate 1.25, C-F 1.33, C-Cl 1.77, S-C 1.83; C-H 0.97 and O-H 0.97 as
 internuclear distances, not the shorter X-ray ones); the
-Ag-ligand distances come from the paper (see :mod:`topology.sc_series`).
+Ag-ligand distances come from the paper (see :mod:`topology.models.sc_series`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Entanglement proven from geometry: linked rings (Hopf links) and rings threaded by edges.
 
 For every pair of nets, and between the copies of one net (a k-fold net, or the stacked copies of a
-layer), the rings of one (:mod:`topology.rings`) are tested against the rings and edges of the other
+layer), the rings of one (:mod:`topology.entanglement.rings`) are tested against the rings and edges of the other
 near them. The linking number of two closed polygons is Gauss's double integral, which for polygons
 is an exact sum over pairs of segments of signed solid angles (Klenin & Langowski, Biopolymers 54,
 307 (2000)); it is an integer up to rounding. A ring is threaded when an edge of the other net
@@ -25,8 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
-from topology.periodic import Component
-from topology.rings import NetGeometry
+from topology.entanglement.rings import NetGeometry
+from topology.net.periodic import Component
 
 KINDS = ("interpenetration", "polycatenation", "polythreading", "none")
 

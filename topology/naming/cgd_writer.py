@@ -1,5 +1,5 @@
 """Writing a net as a Systre ``.cgd`` ``CRYSTAL`` block, so that Systre, ToposPro's importers and
-our own reader (:func:`topology.cgd.parse_cgd`) can take it up.
+our own reader (:func:`topology.reading.cgd.parse_cgd`) can take it up.
 
 The block is in P1 with the net's own cell: a ``NODE`` per vertex (its coordination and fractional
 coordinates) and an ``EDGE`` per distinct edge, given by the coordinates of both ends. Ends name
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from topology.net import PeriodicNet
+from topology.net.quotient import PeriodicNet
 
 
 def write_cgd(net: PeriodicNet, name: str, comments: Sequence[str] = ()) -> str:

@@ -1,5 +1,5 @@
 """Packing rigid groups into a periodic cell so that no two of them touch: the relaxation behind the
-bundled SC models (:mod:`topology.sc_series`).
+bundled SC models (:mod:`topology.models.sc_series`).
 
 A structure is a list of :class:`Part`: rigid groups of atoms that either stay where they are built
 (a cluster core, a linker that spans the cell), spin about a fixed axis (a para linker), hang on one
@@ -14,7 +14,7 @@ by three means in turn:
 - shaking: the parts still in a tight spot are turned at random and the whole settles again; the
   result is kept only if it is less crowded (a basin-hopping search, seeded, so the build repeats);
 - regularising: every atom, the fixed parts' too, gives a little under stiff bond and angle restraints
-  (:mod:`topology.restraints`), for the room only a torsion or a slight bend would make.
+  (:mod:`topology.models.restraints`), for the room only a torsion or a slight bend would make.
 
 Crowding is the summed square of the shortfalls of every pair of atoms of different parts from the
 distance wanted (:data:`NEED`); pairs bonded or bonded to a common atom (1-2 and 1-3) are left out, as
@@ -34,8 +34,8 @@ import gemmi
 import numpy as np
 from scipy.spatial import cKDTree
 
-from topology.molecules import Atoms, unit
-from topology.restraints import nearest_image, regularize
+from topology.models.molecules import Atoms, unit
+from topology.models.restraints import nearest_image, regularize
 
 FIXED, SPIN, HANG, FREE = "fixed", "spin", "hang", "free"
 """How a part may move: not at all, about its axis, about its pivot atom (turn and lean), or freely."""
@@ -51,7 +51,7 @@ MARGIN = 0.1
 HARD = 10.0
 """How much more a shortfall beyond MARGIN weighs: one clash is not traded for a few near misses."""
 BOND_TOLERANCE = 0.45
-"""Added to the sum of covalent radii to call two atoms bonded (as :mod:`topology.bonds` does)."""
+"""Added to the sum of covalent radii to call two atoms bonded (as :mod:`topology.net.bonds` does)."""
 MAX_EXO = 2
 """Ligands (N or O donors) an Ag may carry besides its cluster bonds: two, as a four-coordinate Ag
 with its two mu4-S; a ligand that may choose its Ag never takes a third place."""

@@ -1,4 +1,4 @@
-"""Reading CIF files into a :class:`~topology.crystal.Crystal`, with gemmi doing the CIF work.
+"""Reading CIF files into a :class:`~topology.reading.crystal.Crystal`, with gemmi doing the CIF work.
 
 Real files spell symmetry in many ways: explicit operations (``_space_group_symop_operation_xyz``
 or the older ``_symmetry_equiv_pos_as_xyz``), Hall symbols, Hermann-Mauguin names such as
@@ -17,10 +17,10 @@ import gemmi
 import numpy as np
 from scipy.spatial import cKDTree
 
-from topology.cif_repair import read_document
-from topology.crystal import Crystal
 from topology.errors import InputError
 from topology.limits import MAX_FILE_BYTES, MAX_OPERATIONS, check_atoms, check_expanded, check_pairs
+from topology.reading.cif_repair import read_document
+from topology.reading.crystal import Crystal
 
 SPECIAL_POSITION_TOLERANCE = 0.3
 """Symmetry images of one site closer than this (in Angstrom) are merged (special positions)."""

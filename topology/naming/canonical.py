@@ -37,6 +37,8 @@ from scipy.sparse import csc_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.sparse.linalg import spsolve
 
+from topology.naming.invariants import coordination_sequence
+
 FINE = float(2**32)
 """Frame coordinates (edge vectors and shifts in a frame of edge vectors) are compared on a grid of
 2^-32: they are rationals whose denominators grow with the net, and two different ones may lie
@@ -333,8 +335,6 @@ def canonical_form(graph: PeriodicGraph) -> CanonicalForm:
 
 def _invariant_key(graph: PeriodicGraph) -> str:
     """A key from the coordination sequences of all vertices (for nets with no exact key)."""
-    from topology.identify import coordination_sequence
-
     adj = graph.adjacency()
     seqs = sorted(tuple(coordination_sequence(adj, v, 10)) for v in range(graph.n))
     return f"{graph.dim} " + hashlib.sha256(repr(seqs).encode()).hexdigest()[:24]

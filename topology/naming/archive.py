@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from topology.canonical import PeriodicGraph
+from topology.naming.canonical import PeriodicGraph
 
-DATA = Path(__file__).with_name("data")
+DATA = Path(__file__).resolve().parents[1] / "data"
 ARC = DATA / "rcsr.arc.gz"
 KEYS = DATA / "rcsr-keys.json.gz"
 

@@ -3,7 +3,7 @@
 The deposited structures (CCDC 2384559-2384564) cannot be bundled, so Interlace ships idealised
 models of them, built here deterministically (``interlace build-models``). Every number from the
 paper (Ma et al., Nat. Commun. 2025, doi:10.1038/s41467-025-60720-6) is a named constant below with
-its source; the standard bond lengths of the organic groups are in :mod:`topology.molecules`.
+its source; the standard bond lengths of the organic groups are in :mod:`topology.models.molecules`.
 
 The design, in the paper's terms:
 
@@ -38,8 +38,8 @@ against the formulas of the paper's Table (paper-facts):
 The cell is P1: the model has no symmetry beyond translations (the paper reports P21/c for the
 real crystals). Atom labels are numbered once over all sites of the series, so an atom keeps its
 label in every structure it is part of, and transitions can pair atoms by label. The flexible groups
-(isopropyls, TFA and acids, pillars, guests) are posed by :func:`topology.packing.relax`, which ends
-with a restrained regularisation of every atom (:mod:`topology.restraints`).
+(isopropyls, TFA and acids, pillars, guests) are posed by :func:`topology.models.packing.relax`, which ends
+with a restrained regularisation of every atom (:mod:`topology.models.restraints`).
 """
 
 from __future__ import annotations
@@ -51,10 +51,10 @@ from pathlib import Path
 
 import numpy as np
 
-from topology import molecules as mol
-from topology import packing
-from topology.molecules import Atoms, unit
-from topology.packing import FREE, HANG, SPIN, Part, perpendicular_to, rotation
+from topology.models import molecules as mol
+from topology.models import packing
+from topology.models.molecules import Atoms, unit
+from topology.models.packing import FREE, HANG, SPIN, Part, perpendicular_to, rotation
 
 DOI = "10.1038/s41467-025-60720-6"
 CITATION = ("K. Ma, X.-M. Liu, X.-Y. Dong, X.-M. Luo, H.-Y. Li, S.-Q. Zang, T. C. W. Mak, "
@@ -71,7 +71,7 @@ AG_N = 2.38
 AG_O = 2.40
 """Ag-O of TFA: between the paper's 2.374(4) A (SC-1) and 2.450(5) A (SC-2) (Results)."""
 
-STRUCTURE_DIR = Path(__file__).resolve().parent.parent / "assets" / "structures"
+STRUCTURE_DIR = Path(__file__).resolve().parents[2] / "assets" / "structures"
 
 _K = AG_AG / np.sqrt(2.0)
 AG_VERTICES = np.array([v for v in itertools.product((-1, 0, 1), repeat=3) if sum(map(abs, v)) == 2],

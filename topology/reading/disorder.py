@@ -13,7 +13,7 @@ import gemmi
 import numpy as np
 from scipy.spatial import cKDTree
 
-from topology.crystal import Crystal
+from topology.reading.crystal import Crystal
 
 OVERLAP = 0.75
 """Two non-hydrogen atoms closer than this fraction of their covalent radii sum (below any triple

@@ -1,4 +1,4 @@
-"""Systre ``.cgd`` nets: reading ``CRYSTAL`` and ``PERIODIC_GRAPH`` blocks (writing: :mod:`topology.cgd_writer`).
+"""Systre ``.cgd`` nets: reading ``CRYSTAL`` and ``PERIODIC_GRAPH`` blocks (writing: :mod:`topology.naming.cgd_writer`).
 
 ``CRYSTAL`` blocks (as RCSR distributes them) give a space group, a cell, nodes with their
 coordinates and edges by the coordinates of both ends; we expand them by symmetry and find which
@@ -18,9 +18,9 @@ from scipy.sparse.linalg import factorized
 from scipy.spatial import cKDTree
 
 from topology.errors import InputError
-from topology.io import normalize_hm
 from topology.limits import MAX_EDGE_SPAN, MAX_NET_EDGES, MAX_NET_LINES, MAX_NET_NODES
-from topology.net import PeriodicNet
+from topology.net.quotient import PeriodicNet
+from topology.reading.cif import normalize_hm
 
 MATCH_TOLERANCE = 1e-3
 """Fractional distance within which an edge end is taken to be a node."""

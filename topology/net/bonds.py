@@ -12,10 +12,10 @@ import gemmi
 import numpy as np
 from scipy.spatial import cKDTree
 
-from topology.crystal import Crystal
-from topology.disorder import OVERLAP, alternatives
 from topology.errors import InputError
 from topology.limits import SHORT_CONTACT, check_contacts, check_images, check_pairs
+from topology.reading.crystal import Crystal
+from topology.reading.disorder import OVERLAP, alternatives
 
 TOLERANCE = 0.45
 """Added to the sum of covalent radii (Cordero, via gemmi), in Angstrom."""
@@ -71,7 +71,7 @@ def find_bonds(crystal: Crystal, tolerance: float = TOLERANCE) -> Bonds:
     """All bonds of the crystal: d(i, j) < r_i + r_j + tolerance, with the rules of the field.
 
     Rules: no bond shorter than :data:`MIN_BOND`; none between disorder alternatives (two parts,
-    two overlapping symmetry copies of a negative part: :func:`topology.disorder.alternatives`);
+    two overlapping symmetry copies of a negative part: :func:`topology.reading.disorder.alternatives`);
     none between two hydrogen atoms; a hydrogen keeps its shortest bond only.
     """
     n = len(crystal)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from topology.canonical import PeriodicGraph, simplified
-from topology.periodic import Component
+from topology.naming.canonical import PeriodicGraph, simplified
+from topology.net.periodic import Component
 
 MAX_RING = 16
 """Longest ring looked for (dia has 6-rings, srs 10-rings; a covalent framework cut into atoms, 14 to 16)."""

@@ -13,9 +13,9 @@ import gemmi
 import networkx as nx
 import numpy as np
 
-from topology.crystal import Crystal
-from topology.periodic import Component, periodic_components, unique_rows
-from topology.units import BRANCH, LINKER, BuildingUnits
+from topology.net.periodic import Component, periodic_components, unique_rows
+from topology.net.units import BRANCH, LINKER, BuildingUnits
+from topology.reading.crystal import Crystal
 
 Offset = tuple[int, int, int]
 
@@ -97,7 +97,7 @@ class PeriodicNet:
         return out
 
     def directed_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Both directions of every edge, as the arrays :mod:`topology.periodic` works on (kept until
+        """Both directions of every edge, as the arrays :mod:`topology.net.periodic` works on (kept until
         the next vertex or edge is added through this class)."""
         if self._arrays is None:
             e = self.edges()

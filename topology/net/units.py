@@ -24,9 +24,9 @@ from functools import cached_property
 
 import numpy as np
 
-from topology.bonds import Bonds, bond_graph_arrays, metal_mask
-from topology.crystal import Crystal
-from topology.periodic import lifted_components, unique_rows
+from topology.net.bonds import Bonds, bond_graph_arrays, metal_mask
+from topology.net.periodic import lifted_components, unique_rows
+from topology.reading.crystal import Crystal
 
 GUEST, TERMINAL, LINKER, BRANCH, CLUSTER, ROD, ATOM = (
     "guest", "terminal", "linker", "branch", "metal-cluster", "rod-metal", "atom",

@@ -1,0 +1,1 @@
+"""Entanglement: rings of each net and the links and threadings between them."""

@@ -1,0 +1,82 @@
+"""Naming a net: its canonical key, RCSR symbol, point symbol and coordination sequences.
+
+Each 2D or 3D component of a structure's net is taken on its own lattice (every copy of a k-fold
+net is the same net), simplified as the field does before naming (dangling vertices removed,
+2-connected vertices contracted into edges), given its canonical key (:mod:`topology.naming.canonical`),
+and looked up in the archive built from Systre's ``rcsr.arc`` (RCSR: O'Keeffe, Peskov, Ramsden &
+Yaghi, Acc. Chem. Res. 41, 1782 (2008); Systre: Delgado-Friedrichs & O'Keeffe, Acta Cryst. A59,
+351 (2003)). The point symbol and the coordination sequences to ten shells (with TD10, the total
+number of vertices within ten bonds, the vertex itself included) are given per vertex kind, as
+ToposPro prints them.
+
+>>> sql = PeriodicGraph.from_edges(2, [(0, 0, (1, 0)), (0, 0, (0, 1))])
+>>> ident = identify(sql)
+>>> ident.topology, ident.point_symbol, ident.coordination_sequences[0][:4], ident.td10
+('sql', '{4^4.6^2}', (4, 8, 12, 16), (221,))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from topology.naming import archive
+from topology.naming.canonical import PeriodicGraph, canonical_form, color_refinement, simplify
+from topology.naming.invariants import SHELLS, coordination_sequences, total_point_symbol, vertex_point_symbol
+from topology.net.periodic import Component
+
+
+@dataclass(frozen=True)
+class NetIdentity:
+    """What names a net."""
+
+    topology: str | None
+    key: str
+    point_symbol: str
+    coordination_sequences: tuple[tuple[int, ...], ...]
+    td10: tuple[int, ...]
+    exact: bool  # False for unstable nets, whose key is an invariant but not a proof of identity
+
+
+def identify(graph: PeriodicGraph, simplified: bool = True) -> NetIdentity:
+    """Name one connected 2- or 3-periodic net given on its own lattice."""
+    if simplified:
+        graph = simplify(graph)
+    form = canonical_form(graph)
+    net = form.graph
+    kinds = form.orbits if form.stable else _classes(net)
+    adj = net.adjacency()
+    reps = [int(np.flatnonzero(kinds == k)[0]) for k in np.unique(kinds)]
+    counts = [int((kinds == k).sum()) for k in np.unique(kinds)]
+    seqs = [tuple(cs) for cs in coordination_sequences(adj, reps, SHELLS)]
+    order = sorted(range(len(reps)), key=lambda i: (-len(adj[reps[i]]), seqs[i]))
+    symbols = [vertex_point_symbol(adj, reps[i]) for i in order]
+    name = archive.lookup(form.digest) if form.stable else None
+    return NetIdentity(name, form.key, total_point_symbol(symbols, [counts[i] for i in order]),
+                       tuple(seqs[i] for i in order), tuple(1 + sum(seqs[i]) for i in order), form.stable)
+
+
+def _classes(graph: PeriodicGraph) -> np.ndarray:
+    return np.unique(color_refinement(graph), return_inverse=True)[1].ravel()
+
+
+def component_graph(src: np.ndarray, dst: np.ndarray, offset: np.ndarray, shift: np.ndarray,
+                    component: Component) -> PeriodicGraph:
+    """One copy of a component of a crystal's net, on the component's own lattice.
+
+    ``src, dst, offset`` are the net's directed edges in cell coordinates and ``shift`` the lifted
+    position of every vertex (:func:`topology.net.periodic.lift`); the cycle vector of each edge is a
+    vector of the component's lattice, written here in its Hermite basis.
+    """
+    nodes = component.nodes
+    index = np.full(int(max(src.max(initial=0), dst.max(initial=0), nodes.max(initial=0))) + 1, -1)
+    index[nodes] = np.arange(len(nodes))
+    keep = index[src] >= 0
+    s, d, o = src[keep], dst[keep], offset[keep]
+    cycles = shift[s] + o - shift[d]
+    basis = component.basis.astype(float)
+    coords, *_ = np.linalg.lstsq(basis.T, cycles.T.astype(float), rcond=None)
+    ints = np.round(coords.T).astype(np.int64)
+    table = np.column_stack([index[s], index[d], ints])
+    return PeriodicGraph.from_arrays(table, len(basis), n=len(nodes))

@@ -1,0 +1,121 @@
+"""The pipeline: a crystal (or a net read from a .cgd file) through every stage to its report.
+
+    reading  ->  net (bonds, building units, quotient net, components)  ->  naming  ->  entanglement  ->  verdict
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from topology.entanglement.entangle import Entanglement, Placed, entangle
+from topology.entanglement.rings import net_geometry
+from topology.errors import InputError
+from topology.naming.identify import component_graph, identify
+from topology.net.bonds import find_bonds
+from topology.net.periodic import direction, lifted_components, plane_normal
+from topology.net.quotient import PeriodicNet, build_net
+from topology.net.units import find_units
+from topology.reading import cgd
+from topology.reading import cif as io
+from topology.reading.crystal import Crystal
+from topology.reading.disorder import major_parts
+from topology.report import NetSummary, Report
+from topology.verdict import classify, interpenetration_class, own_translations
+
+
+def entanglements(net: PeriodicNet, nets: list[NetSummary]) -> list[Entanglement]:
+    """Links and threadings for every pair of periodic nets, and between the copies of one net (a
+    k-fold net, or a layer's or chain's parallel copies)."""
+    periodic = [n for n in nets if n.dimensionality > 0]
+    pairs = [(a, b) for i, a in enumerate(periodic) for b in periodic[i:]
+             if a.id != b.id or a.fold > 1 or a.dimensionality < 3]
+    if not pairs:
+        return []
+    src, dst, off = net.directed_arrays()
+    lifted = lifted_components(net.graph.number_of_nodes(), src, dst, off)
+    component = {int(lifted.component(c).nodes[0]): lifted.component(c) for c in range(lifted.count)}
+    frac, orth = net.frac(), np.array(net.cell.orth.mat.tolist())
+    placed: dict[int, Placed] = {}
+    for n in {p.id: p for pair in pairs for p in pair}.values():
+        comp = component[n.vertices[0]]
+        placed[n.id] = Placed(net_geometry(src, dst, off, comp), frac, orth, comp, lifted.shift)
+    points = len(own_translations(net))
+    return [entangle(placed[a.id], placed[b.id], (a.id, b.id), orth, a.id == b.id, points) for a, b in pairs]
+
+
+def summarize(net: PeriodicNet, names: bool = True) -> list[NetSummary]:
+    """One summary per connected component, ordered by dimensionality (highest first), then size;
+    2D and 3D nets are named (:mod:`topology.naming.identify`) unless ``names`` is false."""
+    src, dst, off = net.directed_arrays()
+    lifted = lifted_components(net.graph.number_of_nodes(), src, dst, off)
+    comps = [lifted.component(c) for c in range(lifted.count)]
+    comps.sort(key=lambda c: (-c.dimensionality, -len(c.nodes), int(c.nodes[0])))
+    coordination = net.coordination()
+    out = []
+    for k, c in enumerate(comps):
+        degrees = tuple(sorted({coordination[int(v)] for v in c.nodes}, reverse=True))
+        orient = plane_normal(c.basis) if c.dimensionality == 2 else direction(c.basis)
+        named = identify(component_graph(src, dst, off, lifted.shift, c)) if names and c.dimensionality >= 2 else None
+        out.append(NetSummary(k, c.dimensionality, c.fold, tuple(int(v) for v in c.nodes), degrees, orient,
+                              c.copies_per_cell,
+                              topology=named.topology if named else None,
+                              topology_key=named.key if named else None,
+                              point_symbol=named.point_symbol if named else None,
+                              coordination_sequences=named.coordination_sequences if named else (),
+                              td10=named.td10 if named else ()))
+    return out
+
+
+DISORDER = ("major", "all")
+"""How disordered parts are read: the most occupied part of each assembly, or every part (no bond
+between two different parts)."""
+
+
+def analyze(crystal: Crystal, min_occupancy: float = 0.0, names: bool = True, disorder: str = "major") -> Report:
+    """Bonds, building units, net and nets of a crystal: the whole pipeline on atoms.
+
+    ``disorder`` is one of :data:`DISORDER`: the major part of each disorder assembly, or all parts.
+    """
+    if disorder not in DISORDER:
+        raise ValueError(f"disorder must be one of {DISORDER}, not {disorder!r}")
+    if disorder == "major":
+        crystal = major_parts(crystal)
+    elif crystal.disorder_group.any():
+        crystal = crystal.select(np.ones(len(crystal), dtype=bool), "disorder: every part kept, no two parts bonded")
+    kept = crystal.with_min_occupancy(min_occupancy)
+    if not (kept.elements != "H").any():
+        left = f"above occupancy {min_occupancy:g}" if min_occupancy > 0 and len(kept) < len(crystal) else "in the file"
+        raise InputError(crystal.source, f"no atoms other than hydrogen {left}: nothing to build a net from")
+    bonds = find_bonds(kept)
+    units = find_units(kept, bonds)
+    net = build_net(kept, units)
+    nets = summarize(net, names)
+    found = entanglements(net, nets)
+    return Report(kept.source, len(kept), float(min_occupancy), net, nets, kept, units, kept.notes + units.notes,
+                  found, interpenetration_class(net, nets, kept.operations), classify(nets, found))
+
+
+def analyze_net(net: PeriodicNet, source: str, notes: tuple[str, ...] = (), names: bool = True) -> Report:
+    """Report for a net read directly (a Systre .cgd file): no atoms."""
+    nets = summarize(net, names)
+    found = entanglements(net, nets)
+    return Report(source, 0, 0.0, net, nets, None, None, notes, found, interpenetration_class(net, nets, ()),
+                  classify(nets, found))
+
+
+def analyze_bytes(name: str, data: bytes, min_occupancy: float = 0.0, names: bool = True,
+                  disorder: str = "major") -> Report:
+    """Analyse the contents of a CIF or .cgd file (an upload), dispatching on the name's suffix."""
+    text = io.decode(name, data)
+    if name.lower().endswith(".cgd"):
+        net, notes = cgd.parse_cgd(text, name)
+        return analyze_net(net, name, notes, names)
+    return analyze(io.parse_cif(text, name), min_occupancy, names, disorder)
+
+
+def analyze_file(path: str | Path, min_occupancy: float = 0.0, names: bool = True, disorder: str = "major") -> Report:
+    """Analyse a CIF or Systre .cgd file."""
+    name, data = io.read_bytes(path)
+    return analyze_bytes(name, data, min_occupancy, names, disorder)

@@ -1,0 +1,116 @@
+"""What the analysis of one structure gives: its nets and the report (``Report.to_dict`` is the JSON
+report of ``interlace analyze --json``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from topology.entanglement.entangle import Entanglement
+from topology.net.quotient import PeriodicNet
+from topology.net.units import BuildingUnits
+from topology.reading.crystal import Crystal
+
+
+@dataclass(frozen=True)
+class NetSummary:
+    """One connected component of the quotient net."""
+
+    id: int
+    dimensionality: int
+    fold: int
+    vertices: tuple[int, ...]
+    node_degrees: tuple[int, ...]
+    orientation: tuple[int, int, int] | None = None  # layer normal (2D) or chain direction (1D)
+    copies_per_cell: int = 1  # see topology.net.periodic.Component.copies_per_cell
+    topology: str | None = None  # RCSR symbol (topology.naming.identify), None when not in the archive
+    topology_key: str | None = None  # canonical key, comparable between structures
+    point_symbol: str | None = None  # e.g. {4^12.6^3}
+    coordination_sequences: tuple[tuple[int, ...], ...] = ()  # one per vertex kind, 10 shells
+    td10: tuple[int, ...] = ()  # one per vertex kind: vertices within 10 bonds, the vertex included
+
+    def placement(self) -> str:
+        """Where a layer or chain lies, and how many copies of it cross one cell (what CrystalNets.jl
+        prints as n-fold for layers and chains); empty for 3D nets and discrete units."""
+        if self.orientation is None:
+            return ""
+        h, k, l = self.orientation
+        where = f"in ({h} {k} {l}) planes" if self.dimensionality == 2 else f"along [{h} {k} {l}]"
+        return f"{where}, {self.copies_per_cell} per cell"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "dimensionality": self.dimensionality, "fold": self.fold,
+                "n_vertices": len(self.vertices), "node_degrees": list(self.node_degrees),
+                "topology": self.topology, "topology_key": self.topology_key, "point_symbol": self.point_symbol,
+                "coordination_sequences": [list(cs) for cs in self.coordination_sequences],
+                "td10": list(self.td10)}
+
+
+@dataclass(eq=False)
+class Report:
+    """Everything the analysis found about one structure (``to_dict`` is the JSON report)."""
+
+    source: str
+    n_atoms: int
+    min_occupancy: float
+    net: PeriodicNet
+    nets: list[NetSummary]
+    crystal: Crystal | None = None
+    units: BuildingUnits | None = None
+    notes: tuple[str, ...] = field(default=())
+    entanglement: list[Entanglement] = field(default_factory=list)
+    interpenetration_class: dict | None = None
+    classification: str = "0D discrete"  # one of topology.verdict.CLASSIFICATIONS
+
+    @property
+    def interpenetration_degree(self) -> int:
+        """Total number of 3D net copies."""
+        return sum(n.fold for n in self.nets if n.dimensionality == 3)
+
+    @property
+    def topologies(self) -> str:
+        """The 2D and 3D nets by name, highest dimension first: "pcu + sql", "2-fold pcu", "bcu + dia";
+        a net missing from the archive is "unnamed 3D net"; empty when there is no 2D or 3D net."""
+        parts = []
+        for n in self.nets:
+            if n.dimensionality < 2:
+                continue
+            name = n.topology or f"unnamed {n.dimensionality}D net"
+            parts.append(f"{n.fold}-fold {name}" if n.fold > 1 else name)
+        return " + ".join(parts)
+
+    def net_of_vertex(self) -> list[int]:
+        """Net id of every vertex."""
+        out = [0] * self.net.graph.number_of_nodes()
+        for n in self.nets:
+            for v in n.vertices:
+                out[v] = n.id
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        g = self.net.graph
+        net_of = self.net_of_vertex()
+        degree = self.net.coordination()
+        vertices = [
+            {"id": v, "net": net_of[v], "kind": g.nodes[v]["kind"], "composition": g.nodes[v]["composition"],
+             "degree": degree[v], "frac": [round(float(x), 5) + 0.0 for x in g.nodes[v]["frac"]],
+             "atoms": g.nodes[v]["atoms"].tolist()}
+            for v in range(g.number_of_nodes())
+        ]
+        edges = [
+            {"u": u, "v": v, "offset": list(off), "linker": d["linker"], "occupancy": round(d["occupancy"], 4)}
+            for u, v, off, d in self.net.edges()
+        ]
+        return {
+            "source": self.source,
+            "n_atoms": self.n_atoms,
+            "min_occupancy": self.min_occupancy,
+            "classification": self.classification,
+            "interpenetration_degree": self.interpenetration_degree,
+            "nets": [n.to_dict() for n in self.nets],
+            "entanglement": [e.to_dict() for e in self.entanglement],
+            "interpenetration_class": self.interpenetration_class,
+            "vertices": vertices,
+            "edges": edges,
+            "notes": list(self.notes),
+        }

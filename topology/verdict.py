@@ -1,0 +1,134 @@
+"""The verdict: how a structure's nets are entangled, in the field's words, and their interpenetration class.
+
+Nothing is called entangled unless rings were found linked or threaded (:mod:`topology.entanglement.entangle`).
+Classification strings (``Report.classification``), the first three as the SC series' paper uses them:
+
+- ``non-interpenetrated``: one 3D net, one copy.
+- ``3D-3D interpenetrated``: two or more 3D net copies with rings linked between them.
+- ``2D-3D interpenetrating``: 3D net(s) with 2D layers entangled with them (linked or threaded rings).
+- ``1D-3D interpenetrating``: 3D net(s) with 1D chains threading their rings.
+- ``2D-2D interpenetrated``: no 3D net; copies of a layer interpenetrating within one slab.
+- ``2D-2D parallel polycatenation`` / ``2D-2D inclined polycatenation``: no 3D net; layers of one
+  orientation, or of several, with rings linked between them (Carlucci, Ciani & Proserpio 2003).
+- ``1D-2D polythreading``: chains threading the rings of layers; ``1D-1D polycatenation``: linked chains.
+- ``3D nets side by side``, ``3D net beside 2D layers``, ``3D net beside 1D chains``: nets sharing the
+  crystal with no link or threading found.
+- ``2D layers and 1D chains``: no 3D net; layers and chains side by side (a "three-in-one" crystal).
+- ``2D layers``, ``1D chains``, ``0D discrete``: nothing entangled.
+"""
+
+from __future__ import annotations
+
+import gemmi
+import numpy as np
+
+from topology.entanglement.entangle import Entanglement, lattice_points
+from topology.net.quotient import PeriodicNet
+from topology.report import NetSummary
+
+CLASSIFICATIONS = (
+    "non-interpenetrated",
+    "3D-3D interpenetrated",
+    "2D-3D interpenetrating",
+    "1D-3D interpenetrating",
+    "2D-2D interpenetrated",
+    "2D-2D parallel polycatenation",
+    "2D-2D inclined polycatenation",
+    "1D-2D polythreading",
+    "1D-1D polycatenation",
+    "3D nets side by side",
+    "3D net beside 2D layers",
+    "3D net beside 1D chains",
+    "2D layers",
+    "2D layers and 1D chains",
+    "1D chains",
+    "0D discrete",
+)
+
+
+def classify(nets: list[NetSummary], entanglement: list[Entanglement]) -> str:
+    """The interpenetration class of a set of nets (see the module docstring)."""
+    dim = {n.id: n.dimensionality for n in nets}
+    found = [e for e in entanglement if e.kind != "none"]
+
+    def tangled(a: int, b: int) -> list[Entanglement]:
+        return [e for e in found if sorted((dim[e.between[0]], dim[e.between[1]])) == sorted((a, b))]
+
+    copies3 = sum(n.fold for n in nets if n.dimensionality == 3)
+    layers = [n for n in nets if n.dimensionality == 2]
+    chains = [n for n in nets if n.dimensionality == 1]
+    if copies3:
+        if tangled(2, 3):
+            return "2D-3D interpenetrating"
+        if tangled(1, 3):
+            return "1D-3D interpenetrating"
+        if copies3 > 1:
+            return "3D-3D interpenetrated" if tangled(3, 3) else "3D nets side by side"
+        if layers:
+            return "3D net beside 2D layers"
+        return "3D net beside 1D chains" if chains else "non-interpenetrated"
+    if layers:
+        two = tangled(2, 2)
+        if two:
+            if any(e.kind == "interpenetration" for e in two):
+                return "2D-2D interpenetrated"
+            inclined = len({n.orientation for n in layers}) > 1
+            return "2D-2D inclined polycatenation" if inclined else "2D-2D parallel polycatenation"
+        if tangled(1, 2):
+            return "1D-2D polythreading"
+        return "2D layers and 1D chains" if chains else "2D layers"
+    if chains:
+        return "1D-1D polycatenation" if tangled(1, 1) else "1D chains"
+    return "0D discrete"
+
+
+def own_translations(net: PeriodicNet) -> list[np.ndarray]:
+    """Translations (fractional) of the structure's own lattice within the cell, zero included."""
+    src, dst, off = net.directed_arrays()
+    frac = net.frac()
+    labels = [net.graph.nodes[v]["composition"] for v in range(len(frac))]
+    return lattice_points(frac, labels, np.column_stack([src, dst, off]), np.array(net.cell.orth.mat.tolist()))
+
+
+def interpenetration_class(net: PeriodicNet, nets: list[NetSummary], operations: tuple[str, ...]) -> dict | None:
+    """Z, Zt, Zn and the class of an array of interpenetrated 3D nets (Blatov, Carlucci, Ciani &
+    Proserpio, CrystEngComm 6, 377 (2004)): Zt copies related by translations of the crystal (the
+    net's fold, and centring translations), Zn by its other symmetry operations; class I when Zn = 1,
+    II when Zt = 1, III otherwise; a when all copies are symmetry-equivalent (Z = Zt Zn), b when not."""
+    frameworks = [n for n in nets if n.dimensionality == 3]
+    total = sum(n.fold for n in frameworks)
+    if total < 2:
+        return None
+    frac = net.frac()
+    which = np.full(len(frac), -1)
+    for k, n in enumerate(frameworks):
+        which[list(n.vertices)] = k
+    ops = [gemmi.Op(t) for t in operations] or [gemmi.Op("x,y,z")]
+    for t in own_translations(net)[1:]:  # translations of a P1 supercell or of a centred net file
+        ops.append(gemmi.Op("x,y,z").translated([round(x * gemmi.Op.DEN) for x in t]))
+    orth = np.array(net.cell.orth.mat.tolist())
+    translations, everything = _orbit_of(frameworks[0], ops, frac, which, orth)
+    zt = frameworks[0].fold * len(translations)
+    zn = len(everything) // len(translations)
+    numeral = "I" if zn == 1 else "II" if zt == 1 else "III"
+    letter = "a" if total == zt * zn else "b"
+    return {"class": numeral + letter, "Z": total, "Zt": zt, "Zn": zn}
+
+
+def _orbit_of(first: NetSummary, ops: list, frac: np.ndarray, which: np.ndarray,
+              orth: np.ndarray) -> tuple[set[int], set[int]]:
+    """The 3D nets that the crystal's pure translations, and all its operations, take the first one to."""
+    v = first.vertices[0]
+    by_translation, by_any = {0}, {0}
+    for op in ops:
+        rot = np.array(op.rot, dtype=float) / gemmi.Op.DEN
+        image = rot @ frac[v] + np.array(op.tran, dtype=float) / gemmi.Op.DEN
+        gap = (frac - image + 0.5) % 1.0 - 0.5
+        dist = np.linalg.norm(gap @ orth.T, axis=1)
+        hit = int(np.argmin(dist))
+        if dist[hit] > 0.5 or which[hit] < 0:
+            continue
+        by_any.add(int(which[hit]))
+        if np.allclose(rot, np.eye(3)):
+            by_translation.add(int(which[hit]))
+    return by_translation, by_any
