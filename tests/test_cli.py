@@ -113,7 +113,7 @@ def test_render_refuses_a_supercell_too_big_to_draw_before_any_analysis(tmp_path
     def no_analysis(*_, **__):
         raise AssertionError("analysed before the size was checked")
 
-    monkeypatch.setattr(export_cli, "analyze_file", no_analysis)
+    monkeypatch.setattr("topology.pipeline.analyze_file", no_analysis)
     path = DATA / "crystalnets" / "MIL-101.cif"
     assert main(["render", str(path), "-o", str(tmp_path / "m.png"), "--supercell", "3", "3", "3"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
@@ -130,7 +130,7 @@ def test_an_analysis_over_the_time_limit_is_one_line(monkeypatch, capsys) -> Non
     def slow(*_, **__):
         time.sleep(5)
 
-    monkeypatch.setattr(cli, "analyze_file", slow)
+    monkeypatch.setattr("topology.pipeline.analyze_file", slow)
     started = time.monotonic()
     assert main(["analyze", "--timeout", "0.2", str(DATA / "ideal" / "pcu.cgd")]) == 2
     assert time.monotonic() - started < 3

@@ -8,9 +8,27 @@ The folders read as the pipeline, one stage each, imports running one way::
 user interface.
 """
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from topology.errors import InputError
-from topology.pipeline import analyze, analyze_file
-from topology.reading.crystal import Crystal
-from topology.report import Report
+
+if TYPE_CHECKING:
+    from topology.pipeline import analyze, analyze_file
+    from topology.reading.crystal import Crystal
+    from topology.report import Report
+
+_PUBLIC = {"analyze": "topology.pipeline", "analyze_file": "topology.pipeline",
+           "Crystal": "topology.reading.crystal", "Report": "topology.report"}
 
 __all__ = ["Crystal", "InputError", "Report", "analyze", "analyze_file"]
+
+
+def __getattr__(name: str) -> Any:
+    """The public names, imported when first used, so that ``import topology`` (and ``interlace --help``)
+    does not load networkx and scipy."""
+    if name in _PUBLIC:
+        return getattr(import_module(_PUBLIC[name]), name)
+    raise AttributeError(f"module 'topology' has no attribute {name!r}")

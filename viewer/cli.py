@@ -10,11 +10,13 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from topology import InputError, Report, analyze_file
-from topology.entanglement.entangle import describe
+from topology.errors import InputError
 from topology.limits import TIME_LIMIT, time_limit
+
+if TYPE_CHECKING:
+    from topology.report import Report
 
 EXIT_INPUT = 2
 
@@ -134,6 +136,8 @@ def _analyze(args: argparse.Namespace) -> int:
 
 def _analyze_each(paths: list[str], args: argparse.Namespace) -> int:
     """Files one after the other, as tables or JSON on stdout, problems on stderr."""
+    from topology.pipeline import analyze_file
+
     failed = False
     for path in paths:
         try:
@@ -152,6 +156,8 @@ def _analyze_each(paths: list[str], args: argparse.Namespace) -> int:
 
 def format_report(report: Report) -> str:
     """The readable table of ``interlace analyze``."""
+    from topology.entanglement.entangle import describe
+
     lines = [f"{report.source}: {report.classification} (interpenetration degree {report.interpenetration_degree})",
              f"  {report.n_atoms} atoms, min occupancy {report.min_occupancy:g}" if report.crystal is not None
              else f"  a net file: {report.net.graph.number_of_nodes()} vertices"]

@@ -11,12 +11,10 @@ from pathlib import Path
 
 import numpy as np
 
-from topology import InputError, analyze_file
+from topology.errors import InputError
 from topology.limits import TIME_LIMIT, time_limit
-from topology.reading.cif import read_cif
-from topology.reading.disorder import major_parts
+from viewer.choices import COLOR_BY, STYLES
 from viewer.orientation import View, parse_view
-from viewer.scene import COLOR_BY, STYLES, Options
 
 MAX_FIGURE_ATOMS = 60_000
 """Most atoms drawn in one figure (a supercell of a large cell is refused before any drawing)."""
@@ -79,8 +77,10 @@ def _format(path: Path, allowed: tuple[str, ...]) -> str:
 
 
 def _render(args: argparse.Namespace) -> int:
+    from topology.pipeline import analyze_file
     from viewer import figure
     from viewer.export import render
+    from viewer.scene import Options
 
     fmt = _format(args.output, figure.FORMATS)
     if any(not 1 <= n <= 3 for n in args.supercell):
@@ -112,6 +112,9 @@ def _render(args: argparse.Namespace) -> int:
 
 def _check_drawing(path: str, min_occupancy: float, cells: int) -> None:
     """Refuse a figure with too many atoms from the file's atom count, before any analysis."""
+    from topology.reading.cif import read_cif
+    from topology.reading.disorder import major_parts
+
     if Path(path).suffix.lower() == ".cgd":
         return  # a net: its vertices are counted after reading, a moment's work
     crystal = major_parts(read_cif(path)).with_min_occupancy(min_occupancy)
@@ -130,6 +133,7 @@ def _check_folder(path: Path) -> None:
 
 
 def _animate(args: argparse.Namespace) -> int:
+    from topology.pipeline import analyze_file
     from viewer.export import MOVIE_FORMATS, animate
 
     fmt = _format(args.output, MOVIE_FORMATS)

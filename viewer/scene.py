@@ -16,9 +16,8 @@ import numpy as np
 from topology.net.units import GUEST, LINKER, TERMINAL
 from topology.report import Report
 from viewer import palette, style
+from viewer.choices import COLOR_BY, STYLES
 
-STYLES = ("ball-and-stick", "sticks", "space-filling", "cluster")
-COLOR_BY = ("net", "element", "occupancy")
 
 BALL = 0.32  # ball radius as a fraction of the covalent radius scale used below
 VDW = {"H": 1.1, "C": 1.7, "N": 1.55, "O": 1.52, "F": 1.47, "S": 1.8, "Cl": 1.75, "Ag": 1.72}

@@ -25,7 +25,8 @@ from viewer.export_cli import MAX_FIGURE_ATOMS
 from viewer.live import live_view
 from viewer.orientation import IDENTITY, direction_rows, parse_direction, rows_quaternion, view_text
 from viewer.plain import escape, show
-from viewer.scene import COLOR_BY, STYLES, Options, legend, teach_direction
+from viewer.choices import COLOR_BY, STYLES
+from viewer.scene import Options, legend, teach_direction
 from viewer.why import picture as why_picture
 from viewer.why import why_script
 
