@@ -22,6 +22,7 @@ from topology.reading import cif as io
 from topology.reading.crystal import Crystal
 from topology.reading.disorder import major_parts
 from topology.report import NetSummary, Report
+from topology.stages import stage
 from topology.verdict import classify, interpenetration_class, own_translations
 
 
@@ -33,6 +34,11 @@ def entanglements(net: PeriodicNet, nets: list[NetSummary]) -> list[Entanglement
              if a.id != b.id or a.fold > 1 or a.dimensionality < 3]
     if not pairs:
         return []
+    with stage("entanglement"):
+        return _entanglements(net, pairs)
+
+
+def _entanglements(net: PeriodicNet, pairs: list[tuple[NetSummary, NetSummary]]) -> list[Entanglement]:
     src, dst, off = net.directed_arrays()
     lifted = lifted_components(net.graph.number_of_nodes(), src, dst, off)
     component = {int(lifted.component(c).nodes[0]): lifted.component(c) for c in range(lifted.count)}
@@ -48,23 +54,28 @@ def entanglements(net: PeriodicNet, nets: list[NetSummary]) -> list[Entanglement
 def summarize(net: PeriodicNet, names: bool = True) -> list[NetSummary]:
     """One summary per connected component, ordered by dimensionality (highest first), then size;
     2D and 3D nets are named (:mod:`topology.naming.identify`) unless ``names`` is false."""
-    src, dst, off = net.directed_arrays()
-    lifted = lifted_components(net.graph.number_of_nodes(), src, dst, off)
-    comps = [lifted.component(c) for c in range(lifted.count)]
+    with stage("net"):
+        src, dst, off = net.directed_arrays()
+        lifted = lifted_components(net.graph.number_of_nodes(), src, dst, off)
+        comps = [lifted.component(c) for c in range(lifted.count)]
     comps.sort(key=lambda c: (-c.dimensionality, -len(c.nodes), int(c.nodes[0])))
     coordination = net.coordination()
     out = []
     for k, c in enumerate(comps):
         degrees = tuple(sorted({coordination[int(v)] for v in c.nodes}, reverse=True))
         orient = plane_normal(c.basis) if c.dimensionality == 2 else direction(c.basis)
-        named = identify(component_graph(src, dst, off, lifted.shift, c)) if names and c.dimensionality >= 2 else None
+        named = None
+        if names and c.dimensionality >= 2:
+            with stage("naming"):
+                named = identify(component_graph(src, dst, off, lifted.shift, c))
         out.append(NetSummary(k, c.dimensionality, c.fold, tuple(int(v) for v in c.nodes), degrees, orient,
                               c.copies_per_cell,
                               topology=named.topology if named else None,
                               topology_key=named.key if named else None,
                               point_symbol=named.point_symbol if named else None,
                               coordination_sequences=named.coordination_sequences if named else (),
-                              td10=named.td10 if named else ()))
+                              td10=named.td10 if named else (),
+                              notes=tuple(f"net {k}: {note}" for note in named.notes) if named else ()))
     return out
 
 
@@ -80,42 +91,55 @@ def analyze(crystal: Crystal, min_occupancy: float = 0.0, names: bool = True, di
     """
     if disorder not in DISORDER:
         raise ValueError(f"disorder must be one of {DISORDER}, not {disorder!r}")
-    if disorder == "major":
-        crystal = major_parts(crystal)
-    elif crystal.disorder_group.any():
-        crystal = crystal.select(np.ones(len(crystal), dtype=bool), "disorder: every part kept, no two parts bonded")
-    kept = crystal.with_min_occupancy(min_occupancy)
+    with stage("reading"):
+        if disorder == "major":
+            crystal = major_parts(crystal)
+        elif crystal.disorder_group.any():
+            crystal = crystal.select(np.ones(len(crystal), dtype=bool), "disorder: every part kept, no two parts bonded")
+        kept = crystal.with_min_occupancy(min_occupancy)
     if not (kept.elements != "H").any():
         left = f"above occupancy {min_occupancy:g}" if min_occupancy > 0 and len(kept) < len(crystal) else "in the file"
         raise InputError(crystal.source, f"no atoms other than hydrogen {left}: nothing to build a net from")
-    bonds = find_bonds(kept)
-    units = find_units(kept, bonds)
-    net = build_net(kept, units)
+    with stage("bonds"):
+        bonds = find_bonds(kept)
+    with stage("units"):
+        units = find_units(kept, bonds)
+    with stage("net"):
+        net = build_net(kept, units)
     nets = summarize(net, names)
     found = entanglements(net, nets)
-    return Report(kept.source, len(kept), float(min_occupancy), net, nets, kept, units, kept.notes + units.notes,
-                  found, interpenetration_class(net, nets, kept.operations), classify(nets, found))
+    with stage("verdict"):
+        notes = kept.notes + units.notes + tuple(note for n in nets for note in n.notes)
+        return Report(kept.source, len(kept), float(min_occupancy), net, nets, kept, units, notes, found,
+                      interpenetration_class(net, nets, kept.operations), classify(nets, found))
 
 
 def analyze_net(net: PeriodicNet, source: str, notes: tuple[str, ...] = (), names: bool = True) -> Report:
     """Report for a net read directly (a Systre .cgd file): no atoms."""
     nets = summarize(net, names)
     found = entanglements(net, nets)
-    return Report(source, 0, 0.0, net, nets, None, None, notes, found, interpenetration_class(net, nets, ()),
-                  classify(nets, found))
+    with stage("verdict"):
+        notes += tuple(note for n in nets for note in n.notes)
+        return Report(source, 0, 0.0, net, nets, None, None, notes, found, interpenetration_class(net, nets, ()),
+                      classify(nets, found))
 
 
 def analyze_bytes(name: str, data: bytes, min_occupancy: float = 0.0, names: bool = True,
                   disorder: str = "major") -> Report:
     """Analyse the contents of a CIF or .cgd file (an upload), dispatching on the name's suffix."""
-    text = io.decode(name, data)
+    with stage("reading"):
+        text = io.decode(name, data)
+        if name.lower().endswith(".cgd"):
+            net, notes = cgd.parse_cgd(text, name)
+        else:
+            crystal = io.parse_cif(text, name)
     if name.lower().endswith(".cgd"):
-        net, notes = cgd.parse_cgd(text, name)
         return analyze_net(net, name, notes, names)
-    return analyze(io.parse_cif(text, name), min_occupancy, names, disorder)
+    return analyze(crystal, min_occupancy, names, disorder)
 
 
 def analyze_file(path: str | Path, min_occupancy: float = 0.0, names: bool = True, disorder: str = "major") -> Report:
     """Analyse a CIF or Systre .cgd file."""
-    name, data = io.read_bytes(path)
+    with stage("reading"):
+        name, data = io.read_bytes(path)
     return analyze_bytes(name, data, min_occupancy, names, disorder)

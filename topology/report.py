@@ -28,6 +28,7 @@ class NetSummary:
     point_symbol: str | None = None  # e.g. {4^12.6^3}
     coordination_sequences: tuple[tuple[int, ...], ...] = ()  # one per vertex kind, 10 shells
     td10: tuple[int, ...] = ()  # one per vertex kind: vertices within 10 bonds, the vertex included
+    notes: tuple[str, ...] = ()  # what naming left out, and why
 
     def placement(self) -> str:
         """Where a layer or chain lies, and how many copies of it cross one cell (what CrystalNets.jl

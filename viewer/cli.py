@@ -170,8 +170,9 @@ def format_report(report: Report) -> str:
                      + f"{','.join(str(d) for d in n.node_degrees):<10} {name:<9} {n.placement()}".rstrip())
     for n in report.nets:
         if n.dimensionality >= 2:
-            td10 = ", ".join(str(t) for t in n.td10)
-            lines.append(f"  net {n.id}: point symbol {n.point_symbol}, TD10 {td10}")
+            symbol = n.point_symbol or "not computed"
+            td10 = ", ".join(str(t) for t in n.td10) or "not computed"
+            lines.append(f"  net {n.id}: point symbol {symbol}, TD10 {td10}")
     for e in report.entanglement:
         if e.kind != "none":
             lines.append(f"  entangled: {describe(e)}")

@@ -35,9 +35,9 @@ from fractions import Fraction
 import numpy as np
 from scipy.sparse import csc_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
-from scipy.sparse.linalg import spsolve
 
-from topology.naming.invariants import coordination_sequence
+from topology.naming.invariants import coordination_sequences
+from topology.net.periodic import solve_laplacian
 
 FINE = float(2**32)
 """Frame coordinates (edge vectors and shifts in a frame of edge vectors) are compared on a grid of
@@ -52,6 +52,10 @@ between two grid points, so floating-point noise never rounds two equal values a
 MAX_FRAMES = 20_000
 """Frames tried at most for one net; beyond, the key falls back to the invariant form (never seen
 on real nets: a 12-connected vertex has 1,320 frames)."""
+
+MAX_MAP_ENTRIES = 1_000_000
+"""Vertex images computed at once when testing candidate symmetries (a batch's memory, about 50 bytes
+each), so that testing many candidates costs time in proportion, never memory."""
 
 
 @dataclass(frozen=True)
@@ -166,10 +170,7 @@ def barycentric(graph: PeriodicGraph) -> np.ndarray:
     vals = np.concatenate([deg, -np.ones(len(src))])
     lap = csc_matrix((vals, (rows, cols)), shape=(n, n))[1:, 1:]
     pos = np.zeros((n, d))
-    if n <= 400:
-        pos[1:] = np.linalg.solve(lap.toarray(), rhs[1:])
-    else:
-        pos[1:] = np.column_stack([spsolve(lap.tocsc(), rhs[1:, k]) for k in range(d)])
+    pos[1:] = solve_laplacian(lap, rhs[1:])
     return pos
 
 
@@ -214,6 +215,14 @@ class Symmetry:
             code = code * 1024 + (s[..., j] + 512)
         return code
 
+    def carries_star(self, v: int, shifts: np.ndarray) -> np.ndarray:
+        """For each translation in ``shifts`` (rows): whether it takes every neighbour of vertex ``v``
+        onto a vertex, a necessary condition for a symmetry that costs the degree of ``v``, not the net."""
+        ends = self.pos[self.dst[self.src == v]] + self.shift[self.src == v]
+        codes = _codes(ends[None, :, :] + shifts[:, None, :])
+        at = np.minimum(np.searchsorted(self.sorted, codes), self.n - 1)
+        return (self.sorted[at] == codes).all(axis=1)
+
     def maps(self, o1: int, lins: np.ndarray, o2s: np.ndarray) -> np.ndarray:
         """For each integral linear part ``lins[k]`` and vertex ``o2s[k]``: the permutation of the
         vertices made by the map taking vertex ``o1`` to ``o2s[k]`` with that linear part, or a row
@@ -247,17 +256,34 @@ def minimal_image(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray) ->
     A cell may hold several translation-equivalent pieces of the net (a supercell, or a centred cell
     of the crystal); the translations of the placement that map the net onto itself are found among
     the differences between vertices of one class, then every vertex is reduced modulo them.
+    Candidates are tested in batches of bounded size: those that do not even carry the first vertex's
+    star onto vertices are dropped first, and those already in the lattice found so far are skipped,
+    so a k x k x k supercell costs about what its cell costs times k^3, never its square.
     Returns the graph, its placement and the vertex classes, all in the new lattice's coordinates.
     """
     n, d = graph.n, graph.dim
     base = 0
     others = np.flatnonzero(classes == classes[base])
     others = others[others != base]
-    perms = Symmetry(graph, pos).maps(base, np.broadcast_to(np.eye(d), (len(others), d, d)), others)
-    found = [pos[w] - pos[base] for w, p in zip(others.tolist(), perms) if p[0] >= 0]
+    symmetry = Symmetry(graph, pos)
+    others = others[symmetry.carries_star(base, pos[others] - pos[base])]
+    basis = np.eye(d)  # rows: the translation lattice found so far, in old coordinates
+    found: list[np.ndarray] = []
+    batch = max(1, MAX_MAP_ENTRIES // max(1, n * d))
+    for start in range(0, len(others), batch):
+        chunk = others[start:start + batch]
+        coords = (pos[chunk] - pos[base]) @ np.linalg.inv(basis)
+        chunk = chunk[(np.abs(coords - np.round(coords)) > 1e-6).any(axis=1)]  # not yet in the lattice
+        if not len(chunk):
+            continue
+        perms = symmetry.maps(base, np.broadcast_to(np.eye(d), (len(chunk), d, d)), chunk)
+        hits = chunk[perms[:, 0] >= 0]
+        if len(hits):
+            found += [t - np.round(t) for t in pos[hits] - pos[base]]
+            basis = _lattice_basis(np.vstack([np.eye(d), *found]))
+            found = list(basis)  # the basis stands for everything found so far
     if not found:
         return graph, pos, classes
-    basis = _lattice_basis(np.vstack([np.eye(d), *[t - np.round(t) for t in found]]))  # rows, old coordinates
     new_pos = pos @ np.linalg.inv(basis)
     keys = _keys(new_pos)
     reps: dict[tuple[int, ...], int] = {}
@@ -305,6 +331,10 @@ def color_refinement(graph: PeriodicGraph) -> np.ndarray:
     return color
 
 
+class TooManyFrames(Exception):
+    """The canonical search would need more than :data:`MAX_FRAMES` frames: counted before they are made."""
+
+
 @dataclass(frozen=True)
 class CanonicalForm:
     """The key of a net, whether it is exact (a stable net), and its vertex orbits."""
@@ -313,6 +343,7 @@ class CanonicalForm:
     stable: bool
     orbits: np.ndarray  # orbit id of each vertex of ``graph``
     graph: PeriodicGraph  # the net on its own lattice (minimal image)
+    reason: str = ""  # why the key is not exact
 
     @property
     def digest(self) -> str:
@@ -324,19 +355,24 @@ def canonical_form(graph: PeriodicGraph) -> CanonicalForm:
     classes = color_refinement(graph)
     pos = barycentric(graph)
     if collides(pos):
-        return CanonicalForm("~" + _invariant_key(graph), False, classes, graph)
+        return CanonicalForm("~" + _invariant_key(graph), False, classes, graph,
+                             "two vertices share a barycentric position (an unstable net)")
     graph, pos, classes = minimal_image(graph, pos, classes)
-    result = _least_frame(graph, pos, classes)
+    try:
+        result = _least_frame(graph, pos, classes)
+    except TooManyFrames as bound:
+        return CanonicalForm("~" + _invariant_key(graph), False, classes, graph, str(bound))
     if result is None:
-        return CanonicalForm("~" + _invariant_key(graph), False, classes, graph)
+        return CanonicalForm("~" + _invariant_key(graph), False, classes, graph,
+                             "no canonical frame (two neighbours or frames coincide: an unstable net)")
     key, orbits = result
     return CanonicalForm(key, True, orbits, graph)
 
 
 def _invariant_key(graph: PeriodicGraph) -> str:
-    """A key from the coordination sequences of all vertices (for nets with no exact key)."""
-    adj = graph.adjacency()
-    seqs = sorted(tuple(coordination_sequence(adj, v, 10)) for v in range(graph.n))
+    """A key from the coordination sequences of all vertices (for nets with no exact key), as many
+    shells as their bound allows (a number that depends only on the net)."""
+    seqs = sorted(tuple(cs) for cs in coordination_sequences(graph.adjacency(), list(range(graph.n)), 10))
     return f"{graph.dim} " + hashlib.sha256(repr(seqs).encode()).hexdigest()[:24]
 
 
@@ -359,6 +395,15 @@ def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vecs: li
     eligible = rank == best
     values, counts = np.unique(classes[eligible], return_counts=True)
     start = min(zip(counts.tolist(), values.tolist()))[1]
+    # the frames a class gives, counted before any is made: a vertex of degree 342 alone would give
+    # 342 x 341 x 340 of them. Past the limit, the class giving fewest frames starts instead (a rule
+    # that depends only on the net too, and leaves every key under the limit as it was).
+    degree = {int(c): len(vecs[int(np.flatnonzero(classes == c)[0])]) for c in values}
+    frames = {int(c): int(k) * math.perm(degree[int(c)], best) for c, k in zip(values, counts)}
+    if frames[start] > MAX_FRAMES:
+        start = min(frames, key=lambda c: (frames[c], c))
+        if frames[start] > MAX_FRAMES:
+            raise TooManyFrames(f"its fewest start vertices and edge bases give {frames[start]:,} frames")
     adj = graph.adjacency()
     origins, bases = [], []
     for v in np.flatnonzero((classes == start) & eligible).tolist():
@@ -369,6 +414,8 @@ def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vecs: li
             pool = _completion(adj, pos, v, star, d)
             if pool is None:
                 return None
+            if len(heads) * math.perm(len(pool), d - best) > MAX_FRAMES:
+                raise TooManyFrames(f"a flat star completed by {len(pool)} vectors gives too many frames")
             tails = pool[np.array(list(itertools.permutations(range(len(pool)), d - best)), dtype=np.int64)]
             heads = np.concatenate([np.repeat(heads, len(tails), axis=0), np.tile(tails, (len(heads), 1, 1))], axis=1)
         mats = heads.transpose(0, 2, 1)  # columns are the basis vectors
@@ -376,7 +423,7 @@ def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vecs: li
         origins += [v] * int(good.sum())
         bases.append(mats[good])
         if len(origins) > MAX_FRAMES:
-            return None
+            raise TooManyFrames(f"its start vertices give more than {MAX_FRAMES:,} frames")
     if not origins:
         return None
     basis = np.concatenate(bases)

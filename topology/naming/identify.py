@@ -23,7 +23,16 @@ import numpy as np
 
 from topology.naming import archive
 from topology.naming.canonical import PeriodicGraph, canonical_form, color_refinement, simplify
-from topology.naming.invariants import SHELLS, coordination_sequences, total_point_symbol, vertex_point_symbol
+from topology.naming.invariants import (
+    MAX_SEARCH_IMAGES,
+    MAX_SHELL_IMAGES,
+    RING_LIMIT,
+    SHELLS,
+    Shells,
+    coordination_sequences,
+    total_point_symbol,
+    vertex_point_symbol,
+)
 from topology.net.periodic import Component
 
 
@@ -33,10 +42,11 @@ class NetIdentity:
 
     topology: str | None
     key: str
-    point_symbol: str
-    coordination_sequences: tuple[tuple[int, ...], ...]
-    td10: tuple[int, ...]
+    point_symbol: str | None  # None when the ring searches outgrow their bound
+    coordination_sequences: tuple[tuple[int, ...], ...]  # fewer than ten shells when they outgrow their bound
+    td10: tuple[int, ...]  # empty unless all ten shells were counted
     exact: bool  # False for unstable nets, whose key is an invariant but not a proof of identity
+    notes: tuple[str, ...] = ()  # what was left out, and why
 
 
 def identify(graph: PeriodicGraph, simplified: bool = True) -> NetIdentity:
@@ -51,10 +61,25 @@ def identify(graph: PeriodicGraph, simplified: bool = True) -> NetIdentity:
     counts = [int((kinds == k).sum()) for k in np.unique(kinds)]
     seqs = [tuple(cs) for cs in coordination_sequences(adj, reps, SHELLS)]
     order = sorted(range(len(reps)), key=lambda i: (-len(adj[reps[i]]), seqs[i]))
-    symbols = [vertex_point_symbol(adj, reps[i]) for i in order]
+    rings = Shells(adj, RING_LIMIT - 2)
+    symbols = []
+    for i in order:
+        symbol = vertex_point_symbol(adj, reps[i], rings)
+        if symbol is None:
+            break
+        symbols.append(symbol)
+    notes = [] if form.stable else [f"not named: {form.reason}"]
+    if len(symbols) < len(order):
+        notes.append(f"point symbol not computed: the ring searches of its {len(reps)} vertex kinds outgrow "
+                     f"{MAX_SEARCH_IMAGES:,} vertex images")
+    shells = min(len(cs) for cs in seqs)
+    if shells < SHELLS:
+        notes.append(f"coordination sequences to {shells} shells only, TD10 not given: the shells of its "
+                     f"{len(reps)} vertex kinds outgrow {MAX_SHELL_IMAGES:,} vertex images")
     name = archive.lookup(form.digest) if form.stable else None
-    return NetIdentity(name, form.key, total_point_symbol(symbols, [counts[i] for i in order]),
-                       tuple(seqs[i] for i in order), tuple(1 + sum(seqs[i]) for i in order), form.stable)
+    point = total_point_symbol(symbols, [counts[i] for i in order]) if len(symbols) == len(order) else None
+    td10 = tuple(1 + sum(seqs[i]) for i in order) if shells == SHELLS else ()
+    return NetIdentity(name, form.key, point, tuple(seqs[i] for i in order), td10, form.stable, tuple(notes))
 
 
 def _classes(graph: PeriodicGraph) -> np.ndarray:

@@ -14,6 +14,13 @@ import numpy as np
 SHELLS = 10
 RING_LIMIT = 12
 """Longest cycle looked for when writing a point symbol (longer angles are written as infinite)."""
+MAX_SHELL_IMAGES = 400_000
+"""Most vertex images one breadth-first shell may hold, summed over its sources: the searches stop
+before a shell this large (a net of hundreds of vertex kinds, or of a vertex of very high degree, whose
+shells grow into millions); what they found up to there is kept and said to be partial."""
+MAX_SEARCH_IMAGES = 3_000_000
+"""Most vertex images one :class:`Shells` visits over all its runs (the ring searches of every vertex
+kind of a net share one), so that a net without symmetry, each vertex its own kind, costs a bounded time."""
 
 
 def coordination_sequence(adj, v: int, shells: int = SHELLS) -> list[int]:
@@ -36,7 +43,8 @@ class Shells:
     vertex image per source (the centre of an angle) is left out of the graph.
     """
 
-    def __init__(self, adj, depth: int) -> None:
+    def __init__(self, adj, depth: int, budget: int = MAX_SEARCH_IMAGES) -> None:
+        self.budget, self.visited, self.cut = budget, 0, False
         self.n = len(adj)
         self.dim = next((len(a[0][1]) for a in adj if a), 0)
         self.deg = np.array([len(a) for a in adj])
@@ -52,12 +60,19 @@ class Shells:
         return c
 
     def run(self, vert: np.ndarray, shift: np.ndarray, banned: np.ndarray | None = None):
-        """Yield, shell after shell, the (source, vertex, shift) arrays of the new vertices."""
+        """Yield, shell after shell, the (source, vertex, shift) arrays of the new vertices; stop early
+        (``self.cut`` set) rather than reach out from a shell to more than :data:`MAX_SHELL_IMAGES` images
+        or beyond the budget of the whole search."""
         src = np.arange(len(vert), dtype=np.int64)
         previous = np.sort(self.code(src, *banned)) if banned is not None else np.zeros(0, dtype=np.int64)
         current = np.sort(self.code(src, vert, shift))
         for _ in range(self.depth):
             count = self.deg[vert]
+            reach = int(count.sum())
+            if reach > MAX_SHELL_IMAGES or self.visited + reach > self.budget:
+                self.cut = True
+                return
+            self.visited += reach
             starts = np.repeat(self.ptr[vert], count)
             idx = starts + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
             s2, v2, sh2 = np.repeat(src, count), self.nbr[idx], np.repeat(shift, count, axis=0) + self.step[idx]
@@ -71,7 +86,8 @@ class Shells:
 
 
 def coordination_sequences(adj, starts: list[int], shells: int = SHELLS) -> list[list[int]]:
-    """Coordination sequences of several vertices at once."""
+    """Coordination sequences of several vertices at once (fewer than ``shells`` terms when the
+    shells outgrow :data:`MAX_SHELL_IMAGES`)."""
     search = Shells(adj, shells)
     dim = search.dim
     out = [np.bincount(src, minlength=len(starts)).tolist()
@@ -79,13 +95,14 @@ def coordination_sequences(adj, starts: list[int], shells: int = SHELLS) -> list
     return [list(row) for row in zip(*out)] if out else [[] for _ in starts]
 
 
-def vertex_point_symbol(adj, v: int) -> Counter:
+def vertex_point_symbol(adj, v: int, search: Shells | None = None) -> Counter | None:
     """Length of the shortest cycle through each pair of edges at ``v`` (0 when none is found within
     :data:`RING_LIMIT`): a search from every edge's far end, in the net without ``v``, until it reaches
-    the far ends of the other edges."""
+    the far ends of the other edges. None when the search (``search``, whose budget the ring searches
+    of one net share) runs out first."""
     ends = adj[v]
     k = len(ends)
-    search = Shells(adj, RING_LIMIT - 2)
+    search = search or Shells(adj, RING_LIMIT - 2)
     vert = np.array([w for w, _ in ends], dtype=np.int64)
     shift = np.array([s for _, s in ends], dtype=np.int64).reshape(k, search.dim)
     banned = (np.full(k, v, dtype=np.int64), np.zeros((k, search.dim), dtype=np.int64))
@@ -99,6 +116,8 @@ def vertex_point_symbol(adj, v: int) -> Counter:
                 ring[i, j] = d + 2
         if (ring[np.triu_indices(k, 1)] > 0).all():
             break
+    if search.cut:
+        return None
     return Counter(int(x) for x in ring[np.triu_indices(k, 1)])
 
 

@@ -14,11 +14,11 @@ import shlex
 import gemmi
 import numpy as np
 from scipy.sparse import coo_matrix, identity
-from scipy.sparse.linalg import factorized
 from scipy.spatial import cKDTree
 
 from topology.errors import InputError
 from topology.limits import MAX_EDGE_SPAN, MAX_NET_EDGES, MAX_NET_LINES, MAX_NET_NODES
+from topology.net.periodic import solve_laplacian
 from topology.net.quotient import PeriodicNet
 from topology.reading.cif import normalize_hm
 
@@ -294,7 +294,7 @@ def _periodic_graph(lines: list[Line], name: str) -> PeriodicNet:
 
 def barycentric_placement(n: int, edges: list[tuple[int, int, np.ndarray]]) -> np.ndarray:
     """Positions with every vertex at the mean of its neighbours' images (a sparse Laplacian solve;
-    a tiny diagonal term pins each component's free translation)."""
+    a small diagonal term pins each component's free translation)."""
     links = [(u, v, off) for u, v, off in edges if u != v]
     if not links:
         return np.zeros((n, 3))
@@ -308,6 +308,5 @@ def barycentric_placement(n: int, edges: list[tuple[int, int, np.ndarray]]) -> n
     rhs = np.zeros((n, 3))
     np.add.at(rhs, u, off)
     np.add.at(rhs, v, -off)
-    solver = factorized(lap)
-    return np.column_stack([solver(rhs[:, k]) for k in range(3)])
+    return solve_laplacian(lap, rhs)
 
