@@ -61,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
                        epilog="A file name that starts with '-' goes after '--': interlace analyze -- -ITV.cif")
     p.add_argument("paths", nargs="+", metavar="PATH", help="CIF or .cgd files ('--' before names starting with '-')")
     p.add_argument("--json", action="store_true", help="one JSON object per file (JSON Lines)")
+    p.add_argument("--timings", action="store_true",
+                   help="also the seconds each stage took (reading, bonds, units, net, naming, entanglement, verdict)")
     p.add_argument("--min-occupancy", type=_occupancy, default=0.0, metavar="T",
                    help="leave out sites with occupancy below T before bonding (default 0)")
     p.add_argument("--disorder", choices=("major", "all"), default="major",
@@ -136,21 +138,33 @@ def _analyze(args: argparse.Namespace) -> int:
 
 def _analyze_each(paths: list[str], args: argparse.Namespace) -> int:
     """Files one after the other, as tables or JSON on stdout, problems on stderr."""
+    import time
+
     from topology.pipeline import analyze_file
+    from topology.stages import STAGES, profile
 
     failed = False
     for path in paths:
         try:
-            with time_limit(args.timeout or TIME_LIMIT, Path(path).name):
+            with time_limit(args.timeout or TIME_LIMIT, Path(path).name), profile() as seconds:
+                start = time.perf_counter()
                 report = analyze_file(path, args.min_occupancy, disorder=args.disorder)
+                seconds["total"] = time.perf_counter() - start
         except InputError as err:
             print(f"interlace: {err}", file=sys.stderr)
             failed = True
             continue
+        timings = {k: round(seconds[k], 4) for k in (*STAGES, "total") if k in seconds}
         if args.json:
-            print(json.dumps(report.to_dict()), flush=True)
+            record = report.to_dict()
+            if args.timings:
+                record["timings"] = timings
+            print(json.dumps(record), flush=True)
         else:
-            print(format_report(report), flush=True)
+            table = format_report(report)
+            if args.timings:
+                table += "\n  seconds: " + ", ".join(f"{k} {v:.3f}" for k, v in timings.items())
+            print(table, flush=True)
     return EXIT_INPUT if failed else 0
 
 
