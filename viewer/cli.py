@@ -105,7 +105,7 @@ def _occupancy(text: str) -> float:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from viewer import survey
+    from topology import batch as survey
 
     paths = [str(p) for p in survey.discover(args.paths)]
     batch = args.output or args.summary or args.scheduler

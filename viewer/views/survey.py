@@ -11,7 +11,7 @@ import streamlit as st
 
 from viewer import library
 from viewer.plain import show
-from viewer.survey import SUFFIXES, file_bytes, summary_row
+from topology.batch import SUFFIXES, file_bytes, summary_row
 
 MAX_RUN = 200  # most uploaded files analysed on the page itself; larger surveys belong to interlace analyze -o
 
