@@ -16,14 +16,15 @@ from typing import TYPE_CHECKING, Any
 from topology.errors import InputError
 
 if TYPE_CHECKING:
-    from topology.pipeline import analyze, analyze_file
+    from topology.api import analyze, survey
+    from topology.pipeline import analyze_file
     from topology.reading.crystal import Crystal
     from topology.report import Report
 
-_PUBLIC = {"analyze": "topology.pipeline", "analyze_file": "topology.pipeline",
+_PUBLIC = {"analyze": "topology.api", "survey": "topology.api", "analyze_file": "topology.pipeline",
            "Crystal": "topology.reading.crystal", "Report": "topology.report"}
 
-__all__ = ["Crystal", "InputError", "Report", "analyze", "analyze_file"]
+__all__ = ["Crystal", "InputError", "Report", "__version__", "analyze", "analyze_file", "survey"]
 
 
 def __getattr__(name: str) -> Any:
