@@ -4,8 +4,13 @@ The folders read as the pipeline, one stage each, imports running one way::
 
     reading/  ->  net/  ->  naming/  ->  entanglement/  ->  verdict  (pipeline.py runs them; report.py holds the result)
 
-``models/`` builds the bundled SC models and is not on the analysis path. Nothing here imports a
-user interface.
+``models/`` builds the bundled SC models and is not on the analysis path; ``batch`` runs the pipeline
+over many files. Nothing here imports a user interface: the notebook methods of :class:`Report`
+(``view``, ``why``, ``figure``, its HTML) hand the drawing to ``viewer.notebook``, imported when called.
+
+>>> import topology
+>>> topology.analyze("assets/structures/SC-1.cif").topologies
+'pcu + sql'
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from topology.errors import InputError
+
+__version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from topology.api import analyze, survey
