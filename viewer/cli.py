@@ -54,7 +54,10 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
+    from topology import __version__
+
     parser = OneLineParser(prog="interlace", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"interlace {__version__}")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     p = sub.add_parser("analyze", help="nets, dimensionality, fold and interpenetration of CIF/.cgd files",
