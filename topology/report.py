@@ -47,7 +47,7 @@ class NetSummary:
                 "td10": list(self.td10)}
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Report:
     """Everything the analysis found about one structure (``to_dict`` is the JSON report)."""
 
@@ -87,6 +87,9 @@ class Report:
             for v in n.vertices:
                 out[v] = n.id
         return out
+
+    def __repr__(self) -> str:
+        return f"<Report {self.source}: {self.classification}{', ' if self.topologies else ''}{self.topologies}>"
 
     def _repr_html_(self) -> str:
         """The table of ``interlace analyze``, in a notebook (drawn by :mod:`viewer.notebook`)."""

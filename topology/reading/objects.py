@@ -77,9 +77,11 @@ def from_pymatgen(structure: Any, name: str) -> Crystal:
     with its occupancy; the site labels where pymatgen kept them."""
     labels, elements, frac, occupancy = [], [], [], []
     for k, site in enumerate(structure):
+        mixed = len(site.species) > 1
         for species, occ in site.species.items():
             symbol = getattr(species, "symbol", str(species))
-            labels.append(getattr(site, "label", None) or f"{symbol}{k + 1}")
+            label = getattr(site, "label", None) or f"{symbol}{k + 1}"
+            labels.append(f"{label}:{symbol}" if mixed else label)  # one row per element, as a CIF writes it
             elements.append(element_symbol(symbol, labels[-1]))
             frac.append(site.frac_coords)
             occupancy.append(float(occ))
