@@ -187,3 +187,22 @@ def test_version_is_the_packages(capsys):
     assert done.value.code == 0
     assert capsys.readouterr().out.strip() == f"interlace {topology.__version__}"
     assert topology.__version__ in (ROOT / "topology" / "__init__.py").read_text()
+
+
+@pytest.mark.browser
+def test_notebook_view_draws_offline_in_a_browser(browser, tmp_path, artifacts):
+    """The view's HTML, as a notebook shows it, draws its WebGL canvas with every network request refused."""
+    page_file = tmp_path / "view.html"
+    page_file.write_text(topology.analyze(STRUCTURES / "SC-1.cif").view(width=600, height=420).write_html(), "utf-8")
+    page = browser.new_page()
+    outside: list[str] = []
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
+               else (outside.append(route.request.url), route.abort()))
+    page.goto(page_file.as_uri())
+    page.wait_for_function("() => { const c = document.querySelector('canvas'); return c && c.width > 100; }",
+                           timeout=30000)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(artifacts / "notebook_view.png"))
+    assert page.locator("text=3Dmol.js failed to load").count() == 0
+    assert outside == []
+    page.close()
