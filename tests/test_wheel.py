@@ -21,7 +21,7 @@ SOURCES = ("pyproject.toml", "README.md", "LICENSE", "topology", "viewer")
 
 
 def _run(*cmd: str, cwd: Path, env: dict | None = None) -> str:
-    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(cmd, check=False, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, f"{' '.join(cmd)}\n{done.stdout}\n{done.stderr}"
     return done.stdout
 

@@ -115,6 +115,7 @@ def _p1(name: str, parameters: tuple[float, ...], labels: list[str], elements: l
     table = site_table(name, labels, elements, np.array(frac, dtype=float).reshape(-1, 3),
                        np.array(occupancy, dtype=float), [0] * len(labels), [""] * len(labels))
     partial = table["occupancy"] < 1.0
-    notes = [f"{int(partial.sum())} partly occupied sites read from a {library} structure, which keeps no disorder "
-             f"groups: alternatives are not told apart (the file itself, or min_occupancy, does)"] if partial.any() else []
+    note = (f"{int(partial.sum())} partly occupied sites read from a {library} structure, which keeps no disorder "
+            f"groups: alternatives are not told apart (the file itself, or min_occupancy, does)")
+    notes = [note] if partial.any() else []
     return expanded_crystal(name, checked_cell(name, *parameters), _IDENTITY, "P 1", table, notes)
