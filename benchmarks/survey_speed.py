@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from viewer import survey
+from topology import batch as survey
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 

@@ -190,8 +190,9 @@ def run_all(jobs: Iterable[tuple[str, str, str]], workers: int, limit: float, me
     they finish. A worker still busy ``grace`` seconds past ``limit`` is killed (the alarm could not
     reach it) and its mutant counts as over the time limit; one that dies, as crashed. A new worker
     replaces it."""
+    from topology import batch  # noqa: F401 - imported once here, shared by every forked worker
     from topology.pipeline import analyze_bytes
-    from viewer import cli, survey  # noqa: F401 - imported once here, shared by every forked worker
+    from viewer import cli  # noqa: F401
 
     analyze_bytes("warm.cgd", b"PERIODIC_GRAPH\nEDGES\n1 1 1 0 0\n1 1 0 1 0\n1 1 0 0 1\nEND\n")  # load shared data once
     ctx = multiprocessing.get_context("fork")

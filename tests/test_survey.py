@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from viewer import survey
+from topology import batch as survey
 from viewer.cli import main
 
 DATA = Path(__file__).parent / "data"

@@ -4,6 +4,7 @@ report of ``interlace analyze --json``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from topology.entanglement.entangle import Entanglement
@@ -47,7 +48,7 @@ class NetSummary:
                 "td10": list(self.td10)}
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Report:
     """Everything the analysis found about one structure (``to_dict`` is the JSON report)."""
 
@@ -88,7 +89,35 @@ class Report:
                 out[v] = n.id
         return out
 
+    def __repr__(self) -> str:
+        return f"<Report {self.source}: {self.classification}{', ' if self.topologies else ''}{self.topologies}>"
+
+    def _repr_html_(self) -> str:
+        """The table of ``interlace analyze``, in a notebook (drawn by :mod:`viewer.notebook`)."""
+        from viewer import notebook
+
+        return notebook.report_html(self)
+
+    def view(self, width: int = 640, height: int = 480, js: str | None = None, **options: Any) -> Any:
+        """The app's 3D view in a notebook, a py3Dmol view (see :func:`viewer.notebook.view`)."""
+        from viewer import notebook
+
+        return notebook.view(self, width, height, js, **options)
+
+    def why(self) -> Any:
+        """The first linked pair of rings, with its sentence (see :func:`viewer.notebook.why`)."""
+        from viewer import notebook
+
+        return notebook.why(self)
+
+    def figure(self, path: str | Path, column: str = "double", **options: Any) -> Path:
+        """The journal figure written to ``path`` (see :func:`viewer.notebook.figure`)."""
+        from viewer import notebook
+
+        return notebook.figure(self, path, column, **options)
+
     def to_dict(self) -> dict[str, Any]:
+        """The JSON report of ``interlace analyze --json`` (see the design notes for its fields)."""
         g = self.net.graph
         net_of = self.net_of_vertex()
         degree = self.net.coordination()

@@ -54,7 +54,10 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
+    from topology import __version__
+
     parser = OneLineParser(prog="interlace", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"interlace {__version__}")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     p = sub.add_parser("analyze", help="nets, dimensionality, fold and interpenetration of CIF/.cgd files",
@@ -107,7 +110,7 @@ def _occupancy(text: str) -> float:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from viewer import survey
+    from topology import batch as survey
 
     paths = [str(p) for p in survey.discover(args.paths)]
     batch = args.output or args.summary or args.scheduler

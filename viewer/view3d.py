@@ -37,7 +37,19 @@ def safe_json(value: object) -> str:
 def render_script(scene: Scene, background: str = "white") -> str:
     """The 3Dmol calls that draw ``scene`` on a viewer named ``viewer`` (run by the app's live view,
     :mod:`viewer.live`): py3Dmol composes them, as it would for its own page."""
-    view = py3Dmol.view(js=LOCAL_3DMOL)
+    view = draw(py3Dmol.view(js=LOCAL_3DMOL), scene, background)
+    add_js(view, f"\tviewer_UNIQUEID.interlaceFit = {safe_json(fit_points(scene))};\n")
+    return view.updatejs.replace("viewer_UNIQUEID", "viewer")
+
+
+def add_js(view: py3Dmol.view, code: str) -> None:
+    """Add 3Dmol calls as py3Dmol's own methods do: to the page it writes and to its next update."""
+    view.startjs += code
+    view.updatejs += code
+
+
+def draw(view: py3Dmol.view, scene: Scene, background: str = "white") -> py3Dmol.view:
+    """``scene`` drawn on a py3Dmol view: the app's live view and a notebook's view share this."""
     view.setBackgroundColor(background)
     if scene.atoms:
         view.addModel()
@@ -52,7 +64,7 @@ def render_script(scene: Scene, background: str = "white") -> str:
                           "bonds": neighbours[k], "bondOrder": [1] * len(neighbours[k]),
                           "properties": {"label": atom["label"], "occ": round(atom["occ"], 3),
                                          "group": atom["group"]}})
-        view.updatejs += f"\tviewer_UNIQUEID.getModel().addAtoms({safe_json(atoms)});\n"
+        add_js(view, f"\tviewer_UNIQUEID.getModel().addAtoms({safe_json(atoms)});\n")
         groups: dict[tuple, list[int]] = defaultdict(list)
         for k, atom in enumerate(scene.atoms):
             groups[(atom["color"], round(atom["opacity"], 2), round(atom["radius"], 2))].append(k)
@@ -73,8 +85,7 @@ def render_script(scene: Scene, background: str = "white") -> str:
         view.addLine({"start": dict(zip("xyz", map(float, s))), "end": dict(zip("xyz", map(float, e))),
                       "color": "#455A64"})
     view.zoomTo()
-    view.updatejs += f"\tviewer_UNIQUEID.interlaceFit = {safe_json(fit_points(scene))};\n"
-    return view.updatejs.replace("viewer_UNIQUEID", "viewer")
+    return view
 
 
 FIT_POINTS = 600
@@ -114,7 +125,7 @@ def _add_net(view: py3Dmol.view, scene: Scene) -> None:
         shapes[round(edge.get("opacity", 1.0), 2)]["cylinders"].append(spec)
     # opaque first, translucent over them; a shape's own colour would paint over its parts, so it goes
     for opacity, parts in sorted(shapes.items(), reverse=True):
-        view.updatejs += (f"\t(function (s) {{ delete s.color; {safe_json(parts['spheres'])}.forEach(function (p) {{ s.addSphere(p); }}); "
-                          f"{safe_json(parts['cylinders'])}.forEach(function (p) {{ if (p.dashed) s.addDashedCylinder(p); else s.addCylinder(p); }}); "
-                          f"s.finalize(); }})"
-                          f"(viewer_UNIQUEID.addShape({{opacity: {opacity}}}));\n")
+        add_js(view, f"\t(function (s) {{ delete s.color; {safe_json(parts['spheres'])}.forEach(function (p) {{ s.addSphere(p); }}); "
+                     f"{safe_json(parts['cylinders'])}.forEach(function (p) {{ if (p.dashed) s.addDashedCylinder(p); else s.addCylinder(p); }}); "
+                     f"s.finalize(); }})"
+                     f"(viewer_UNIQUEID.addShape({{opacity: {opacity}}}));\n")

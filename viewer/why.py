@@ -110,7 +110,11 @@ def _near_images(point: np.ndarray, centre: np.ndarray, orth: np.ndarray) -> lis
 
 def why_script(pic: WhyPicture) -> str:
     """3Dmol calls drawing the picture on the app's live viewer (named ``viewer``)."""
-    view = py3Dmol.view(js=LOCAL_3DMOL)
+    return draw_why(py3Dmol.view(js=LOCAL_3DMOL), pic).updatejs.replace("viewer_UNIQUEID", "viewer")
+
+
+def draw_why(view: py3Dmol.view, pic: WhyPicture) -> py3Dmol.view:
+    """The picture drawn on a py3Dmol view (the app's live viewer, a notebook's view)."""
     view.setBackgroundColor("white")
     for a, b, side in pic.context:
         view.addCylinder({"start": dict(zip("xyz", map(float, a))), "end": dict(zip("xyz", map(float, b))),
@@ -122,7 +126,7 @@ def why_script(pic: WhyPicture) -> str:
         for p in ring:
             view.addSphere({"center": dict(zip("xyz", map(float, p))), "radius": 0.9, "color": color})
     view.zoomTo()
-    return view.updatejs.replace("viewer_UNIQUEID", "viewer")
+    return view
 
 
 def why_figure(pic: WhyPicture, fmt: str, width_in: float = 3.5) -> bytes:

@@ -95,7 +95,14 @@ def parse_cif(text: str, name: str = "input.cif") -> Crystal:
     ops, sg_name, sg_note = _symmetry(block, name)
     if sg_note:
         notes.append(sg_note)
-    sites = _sites(block, name)
+    return expanded_crystal(name, cell, ops, sg_name, _sites(block, name), notes, block.name)
+
+
+def expanded_crystal(name: str, cell: gemmi.UnitCell, ops: list[gemmi.Op], sg_name: str, sites: dict[str, np.ndarray],
+                     notes: list[str], block: str = "") -> Crystal:
+    """The sites of an asymmetric unit (from :func:`site_table`) expanded by the operations into the
+    whole cell: the one road from a CIF block, or from gemmi, pymatgen and ASE structures, to a Crystal."""
+    notes = list(notes)
     if sites["unknown"]:
         notes.append(f"{len(sites['unknown'])} sites with no recognisable element left out "
                      f"({', '.join(sites['unknown'][:5])}{', ...' if len(sites['unknown']) > 5 else ''})")
@@ -130,7 +137,7 @@ def parse_cif(text: str, name: str = "input.cif") -> Crystal:
         disorder_assembly=sites["assembly"][index],
         symmetry_copy=_symmetry_copies(sites["frac"], index, frac, ops, cell, group < 0) if (group < 0).any() else None,
         operations=tuple(op.triplet() for op in ops),
-        block=block.name,
+        block=block,
         spacegroup=sg_name,
         notes=tuple(notes),
     )
@@ -168,7 +175,13 @@ def _cell(block: gemmi.cif.Block, name: str) -> gemmi.UnitCell:
         if raw is None:
             raise InputError(name, f"missing _cell_{key}")
         values.append(_number(name, f"_cell_{key}", raw))
-    a, b, c, alpha, beta, gamma = values
+    return checked_cell(name, *values)
+
+
+def checked_cell(name: str, a: float, b: float, c: float, alpha: float, beta: float, gamma: float) -> gemmi.UnitCell:
+    """The unit cell of these parameters, refusing one that cannot be."""
+    if not all(math.isfinite(x) for x in (a, b, c, alpha, beta, gamma)):
+        raise InputError(name, f"unit cell parameters are not numbers ({a} {b} {c} {alpha} {beta} {gamma})")
     if not (0 < min(a, b, c) and max(a, b, c) < 1e5) or not all(0.1 < x < 179.9 for x in (alpha, beta, gamma)):
         raise InputError(name, f"impossible unit cell {a:g} {b:g} {c:g} {alpha:g} {beta:g} {gamma:g}")
     try:
@@ -315,9 +328,6 @@ def _sites(block: gemmi.cif.Block, name: str) -> dict[str, np.ndarray]:
         if column[i] is None:
             raise InputError(name, f"site {labels[i][:40]!r} has no coordinates")
         raise InputError(name, f"coordinate of site {labels[i][:40]!r} is not a number ({column[i][:40]!r})")
-    if (np.abs(frac) > 1e6).any():
-        i = int(np.flatnonzero((np.abs(frac) > 1e6).any(axis=1))[0])
-        raise InputError(name, f"coordinates of site {labels[i][:40]!r} are far outside any cell")
     types = _column(block, prefix + "type_symbol", n)
     elements = [element_symbol(gemmi.cif.as_string(t) if t is not None else None, label)
                 for t, label in zip(types, labels)]
@@ -329,11 +339,25 @@ def _sites(block: gemmi.cif.Block, name: str) -> dict[str, np.ndarray]:
         raise InputError(name, f"occupancy of site {labels[i][:40]!r} is not a number ({raw[:40]!r})")
     disorder = [_integer(gemmi.cif.as_string(v)) if v is not None else 0
                 for v in _column(block, prefix + "disorder_group", n)]
+    assembly = [gemmi.cif.as_string(v).strip() if v is not None else ""
+                for v in _column(block, prefix + "disorder_assembly", n)]
+    return site_table(name, labels, elements, frac, occupancy, disorder, assembly)
+
+
+def site_table(name: str, labels: list[str], elements: list[str], frac: np.ndarray, occupancy: np.ndarray,
+               disorder: list[int], assembly: list[str]) -> dict[str, np.ndarray]:
+    """The sites as :func:`expanded_crystal` takes them: sites without a known element (``X``) left out,
+    a row repeated with the same label and position read once, occupancies clipped to [0, 1]."""
+    n = len(labels)
+    if not (np.isfinite(frac).all() and np.isfinite(occupancy).all()):
+        i = int(np.flatnonzero(~(np.isfinite(frac).all(axis=1) & np.isfinite(occupancy)))[0])
+        raise InputError(name, f"site {labels[i][:40]!r} has a coordinate or occupancy that is not a number")
+    if (np.abs(frac) > 1e6).any():
+        i = int(np.flatnonzero((np.abs(frac) > 1e6).any(axis=1))[0])
+        raise InputError(name, f"coordinates of site {labels[i][:40]!r} are far outside any cell")
     if any(abs(g) > 10**6 for g in disorder):
         i = next(k for k, g in enumerate(disorder) if abs(g) > 10**6)
         raise InputError(name, f"disorder group of site {labels[i][:40]!r} is not a usable number ({disorder[i]})")
-    assembly = [gemmi.cif.as_string(v).strip() if v is not None else ""
-                for v in _column(block, prefix + "disorder_assembly", n)]
     known = np.array([e != "X" for e in elements], dtype=bool)
     if not known.any():
         shown = ", ".join(repr(label[:20]) for label in labels[:3])

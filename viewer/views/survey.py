@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from topology.batch import SUFFIXES, file_bytes, summary_row
 from viewer import library
 from viewer.plain import show
-from viewer.survey import SUFFIXES, file_bytes, summary_row
 
 MAX_RUN = 200  # most uploaded files analysed on the page itself; larger surveys belong to interlace analyze -o
 
