@@ -60,9 +60,14 @@ def linking_number(p: np.ndarray, q: np.ndarray) -> int:
 def linking_numbers(p: np.ndarray, qs: np.ndarray) -> np.ndarray:
     """Linking numbers of polygon ``p`` with each polygon of ``qs`` (k, m, 3); a shorter polygon is
     padded by repeating its first corner (zero-length segments add nothing)."""
-    a, b = p, np.roll(p, -1, axis=0)
+    return pair_linking_numbers(np.broadcast_to(p, (len(qs),) + p.shape), qs)
+
+
+def pair_linking_numbers(ps: np.ndarray, qs: np.ndarray) -> np.ndarray:
+    """Linking numbers of polygon pairs: ``ps[k]`` (n, 3) with ``qs[k]`` (m, 3), padded as above."""
+    a, b = ps, np.roll(ps, -1, axis=1)
     c, d = qs, np.roll(qs, -1, axis=1)
-    r1, r2 = a[None, :, None, :], b[None, :, None, :]
+    r1, r2 = a[:, :, None, :], b[:, :, None, :]
     r3, r4 = c[:, None, :, :], d[:, None, :, :]
     r13, r14, r23, r24 = r3 - r1, r4 - r1, r3 - r2, r4 - r2
 
@@ -86,22 +91,27 @@ def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def pierces(ring: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
     """Which segments (``start[k]`` -> ``end[k]``) cross the surface ``ring`` spans (a fan from its centroid)."""
-    centre = ring.mean(axis=0)
-    hit = np.zeros(len(start), dtype=bool)
-    d = end - start
-    for v0, v1 in zip(ring, np.roll(ring, -1, axis=0)):
-        e1, e2 = v0 - centre, v1 - centre
-        h = _cross(d, e2)
-        det = h @ e1
-        ok = np.abs(det) > 1e-12
-        inv = np.where(ok, 1.0 / np.where(ok, det, 1.0), 0.0)
-        s = start - centre
-        u = (s * h).sum(1) * inv
-        qv = _cross(s, e1)
-        v = (d * qv).sum(1) * inv
-        t = (qv @ e2) * inv
-        hit |= ok & (u > -1e-9) & (v > -1e-9) & (u + v < 1 + 1e-9) & (t > 1e-9) & (t < 1 - 1e-9)
-    return hit
+    rings = np.broadcast_to(ring, (len(start),) + ring.shape)
+    return pair_pierces(rings, np.broadcast_to(ring.mean(axis=0), start.shape), start, end)
+
+
+def pair_pierces(rings: np.ndarray, centre: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Whether segment k (``start[k]`` -> ``end[k]``) crosses the surface of ``rings[k]`` (m, 3), a fan of
+    triangles from ``centre[k]``, its centroid; a ring padded by repeating its first corner at its end
+    (the padding's triangles are flat and hit nothing)."""
+    e1 = rings - centre[:, None, :]
+    e2 = np.roll(rings, -1, axis=1) - centre[:, None, :]
+    d = (end - start)[:, None, :]
+    h = _cross(d, e2)
+    det = (h * e1).sum(-1)
+    ok = np.abs(det) > 1e-12
+    inv = np.where(ok, 1.0 / np.where(ok, det, 1.0), 0.0)
+    s = (start - centre)[:, None, :]
+    u = (s * h).sum(-1) * inv
+    qv = _cross(s, e1)
+    v = (d * qv).sum(-1) * inv
+    t = (qv * e2).sum(-1) * inv
+    return (ok & (u > -1e-9) & (v > -1e-9) & (u + v < 1 + 1e-9) & (t > 1e-9) & (t < 1 - 1e-9)).any(axis=1)
 
 
 class Placed:
@@ -113,6 +123,9 @@ class Placed:
         self.points = [r.points(frac, orth) for r in self.rings]
         self.centre = np.array([p.mean(axis=0) for p in self.points]).reshape(-1, 3)
         self.radius = np.array([np.linalg.norm(p - p.mean(axis=0), axis=1).max() for p in self.points])
+        width = max((len(p) for p in self.points), default=1)
+        self.corners = np.array([np.concatenate([p, np.repeat(p[:1], width - len(p), axis=0)]) for p in self.points]
+                                ).reshape(-1, width, 3)  # every ring padded to one length by its first corner
         u = np.array([e[0] for e in geometry.edges], dtype=int)
         v = np.array([e[1] for e in geometry.edges], dtype=int)
         off = np.array([e[2] for e in geometry.edges], dtype=int).reshape(-1, 3)
@@ -162,30 +175,24 @@ def entangle(first: Placed, second: Placed, ids: tuple[int, int], orth: np.ndarr
              points: int = 1) -> Entanglement:
     """Links and threadings between two placed nets (``same``: the copies of one net), per primitive
     cell when the cell holds ``points`` lattice points."""
-    links = 0
-    example = None
     reach = (first.radius.max(initial=0) + second.radius.max(initial=0))
     widths = 1.0 / np.linalg.norm(np.linalg.inv(orth), axis=1)
     k = np.ceil(reach / widths).astype(int) + 1
     grid = np.array(list(itertools.product(*(range(-n, n + 1) for n in k))), dtype=int)
     moves = grid @ orth.T
-    for a, (pa, ca, ra) in enumerate(zip(first.points, first.centre, first.radius)):
-        if not len(second.rings):
-            break
-        gap = np.linalg.norm(ca[None, None, :] - second.centre[:, None, :] - moves[None, :, :], axis=2)
-        near = np.argwhere(gap < ra + second.radius[:, None])
-        if same and len(near):
-            near = near[~first.same_copy(second.ring_copy[near[:, 0]] + grid[near[:, 1]] - first.ring_copy[a])]
-        if not len(near):
-            continue
-        width = max(len(second.points[b]) for b, _ in near)
-        polygons = np.stack([np.concatenate([second.points[b], np.repeat(second.points[b][:1], width - len(second.points[b]),
-                                                                          axis=0)]) + moves[g] for b, g in near])
-        linked = np.abs(linking_numbers(pa, polygons)) == 1
-        links += int(linked.sum())
-        if example is None and linked.any():
-            b, g = near[int(np.argmax(linked))]
-            example = (first.rings[a], second.rings[b], tuple(int(x) for x in grid[g]))
+    a, b, g = _near(first.centre, first.radius, second.centre, second.radius, moves)
+    if same and len(a):
+        keep = ~first.same_copy(second.ring_copy[b] + grid[g] - first.ring_copy[a])
+        a, b, g = a[keep], b[keep], g[keep]
+    linked = np.zeros(len(a), dtype=bool)
+    for chunk in _chunks(len(a), first.corners.shape[1] * second.corners.shape[1]):
+        linked[chunk] = np.abs(pair_linking_numbers(first.corners[a[chunk]],
+                                                    second.corners[b[chunk]] + moves[g[chunk]][:, None, :])) == 1
+    links = int(linked.sum())
+    example = None
+    if linked.any():
+        hit = int(np.argmax(linked))
+        example = (first.rings[a[hit]], second.rings[b[hit]], tuple(int(x) for x in grid[g[hit]]))
     if same:
         links //= 2  # each pair of rings of one net was seen from both sides
     threaded = _threaded(first, second, grid, moves, same) + (0 if same else _threaded(second, first, grid, moves, same))
@@ -200,6 +207,28 @@ def entangle(first: Placed, second: Placed, ids: tuple[int, int], orth: np.ndarr
     else:
         kind = "polycatenation"
     return Entanglement(ids, links, threaded, kind, example)
+
+
+def _near(centre: np.ndarray, radius: np.ndarray, other: np.ndarray, other_radius: np.ndarray,
+          moves: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs (i, j, move) whose bounding spheres meet: sphere i and sphere j moved by ``moves[move]``,
+    found with a k-d tree (the cost grows with the pairs that meet, not with all pairs), in order."""
+    if not len(centre) or not len(other):
+        return (np.zeros(0, dtype=int),) * 3
+    placed = (other[:, None, :] + moves[None, :, :]).reshape(-1, 3)
+    tree = cKDTree(placed)
+    hits = tree.query_ball_point(centre, radius + other_radius.max())
+    i = np.repeat(np.arange(len(centre)), [len(h) for h in hits])
+    flat = np.array([x for h in hits for x in sorted(h)], dtype=int)
+    j, move = flat // len(moves), flat % len(moves)
+    keep = np.linalg.norm(centre[i] - placed[flat], axis=1) < radius[i] + other_radius[j]
+    return i[keep], j[keep], move[keep]
+
+
+def _chunks(count: int, size: int, budget: int = 2_000_000) -> list[slice]:
+    """Slices of ``count`` pairs, each of at most ``budget`` segment pairs (``size`` per pair)."""
+    step = max(1, budget // max(1, size))
+    return [slice(k, min(k + step, count)) for k in range(0, count, step)]
 
 
 def _same_slab(layer: Placed, example: tuple) -> bool:
@@ -217,18 +246,18 @@ def _threaded(rings: Placed, edges: Placed, grid: np.ndarray, moves: np.ndarray,
     """Rings of ``rings`` (once per cell) crossed by an edge of ``edges`` (another copy, if ``same``)."""
     if not len(rings.rings) or not len(edges.edge_start):
         return 0
-    count = 0
     mid = (edges.edge_start + edges.edge_end) / 2
     half = np.linalg.norm(edges.edge_end - edges.edge_start, axis=1) / 2
-    for a, (pa, ca, ra) in enumerate(zip(rings.points, rings.centre, rings.radius)):
-        gap = np.linalg.norm(ca[None, None, :] - mid[:, None, :] - moves[None, :, :], axis=2)
-        e, g = np.nonzero(gap < ra + half[:, None])
-        if same and len(e):
-            keep = ~rings.same_copy(edges.edge_copy[e] + grid[g] - rings.ring_copy[a])
-            e, g = e[keep], g[keep]
-        if len(e) and pierces(pa, edges.edge_start[e] + moves[g], edges.edge_end[e] + moves[g]).any():
-            count += 1
-    return count
+    a, e, g = _near(rings.centre, rings.radius, mid, half, moves)
+    if same and len(a):
+        keep = ~rings.same_copy(edges.edge_copy[e] + grid[g] - rings.ring_copy[a])
+        a, e, g = a[keep], e[keep], g[keep]
+    hit = np.zeros(len(a), dtype=bool)
+    for chunk in _chunks(len(a), rings.corners.shape[1]):
+        shift = moves[g[chunk]]
+        hit[chunk] = pair_pierces(rings.corners[a[chunk]], rings.centre[a[chunk]],
+                                  edges.edge_start[e[chunk]] + shift, edges.edge_end[e[chunk]] + shift)
+    return len(np.unique(a[hit]))
 
 
 def describe(entanglement: Entanglement) -> str:

@@ -21,6 +21,10 @@ MAX_RING = 16
 MAX_RINGS = 2000
 """Most distinct rings kept for one net."""
 
+MAX_TIES = 16
+"""Most shortest cycles kept through one angle (a net of many equal short paths has more; the rest
+are left out, in the search's order)."""
+
 
 @dataclass(frozen=True)
 class Ring:
@@ -62,32 +66,113 @@ def net_geometry(src: np.ndarray, dst: np.ndarray, offset: np.ndarray, component
 
 
 def smallest_rings(adj, max_size: int = MAX_RING) -> list[Ring]:
-    """The shortest cycle through each pair of edges at each vertex that is a ring (no shortcut between
-    two of its vertices), each ring once (up to translation).
+    """Every shortest cycle through each pair of edges at each vertex that is a ring (no shortcut
+    between two of its vertices), each ring once (up to translation). All the shortest cycles of an
+    angle are kept, not one of them picked by the order of the search, so that the rings, and the links
+    counted between them, depend on the net alone (dia's angles each lie on two 6-rings).
+
+    The shortest paths between the far ends of two edges, avoiding the vertex, are found by searching
+    from both ends at once to half the ring's length (meeting in the middle): the searches reach the
+    vertices within 7 bonds rather than 14, an eighth of them in a 3D net.
 
     >>> sql = PeriodicGraph.from_edges(3, [(0, 0, (1, 0, 0)), (0, 0, (0, 1, 0))])
     >>> [len(r) for r in smallest_rings(sql.adjacency())]
     [4]
+    >>> dia = PeriodicGraph.from_edges(3, [(0, 1, (0, 0, 0)), (0, 1, (1, 0, 0)), (0, 1, (0, 1, 0)), (0, 1, (0, 0, 1))])
+    >>> len(smallest_rings(dia.adjacency()))  # the four 6-rings of a cell of dia, up to translation
+    4
     """
     found: dict[tuple, Ring] = {}
+    reach = (max_size - 1) // 2  # a path of max_size - 2 bonds meets its middle within this depth
     for u in range(len(adj)):
         origin = (u, (0, 0, 0))
         ends = [(w, tuple(s)) for w, s in adj[u]]
-        for i in range(len(ends)):
-            parent = _search(adj, ends[i], origin, max_size - 2, set(ends[i + 1:]))
-            for j in range(i + 1, len(ends)):
-                if ends[j] not in parent or ends[j] == ends[i]:
-                    continue
-                path = [ends[j]]
-                while path[-1] != ends[i]:
-                    path.append(parent[path[-1]])
-                cycle = [origin] + path[::-1]
-                key = _canonical(cycle)
-                if key not in found and _no_shortcut(adj, cycle):
-                    found[key] = Ring(tuple(v for v, _ in cycle), tuple(s for _, s in cycle))
-                    if len(found) >= MAX_RINGS:
-                        return list(found.values())
+        for path in _angle_paths(adj, origin, ends, reach, max_size - 2):
+            cycle = [origin] + path
+            key = _canonical(cycle)
+            if key not in found and _no_shortcut(adj, cycle):
+                found[key] = Ring(tuple(v for v, _ in cycle), tuple(s for _, s in cycle))
+                if len(found) >= MAX_RINGS:
+                    return list(found.values())
     return list(found.values())
+
+
+def _angle_paths(adj, origin, ends: list, reach: int, longest: int) -> list[list]:
+    """The shortest paths between the far ends of every two edges at ``origin``, avoiding it: searches
+    from every end grow together one bond at a time, and an end's search stops once the shortest paths
+    to every other end are known (a path of ``m`` bonds is known once the searches reach ``m / 2``)."""
+    searches = [_Search(end, origin) for end in ends]
+    pairs = {(i, j) for i in range(len(ends)) for j in range(i + 1, len(ends)) if ends[i] != ends[j]}
+    paths: list[list] = []
+    for depth in range(1, reach + 1):
+        for k in {k for pair in pairs for k in pair}:
+            searches[k].grow(adj, depth)
+        for i, j in sorted(pairs):
+            best = _meeting_length(searches[i], searches[j])
+            if best <= 2 * depth or depth == reach:
+                pairs.discard((i, j))
+                if best <= longest:
+                    paths += _shortest_paths(searches[i], searches[j], best)
+        if not pairs:
+            break
+    return paths
+
+
+class _Search:
+    """A breadth-first search from ``start`` without the vertex image ``banned``: each reached image's
+    distance, and all its neighbours one step nearer (every shortest path can be walked back)."""
+
+    def __init__(self, start, banned) -> None:
+        self.distance = {start: 0}
+        self.parents: dict = {start: []}
+        self.shell = [start]
+        self.banned = banned
+
+    def grow(self, adj, depth: int) -> None:
+        """Reach the images ``depth`` bonds away (the shell before must be the last grown)."""
+        nxt = []
+        for node in self.shell:
+            v, s = node
+            for w, t in adj[v]:
+                image = (w, (s[0] + t[0], s[1] + t[1], s[2] + t[2]))
+                if image == self.banned:
+                    continue
+                seen = self.distance.get(image)
+                if seen is None:
+                    self.distance[image] = depth
+                    self.parents[image] = [node]
+                    nxt.append(image)
+                elif seen == depth and node not in self.parents[image]:
+                    self.parents[image].append(node)
+        self.shell = nxt
+
+
+def _meeting_length(a: _Search, b: _Search) -> float:
+    """The length of the shortest path between the two roots through a vertex both searches reached."""
+    small, large = (a.distance, b.distance) if len(a.distance) <= len(b.distance) else (b.distance, a.distance)
+    return min((d + large[node] for node, d in small.items() if node in large), default=float("inf"))
+
+
+def _shortest_paths(a: _Search, b: _Search, length: int) -> list[list]:
+    """Every path of ``length`` bonds (the shortest) from the root of ``a`` to the root of ``b``, at most
+    :data:`MAX_TIES`; each is found once, at its vertex ``length // 2`` bonds from ``a``'s root."""
+    half = length // 2
+    paths = []
+    for node in sorted(n for n, d in a.distance.items() if d == half and b.distance.get(n) == length - half):
+        for head in _walks_back(node, a.parents):
+            for tail in _walks_back(node, b.parents):
+                paths.append(head[::-1] + tail[1:])
+                if len(paths) >= MAX_TIES:
+                    return paths
+    return paths
+
+
+def _walks_back(node, parents: dict) -> list[list]:
+    """Every path from ``node`` back to the root along ``parents`` (at most :data:`MAX_TIES`)."""
+    walks = [[node]]
+    while parents[walks[0][-1]]:
+        walks = [w + [p] for w in walks for p in parents[w[-1]]][:MAX_TIES]
+    return walks
 
 
 def _no_shortcut(adj, cycle: list) -> bool:
@@ -95,7 +180,7 @@ def _no_shortcut(adj, cycle: list) -> bool:
     sum of smaller rings (the 6-cycle round two squares of pcu is not a ring)."""
     size = len(cycle)
     for i in range(size):
-        near = _search(adj, cycle[i], None, size // 2 - 1)
+        near = _search(adj, cycle[i], size // 2 - 1)
         depth = _depths(near, cycle[i])
         for j in range(size):
             arc = min(abs(i - j), size - abs(i - j))
@@ -113,11 +198,9 @@ def _depths(parent: dict, start) -> dict:
     return depth
 
 
-def _search(adj, start, banned, depth: int, targets: set | None = None) -> dict:
-    """Breadth-first parents from ``start`` in the infinite net without the vertex image ``banned`` (if
-    any), to ``depth`` or until every one of ``targets`` is reached."""
+def _search(adj, start, depth: int) -> dict:
+    """Breadth-first parents from ``start`` in the infinite net, to ``depth``."""
     parent = {start: start}
-    left = set(targets) - {start} if targets else None
     queue = deque([(start, 0)])
     while queue:
         node, d = queue.popleft()
@@ -126,13 +209,9 @@ def _search(adj, start, banned, depth: int, targets: set | None = None) -> dict:
         v, s = node
         for w, t in adj[v]:
             nxt = (w, (s[0] + t[0], s[1] + t[1], s[2] + t[2]))
-            if nxt not in parent and nxt != banned:
+            if nxt not in parent:
                 parent[nxt] = node
                 queue.append((nxt, d + 1))
-                if left is not None:
-                    left.discard(nxt)
-                    if not left:
-                        return parent
     return parent
 
 
