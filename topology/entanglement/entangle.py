@@ -148,27 +148,65 @@ class Placed:
 def lattice_points(frac: np.ndarray, labels: list[str], edges: np.ndarray, orth: np.ndarray) -> list[np.ndarray]:
     """The translations of the whole structure within the cell, zero included (one for a primitive
     cell; two for a body-centred cell or a 2x1x1 supercell): vertex positions with their labels
-    (compositions) and the edges (rows u, v, offset) must all map onto themselves."""
+    (compositions) and the edges (rows u, v, offset) must all map onto themselves.
+
+    A candidate (the shift from vertex 0 to a vertex of its label) must first carry vertex 0's edges
+    onto vertices, all candidates at once; one already in the group found so far is not tested again,
+    and each one found closes the group; so a supercell's cost grows with its vertices, not their square.
+    """
     if len(frac) == 0:
         return [np.zeros(3)]
-    wrapped = np.clip(frac % 1.0, 0.0, np.nextafter(1.0, 0))
+    wrapped = _wrap(frac)
     tree = cKDTree(wrapped, boxsize=1.0)
+    label = np.asarray(labels)
+    candidates = np.flatnonzero(label == label[0])
+    candidates = candidates[candidates != 0]
+    star = edges[edges[:, 0] == 0]
+    if len(star) and len(candidates):
+        ends = frac[star[:, 1]] + star[:, 2:]
+        images = (ends[None, :, :] + (frac[candidates] - frac[0])[:, None, :]).reshape(-1, 3)
+        _, target = tree.query(_wrap(images))
+        gap = (images - frac[target] + 0.5) % 1.0 - 0.5
+        wanted = np.tile(label[star[:, 1]], len(candidates))
+        carried = (np.linalg.norm(gap @ orth.T, axis=1) <= 0.2) & (label[target] == wanted)
+        candidates = candidates[carried.reshape(len(candidates), -1).all(axis=1)]
     codes = {tuple(r) for r in edges.tolist()}
-    found = [np.zeros(3)]
-    for w in range(1, len(frac)):
-        if labels[w] != labels[0]:
+    group = [np.zeros(3)]
+    seen = {_point_key(group[0])}
+    for w in candidates.tolist():
+        t = (frac[w] - frac[0]) % 1.0
+        if _point_key(t) in seen or not _maps_onto_itself(frac, label, edges, codes, tree, orth, t):
             continue
-        image = frac + frac[w] - frac[0]
-        _, target = tree.query(np.clip(image % 1.0, 0.0, np.nextafter(1.0, 0)))
-        gap = (image - frac[target] + 0.5) % 1.0 - 0.5
-        if np.linalg.norm(gap @ orth.T, axis=1).max() > 0.2 or any(labels[t] != labels[v] for v, t in enumerate(target)):
-            continue
-        lift = np.round(image - frac[target]).astype(int)
-        mapped = np.column_stack([target[edges[:, 0]], target[edges[:, 1]],
-                                  edges[:, 2:] + lift[edges[:, 1]] - lift[edges[:, 0]]])
-        if all(tuple(r) in codes for r in mapped.tolist()):
-            found.append(frac[w] - frac[0])
-    return found
+        step, cosets = t, [list(group)]
+        while _point_key(step) not in seen:  # the group grows by the multiples of t
+            cosets.append([(g + step) % 1.0 for g in group])
+            seen.update(_point_key(p) for p in cosets[-1])
+            step = (step + t) % 1.0
+        group = [p for coset in cosets for p in coset]
+    return group
+
+
+def _wrap(frac: np.ndarray) -> np.ndarray:
+    return np.clip(frac % 1.0, 0.0, np.nextafter(1.0, 0))
+
+
+def _point_key(t: np.ndarray) -> tuple[int, ...]:
+    """A fractional translation modulo the lattice, on a grid fine enough to tell any two apart."""
+    return tuple(int(x) for x in np.round((t % 1.0) * 10_000).astype(int) % 10_000)
+
+
+def _maps_onto_itself(frac: np.ndarray, label: np.ndarray, edges: np.ndarray, codes: set, tree: cKDTree,
+                      orth: np.ndarray, t: np.ndarray) -> bool:
+    """Whether the translation ``t`` takes every vertex onto one of its label and every edge onto an edge."""
+    image = frac + t
+    _, target = tree.query(_wrap(image))
+    gap = (image - frac[target] + 0.5) % 1.0 - 0.5
+    if np.linalg.norm(gap @ orth.T, axis=1).max() > 0.2 or (label[target] != label).any():
+        return False
+    lift = np.round(image - frac[target]).astype(int)
+    mapped = np.column_stack([target[edges[:, 0]], target[edges[:, 1]],
+                              edges[:, 2:] + lift[edges[:, 1]] - lift[edges[:, 0]]])
+    return all(tuple(r) in codes for r in mapped.tolist())
 
 
 def entangle(first: Placed, second: Placed, ids: tuple[int, int], orth: np.ndarray, same: bool,
