@@ -243,7 +243,7 @@ def _listed_operations(triplets: list[str], name: str) -> tuple[list[gemmi.Op], 
             op = gemmi.parse_triplet(triplet).wrap()
         except (RuntimeError, ValueError):
             raise InputError(name, f"symmetry operation {triplet[:60]!r} is not an x,y,z triplet") from None
-        if not _crystallographic(op):
+        if not _crystallographic(tuple(map(tuple, op.rot))):
             raise InputError(name, f"symmetry operation {triplet[:60]!r} is not a symmetry of any lattice")
         ops.setdefault(op.triplet(), op)
         if len(ops) > MAX_OPERATIONS:
@@ -255,7 +255,7 @@ def _listed_operations(triplets: list[str], name: str) -> tuple[list[gemmi.Op], 
         ops = {"x,y,z": gemmi.Op("x,y,z"), **ops}
         notes.append("the symmetry operations do not include x,y,z; added")
     listed = list(ops.values())
-    if all((a * b).wrap().triplet() in ops for a in listed for b in listed):
+    if _closed(listed, ops):
         group = gemmi.GroupOps(listed)
         if sorted(op.wrap().triplet() for op in group) == sorted(ops):
             sg = gemmi.find_spacegroup_by_ops(group)
@@ -265,10 +265,26 @@ def _listed_operations(triplets: list[str], name: str) -> tuple[list[gemmi.Op], 
     return listed, f"{len(listed)} operations", "; ".join(notes)
 
 
-def _crystallographic(op: gemmi.Op) -> bool:
-    """A rotation part that maps the lattice onto itself: integer, determinant +-1, finite order."""
+def _closed(listed: list[gemmi.Op], ops: dict[str, gemmi.Op]) -> bool:
+    """Whether every product of two listed operations is listed (all products at once with numpy; one
+    by one only for settings with matrix entries beyond -1..1)."""
     den = gemmi.Op.DEN
-    rot = np.array(op.rot, dtype=np.int64)
+    rot = np.array([op.rot for op in listed], dtype=np.int64)
+    tran = np.array([op.tran for op in listed], dtype=np.int64) % den
+    table = _products(rot, tran, den, np.arange(len(listed)))
+    if table is not None:
+        return True
+    if np.abs(rot).max() <= den:
+        return False  # a product is missing
+    return all((a * b).wrap().triplet() in ops for a in listed for b in listed)
+
+
+@lru_cache(maxsize=4096)
+def _crystallographic(rotation: tuple[tuple[int, ...], ...]) -> bool:
+    """A rotation part (in 1/DEN) that maps the lattice onto itself: integer, determinant +-1, finite
+    order (remembered: the files of a survey share their space groups)."""
+    den = gemmi.Op.DEN
+    rot = np.array(rotation, dtype=np.int64)
     if (rot % den).any():
         return False
     m = rot // den
