@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
-from scipy.sparse import csr_matrix, spmatrix
+from scipy.sparse import csc_matrix, csr_matrix, spmatrix
 from scipy.sparse.csgraph import breadth_first_order, connected_components
 from scipy.sparse.linalg import LinearOperator, cg, spsolve
 
@@ -253,14 +253,19 @@ def direction(basis: np.ndarray) -> tuple[int, int, int] | None:
     return tuple(int(x) for x in (v if first > 0 else -v))  # type: ignore[return-value]
 
 
+DIRECT_SOLVE = 2000
+"""Vertices up to which a placement is solved directly (sparse LU)."""
+
+
 def solve_laplacian(lap: spmatrix, rhs: np.ndarray) -> np.ndarray:
     """Solve ``lap @ x = rhs`` (columns) for a grounded graph Laplacian, symmetric positive definite:
-    the barycentric placement of a net. Conjugate gradients with a Jacobi preconditioner cost about the
-    edges times the iterations, where a sparse LU of a net with random, far-reaching edges fills in to
-    the square of its vertices; LU only where they do not converge, dense for small nets."""
+    the barycentric placement of a net. A sparse LU (no BLAS threads to wait on) up to
+    :data:`DIRECT_SOLVE` vertices; beyond, conjugate gradients with a Jacobi preconditioner, which cost
+    about the edges times the iterations where an LU of a net with random, far-reaching edges fills in
+    to the square of its vertices (LU again should they not converge)."""
     n = lap.shape[0]
-    if n <= 400:
-        return np.linalg.solve(lap.toarray(), rhs)
+    if n <= DIRECT_SOLVE:
+        return spsolve(csc_matrix(lap), rhs).reshape(rhs.shape)
     lap = csr_matrix(lap)
     scale = 1.0 / lap.diagonal()
     jacobi = LinearOperator(lap.shape, matvec=lambda v: scale * v.ravel(), dtype=float)
