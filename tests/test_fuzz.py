@@ -3,7 +3,9 @@ fuzzing, each analysed or refused in one line by ``interlace analyze``, never a 
 
 from __future__ import annotations
 
+import gzip
 import json
+import random
 import re
 from collections import Counter
 from pathlib import Path
@@ -159,3 +161,30 @@ def test_min_occupancy_above_every_site_is_a_message(tmp_path, capsys):
     assert main(["analyze", "--min-occupancy", "0.6", str(path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "occupancy 0.6" in err[0]
+
+
+def test_gzip_bit_flips_are_records_and_the_survey_goes_on(tmp_path, capsys):
+    """40 seeded bit flips of a .cif.gz in one folder: every file gets its record (analysed, or an error
+    naming it), a resume finds nothing left to do, and the intact file is analysed when named directly."""
+    packed = gzip.compress((DATA / "crystalnets" / "MIL-53.cif").read_bytes())
+    rng = random.Random(23)
+    folder = tmp_path / "flips"
+    folder.mkdir()
+    for k in range(40):
+        data = bytearray(packed)
+        data[rng.randrange(10, len(data))] ^= 1 << rng.randrange(8)  # past the header's fixed bytes
+        (folder / f"flip{k:02d}.cif.gz").write_bytes(bytes(data))
+    out = tmp_path / "out.jsonl"
+    code = main(["analyze", str(folder), "-o", str(out), "--jobs", "1"])
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(records) == 40 and code == 2
+    errors = [r["error"] for r in records if "error" in r]
+    assert errors and all(re.fullmatch(r"flip\d\d\.cif(\.gz)?: [^\n]+", e) for e in errors), errors
+    assert any("not a readable gzip file" in e for e in errors)
+    capsys.readouterr()
+    assert main(["analyze", str(folder), "-o", str(out), "--resume", "--jobs", "1"]) == 0
+    assert "nothing left to do" in capsys.readouterr().err
+    whole = tmp_path / "MIL-53.cif.gz"
+    whole.write_bytes(packed)
+    assert main(["analyze", "--json", str(whole)]) == 0
+    assert json.loads(capsys.readouterr().out)["nets"][0]["topology"] == "bpq"

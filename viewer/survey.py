@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import glob
-import gzip
 import json
 import os
 import signal
@@ -29,7 +28,7 @@ from typing import IO
 
 from topology import InputError
 from topology.pipeline import analyze_bytes
-from topology.reading.cif import MAX_FILE_BYTES, read_bytes
+from topology.reading.cif import read_bytes
 
 SUFFIXES = (".cif", ".cif.gz", ".cgd")
 SUMMARY_FIELDS = ("path", "source", "classification", "Z", "dimensionalities", "folds", "topologies", "seconds",
@@ -47,21 +46,6 @@ def discover(paths: Iterable[str]) -> Iterator[Path]:
             yield from (Path(p) for p in sorted(glob.glob(given, recursive=True)) if Path(p).is_file())
         else:
             yield path
-
-
-def file_bytes(path: Path) -> tuple[str, bytes]:
-    """Name and contents of a structure file; ``.cif.gz`` files are unpacked (within the size limit)."""
-    name, data = read_bytes(path)
-    if name.lower().endswith(".gz"):
-        try:
-            with gzip.open(path, "rb") as fh:
-                data = fh.read(MAX_FILE_BYTES + 1)
-        except (OSError, EOFError) as err:
-            raise InputError(name, f"not a readable gzip file ({err})") from None
-        if len(data) > MAX_FILE_BYTES:
-            raise InputError(name, f"unpacks to more than the {MAX_FILE_BYTES // 2**20} MiB limit")
-        name = name[:-3]
-    return name, data
 
 
 HARD_GRACE = 2.0  # seconds past --timeout before a worker stuck in compiled code is killed
@@ -120,7 +104,7 @@ def analyse_bytes(path: str, name: str, data: bytes, options: dict) -> tuple[dic
 def analyse_path(path: str, options: dict) -> tuple[dict, float]:
     """:func:`analyse_bytes` on a file the worker reads itself (a shared folder)."""
     try:
-        name, data = file_bytes(Path(path))
+        name, data = read_bytes(path)
     except InputError as err:
         return {"path": path, "source": Path(path).name, "error": str(err)}, 0.0
     return analyse_bytes(path, name, data, options)
@@ -230,7 +214,7 @@ def run_dask(paths: list[str], options: dict, scheduler: str, send_bytes: bool =
                     running.add(client.submit(analyse_path, path, options, pure=False))
                     return True
                 try:
-                    name, data = file_bytes(Path(path))
+                    name, data = read_bytes(path)
                 except InputError as err:
                     failed.append(({"path": path, "source": Path(path).name, "error": str(err)}, 0.0))
                     continue

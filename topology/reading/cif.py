@@ -8,8 +8,11 @@ Operations are parsed by gemmi's triplet parser, so text from a file is never ev
 
 from __future__ import annotations
 
+import gzip
+import io
 import math
 import re
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,7 +46,8 @@ _CELL_TAGS = ("length_a", "length_b", "length_c", "angle_alpha", "angle_beta", "
 
 
 def read_bytes(path: str | Path) -> tuple[str, bytes]:
-    """The file's display name and contents, refusing what is missing or too big."""
+    """The file's display name and contents, refusing what is missing or too big; a ``.gz`` file
+    is unpacked (see :func:`unpack`)."""
     path = Path(path)
     name = path.name
     try:
@@ -54,7 +58,27 @@ def read_bytes(path: str | Path) -> tuple[str, bytes]:
         raise InputError(name, "is not a regular file")
     if size > MAX_FILE_BYTES:
         raise InputError(name, f"file is {size / 2**20:.0f} MiB, more than the {MAX_FILE_BYTES // 2**20} MiB limit")
-    return name, path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(name, f"cannot read the file ({err.strerror or err})") from None
+    return unpack(name, data)
+
+
+def unpack(name: str, data: bytes) -> tuple[str, bytes]:
+    """Name and contents of a file named ``*.gz`` once unpacked (within the size limit), so that a
+    ``.cif.gz`` is read as its ``.cif``; any other file as it is. A corrupt archive (a flipped bit
+    fails its CRC or its inflation) is one :class:`InputError`."""
+    if not name.lower().endswith(".gz"):
+        return name, data
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except (OSError, EOFError, zlib.error) as err:
+        raise InputError(name, f"not a readable gzip file ({err})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(name, f"unpacks to more than the {MAX_FILE_BYTES // 2**20} MiB limit")
+    return name[:-3], data
 
 
 def read_text(path: str | Path) -> tuple[str, str]:

@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from topology.reading.cif import read_bytes
 from viewer import library
 from viewer.plain import show
-from viewer.survey import SUFFIXES, file_bytes, summary_row
+from viewer.survey import SUFFIXES, summary_row
 
 MAX_RUN = 200  # most uploaded files analysed on the page itself; larger surveys belong to interlace analyze -o
 
@@ -88,7 +89,7 @@ if rows:
     local = st.get_option("server.address") in ("127.0.0.1", "localhost", "::1")
     if item is None and local and row["path"].lower().endswith(SUFFIXES) and Path(row["path"]).is_file():
         try:
-            item = file_bytes(Path(row["path"]))
+            item = read_bytes(Path(row["path"]))
         except Exception as err:  # noqa: BLE001 - any failure to read is shown as a message
             show(err, "error", before="Cannot open this file.")
     if item is None:
