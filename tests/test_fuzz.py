@@ -72,7 +72,21 @@ FAILURE_CLASSES = [
     # symmetry and numbers
     ("group.cif", cif("10 10 10 90 90 90", "Zn1 Zn 0 0 0 -99999999999999999999\n"), "disorder group"),
     ("number.cif", cif("10 10 10 90 90 90", "Zn1 Zn 0 0 0 .\n", "_space_group_IT_number 99999999999999999999\n"),
-     "unknown space group number"),
+     "space group number '99999999999999999999' (line 8) is not one of 1-230"),
+    ("number-zero.cif", cif("10 10 10 90 90 90", "Zn1 Zn 0 0 0 .\n", "_space_group_IT_number 0\n"),
+     "space group number '0' (line 8) is not one of 1-230"),
+    ("number-digit.cif", cif("10 10 10 90 90 90", "Zn1 Zn 0 0 0 .\n", "_space_group_IT_number '\u00b2'\n"),
+     "is not one of 1-230"),
+    ("hall.cif", cif("10 10 10 90 90 90", "Zn1 Zn 0 0 0 .\n", "_space_group_name_Hall 'Q 9 z'\n"),
+     "Hall symbol 'Q 9 z' (line 8) cannot be read and no H-M name or space-group number is given"),
+    ("disagree.cif", cif("10 10 10 90 90 90", "Zn1 Zn 0 0 0 .\n", SYMOPS + "x,y,z\n-x,-y,-z\n"
+                         "loop_\n_space_group_symop_operation_xyz\nx,y,z\n-x,y,z\n"),
+     "the symmetry operations of _space_group_symop_operation_xyz (line 12, 2 operations) and "
+     "_symmetry_equiv_pos_as_xyz (line 8, 2 operations) disagree"),
+    *[(f"occupancy{value}.cif", cif("10 10 10 90 90 90", f"Zn1 Zn 0 0 0 . {value}\n").replace(
+        "_atom_site_disorder_group\n", "_atom_site_disorder_group\n_atom_site_occupancy\n"),
+       f"occupancy {float(value):g} of site 'Zn1' (the atom loop at line 8) is not between 0 and 1")
+      for value in ("-3", "5", "1e6", "-0.5")],
     ("flat-op.cif", cif("10 10 10 90 90 90", "Zn1 Zn 0 0 0 .\n", SYMOPS + "x,y,z\nx,x,z\n"),
      "'x,x,z' is not a symmetry of any lattice"),
     ("shear-op.cif", cif("10 10 10 90 90 90", "Zn1 Zn 0 0 0 .\n", SYMOPS + "x+y,y,z\n"), "not a symmetry"),
@@ -130,6 +144,9 @@ def test_each_failure_class_is_one_line_and_exit_2(tmp_path, capsys, name, text,
     (cif("10 10 10 90 90 90", "Zn1 Zn 0.1 0.2 0.1 .\n", SYMOPS + "x,y,z\n" * 100_000),
      "99999 repeated symmetry operations read once"),
     (ZIF8 + "\n" + ZIF8.replace("'x, y, z'", "'x,y,-z+1/24'"), "a second data block named 'zif8_100k_0m'"),
+    (cif("10 10 10 90 90 90", "Zn1 Zn 0 0 0 .\nO1 O 0.2 0 0 .\n", "_space_group_name_Hall 'Q 9 z'\n"
+         "_symmetry_space_group_name_H-M 'P m -3 m'\n"),
+     "Hall symbol 'Q 9 z' (line 8) cannot be read; symmetry from _symmetry_space_group_name_H-M 'P m -3 m' (line 9)"),
 ])
 def test_odd_symmetry_text_is_read_or_refused_in_one_line(tmp_path, capsys, text, note):
     """Operations with no identity, not a group, repeated 100,000 times, blocks duplicated with their
@@ -140,6 +157,22 @@ def test_odd_symmetry_text_is_read_or_refused_in_one_line(tmp_path, capsys, text
     captured = capsys.readouterr()
     assert code == 0, captured.err
     assert any(note in n for n in json.loads(captured.out)["notes"])
+
+
+def test_two_lists_of_operations_take_the_one_that_holds_the_other(tmp_path, capsys):
+    """HKUST-1 with a second operation list of x,y,z alone (once read as P 1: '0D discrete'): the 192
+    operations are used, with a note naming both lists and their lines."""
+    text = (DATA / "crystalnets" / "HKUST-1.cif").read_text()
+    both = text.replace("loop_\n_symmetry_equiv_pos_as_xyz", "loop_\n_space_group_symop_operation_xyz\n'x, y, z'\n"
+                        "loop_\n_symmetry_equiv_pos_as_xyz", 1)
+    assert both != text
+    path = tmp_path / "HKUST-1.cif"
+    path.write_text(both)
+    assert main(["analyze", "--json", str(path)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["classification"] == "non-interpenetrated" and report["nets"][0]["topology"] == "tbo"
+    assert ("operations of _symmetry_equiv_pos_as_xyz (line 64, 192 operations) used; "
+            "_space_group_symop_operation_xyz (line 61, 1 operation) holds only some of them") in report["notes"]
 
 
 def test_labels_with_no_element_are_left_out_with_a_note(tmp_path, capsys):
