@@ -65,6 +65,7 @@ FAILURE_CLASSES = [
                                SYMOPS + "x,y,z\n-y,x,z\n"), "pairs of atoms"),
     ("too-many-sites.cif", cif("300 300 300 90 90 90", rows(5000, where=lambda k: f"{k / 5000:.5f} 0.1 0.2"),
                                "_symmetry_space_group_name_H-M 'F m -3 m'\n"), "too big"),
+    ("rows.cif", cif("300 300 300 90 90 90", rows(520_000)), "3,120,020 values outside text fields"),
     # cells
     ("angle180.cif", cif("10 10 10 90 90 180", "Zn1 Zn 0 0 0 .\n"), "impossible unit cell"),
     ("angle-tiny.cif", cif("10 10 10 5e-324 90 90", "Zn1 Zn 0 0 0 .\n"), "impossible unit cell"),
@@ -173,6 +174,15 @@ def test_two_lists_of_operations_take_the_one_that_holds_the_other(tmp_path, cap
     assert report["classification"] == "non-interpenetrated" and report["nets"][0]["topology"] == "tbo"
     assert ("operations of _symmetry_equiv_pos_as_xyz (line 64, 192 operations) used; "
             "_space_group_symop_operation_xyz (line 61, 1 operation) holds only some of them") in report["notes"]
+
+
+def test_values_are_counted_outside_text_fields_only():
+    """Reflections in a text field are one value to a CIF parser; rows outside count a value a word."""
+    from topology.reading.cif import count_values
+
+    hkl = "_shelx_hkl_file\n;\n" + "   1   2   3  100.0   2.0\n" * 700_000 + ";\n"
+    assert count_values("data_x\n" + hkl + "_cell_length_a 10\n") == 4
+    assert count_values("data_x\n" + "C1 C 0 0 0\n" * 700_000) == 1 + 5 * 700_000
 
 
 def test_labels_with_no_element_are_left_out_with_a_note(tmp_path, capsys):
