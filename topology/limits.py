@@ -67,8 +67,12 @@ MAX_NET_NODES = 100_000
 MAX_NET_EDGES = 300_000
 """Most distinct edges of a net read from a .cgd file."""
 
-TIME_LIMIT = 300.0
-"""Seconds one file may take to analyse from the command line (``--timeout`` sets another)."""
+TIME_LIMIT = 60.0
+"""Seconds one file may take to analyse, in the app and from the command line (``--timeout`` sets
+another there). The slowest real framework here takes under a second."""
+
+MEMORY_LIMIT = 2 * 2**30
+"""Bytes of address space of the process analysing one file in the app or in a survey's worker."""
 
 
 def check_values(source: str, n_values: int) -> None:

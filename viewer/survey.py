@@ -14,6 +14,7 @@ import csv
 import glob
 import json
 import os
+import resource
 import signal
 import sys
 import threading
@@ -28,6 +29,7 @@ from typing import IO
 
 from topology import InputError
 from topology.errors import printable
+from topology.limits import MEMORY_LIMIT
 from topology.pipeline import analyze_bytes
 from topology.reading.cif import read_bytes
 from viewer.arguments import SCHEDULER_CONNECT
@@ -66,8 +68,10 @@ class _Overtime(Exception):
 
 
 def _worker_init(killed: SimpleQueue) -> None:
+    """In a pool worker: where to tell of a killed task, and the memory cap of the app's workers."""
     global _killed
     _killed = killed
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
 def _hard_stop(path: str) -> None:
@@ -305,6 +309,20 @@ def check_parquet(path: Path) -> None:
         raise InputError(str(path), f"--summary: not a Parquet file, cannot add to it ({type(err).__name__})") from None
     if names != list(SUMMARY_FIELDS):
         raise InputError(str(path), "--summary: a Parquet file with other columns than a survey summary")
+
+
+def is_record(record: object) -> bool:
+    """Whether a line of a results file holds what :func:`summary_row` reads, of the right types: a
+    record of ``interlace analyze -o``, or one edited or written by hand as such."""
+    if not isinstance(record, dict) or not isinstance(record.get("path"), str):
+        return False
+    if "error" in record:
+        return isinstance(record["error"], str) and isinstance(record.get("source", ""), str)
+    nets = record.get("nets")
+    return (isinstance(nets, list) and isinstance(record.get("source", ""), str)
+            and isinstance(record.get("classification"), str) and type(record.get("interpenetration_degree")) is int
+            and all(isinstance(n, dict) and type(n.get("dimensionality")) is int and type(n.get("fold")) is int
+                    and isinstance(n.get("topology"), (str, type(None))) for n in nets))
 
 
 def summary_row(record: dict, seconds: float) -> dict:
