@@ -68,10 +68,14 @@ class _Overtime(Exception):
 
 
 def _worker_init(killed: SimpleQueue) -> None:
-    """In a pool worker: where to tell of a killed task, and the memory cap of the app's workers."""
+    """In a pool worker: where to tell of a killed task, and the memory cap of the app's workers on top
+    of what the worker holds when it starts (it is forked from its caller, whose address space, a
+    long test session's or a notebook's, it inherits)."""
     global _killed
     _killed = killed
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    held = int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE") \
+        if Path("/proc/self/statm").exists() else 0
+    resource.setrlimit(resource.RLIMIT_AS, (held + MEMORY_LIMIT, held + MEMORY_LIMIT))
 
 
 def _hard_stop(path: str) -> None:
