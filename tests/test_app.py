@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from viewer.library import analysis
 
+DATA = Path(__file__).resolve().parent / "data"
 PAGE = str(Path(__file__).resolve().parent.parent / "viewer" / "views" / "explore.py")
 
 
@@ -278,3 +279,46 @@ def test_a_file_chosen_twice_is_listed_once() -> None:
     assert [(e.name, e.data) for e in distinct_uploads(files)] == [("a.cif", b"x"), ("b.cif", b"y"),
                                                                    ("a.cif", b"changed")]
     assert distinct_uploads(None) == []
+
+
+def test_an_upload_over_the_time_or_memory_limit_is_one_line(monkeypatch) -> None:
+    """The app analyses in a worker process under the command line's limits: over either, a one-line
+    message (the worker stopped), never a server held at full load or out of memory."""
+    from viewer import worker
+
+    data = (DATA / "crystalnets" / "MIL-101.cif").read_bytes()
+    monkeypatch.setattr(worker, "TIME_LIMIT", 0.01)
+    slow = analysis("slow-MIL-101.cif", data, 0.0)
+    assert slow == "slow-MIL-101.cif: analysis took longer than the 0.01 s limit"
+    monkeypatch.setattr(worker, "TIME_LIMIT", 60.0)
+    monkeypatch.setattr(worker, "MEMORY_LIMIT", 150 * 2**20)
+    big = analysis("big-MIL-101.cif", data, 0.0)
+    assert isinstance(big, str) and big.startswith("big-MIL-101.cif: ") and "0.146 GiB memory limit" in big
+    assert "\n" not in slow + big
+    monkeypatch.setattr(worker, "MEMORY_LIMIT", 2 * 2**30)
+    report = analysis("MIL-101.cif", data, 0.0)
+    assert not isinstance(report, str) and report.nets[0].topology == "mtn-e"
+
+
+def test_survey_results_with_bad_lines_list_them_and_show_the_rest() -> None:
+    """A results file with a net list that is not a list, a line that is not JSON and a number where a
+    name goes: those lines are named in one warning, the good records are tabled, no traceback."""
+    import json
+
+    good = [{"path": f"{k}.cif", "source": f"{k}.cif", "classification": "non-interpenetrated",
+             "interpenetration_degree": 1, "nets": [{"dimensionality": 3, "fold": 1, "topology": "pcu"}]}
+            for k in ("a", "b")]
+    lines = [json.dumps(good[0]), json.dumps({**good[0], "path": "x.cif", "nets": "x"}), "{not json",
+             json.dumps({**good[1], "classification": 7}), json.dumps({"path": "e.cif", "error": "e.cif: broken"}),
+             json.dumps(good[1])]
+    at = AppTest.from_file(str(Path(PAGE).with_name("survey.py")), default_timeout=60).run()
+    at.radio(key="survey_source").set_value("A results file (.jsonl)").run()
+    at.file_uploader(key="survey_results").set_value([("r.jsonl", "\n".join(lines).encode(), "application/json")]).run()
+    assert not at.exception
+    import html
+
+    warnings = [html.unescape(m.value) for m in at.markdown if "message-warning" in m.value]
+    assert any("lines 2, 3, 4 of r.jsonl: not a survey record; left out, the other 3 shown" in w for w in warnings)
+    assert any(c.value.endswith("of 3 structures. Click a row to open it in the explorer; click a header to sort.")
+               for c in at.caption)
+    assert {"a.cif", "b.cif"} <= set(at.dataframe[0].value["path"])

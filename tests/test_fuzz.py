@@ -3,7 +3,9 @@ fuzzing, each analysed or refused in one line by ``interlace analyze``, never a 
 
 from __future__ import annotations
 
+import gzip
 import json
+import random
 import re
 from collections import Counter
 from pathlib import Path
@@ -63,6 +65,7 @@ FAILURE_CLASSES = [
                                SYMOPS + "x,y,z\n-y,x,z\n"), "pairs of atoms"),
     ("too-many-sites.cif", cif("300 300 300 90 90 90", rows(5000, where=lambda k: f"{k / 5000:.5f} 0.1 0.2"),
                                "_symmetry_space_group_name_H-M 'F m -3 m'\n"), "too big"),
+    ("rows.cif", cif("300 300 300 90 90 90", rows(520_000)), "3,120,020 values outside text fields"),
     # cells
     ("angle180.cif", cif("10 10 10 90 90 180", "Zn1 Zn 0 0 0 .\n"), "impossible unit cell"),
     ("angle-tiny.cif", cif("10 10 10 5e-324 90 90", "Zn1 Zn 0 0 0 .\n"), "impossible unit cell"),
@@ -70,7 +73,21 @@ FAILURE_CLASSES = [
     # symmetry and numbers
     ("group.cif", cif("10 10 10 90 90 90", "Zn1 Zn 0 0 0 -99999999999999999999\n"), "disorder group"),
     ("number.cif", cif("10 10 10 90 90 90", "Zn1 Zn 0 0 0 .\n", "_space_group_IT_number 99999999999999999999\n"),
-     "unknown space group number"),
+     "space group number '99999999999999999999' (line 8) is not one of 1-230"),
+    ("number-zero.cif", cif("10 10 10 90 90 90", "Zn1 Zn 0 0 0 .\n", "_space_group_IT_number 0\n"),
+     "space group number '0' (line 8) is not one of 1-230"),
+    ("number-digit.cif", cif("10 10 10 90 90 90", "Zn1 Zn 0 0 0 .\n", "_space_group_IT_number '\u00b2'\n"),
+     "is not one of 1-230"),
+    ("hall.cif", cif("10 10 10 90 90 90", "Zn1 Zn 0 0 0 .\n", "_space_group_name_Hall 'Q 9 z'\n"),
+     "Hall symbol 'Q 9 z' (line 8) cannot be read and no H-M name or space-group number is given"),
+    ("disagree.cif", cif("10 10 10 90 90 90", "Zn1 Zn 0 0 0 .\n", SYMOPS + "x,y,z\n-x,-y,-z\n"
+                         "loop_\n_space_group_symop_operation_xyz\nx,y,z\n-x,y,z\n"),
+     "the symmetry operations of _space_group_symop_operation_xyz (line 12, 2 operations) and "
+     "_symmetry_equiv_pos_as_xyz (line 8, 2 operations) disagree"),
+    *[(f"occupancy{value}.cif", cif("10 10 10 90 90 90", f"Zn1 Zn 0 0 0 . {value}\n").replace(
+        "_atom_site_disorder_group\n", "_atom_site_disorder_group\n_atom_site_occupancy\n"),
+       f"occupancy {float(value):g} of site 'Zn1' (the atom loop at line 8) is not between 0 and 1")
+      for value in ("-3", "5", "1e6", "-0.5")],
     ("flat-op.cif", cif("10 10 10 90 90 90", "Zn1 Zn 0 0 0 .\n", SYMOPS + "x,y,z\nx,x,z\n"),
      "'x,x,z' is not a symmetry of any lattice"),
     ("shear-op.cif", cif("10 10 10 90 90 90", "Zn1 Zn 0 0 0 .\n", SYMOPS + "x+y,y,z\n"), "not a symmetry"),
@@ -87,6 +104,12 @@ FAILURE_CLASSES = [
     ("short.cgd", "CRYSTAL\nGROUP P1\nCELL 1 1 1 90 90 90\nNODE 1 4 0\nEND\n", "line 4: NODE needs"),
     ("negative.cgd", "CRYSTAL\nGROUP P1\nCELL 1 1 1 90 90 90\nNODE 1 -4 0 0 0\nEDGE 0 0 0 1 0 0\nEND\n",
      "line 4: the degree of NODE '1' is not a positive whole number"),
+    ("superscript.cgd", "CRYSTAL\nGROUP P1\nCELL 1 1 1 90 90 90\nNODE 1 \u00b2 0 0 0\nEDGE 0 0 0 1 0 0\nEND\n",
+     "line 4: the degree of NODE '1' is not a positive whole number ('\u00b2')"),
+    ("arabic.cgd", "CRYSTAL\nGROUP P1\nCELL 1 1 1 90 90 90\nNODE 1 4 \u0663 0 0\nEDGE 0 0 0 1 0 0\nEND\n",
+     "line 4: '\u0663' is not a number"),
+    ("underscore.cgd", "CRYSTAL\nGROUP P1\nCELL 1_0 1 1 90 90 90\nNODE 1 4 0 0 0\nEND\n", "line 3: '1_0' is not a number"),
+    ("graph-digit.cgd", "PERIODIC_GRAPH\nEDGES\n1 1 \u00b9 0 0\nEND\n", "line 3: cannot read edge"),
     ("garbage.cgd", "PERIODIC_GRAPH\nEDGES\n1 1 1 0 0\nx y z 1 1\nEND\n", "line 4: unknown keyword 'x'"),
     ("keyword.cgd", "PERIODIC_GRAPH\nFOO 1 2\nEDGES\n1 1 1 0 0\nEND\n", "line 2: unknown keyword 'FOO'"),
     ("crystal-keyword.cgd", "CRYSTAL\nGROUP P1\nCELL 1 1 1 90 90 90\nNODE 1 6 0 0 0\nSPIN 1 2\nEDGE 0 0 0 1 0 0\nEND\n",
@@ -122,6 +145,9 @@ def test_each_failure_class_is_one_line_and_exit_2(tmp_path, capsys, name, text,
     (cif("10 10 10 90 90 90", "Zn1 Zn 0.1 0.2 0.1 .\n", SYMOPS + "x,y,z\n" * 100_000),
      "99999 repeated symmetry operations read once"),
     (ZIF8 + "\n" + ZIF8.replace("'x, y, z'", "'x,y,-z+1/24'"), "a second data block named 'zif8_100k_0m'"),
+    (cif("10 10 10 90 90 90", "Zn1 Zn 0 0 0 .\nO1 O 0.2 0 0 .\n", "_space_group_name_Hall 'Q 9 z'\n"
+         "_symmetry_space_group_name_H-M 'P m -3 m'\n"),
+     "Hall symbol 'Q 9 z' (line 8) cannot be read; symmetry from _symmetry_space_group_name_H-M 'P m -3 m' (line 9)"),
 ])
 def test_odd_symmetry_text_is_read_or_refused_in_one_line(tmp_path, capsys, text, note):
     """Operations with no identity, not a group, repeated 100,000 times, blocks duplicated with their
@@ -132,6 +158,31 @@ def test_odd_symmetry_text_is_read_or_refused_in_one_line(tmp_path, capsys, text
     captured = capsys.readouterr()
     assert code == 0, captured.err
     assert any(note in n for n in json.loads(captured.out)["notes"])
+
+
+def test_two_lists_of_operations_take_the_one_that_holds_the_other(tmp_path, capsys):
+    """HKUST-1 with a second operation list of x,y,z alone (once read as P 1: '0D discrete'): the 192
+    operations are used, with a note naming both lists and their lines."""
+    text = (DATA / "crystalnets" / "HKUST-1.cif").read_text()
+    both = text.replace("loop_\n_symmetry_equiv_pos_as_xyz", "loop_\n_space_group_symop_operation_xyz\n'x, y, z'\n"
+                        "loop_\n_symmetry_equiv_pos_as_xyz", 1)
+    assert both != text
+    path = tmp_path / "HKUST-1.cif"
+    path.write_text(both)
+    assert main(["analyze", "--json", str(path)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["classification"] == "non-interpenetrated" and report["nets"][0]["topology"] == "tbo"
+    assert ("operations of _symmetry_equiv_pos_as_xyz (line 64, 192 operations) used; "
+            "_space_group_symop_operation_xyz (line 61, 1 operation) holds only some of them") in report["notes"]
+
+
+def test_values_are_counted_outside_text_fields_only():
+    """Reflections in a text field are one value to a CIF parser; rows outside count a value a word."""
+    from topology.reading.cif import count_values
+
+    hkl = "_shelx_hkl_file\n;\n" + "   1   2   3  100.0   2.0\n" * 700_000 + ";\n"
+    assert count_values("data_x\n" + hkl + "_cell_length_a 10\n") == 4
+    assert count_values("data_x\n" + "C1 C 0 0 0\n" * 700_000) == 1 + 5 * 700_000
 
 
 def test_labels_with_no_element_are_left_out_with_a_note(tmp_path, capsys):
@@ -159,3 +210,30 @@ def test_min_occupancy_above_every_site_is_a_message(tmp_path, capsys):
     assert main(["analyze", "--min-occupancy", "0.6", str(path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "occupancy 0.6" in err[0]
+
+
+def test_gzip_bit_flips_are_records_and_the_survey_goes_on(tmp_path, capsys):
+    """40 seeded bit flips of a .cif.gz in one folder: every file gets its record (analysed, or an error
+    naming it), a resume finds nothing left to do, and the intact file is analysed when named directly."""
+    packed = gzip.compress((DATA / "crystalnets" / "MIL-53.cif").read_bytes())
+    rng = random.Random(23)
+    folder = tmp_path / "flips"
+    folder.mkdir()
+    for k in range(40):
+        data = bytearray(packed)
+        data[rng.randrange(10, len(data))] ^= 1 << rng.randrange(8)  # past the header's fixed bytes
+        (folder / f"flip{k:02d}.cif.gz").write_bytes(bytes(data))
+    out = tmp_path / "out.jsonl"
+    code = main(["analyze", str(folder), "-o", str(out), "--jobs", "1"])
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(records) == 40 and code == 2
+    errors = [r["error"] for r in records if "error" in r]
+    assert errors and all(re.fullmatch(r"flip\d\d\.cif(\.gz)?: [^\n]+", e) for e in errors), errors
+    assert any("not a readable gzip file" in e for e in errors)
+    capsys.readouterr()
+    assert main(["analyze", str(folder), "-o", str(out), "--resume", "--jobs", "1"]) == 0
+    assert "nothing left to do" in capsys.readouterr().err
+    whole = tmp_path / "MIL-53.cif.gz"
+    whole.write_bytes(packed)
+    assert main(["analyze", "--json", str(whole)]) == 0
+    assert json.loads(capsys.readouterr().out)["nets"][0]["topology"] == "bpq"

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import csv
 import glob
-import gzip
 import json
 import os
+import resource
 import signal
 import sys
 import threading
@@ -28,40 +28,35 @@ from pathlib import Path
 from typing import IO
 
 from topology import InputError
+from topology.errors import printable
+from topology.limits import MEMORY_LIMIT
 from topology.pipeline import analyze_bytes
-from topology.reading.cif import MAX_FILE_BYTES, read_bytes
+from topology.reading.cif import read_bytes
+from viewer.arguments import SCHEDULER_CONNECT
 
 SUFFIXES = (".cif", ".cif.gz", ".cgd")
 SUMMARY_FIELDS = ("path", "source", "classification", "Z", "dimensionalities", "folds", "topologies", "seconds",
                   "error")
 
 
-def discover(paths: Iterable[str]) -> Iterator[Path]:
-    """Files named, the structure files in folders (recursively, in sorted order) and glob matches."""
+def discover(paths: Iterable[str], unmatched: list[str] | None = None) -> Iterator[Path]:
+    """Files named, the structure files in folders (recursively, in sorted order) and glob matches.
+    An empty name, a folder with no structure file and a pattern that matches nothing yield nothing;
+    a line saying so is added to ``unmatched``, if given."""
     for given in paths:
         path = Path(given)
-        if path.is_dir():
+        found, problem = [path], None
+        if not given:
+            found, problem = [], InputError("''", "an empty file name")
+        elif path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(SUFFIXES))
-            yield from found
+            problem = InputError(given, f"no {', '.join(SUFFIXES)} file in this folder")
         elif not path.exists() and any(ch in given for ch in "*?["):
-            yield from (Path(p) for p in sorted(glob.glob(given, recursive=True)) if Path(p).is_file())
-        else:
-            yield path
-
-
-def file_bytes(path: Path) -> tuple[str, bytes]:
-    """Name and contents of a structure file; ``.cif.gz`` files are unpacked (within the size limit)."""
-    name, data = read_bytes(path)
-    if name.lower().endswith(".gz"):
-        try:
-            with gzip.open(path, "rb") as fh:
-                data = fh.read(MAX_FILE_BYTES + 1)
-        except (OSError, EOFError) as err:
-            raise InputError(name, f"not a readable gzip file ({err})") from None
-        if len(data) > MAX_FILE_BYTES:
-            raise InputError(name, f"unpacks to more than the {MAX_FILE_BYTES // 2**20} MiB limit")
-        name = name[:-3]
-    return name, data
+            found = [Path(p) for p in sorted(glob.glob(given, recursive=True)) if Path(p).is_file()]
+            problem = InputError(given, "no file matches this pattern")
+        if not found and problem and unmatched is not None:
+            unmatched.append(str(problem))
+        yield from found
 
 
 HARD_GRACE = 2.0  # seconds past --timeout before a worker stuck in compiled code is killed
@@ -73,8 +68,14 @@ class _Overtime(Exception):
 
 
 def _worker_init(killed: SimpleQueue) -> None:
+    """In a pool worker: where to tell of a killed task, and the memory cap of the app's workers on top
+    of what the worker holds when it starts (it is forked from its caller, whose address space, a
+    long test session's or a notebook's, it inherits)."""
     global _killed
     _killed = killed
+    held = int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE") \
+        if Path("/proc/self/statm").exists() else 0
+    resource.setrlimit(resource.RLIMIT_AS, (held + MEMORY_LIMIT, held + MEMORY_LIMIT))
 
 
 def _hard_stop(path: str) -> None:
@@ -106,9 +107,11 @@ def analyse_bytes(path: str, name: str, data: bytes, options: dict) -> tuple[dic
     except InputError as err:
         record = {"path": path, "source": name, "error": str(err)}
     except _Overtime:
-        record = {"path": path, "source": name, "error": f"{name}: analysis took longer than the {timeout:g} s limit"}
+        record = {"path": path, "source": name, "error": str(InputError(name, f"analysis took longer than the {timeout:g} s limit"))}
+    except MemoryError:
+        record = {"path": path, "source": name, "error": str(InputError(name, "analysis needed more memory than allowed"))}
     except Exception as err:  # noqa: BLE001 - one file's failure must not end a survey of thousands
-        record = {"path": path, "source": name, "error": f"{name}: internal error ({type(err).__name__}: {err})"}
+        record = {"path": path, "source": name, "error": str(InputError(name, f"internal error ({type(err).__name__}: {err})"))}
     finally:
         if timed:
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -120,7 +123,7 @@ def analyse_bytes(path: str, name: str, data: bytes, options: dict) -> tuple[dic
 def analyse_path(path: str, options: dict) -> tuple[dict, float]:
     """:func:`analyse_bytes` on a file the worker reads itself (a shared folder)."""
     try:
-        name, data = file_bytes(Path(path))
+        name, data = read_bytes(path)
     except InputError as err:
         return {"path": path, "source": Path(path).name, "error": str(err)}, 0.0
     return analyse_bytes(path, name, data, options)
@@ -153,6 +156,7 @@ class Progress:
 
 def run_local(paths: list[str], options: dict, jobs: int) -> Iterator[tuple[dict, float]]:
     """Records in the order they finish, from ``jobs`` worker processes (in this process for 1)."""
+    jobs = min(jobs, len(paths))  # never more workers than files
     if jobs <= 1:
         for path in paths:
             yield analyse_path(path, options)
@@ -204,21 +208,32 @@ def _pooled(paths: list[str], options: dict, jobs: int, attempts: int = 3) -> It
         for path in list(retry):
             name = Path(path).name.removesuffix(".gz")
             if path in culprits:
-                error = f"{name}: analysis took longer than the {timeout:g} s limit (its worker was stopped)"
+                error = InputError(name, f"analysis took longer than the {timeout:g} s limit (its worker was stopped)")
             elif broken_count[path] >= attempts:
-                error = f"{name}: the worker process analysing it ended (out of memory?)"
+                error = InputError(name, "the worker process analysing it ended (out of memory?)")
             else:
                 continue
             retry.remove(path)
-            yield {"path": path, "source": name, "error": error}, 0.0
+            yield {"path": path, "source": name, "error": str(error)}, 0.0
+
+
+def connect(scheduler: str):
+    """A Dask client of ``scheduler``, or one line saying why not within :data:`SCHEDULER_CONNECT` seconds."""
+    from distributed import Client
+
+    try:
+        return Client(scheduler, timeout=f"{SCHEDULER_CONNECT}s")
+    except Exception as err:  # noqa: BLE001 - refused, unreachable, not a scheduler: one line, whatever Dask raises
+        reason = " ".join(str(err).split())[:160] or type(err).__name__
+        raise InputError(scheduler, f"cannot reach the Dask scheduler within {SCHEDULER_CONNECT} s ({reason})") from None
 
 
 def run_dask(paths: list[str], options: dict, scheduler: str, send_bytes: bool = True) -> Iterator[tuple[dict, float]]:
     """Records from a Dask cluster, as they finish. By default each file's bytes travel with its task,
     so workers need no shared folder; ``send_bytes=False`` lets workers read the paths themselves."""
-    from distributed import Client, as_completed
+    from distributed import as_completed
 
-    with Client(scheduler, timeout="30s") as client:
+    with connect(scheduler) as client:
         limit = 16 * max(len(client.scheduler_info().get("workers", {})), 1)
         queue = iter(paths)
         running = as_completed()
@@ -230,7 +245,7 @@ def run_dask(paths: list[str], options: dict, scheduler: str, send_bytes: bool =
                     running.add(client.submit(analyse_path, path, options, pure=False))
                     return True
                 try:
-                    name, data = file_bytes(Path(path))
+                    name, data = read_bytes(path)
                 except InputError as err:
                     failed.append(({"path": path, "source": Path(path).name, "error": str(err)}, 0.0))
                     continue
@@ -252,29 +267,72 @@ def run_dask(paths: list[str], options: dict, scheduler: str, send_bytes: bool =
 
 
 def already_done(output: Path) -> set[str]:
-    """Paths with a record in an existing output file (for ``--resume``). A last line cut short by an
-    interrupted run is removed from the file, so that its file is done again and the next record
-    starts on a line of its own."""
+    """Paths with a record in an existing output file (for ``--resume``). Every complete record is
+    kept, the last one too when an interrupted run wrote it without its newline (one is added); only
+    a last line that does not parse, cut short by the interruption, is removed, so that its file is
+    done again and the next record starts on a line of its own."""
     if not output.exists():
         return set()
     done = set()
     data = output.read_bytes()
     complete = data.rfind(b"\n") + 1
+    lines = data[:complete].decode("utf-8", "replace").splitlines()
     if complete < len(data):
+        last = _path_of(data[complete:].decode("utf-8", "replace"))
         with open(output, "r+b") as fh:
-            fh.truncate(complete)
-    for line in data[:complete].decode("utf-8", "replace").splitlines():
-        try:
-            done.add(json.loads(line)["path"])
-        except (ValueError, KeyError, TypeError):
-            continue
+            if last is None:
+                fh.truncate(complete)
+            else:
+                fh.seek(0, os.SEEK_END)
+                fh.write(b"\n")
+                done.add(last)
+    for line in lines:
+        path = _path_of(line)
+        if path is not None:
+            done.add(path)
     return done
+
+
+def _path_of(line: str) -> str | None:
+    """The ``path`` of a survey record, None if the line is not one."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return None
+    path = record.get("path") if isinstance(record, dict) else None
+    return path if isinstance(path, str) else None
+
+
+def check_parquet(path: Path) -> None:
+    """Refuse to resume a summary that is not a Parquet table of survey rows (before any work)."""
+    import pyarrow.parquet as pq
+
+    try:
+        names = pq.read_schema(path).names
+    except Exception as err:  # noqa: BLE001 - pyarrow raises several types for a file that is not Parquet
+        raise InputError(str(path), f"--summary: not a Parquet file, cannot add to it ({type(err).__name__})") from None
+    if names != list(SUMMARY_FIELDS):
+        raise InputError(str(path), "--summary: a Parquet file with other columns than a survey summary")
+
+
+def is_record(record: object) -> bool:
+    """Whether a line of a results file holds what :func:`summary_row` reads, of the right types: a
+    record of ``interlace analyze -o``, or one edited or written by hand as such."""
+    if not isinstance(record, dict) or not isinstance(record.get("path"), str):
+        return False
+    if "error" in record:
+        return isinstance(record["error"], str) and isinstance(record.get("source", ""), str)
+    nets = record.get("nets")
+    return (isinstance(nets, list) and isinstance(record.get("source", ""), str)
+            and isinstance(record.get("classification"), str) and type(record.get("interpenetration_degree")) is int
+            and all(isinstance(n, dict) and type(n.get("dimensionality")) is int and type(n.get("fold")) is int
+                    and isinstance(n.get("topology"), (str, type(None))) for n in nets))
 
 
 def summary_row(record: dict, seconds: float) -> dict:
     """One row of the summary table."""
     nets = [n for n in record.get("nets", []) if n["dimensionality"] > 0]
-    return {"path": record["path"], "source": record.get("source", ""),
+    return {"path": printable(record["path"]), "source": printable(record.get("source", "")),
             "classification": record.get("classification", ""), "Z": record.get("interpenetration_degree", ""),
             "dimensionalities": " ".join(str(n["dimensionality"]) for n in nets),
             "folds": " ".join(str(n["fold"]) for n in nets),
@@ -359,7 +417,3 @@ def survey(paths: Iterable[str], output: IO[str], options: dict, jobs: int = 1, 
         if table:
             table.close()
     return Outcome(len(files), len(files) - len(todo), bar.errors)
-
-
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -20,6 +20,12 @@ from topology.errors import InputError
 MAX_FILE_BYTES = 64 * 1024 * 1024
 """Files larger than this are refused before parsing."""
 
+MAX_CIF_VALUES = 3_000_000
+"""Most values (whitespace-separated words outside semicolon text fields) in a CIF, counted before
+it is parsed: MAX_ATOMS sites with ten columns and their other loops. A CIF parser keeps about 140
+bytes a value, so a 60 MB file of 1.7 million atom rows once took 1.7 GB and 15 s before it was
+refused; reflection data (an hkl file in a text field) is one value."""
+
 MAX_ATOMS = 200_000
 """Largest number of atoms in the unit cell after symmetry expansion."""
 
@@ -61,8 +67,19 @@ MAX_NET_NODES = 100_000
 MAX_NET_EDGES = 300_000
 """Most distinct edges of a net read from a .cgd file."""
 
-TIME_LIMIT = 300.0
-"""Seconds one file may take to analyse from the command line (``--timeout`` sets another)."""
+TIME_LIMIT = 60.0
+"""Seconds one file may take to analyse, in the app and from the command line (``--timeout`` sets
+another there). The slowest real framework here takes under a second."""
+
+MEMORY_LIMIT = 2 * 2**30
+"""Bytes of address space of the process analysing one file in the app or in a survey's worker."""
+
+
+def check_values(source: str, n_values: int) -> None:
+    """Refuse a CIF with more values than any structure's atom list before a parser holds them all."""
+    if n_values > MAX_CIF_VALUES:
+        raise InputError(source, f"{n_values:,} values outside text fields: more than any crystal's atom list "
+                                 f"(limit {MAX_CIF_VALUES:,})")
 
 
 def check_atoms(source: str, n_sites: int, n_operations: int, volume: float) -> None:

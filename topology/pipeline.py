@@ -126,8 +126,9 @@ def analyze_net(net: PeriodicNet, source: str, notes: tuple[str, ...] = (), name
 
 def analyze_bytes(name: str, data: bytes, min_occupancy: float = 0.0, names: bool = True,
                   disorder: str = "major") -> Report:
-    """Analyse the contents of a CIF or .cgd file (an upload), dispatching on the name's suffix."""
+    """Analyse the contents of a CIF or .cgd file (an upload, ``.gz`` unpacked), dispatching on the name's suffix."""
     with stage("reading"):
+        name, data = io.unpack(name, data)
         text = io.decode(name, data)
         if name.lower().endswith(".cgd"):
             net, notes = cgd.parse_cgd(text, name)

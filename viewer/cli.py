@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from topology.errors import InputError
+from topology.errors import InputError, printable
 from topology.limits import TIME_LIMIT, time_limit
+from viewer import arguments
+from viewer.outputs import check_output
 
 if TYPE_CHECKING:
     from topology.report import Report
@@ -50,7 +52,7 @@ class OneLineParser(argparse.ArgumentParser):
         files = any(a.metavar in ("PATH", "FILE") for a in self._actions if a.required or a.nargs == "+")
         dashed = "unrecognized" in message and any(w.startswith("-") and "." in w for w in message.split()[2:])
         hint = " (a file name that starts with '-' goes after '--')" if dashed or (files and "required" in message) else ""
-        self.exit(EXIT_INPUT, f"{self.prog}: {' '.join(message.split())[:300]}{hint}; see {self.prog} --help\n")
+        self.exit(EXIT_INPUT, f"{self.prog}: {printable(' '.join(message.split()))[:300]}{hint}; see {self.prog} --help\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -66,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per file (JSON Lines)")
     p.add_argument("--timings", action="store_true",
                    help="also the seconds each stage took (reading, bonds, units, net, naming, entanglement, verdict)")
-    p.add_argument("--min-occupancy", type=_occupancy, default=0.0, metavar="T",
+    p.add_argument("--min-occupancy", type=arguments.occupancy, default=0.0, metavar="T",
                    help="leave out sites with occupancy below T before bonding (default 0)")
     p.add_argument("--disorder", choices=("major", "all"), default="major",
                    help="disordered parts: the most occupied part of each assembly (default), or all of them")
@@ -75,11 +77,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--summary", type=Path, metavar="FILE.csv",
                    help="also a table, one row per file, with timings (Parquet if FILE ends in .parquet)")
     p.add_argument("--resume", action="store_true", help="skip the files already in the --output file")
-    p.add_argument("--jobs", type=int, default=None, metavar="N",
-                   help="worker processes for several files (default: all cores)")
-    p.add_argument("--timeout", type=float, default=0, metavar="S",
-                   help="give up on a file after S seconds, recorded as an error (default: no limit)")
-    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run the survey on this Dask cluster")
+    p.add_argument("--jobs", type=arguments.jobs, default=None, metavar="N",
+                   help="worker processes for several files (default: all cores; at most 4 per core)")
+    p.add_argument("--timeout", type=arguments.timeout, default=0, metavar="S",
+                   help=f"give up on a file after S seconds, recorded as an error (default: {TIME_LIMIT:g} s for "
+                        "files one by one, no limit in a survey)")
+    p.add_argument("--scheduler", type=arguments.scheduler, metavar="tcp://HOST:PORT",
+                   help=f"run the survey on this Dask cluster (given up if not reached within "
+                        f"{arguments.SCHEDULER_CONNECT} s)")
     p.set_defaults(run=_analyze)
 
     p = sub.add_parser("build-models", help="write the bundled SC-1 ... SC-3 model CIFs and series.json")
@@ -87,7 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_build_models)
 
     p = sub.add_parser("app", help="start the web app (on this computer only, unless --host says otherwise)")
-    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--port", type=arguments.bounded(1, 65535), default=8501)
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1: this computer only; 0.0.0.0 for a classroom network)")
     p.add_argument("--headless", action="store_true", help="do not open a browser")
@@ -99,36 +104,41 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _occupancy(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError("must be between 0 and 1")
-    return value
-
-
 def _analyze(args: argparse.Namespace) -> int:
     from topology import batch as survey
 
-    paths = [str(p) for p in survey.discover(args.paths)]
-    batch = args.output or args.summary or args.scheduler
-    if not batch:
-        return _analyze_each(paths, args)
     if args.resume and not args.output:
         raise InputError("--resume", "needs --output, the file to resume")
+    for option, path in (("--output", args.output), ("--summary", args.summary)):
+        if path is not None:
+            check_output(path, option)
+    if args.output and args.summary and args.output.absolute() == args.summary.absolute():
+        raise InputError(str(args.output), "--output and --summary are the same file")
+    if args.resume and args.summary and args.summary.suffix.lower() == ".parquet" and args.summary.exists():
+        survey.check_parquet(args.summary)
+    unmatched: list[str] = []
+    paths = [str(p) for p in survey.discover(args.paths, unmatched)]
+    for problem in unmatched:
+        print(f"interlace: {problem}", file=sys.stderr)
+    if not paths:
+        return EXIT_INPUT  # each name given said why above
+    if not (args.output or args.summary or args.scheduler):
+        return max(_analyze_each(paths, args), EXIT_INPUT if unmatched else 0)
     options = {"min_occupancy": args.min_occupancy, "disorder": args.disorder, "timeout": args.timeout}
+    if args.scheduler:
+        survey.connect(args.scheduler).close()  # reachable, before the output is opened
     done = survey.already_done(args.output) if args.resume else set()
-    out = open(args.output, "a" if args.resume else "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     try:
-        outcome = survey.survey(args.paths, out, options, jobs=args.jobs or survey.default_jobs(),
-                                scheduler=args.scheduler, done=done, summary=args.summary,
-                                progress=sys.stderr.isatty())
-    finally:
-        if out is not sys.stdout:
-            out.close()
-    where = f" (see {args.output})" if args.output else ""
+        out = open(args.output, "a" if args.resume else "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+        try:
+            outcome = survey.survey(paths, out, options, jobs=args.jobs or arguments.cores(), scheduler=args.scheduler,
+                                    done=done, summary=args.summary, progress=sys.stderr.isatty())
+        finally:
+            if out is not sys.stdout:
+                out.close()
+    except OSError as err:  # the disk filled up, the folder went away: the records so far are kept
+        raise InputError(str(args.output or args.summary or "stdout"), f"cannot write: {err.strerror or err}") from None
+    where = f" (see {printable(str(args.output))})" if args.output else ""
     skipped = f", {outcome.skipped} already done" if outcome.skipped else ""
     if outcome.errors:
         print(f"interlace: {outcome.total} files{skipped}, {outcome.errors} could not be read{where}", file=sys.stderr)
@@ -136,7 +146,7 @@ def _analyze(args: argparse.Namespace) -> int:
     if args.output:
         left = "nothing left to do" if outcome.skipped == outcome.total else "all read"
         print(f"interlace: {outcome.total} files{skipped}, {left}", file=sys.stderr)
-    return 0
+    return EXIT_INPUT if unmatched else 0
 
 
 def _analyze_each(paths: list[str], args: argparse.Namespace) -> int:
@@ -200,7 +210,7 @@ def format_report(report: Report) -> str:
     if hidden:
         lines.append(f"  ... and {hidden} discrete (0D) components")
     lines += [f"  note: {note}" for note in report.notes]
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)  # names and notes from a file print as one inert line each
 
 
 def _build_models(args: argparse.Namespace) -> int:

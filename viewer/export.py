@@ -21,6 +21,7 @@ from topology.naming.cgd_writer import write_cgd
 from topology.reading.cif import read_cif
 from topology.report import Report
 from viewer import figure, style
+from viewer.choices import FIGURE_WIDTH, MOVIE_FPS, MOVIE_FRAMES_PER_STEP, MOVIE_WIDTH
 from viewer.graph2d import graph_image
 from viewer.orientation import View
 from viewer.scene import VDW, Options, Scene, build_scene, legend, vertex_colors, visible_atoms
@@ -39,7 +40,6 @@ NET_FADE = 0.35
 NET_NODE_RADIUS = 1.1
 TIME_BAR_RGB = (0, 114, 178)
 MODEL_MARK = " (idealised model)"
-MAX_MOVIE_WIDTH = 4000
 BALL = 0.28
 """Ball radius as a fraction of the van der Waals radius: the app's ball-and-stick."""
 
@@ -96,8 +96,8 @@ def render(report: Report, options: Options, fmt: str, width: int | None = None,
         raise InputError(report.source, f"column must be one of {', '.join(figure.COLUMNS)}")
     width_in = figure.COLUMNS[column]
     width = width or round(width_in * figure.PRINT_DPI)
-    if not 16 <= width <= figure.MAX_WIDTH:
-        raise InputError(report.source, f"width {width} px is out of range 16-{figure.MAX_WIDTH}")
+    if not FIGURE_WIDTH[0] <= width <= FIGURE_WIDTH[1]:
+        raise InputError(report.source, f"width {width} px is out of range {FIGURE_WIDTH[0]}-{FIGURE_WIDTH[1]}")
     scene = build_scene(report, options)
     if not (scene.atoms or scene.net_nodes):
         raise InputError(report.source, "nothing to draw with these options")
@@ -241,9 +241,11 @@ def animate(reports: list[Report], fmt: str, fps: int = 12, width: int = 800, pe
         raise InputError(reports[0].source, f"cannot write .{fmt} movies (use gif or mp4)")
     if len(reports) < 2 or any(r.crystal is None for r in reports):
         raise InputError(reports[0].source, "a transition needs two or more crystal structures (CIF files)")
-    if not 64 <= width <= MAX_MOVIE_WIDTH or not 1 <= fps <= 60 or not 1 <= per_step <= 240:
-        raise InputError(reports[0].source, f"width must be 64-{MAX_MOVIE_WIDTH} px, fps 1-60 and "
-                                            "frames per step 1-240")
+    if not (MOVIE_WIDTH[0] <= width <= MOVIE_WIDTH[1] and MOVIE_FPS[0] <= fps <= MOVIE_FPS[1]
+            and MOVIE_FRAMES_PER_STEP[0] <= per_step <= MOVIE_FRAMES_PER_STEP[1]):
+        raise InputError(reports[0].source, f"width must be {MOVIE_WIDTH[0]}-{MOVIE_WIDTH[1]} px, fps "
+                                            f"{MOVIE_FPS[0]}-{MOVIE_FPS[1]} and frames per step "
+                                            f"{MOVIE_FRAMES_PER_STEP[0]}-{MOVIE_FRAMES_PER_STEP[1]}")
     series = track_series(reports)
     captions = transition_captions(reports)
     hold = max(1, round(HOLD_SECONDS * fps))

@@ -6,15 +6,16 @@ Bad requests raise :class:`topology.InputError`, which the CLI prints as one lin
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 import numpy as np
 
-from topology.errors import InputError
+from topology.errors import InputError, printable
 from topology.limits import TIME_LIMIT, time_limit
-from viewer.choices import COLOR_BY, STYLES
+from viewer import arguments
+from viewer.choices import COLOR_BY, FIGURE_WIDTH, MOVIE_FPS, MOVIE_FRAMES_PER_STEP, MOVIE_WIDTH, STYLES
 from viewer.orientation import View, parse_view
+from viewer.outputs import check_output
 
 MAX_FIGURE_ATOMS = 60_000
 """Most atoms drawn in one figure (a supercell of a large cell is refused before any drawing)."""
@@ -32,10 +33,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.png|OUT.svg|OUT.pdf")
     p.add_argument("--column", choices=("double", "single"), default="double",
                    help="print width: a double-column page (7.2 in, the default) or one column (3.5 in)")
-    p.add_argument("--width", type=int, default=None, help="pixels of a PNG (default: the print width at 300 dpi)")
+    p.add_argument("--width", type=arguments.bounded(*FIGURE_WIDTH), default=None,
+                   help=f"pixels of a PNG, {FIGURE_WIDTH[0]}-{FIGURE_WIDTH[1]} (default: the print width at 300 dpi)")
     p.add_argument("--style", choices=STYLES, default="ball-and-stick")
     p.add_argument("--color-by", choices=COLOR_BY, default="net")
-    p.add_argument("--supercell", type=int, nargs=3, default=(1, 1, 1), metavar=("A", "B", "C"))
+    p.add_argument("--supercell", type=arguments.bounded(1, 3), nargs=3, default=(1, 1, 1), metavar=("A", "B", "C"))
     p.add_argument("--view", type=_view, default="c", metavar="VIEW",
                    help="a, b or c (look down that axis), a direction such as '1 1 0', or the orientation "
                         "copied from the app (q:x,y,z,w)")
@@ -45,7 +47,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--why", action="store_true",
                    help="instead: one linked pair of rings of two entangled nets, seen through the first ring")
     p.add_argument("--hydrogens", action="store_true", help="show hydrogen atoms")
-    p.add_argument("--min-occupancy", type=float, default=0.0, metavar="T",
+    p.add_argument("--min-occupancy", type=arguments.occupancy, default=0.0, metavar="T",
                    help="leave out sites with occupancy below T (default 0)")
     p.set_defaults(run=_render)
 
@@ -53,9 +55,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                        epilog=dashed.format("animate").replace("-ITV.cif", "-A.cif B.cif"))
     p.add_argument("paths", nargs="+", metavar="FILE")
     p.add_argument("-o", "--output", required=True, type=Path, metavar="OUT.gif|OUT.mp4")
-    p.add_argument("--fps", type=int, default=12)
-    p.add_argument("--width", type=int, default=800, help="pixels, 64-4000")
-    p.add_argument("--frames-per-step", type=int, default=12, help="frames between two structures")
+    p.add_argument("--fps", type=arguments.bounded(*MOVIE_FPS), default=12, help=f"{MOVIE_FPS[0]}-{MOVIE_FPS[1]}")
+    p.add_argument("--width", type=arguments.bounded(*MOVIE_WIDTH), default=800,
+                   help=f"pixels, {MOVIE_WIDTH[0]}-{MOVIE_WIDTH[1]}")
+    p.add_argument("--frames-per-step", type=arguments.bounded(*MOVIE_FRAMES_PER_STEP), default=12,
+                   help=f"frames between two structures, {MOVIE_FRAMES_PER_STEP[0]}-{MOVIE_FRAMES_PER_STEP[1]}")
     p.add_argument("--view", type=_view, default="c", metavar="VIEW", help="as for render")
     p.add_argument("--net", action=argparse.BooleanOptionalAction, default=True,
                    help="draw each structure's net over its atoms (default: yes)")
@@ -83,11 +87,7 @@ def _render(args: argparse.Namespace) -> int:
     from viewer.scene import Options
 
     fmt = _format(args.output, figure.FORMATS)
-    if any(not 1 <= n <= 3 for n in args.supercell):
-        raise InputError(str(args.output), "supercell counts must be 1, 2 or 3")
-    if not 0.0 <= args.min_occupancy <= 1.0:
-        raise InputError(str(args.output), "--min-occupancy must be between 0 and 1")
-    _check_folder(args.output)
+    check_output(args.output, "--output")
     _check_drawing(args.path, args.min_occupancy, int(np.prod(args.supercell)))
     with time_limit(TIME_LIMIT, Path(args.path).name):
         report = analyze_file(args.path, args.min_occupancy)
@@ -123,15 +123,6 @@ def _check_drawing(path: str, min_occupancy: float, cells: int) -> None:
                                          f"the limit is {MAX_FIGURE_ATOMS} (a smaller --supercell)")
 
 
-def _check_folder(path: Path) -> None:
-    """Refuse an output file in a folder that is not there or cannot be written, before any work."""
-    folder = path.resolve().parent
-    if not folder.is_dir():
-        raise InputError(str(path), "the folder to write in does not exist")
-    if not os.access(folder, os.W_OK):
-        raise InputError(str(path), "the folder to write in cannot be written")
-
-
 def _animate(args: argparse.Namespace) -> int:
     from topology.pipeline import analyze_file
     from viewer.export import MOVIE_FORMATS, animate
@@ -141,7 +132,7 @@ def _animate(args: argparse.Namespace) -> int:
         raise InputError(args.paths[0], "give two or more structures to animate a transition")
     if len(args.paths) > MAX_MOVIE_STRUCTURES:
         raise InputError(args.paths[0], f"{len(args.paths)} structures; a movie takes at most {MAX_MOVIE_STRUCTURES}")
-    _check_folder(args.output)
+    check_output(args.output, "--output")
     reports = []
     for path in args.paths:
         with time_limit(TIME_LIMIT, Path(path).name):
@@ -156,4 +147,4 @@ def _write(path: Path, data: bytes) -> None:
         path.write_bytes(data)
     except OSError as err:
         raise InputError(str(path), f"cannot write: {err.strerror or err}") from None
-    print(path)
+    print(printable(str(path)))

@@ -32,8 +32,6 @@ from viewer.orientation import View, view_rows
 from viewer.scene import Scene
 
 FORMATS = ("png", "svg", "pdf")
-MAX_WIDTH = 8000
-"""Widest PNG (pixels) that ``interlace render`` writes."""
 DOUBLE_COLUMN = 7.2
 """Inches: the widest figure of a double-column journal page (Nature's 183 mm), the default size."""
 SINGLE_COLUMN = 3.5

@@ -14,8 +14,8 @@ from pathlib import Path
 import streamlit as st
 
 from topology import InputError
-from topology.pipeline import analyze_bytes
 from topology.report import Report
+from viewer import worker
 from viewer.graph2d import graph_image
 from viewer.scene import Options, build_scene
 from viewer.view3d import render_script
@@ -69,11 +69,12 @@ def facts_of(name: str) -> dict | None:
 
 @st.cache_resource(show_spinner="Finding bonds, building units and nets…", max_entries=64)
 def analysis(filename: str, data: bytes, min_occupancy: float) -> Report | str:
-    """The report of a file, or the one-line message of what is wrong with it. A failure that is not
-    the file's fault is logged with its traceback on the server and shown as one line, never as a
-    traceback with server paths on the page."""
+    """The report of a file, or the one-line message of what is wrong with it (a limit hit included:
+    the analysis runs in a worker process, :mod:`viewer.worker`). A failure that is not the file's
+    fault is logged on the server and shown as one line, never as a traceback with server paths on
+    the page."""
     try:
-        return analyze_bytes(filename, data, min_occupancy)
+        return worker.analyse(filename, data, min_occupancy)
     except InputError as err:
         return str(err)
     except Exception as err:  # the page must show a message whatever went wrong

@@ -48,8 +48,9 @@ def parse_view(text: str) -> View:
             q = np.array([float(x) for x in text[2:].split(",")])
         except ValueError:
             q = np.zeros(0)
-        if len(q) != 4 or not np.all(np.isfinite(q)) or np.linalg.norm(q) < 1e-9:
+        if len(q) != 4 or not np.all(np.isfinite(q)) or np.abs(q).max() < 1e-9:
             raise ValueError(f"{text!r} is not an orientation: give q: and four numbers x,y,z,w")
+        q = q / np.abs(q).max()  # scaled first: the norm of 1e308s overflows
         return tuple(float(x) for x in q / np.linalg.norm(q))  # type: ignore[return-value]
     direction = parse_direction(text)
     if direction is None:

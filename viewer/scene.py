@@ -16,7 +16,6 @@ import numpy as np
 from topology.net.units import GUEST, LINKER, TERMINAL
 from topology.report import Report
 from viewer import palette, style
-from viewer.choices import COLOR_BY, STYLES
 
 
 BALL = 0.32  # ball radius as a fraction of the covalent radius scale used below

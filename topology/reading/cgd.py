@@ -9,6 +9,7 @@ cell translated by ``(a, b, c)`` is bonded to node ``i``.
 from __future__ import annotations
 
 import math
+import re
 import shlex
 
 import gemmi
@@ -35,6 +36,11 @@ CRYSTAL_KEYWORDS = ("ID", "NAME", "GROUP", "CELL", "NODE", "ATOM", "EDGE", "BOND
 GRAPH_CELL = 10.0
 """Cell length (Angstrom) given to a ``PERIODIC_GRAPH``, which has no geometry, for drawing."""
 
+
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+"""Numbers as Systre writes them, in ASCII digits only: Python's ``float``, ``int`` and ``str.isdigit``
+also take other scripts' digits, superscripts ('²') and underscores, which no .cgd file means."""
 
 Line = tuple[int, list[str]]
 """A line of a net block: its number in the file (from 1) and its words."""
@@ -125,10 +131,21 @@ def eval_fraction(word: str) -> float:
     >>> eval_fraction("1/4")
     0.25
     """
-    if "/" in word:
-        num, den = word.split("/", 1)
-        return float(num) / float(den)
-    return float(word)
+    parts = word.split("/", 1)
+    if not all(_DECIMAL.fullmatch(p) for p in parts):
+        raise ValueError(f"{word!r} is not a number")
+    return float(parts[0]) / float(parts[1]) if len(parts) == 2 else float(parts[0])
+
+
+def whole(word: str) -> int:
+    """A whole number in ASCII digits (ValueError otherwise).
+
+    >>> whole("-2"), whole("12")
+    (-2, 12)
+    """
+    if not _WHOLE.fullmatch(word):
+        raise ValueError(f"{word!r} is not a whole number")
+    return int(word)
 
 
 def _crystal(lines: list[Line], name: str) -> PeriodicNet:
@@ -156,7 +173,7 @@ def _crystal(lines: list[Line], name: str) -> PeriodicNet:
             coords = [_float(name, w, where) for w in words[3:6]]
             if len(coords) < 2:
                 raise InputError(name, f"{where}: NODE needs a name, a degree and x y z: {' '.join(words)[:60]!r}")
-            if not words[2].isdigit() or int(words[2]) == 0:
+            if not _WHOLE.fullmatch(words[2]) or int(words[2]) <= 0:
                 raise InputError(name, f"{where}: the degree of NODE {words[1][:20]!r} is not a positive whole number "
                                        f"({words[2][:20]!r})")
             node_names[words[1]] = len(nodes)
@@ -260,7 +277,7 @@ def _periodic_graph(lines: list[Line], name: str) -> PeriodicNet:
         if not in_edges:
             raise InputError(name, f"line {k}: unknown keyword {words[0][:30]!r} in a PERIODIC_GRAPH block")
         try:
-            rows.append([int(w) for w in words])
+            rows.append([whole(w) for w in words])
         except ValueError:
             if not _is_number(words[0]):
                 raise InputError(name, f"line {k}: unknown keyword {words[0][:30]!r} in a PERIODIC_GRAPH block "

@@ -8,8 +8,11 @@ Operations are parsed by gemmi's triplet parser, so text from a file is never ev
 
 from __future__ import annotations
 
+import gzip
+import io
 import math
 import re
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,12 +21,17 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from topology.errors import InputError
-from topology.limits import MAX_FILE_BYTES, MAX_OPERATIONS, check_atoms, check_expanded, check_pairs
+from topology.limits import (MAX_CIF_VALUES, MAX_FILE_BYTES, MAX_OPERATIONS, check_atoms, check_expanded, check_pairs,
+                             check_values)
 from topology.reading.cif_repair import read_document
 from topology.reading.crystal import Crystal
 
 SPECIAL_POSITION_TOLERANCE = 0.3
 """Symmetry images of one site closer than this (in Angstrom) are merged (special positions)."""
+
+OCCUPANCY_SLACK = 0.01
+"""How far above 1 an occupancy may be written (rounding, as 1.001) before it is refused; the IUCr
+dictionary's range for ``_atom_site_occupancy`` is 0 to 1, and checkCIF flags anything above."""
 
 _SYMOP_TAGS = (
     "_space_group_symop_operation_xyz",
@@ -43,7 +51,8 @@ _CELL_TAGS = ("length_a", "length_b", "length_c", "angle_alpha", "angle_beta", "
 
 
 def read_bytes(path: str | Path) -> tuple[str, bytes]:
-    """The file's display name and contents, refusing what is missing or too big."""
+    """The file's display name and contents, refusing what is missing or too big; a ``.gz`` file
+    is unpacked (see :func:`unpack`)."""
     path = Path(path)
     name = path.name
     try:
@@ -54,7 +63,27 @@ def read_bytes(path: str | Path) -> tuple[str, bytes]:
         raise InputError(name, "is not a regular file")
     if size > MAX_FILE_BYTES:
         raise InputError(name, f"file is {size / 2**20:.0f} MiB, more than the {MAX_FILE_BYTES // 2**20} MiB limit")
-    return name, path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(name, f"cannot read the file ({err.strerror or err})") from None
+    return unpack(name, data)
+
+
+def unpack(name: str, data: bytes) -> tuple[str, bytes]:
+    """Name and contents of a file named ``*.gz`` once unpacked (within the size limit), so that a
+    ``.cif.gz`` is read as its ``.cif``; any other file as it is. A corrupt archive (a flipped bit
+    fails its CRC or its inflation) is one :class:`InputError`."""
+    if not name.lower().endswith(".gz"):
+        return name, data
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except (OSError, EOFError, zlib.error) as err:
+        raise InputError(name, f"not a readable gzip file ({err})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(name, f"unpacks to more than the {MAX_FILE_BYTES // 2**20} MiB limit")
+    return name[:-3], data
 
 
 def read_text(path: str | Path) -> tuple[str, str]:
@@ -83,6 +112,7 @@ def read_cif(path: str | Path) -> Crystal:
 
 def parse_cif(text: str, name: str = "input.cif") -> Crystal:
     """Parse CIF text (see :func:`read_cif`)."""
+    check_values(name, count_values(text))
     doc, repairs = read_document(text, name)
     blocks = [b for b in doc if _atom_loop(b) is not None]
     if not blocks:
@@ -141,6 +171,24 @@ def expanded_crystal(name: str, cell: gemmi.UnitCell, ops: list[gemmi.Op], sg_na
         spacegroup=sg_name,
         notes=tuple(notes),
     )
+
+
+def count_values(text: str) -> int:
+    """Whitespace-separated words outside semicolon text fields (a line starting with ';' opens or
+    closes one): about the number of values a CIF parser makes of ``text``, counted with numpy in
+    a fraction of a second even for the largest file allowed. A short text is not counted."""
+    if len(text) < MAX_CIF_VALUES:
+        return 0  # fewer characters than the limit has values
+    raw = np.frombuffer(text.encode("utf-8", "replace"), dtype=np.uint8)
+    blank = np.zeros(256, dtype=bool)
+    blank[[9, 10, 13, 32]] = True
+    space = blank[raw]
+    starts = np.flatnonzero(~space & np.concatenate([[True], space[:-1]]))
+    fences = np.flatnonzero((raw == ord(";")) & np.concatenate([[True], raw[:-1] == ord("\n")]))
+    opened, closed = fences[0::2], fences[1::2]
+    closed = np.concatenate([closed, [len(raw)] * (len(opened) - len(closed))])
+    inside = np.searchsorted(starts, closed, "right") - np.searchsorted(starts, opened)
+    return int(len(starts) - inside.sum())
 
 
 def _atom_loop(block: gemmi.cif.Block) -> gemmi.cif.Table | None:
@@ -202,12 +250,25 @@ def normalize_hm(symbol: str) -> str:
     return s
 
 
+def _line(block: gemmi.cif.Block, tag: str) -> int:
+    """Line of the file where ``tag`` is (its loop's header for a looped tag)."""
+    item = block.find_pair_item(tag) or block.find_loop_item(tag)
+    return item.line_number if item is not None else 0
+
+
 def _symmetry(block: gemmi.cif.Block, name: str) -> tuple[list[gemmi.Op], str, str | None]:
-    """Symmetry operations of a block: explicit operations first, then Hall, H-M, IT number."""
-    for tag in _SYMOP_TAGS:
-        column = block.find_values(tag)
-        if len(column):
-            return _listed_operations([gemmi.cif.as_string(raw) for raw in column], name)
+    """Symmetry operations of a block: explicit operations first, then Hall, H-M, IT number.
+
+    Conflicts are resolved as the IUCr dictionary reads them (``_symmetry_equiv_pos_as_xyz`` is the
+    older name of ``_space_group_symop_operation_xyz``, so both lists describe one group: a list that
+    holds the other is taken, with a note naming both lines) or refused in one line; a Hall symbol
+    that cannot be read is noted when the H-M name or number gives the group, refused when nothing
+    else does."""
+    listed = [(tag, [gemmi.cif.as_string(raw) for raw in block.find_values(tag)]) for tag in _SYMOP_TAGS]
+    listed = [(tag, column) for tag, column in listed if column]
+    if listed:
+        return _chosen_operations(block, listed, name)
+    notes = []
     hall = _value(block, _HALL_TAGS)
     if hall:
         try:
@@ -215,23 +276,58 @@ def _symmetry(block: gemmi.cif.Block, name: str) -> tuple[list[gemmi.Op], str, s
             sg = gemmi.find_spacegroup_by_ops(group)
             return list(group), (sg.xhm() if sg else hall), None
         except (RuntimeError, ValueError):
-            pass  # fall back on the H-M name, as many files carry a wrong Hall symbol
+            tag = next(t for t in _HALL_TAGS if block.find_value(t) is not None)
+            notes.append(f"Hall symbol {hall[:40]!r} (line {_line(block, tag)}) cannot be read")
+    found = _named_group(block, name)
+    if found is not None:
+        sg, where = found
+        if notes:
+            notes.append(f"symmetry from {where}")
+        return list(sg.operations()), sg.xhm(), "; ".join(notes) or None
+    if notes:
+        raise InputError(name, f"{notes[0]} and no H-M name or space-group number is given: the symmetry is unknown")
+    return [gemmi.Op("x,y,z")], "P 1", "no symmetry given; read as P 1"
+
+
+def _named_group(block: gemmi.cif.Block, name: str) -> tuple[gemmi.SpaceGroup, str] | None:
+    """The space group of the H-M name, else of the IT number (1-230), and the tag and line it came
+    from; None when neither is given."""
     hm = _value(block, _HM_TAGS)
     if hm:
         sg = gemmi.find_spacegroup_by_name(normalize_hm(hm))
         if sg is None:
             raise InputError(name, f"unknown space group {hm[:40]!r}")
-        return list(sg.operations()), sg.xhm(), None
+        tag = next(t for t in _HM_TAGS if _value(block, (t,)))
+        return sg, f"{tag} {hm[:40]!r} (line {_line(block, tag)})"
     number = _value(block, _NUMBER_TAGS)
     if number:
-        try:
-            sg = gemmi.find_spacegroup_by_number(int(number)) if number.isdigit() and int(number) <= 230 else None
-        except (RuntimeError, ValueError, OverflowError, TypeError):
-            sg = None
-        if sg is None:
-            raise InputError(name, f"unknown space group number {number[:20]!r}")
-        return list(sg.operations()), sg.xhm(), None
-    return [gemmi.Op("x,y,z")], "P 1", "no symmetry given; read as P 1"
+        tag = next(t for t in _NUMBER_TAGS if _value(block, (t,)))
+        if not re.fullmatch(r"[0-9]{1,3}", number) or not 1 <= int(number) <= 230:
+            raise InputError(name, f"space group number {number[:20]!r} (line {_line(block, tag)}) is not one of 1-230")
+        return gemmi.find_spacegroup_by_number(int(number)), f"{tag} {number} (line {_line(block, tag)})"
+    return None
+
+
+def _chosen_operations(block: gemmi.cif.Block, listed: list[tuple[str, list[str]]],
+                       name: str) -> tuple[list[gemmi.Op], str, str | None]:
+    """The operations of the one list given, or of the list that holds every other when a file gives
+    the same operations under two tags (a note names what was left aside); lists that disagree are
+    refused."""
+    parsed = [(tag, column, _listed_operations(column, name)) for tag, column in listed]
+    if len(parsed) == 1:
+        return parsed[0][2]
+    sets = [{op.triplet() for op in ops} for _, _, (ops, _, _) in parsed]
+    widest = max(range(len(parsed)), key=lambda k: len(sets[k]))
+    where = [f"{tag} (line {_line(block, tag)}, {len(s)} operation{'s' * (len(s) != 1)})"
+             for (tag, _, _), s in zip(parsed, sets)]
+    if not all(s <= sets[widest] for s in sets):
+        raise InputError(name, f"the symmetry operations of {where[0]} and {where[1]} disagree")
+    ops, sg_name, note = parsed[widest][2]
+    if all(s == sets[widest] for s in sets):
+        return ops, sg_name, note
+    others = ", ".join(w for k, w in enumerate(where) if k != widest)
+    return ops, sg_name, "; ".join(filter(None, [note, f"operations of {where[widest]} used; {others} holds only "
+                                                       f"some of them"]))
 
 
 def _listed_operations(triplets: list[str], name: str) -> tuple[list[gemmi.Op], str, str | None]:
@@ -353,6 +449,11 @@ def _sites(block: gemmi.cif.Block, name: str) -> dict[str, np.ndarray]:
         i = int(np.flatnonzero(~np.isfinite(occupancy))[0])
         raw = _column(block, prefix + "occupancy", n)[i] or ""
         raise InputError(name, f"occupancy of site {labels[i][:40]!r} is not a number ({raw[:40]!r})")
+    impossible = (occupancy < 0) | (occupancy > 1 + OCCUPANCY_SLACK)
+    if impossible.any():
+        i = int(np.flatnonzero(impossible)[0])
+        raise InputError(name, f"occupancy {occupancy[i]:g} of site {labels[i][:40]!r} (the atom loop at line "
+                               f"{_line(block, prefix + 'occupancy')}) is not between 0 and 1")
     disorder = [_integer(gemmi.cif.as_string(v)) if v is not None else 0
                 for v in _column(block, prefix + "disorder_group", n)]
     assembly = [gemmi.cif.as_string(v).strip() if v is not None else ""

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from topology.batch import SUFFIXES, file_bytes, summary_row
+from topology.batch import SUFFIXES, is_record, summary_row
+from topology.reading.cif import read_bytes
 from viewer import library
 from viewer.plain import show
 
@@ -39,13 +40,20 @@ if source == "Bundled SC models":
 elif source == "A results file (.jsonl)":
     upload = st.file_uploader("Results of interlace analyze -o", type=["jsonl", "json"], key="survey_results")
     if upload is not None:
+        bad = []
         for k, line in enumerate(upload.getvalue().decode("utf-8", "replace").splitlines()):
             try:
                 record = json.loads(line)
-                records.append(record if isinstance(record, dict) and "path" in record else {})
             except ValueError:
-                show(f"line {k + 1} of {upload.name} is not a JSON record; left out", "warning")
-        records = [r for r in records if r]
+                record = None
+            if is_record(record):
+                records.append(record)
+            elif line.strip():
+                bad.append(k + 1)
+        if bad:
+            lines = ", ".join(map(str, bad[:20])) + (f" and {len(bad) - 20} more" if len(bad) > 20 else "")
+            show(f"line{'s' * (len(bad) > 1)} {lines} of {upload.name}: not a survey record; left out, "
+                 f"the other {len(records)} shown", "warning")
 else:
     uploads = st.file_uploader(f"Structure files (up to {MAX_RUN})", type=["cif", "cgd"], accept_multiple_files=True,
                                key="survey_files")
@@ -88,7 +96,7 @@ if rows:
     local = st.get_option("server.address") in ("127.0.0.1", "localhost", "::1")
     if item is None and local and row["path"].lower().endswith(SUFFIXES) and Path(row["path"]).is_file():
         try:
-            item = file_bytes(Path(row["path"]))
+            item = read_bytes(Path(row["path"]))
         except Exception as err:  # noqa: BLE001 - any failure to read is shown as a message
             show(err, "error", before="Cannot open this file.")
     if item is None:
