@@ -16,6 +16,7 @@ from topology.naming.identify import component_graph, identify
 from topology.net.bonds import find_bonds
 from topology.net.periodic import direction, lifted_components, plane_normal
 from topology.net.quotient import PeriodicNet, build_net
+from topology.net.symmetry import SYMPREC, file_operations, net_operations
 from topology.net.units import find_units
 from topology.reading import cgd
 from topology.reading import cif as io
@@ -49,6 +50,21 @@ def _entanglements(net: PeriodicNet, pairs: list[tuple[NetSummary, NetSummary]])
         placed[n.id] = Placed(net_geometry(src, dst, off, comp), frac, orth, comp, lifted.shift)
     points = len(own_translations(net))
     return [entangle(placed[a.id], placed[b.id], (a.id, b.id), orth, a.id == b.id, points) for a, b in pairs]
+
+
+def crystal_class(net: PeriodicNet, nets: list[NetSummary], triplets: tuple[str, ...]) -> tuple[dict | None, tuple[str, ...]]:
+    """The interpenetration class under the crystal's true symmetry: the file's operations, or those
+    of the net's embedding when they are more (a P1 file, a supercell: :mod:`topology.net.symmetry`),
+    with a note saying the symmetry was found rather than read."""
+    if sum(n.fold for n in nets if n.dimensionality == 3) < 2:
+        return None, ()
+    read = file_operations(triplets)
+    found, symbol = net_operations(net)
+    if len(found) <= len(read):
+        return interpenetration_class(net, nets, read), ()
+    note = (f"symmetry found, not read: the net's vertices and edge midpoints have {symbol} symmetry "
+            f"({len(found)} operations in this cell, spglib within {SYMPREC:g} A); the file gives {len(read)}")
+    return interpenetration_class(net, nets, found), (note,)
 
 
 def summarize(net: PeriodicNet, names: bool = True) -> list[NetSummary]:
@@ -110,8 +126,9 @@ def analyze(crystal: Crystal, min_occupancy: float = 0.0, names: bool = True, di
     found = entanglements(net, nets)
     with stage("verdict"):
         notes = kept.notes + units.notes + tuple(note for n in nets for note in n.notes)
-        return Report(kept.source, len(kept), float(min_occupancy), net, nets, kept, units, notes, found,
-                      interpenetration_class(net, nets, kept.operations), classify(nets, found))
+        klass, more = crystal_class(net, nets, kept.operations)
+        return Report(kept.source, len(kept), float(min_occupancy), net, nets, kept, units, notes + more, found,
+                      klass, classify(nets, found))
 
 
 def analyze_net(net: PeriodicNet, source: str, notes: tuple[str, ...] = (), names: bool = True) -> Report:
@@ -120,8 +137,8 @@ def analyze_net(net: PeriodicNet, source: str, notes: tuple[str, ...] = (), name
     found = entanglements(net, nets)
     with stage("verdict"):
         notes += tuple(note for n in nets for note in n.notes)
-        return Report(source, 0, 0.0, net, nets, None, None, notes, found, interpenetration_class(net, nets, ()),
-                      classify(nets, found))
+        klass, more = crystal_class(net, nets, ())
+        return Report(source, 0, 0.0, net, nets, None, None, notes + more, found, klass, classify(nets, found))
 
 
 def analyze_bytes(name: str, data: bytes, min_occupancy: float = 0.0, names: bool = True,

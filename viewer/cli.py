@@ -195,7 +195,9 @@ def format_report(report: Report) -> str:
             lines.append(f"  entangled: {describe(e)}")
     if report.interpenetration_class:
         c = report.interpenetration_class
-        lines.append(f"  interpenetration class {c['class']}: Z = {c['Z']}, Zt = {c['Zt']}, Zn = {c['Zn']}")
+        lines.append(f"  interpenetration class {c['class']}: Z = {c['Z']}, Zt = {c['Zt']}, Zn = {c['Zn']}" if c["class"]
+                     else f"  no interpenetration class: no operation of the crystal relates the nets (Z = {c['Z']}, "
+                          f"Zt = Zn = 1)")
     hidden = sum(1 for n in report.nets if n.dimensionality == 0) if len(report.nets) > 8 else 0
     if hidden:
         lines.append(f"  ... and {hidden} discrete (0D) components")
