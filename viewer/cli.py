@@ -70,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="leave out sites with occupancy below T before bonding (default 0)")
     p.add_argument("--disorder", choices=("major", "all"), default="major",
                    help="disordered parts: the most occupied part of each assembly (default), or all of them")
+    p.add_argument("--clustering", choices=("SingleNodes", "AllNodes"), default="SingleNodes",
+                   help="deconstruction, as CrystalNets.jl names them: every SBU one vertex (SingleNodes, default), "
+                        "or each branch point of an organic SBU a vertex (AllNodes)")
     p.add_argument("-o", "--output", type=Path, metavar="FILE.jsonl",
                    help="write one JSON record per file here (a survey: unreadable files get an 'error' record)")
     p.add_argument("--summary", type=Path, metavar="FILE.csv",
@@ -118,7 +121,8 @@ def _analyze(args: argparse.Namespace) -> int:
         return _analyze_each(paths, args)
     if args.resume and not args.output:
         raise InputError("--resume", "needs --output, the file to resume")
-    options = {"min_occupancy": args.min_occupancy, "disorder": args.disorder, "timeout": args.timeout}
+    options = {"min_occupancy": args.min_occupancy, "disorder": args.disorder, "clustering": args.clustering,
+               "timeout": args.timeout}
     done = survey.already_done(args.output) if args.resume else set()
     out = open(args.output, "a" if args.resume else "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     try:
@@ -151,7 +155,7 @@ def _analyze_each(paths: list[str], args: argparse.Namespace) -> int:
         try:
             with time_limit(args.timeout or TIME_LIMIT, Path(path).name), profile() as seconds:
                 start = time.perf_counter()
-                report = analyze_file(path, args.min_occupancy, disorder=args.disorder)
+                report = analyze_file(path, args.min_occupancy, disorder=args.disorder, clustering=args.clustering)
                 seconds["total"] = time.perf_counter() - start
         except InputError as err:
             print(f"interlace: {err}", file=sys.stderr)
@@ -169,6 +173,17 @@ def _analyze_each(paths: list[str], args: argparse.Namespace) -> int:
                 table += "\n  seconds: " + ", ".join(f"{k} {v:.3f}" for k, v in timings.items())
             print(table, flush=True)
     return EXIT_INPUT if failed else 0
+
+
+def clustering_lines(by_clustering: dict[str, list[str]]) -> list[str]:
+    """The names under each clustering, as CrystalNets.jl prints them ("AllNodes, SingleNodes: pcu"),
+    when they differ; nothing when every clustering gives the same nets."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for clustering, names in by_clustering.items():
+        groups.setdefault(tuple(names), []).append(clustering)
+    if len(groups) < 2:
+        return []
+    return [f"  {', '.join(sorted(c))}: {' + '.join(names) or 'no 2D or 3D net'}" for names, c in groups.items()]
 
 
 def format_report(report: Report) -> str:
@@ -190,6 +205,7 @@ def format_report(report: Report) -> str:
             symbol = n.point_symbol or "not computed"
             td10 = ", ".join(str(t) for t in n.td10) or "not computed"
             lines.append(f"  net {n.id}: point symbol {symbol}, TD10 {td10}")
+    lines += clustering_lines(report.topology_by_clustering)
     for e in report.entanglement:
         if e.kind != "none":
             lines.append(f"  entangled: {describe(e)}")
