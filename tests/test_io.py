@@ -285,8 +285,8 @@ def test_crystal_block_without_edges_joins_nearest_neighbours_as_systre_does() -
 
 @pytest.mark.parametrize("spelling", [
     "crystal\n id dia\n spacegroup Fd-3m\n cell 2.3 2.3 2.3 90 90 90\n atom 1 4 1/8 1/8 1/8\nend\n",
-    "CRYSTAL\n NAME dia\n SPACE_GROUP Fd-3m\n CELL 2.3 2.3 2.3 90 90 90\n VERTEX a 4 1/8 1/8 1/8\n"
-    " BONDS a -1/8 -1/8 -1/8\nEND\n",
+    ("CRYSTAL\n NAME dia\n SPACE_GROUP Fd-3m\n CELL 2.3 2.3 2.3 90 90 90\n VERTEX a 4 1/8 1/8 1/8\n"
+     " BONDS a -1/8 -1/8 -1/8\nEND\n"),
 ])
 def test_keyword_spellings_systre_accepts(tmp_path: Path, spelling: str) -> None:
     (net,) = analyze_file(write(tmp_path, "dia.cgd", spelling)).nets

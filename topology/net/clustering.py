@@ -11,6 +11,8 @@ with three or more connections are the branch points.
 
 from __future__ import annotations
 
+import itertools
+
 import networkx as nx
 import numpy as np
 
@@ -40,7 +42,7 @@ def branch_points(atoms: np.ndarray, bonds: list[tuple[int, int]],
     for block in nx.biconnected_components(g):
         if len(block) > 2:
             members = sorted(block)
-            systems.add_edges_from(zip(members, members[1:]))
+            systems.add_edges_from(itertools.pairwise(members))
     node = {a: min(c) for c in nx.connected_components(systems) for a in c}
     h = nx.MultiGraph()
     h.add_nodes_from(set(node.values()))

@@ -52,7 +52,7 @@ def nearest_neighbour_edges(frac: np.ndarray, orth: np.ndarray, degree: np.ndarr
     for _, u, v, off in candidates:
         if have[u] >= degree[u] and have[v] >= degree[v]:
             continue
-        key = (u, v, off) if (u, v, off) <= (v, u, tuple(-x for x in off)) else (v, u, tuple(-x for x in off))
+        key = min((u, v, off), (v, u, tuple(-x for x in off)))
         if key in seen:
             continue
         seen.add(key)
