@@ -72,7 +72,7 @@ def test_mof14_two_pto_nets():
 def test_webzek_bcu_and_dia_are_entangled():
     report = analyze_file(DATA / "crystalnets" / "WEBZEK.cif")
     assert pairs(report)[(0, 1)].kind == "interpenetration" and pairs(report)[(0, 1)].hopf_links > 0
-    assert report.interpenetration_class["class"].endswith("b")  # two different nets
+    assert report.interpenetration_class == {"class": None, "Z": 2, "Zt": 1, "Zn": 1}  # no operation relates them
 
 
 def test_afixew_stacked_layers_are_not_entangled():
@@ -193,3 +193,54 @@ def test_parallel_sql_stacks_with_and_without_catenation(catenated, classificati
     report = analyze_bytes("stacks.cgd", sql_stacks(catenated))
     assert [(n.dimensionality, n.topology) for n in report.nets] == [(2, "sql"), (2, "sql")]
     assert report.classification == classification
+
+
+def p1_export(path: Path, repeat: tuple[int, int, int] = (1, 1, 1)) -> bytes:
+    """The crystal of ``path`` written as a P1 CIF of its expanded cell (or a supercell of it), as
+    RASPA or a modelling program exports one: every atom, no symmetry."""
+    from topology.reading.cif import read_cif
+
+    crystal = read_cif(path)
+    a, b, c, al, be, ga = crystal.cell.parameters
+    na, nb, nc = repeat
+    rows = []
+    for shift in itertools.product(range(na), range(nb), range(nc)):
+        frac = (crystal.frac + shift) / repeat
+        rows += [f"{lab}_{len(rows)} {el} {x:.6f} {y:.6f} {z:.6f} {occ:.3f}"
+                 for lab, el, (x, y, z), occ in zip(crystal.labels, crystal.elements, frac, crystal.occupancy)]
+    return (f"data_p1\n_cell_length_a {a * na}\n_cell_length_b {b * nb}\n_cell_length_c {c * nc}\n"
+            f"_cell_angle_alpha {al}\n_cell_angle_beta {be}\n_cell_angle_gamma {ga}\n"
+            "_symmetry_space_group_name_H-M 'P 1'\nloop_\n_atom_site_label\n_atom_site_type_symbol\n"
+            "_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n_atom_site_occupancy\n"
+            + "\n".join(rows) + "\n").encode()
+
+
+@pytest.mark.parametrize("name, repeat", [("JXUST-1.cif", (1, 1, 1)), ("JXUST-1.cif", (1, 2, 1)),
+                                          ("MOF-14.cif", (1, 1, 1))])
+def test_p1_export_and_supercell_get_the_class_of_the_symmetric_file(name: str, repeat) -> None:
+    symmetric = analyze_file(DATA / "crystalnets" / name)
+    exported = analyze_bytes(f"{name}-P1.cif", p1_export(DATA / "crystalnets" / name, repeat))
+    assert symmetric.interpenetration_class["class"] == "Ia"
+    assert exported.interpenetration_class["class"] == symmetric.interpenetration_class["class"]
+    assert exported.interpenetration_class["Z"] == symmetric.interpenetration_class["Z"]
+    assert any(note.startswith("symmetry found, not read") for note in exported.notes)
+
+
+def test_irmof9_in_p1_gets_the_class_of_its_found_symmetry() -> None:
+    # RASPA's IRMOF-9 is an ordered P1 model (one twist of each biphenyl): its atoms have no symmetry,
+    # its net has that of the crystal's Pnnm cell (Eddaoudi et al., Science 295, 469 (2002))
+    report = analyze_file(DATA / "real" / "raspa2_IRMOF-9.cif")
+    c = report.interpenetration_class
+    assert c["Z"] == 2 and c["Z"] == c["Zt"] * c["Zn"] and c["class"].endswith("a")
+    assert any("Pnnm" in note for note in report.notes)
+
+
+def test_a_class_never_contradicts_its_numbers() -> None:
+    for path in [DATA / "crystalnets" / "WEBZEK.cif", DATA / "real" / "raspa2_COF-300_PXRD-model.cif"]:
+        c = analyze_file(path).interpenetration_class
+        if c["class"] is None:
+            assert c["Zt"] == c["Zn"] == 1
+            continue
+        numeral, letter = c["class"][:-1], c["class"][-1]
+        assert numeral == ("I" if c["Zn"] == 1 else "II" if c["Zt"] == 1 else "III")
+        assert (letter == "a") == (c["Z"] == c["Zt"] * c["Zn"])

@@ -274,3 +274,29 @@ def test_one_row_under_many_labels_is_one_atom_but_two_elements_stay_two() -> No
     rows = "Zn1 Zn 0.1 0.2 0.3 1\n" + "".join(f"O{k} O 0.3 0.2 0.1 1\n" for k in range(300)) + "Co1 Co 0.1 0.2 0.3 1"
     crystal = parse_cif(cif(rows=rows))
     assert sorted(crystal.elements.tolist()) == ["Co", "O", "Zn"]
+
+
+def test_crystal_block_without_edges_joins_nearest_neighbours_as_systre_does() -> None:
+    report = analyze_file(DATA / "ideal" / "cds-b-no-edges.cgd")
+    (net,) = report.nets
+    assert (net.dimensionality, net.topology, net.node_degrees) == (3, "cds", (4,))
+    assert any("no EDGE lines" in note for note in report.notes)
+
+
+@pytest.mark.parametrize("spelling", [
+    "crystal\n id dia\n spacegroup Fd-3m\n cell 2.3 2.3 2.3 90 90 90\n atom 1 4 1/8 1/8 1/8\nend\n",
+    ("CRYSTAL\n NAME dia\n SPACE_GROUP Fd-3m\n CELL 2.3 2.3 2.3 90 90 90\n VERTEX a 4 1/8 1/8 1/8\n"
+     " BONDS a -1/8 -1/8 -1/8\nEND\n"),
+])
+def test_keyword_spellings_systre_accepts(tmp_path: Path, spelling: str) -> None:
+    (net,) = analyze_file(write(tmp_path, "dia.cgd", spelling)).nets
+    assert (net.dimensionality, net.topology) == (3, "dia")
+
+
+@pytest.mark.parametrize("text, message", [
+    ("CRYSTAL\nGROUP P1\nCELL 1 1 1 90 90 90\nNODE 1 7 0 0 0\nEND\n", "more than its coordination"),
+    ("CRYSTAL\nGROUP Pm-3m\nCELL 1 1 1 90 90 90\nNODE 1 6 0 0 0\nEDGE_CENTER 1/2 1/2 1/2\nEND\n", "EDGE_CENTER at line 5.* more than"),
+])
+def test_nearest_neighbour_rule_that_cannot_hold_is_an_input_error(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(InputError, match=f"^bad.cgd: .*{message}"):
+        analyze_file(write(tmp_path, "bad.cgd", text))

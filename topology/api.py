@@ -22,14 +22,16 @@ if TYPE_CHECKING:
 
 
 def analyze(structure: Any, min_occupancy: float = 0.0, disorder: str = "major", names: bool = True,
-            name: str | None = None) -> Report:
+            name: str | None = None, clustering: str = "SingleNodes") -> Report:
     """The report of one structure: its nets, their names, folds and entanglement.
 
     ``structure`` is a path to a CIF or Systre ``.cgd`` file, a ``(name, bytes)`` pair (an upload), a
     ``gemmi.SmallStructure``, a pymatgen ``Structure``, an ``ase.Atoms`` or a :class:`Crystal`.
     ``min_occupancy`` leaves out sites below it before bonding; ``disorder`` is ``"major"`` (the most
     occupied part of each disorder assembly) or ``"all"``; ``names=False`` skips naming the nets;
-    ``name`` stands for the file name in the report and in messages.
+    ``name`` stands for the file name in the report and in messages; ``clustering`` is
+    ``"SingleNodes"`` (every SBU one vertex) or ``"AllNodes"`` (each branch point of an organic SBU a
+    vertex), as CrystalNets.jl names them.
 
     >>> report = analyze("assets/structures/SC-3.cif")
     >>> report.classification, report.topologies
@@ -38,18 +40,18 @@ def analyze(structure: Any, min_occupancy: float = 0.0, disorder: str = "major",
     if not 0.0 <= min_occupancy <= 1.0:
         raise InputError(name or "min_occupancy", f"min_occupancy must be between 0 and 1, not {min_occupancy!r}")
     if isinstance(structure, (str, os.PathLike)):
-        return pipeline.analyze_file(structure, min_occupancy, names, disorder)
+        return pipeline.analyze_file(structure, min_occupancy, names, disorder, clustering)
     if isinstance(structure, tuple):
         if len(structure) != 2 or not isinstance(structure[0], str) or not isinstance(structure[1], (bytes, bytearray)):
             raise InputError(name or "structure", f"a tuple must be (name, bytes); give {KINDS}")
-        return pipeline.analyze_bytes(structure[0], bytes(structure[1]), min_occupancy, names, disorder)
+        return pipeline.analyze_bytes(structure[0], bytes(structure[1]), min_occupancy, names, disorder, clustering)
     crystal = structure if isinstance(structure, Crystal) else to_crystal(structure, name)
-    return pipeline.analyze(crystal, min_occupancy, names, disorder)
+    return pipeline.analyze(crystal, min_occupancy, names, disorder, clustering)
 
 
 def survey(paths: str | os.PathLike | Iterable[str | os.PathLike], jobs: int | None = None,
            scheduler: str | None = None, min_occupancy: float = 0.0, disorder: str = "major", timeout: float = 0,
-           output: str | os.PathLike | None = None) -> pandas.DataFrame:
+           output: str | os.PathLike | None = None, clustering: str = "SingleNodes") -> pandas.DataFrame:
     """Every structure file under ``paths`` (files, folders searched recursively, globs) analysed by the
     engine of ``interlace analyze -o``: in ``jobs`` worker processes (default: all cores) or on the
     Dask cluster at ``scheduler``.
@@ -64,7 +66,7 @@ def survey(paths: str | os.PathLike | Iterable[str | os.PathLike], jobs: int | N
 
     given = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
     files = [str(p) for p in batch.discover(str(p) for p in given)]
-    options = {"min_occupancy": min_occupancy, "disorder": disorder, "timeout": timeout}
+    options = {"min_occupancy": min_occupancy, "disorder": disorder, "clustering": clustering, "timeout": timeout}
     results = batch.run_dask(files, options, scheduler) if scheduler else \
         batch.run_local(files, options, jobs or batch.default_jobs())
     rows = {}

@@ -102,7 +102,8 @@ def analyse_bytes(path: str, name: str, data: bytes, options: dict) -> tuple[dic
         watchdog.daemon = True
         watchdog.start()
     try:
-        report = analyze_bytes(name, data, options.get("min_occupancy", 0.0), disorder=options.get("disorder", "major"))
+        report = analyze_bytes(name, data, options.get("min_occupancy", 0.0), disorder=options.get("disorder", "major"),
+                               clustering=options.get("clustering", "SingleNodes"))
         record = {"path": path, **report.to_dict()}
     except InputError as err:
         record = {"path": path, "source": name, "error": str(err)}

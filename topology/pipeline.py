@@ -14,9 +14,12 @@ from topology.entanglement.rings import net_geometry
 from topology.errors import InputError
 from topology.naming.identify import component_graph, identify
 from topology.net.bonds import find_bonds
+from topology.net.clustering import all_nodes
 from topology.net.periodic import direction, lifted_components, plane_normal
 from topology.net.quotient import PeriodicNet, build_net
+from topology.net.symmetry import SYMPREC, file_operations, net_operations
 from topology.net.units import find_units
+from topology.options import CLUSTERINGS, Options
 from topology.reading import cgd
 from topology.reading import cif as io
 from topology.reading.crystal import Crystal
@@ -51,6 +54,21 @@ def _entanglements(net: PeriodicNet, pairs: list[tuple[NetSummary, NetSummary]])
     return [entangle(placed[a.id], placed[b.id], (a.id, b.id), orth, a.id == b.id, points) for a, b in pairs]
 
 
+def crystal_class(net: PeriodicNet, nets: list[NetSummary], triplets: tuple[str, ...]) -> tuple[dict | None, tuple[str, ...]]:
+    """The interpenetration class under the crystal's true symmetry: the file's operations, or those
+    of the net's embedding when they are more (a P1 file, a supercell: :mod:`topology.net.symmetry`),
+    with a note saying the symmetry was found rather than read."""
+    if sum(n.fold for n in nets if n.dimensionality == 3) < 2:
+        return None, ()
+    read = file_operations(triplets)
+    found, symbol = net_operations(net)
+    if len(found) <= len(read):
+        return interpenetration_class(net, nets, read), ()
+    note = (f"symmetry found, not read: the net's vertices and edge midpoints have {symbol} symmetry "
+            f"({len(found)} operations in this cell, spglib within {SYMPREC:g} A); the file gives {len(read)}")
+    return interpenetration_class(net, nets, found), (note,)
+
+
 def summarize(net: PeriodicNet, names: bool = True) -> list[NetSummary]:
     """One summary per connected component, ordered by dimensionality (highest first), then size;
     2D and 3D nets are named (:mod:`topology.naming.identify`) unless ``names`` is false."""
@@ -79,53 +97,73 @@ def summarize(net: PeriodicNet, names: bool = True) -> list[NetSummary]:
     return out
 
 
-DISORDER = ("major", "all")
-"""How disordered parts are read: the most occupied part of each assembly, or every part (no bond
-between two different parts)."""
-
-
-def analyze(crystal: Crystal, min_occupancy: float = 0.0, names: bool = True, disorder: str = "major") -> Report:
+def analyze(crystal: Crystal, min_occupancy: float = 0.0, names: bool = True, disorder: str = "major",
+            clustering: str = "SingleNodes") -> Report:
     """Bonds, building units, net and nets of a crystal: the whole pipeline on atoms.
 
-    ``disorder`` is one of :data:`DISORDER`: the major part of each disorder assembly, or all parts.
+    ``disorder`` is one of :data:`~topology.options.DISORDER`, ``clustering`` one of
+    :data:`~topology.options.CLUSTERINGS` (see :class:`~topology.options.Options`).
     """
-    if disorder not in DISORDER:
-        raise ValueError(f"disorder must be one of {DISORDER}, not {disorder!r}")
+    return run(crystal, Options(float(min_occupancy), disorder, clustering, names))
+
+
+def run(crystal: Crystal, options: Options) -> Report:
+    """The pipeline on atoms, every stage reading ``options``."""
     with stage("reading"):
-        if disorder == "major":
+        if options.disorder == "major":
             crystal = major_parts(crystal)
         elif crystal.disorder_group.any():
             crystal = crystal.select(np.ones(len(crystal), dtype=bool), "disorder: every part kept, no two parts bonded")
-        kept = crystal.with_min_occupancy(min_occupancy)
+        kept = crystal.with_min_occupancy(options.min_occupancy)
     if not (kept.elements != "H").any():
-        left = f"above occupancy {min_occupancy:g}" if min_occupancy > 0 and len(kept) < len(crystal) else "in the file"
+        low = options.min_occupancy > 0 and len(kept) < len(crystal)
+        left = f"above occupancy {options.min_occupancy:g}" if low else "in the file"
         raise InputError(crystal.source, f"no atoms other than hydrogen {left}: nothing to build a net from")
     with stage("bonds"):
         bonds = find_bonds(kept)
     with stage("units"):
         units = find_units(kept, bonds)
     with stage("net"):
-        net = build_net(kept, units)
-    nets = summarize(net, names)
+        single = build_net(kept, units)
+        every, split = all_nodes(single, kept, bonds, units)
+    nets_of = {"SingleNodes": single, "AllNodes": every}
+    net = nets_of[options.clustering]
+    nets = summarize(net, options.names)
+    by_clustering = {options.clustering: names_of(nets)}
+    if options.names:
+        for other in CLUSTERINGS:
+            if other not in by_clustering:
+                by_clustering[other] = names_of(nets) if not split else names_of(summarize(nets_of[other]))
     found = entanglements(net, nets)
     with stage("verdict"):
         notes = kept.notes + units.notes + tuple(note for n in nets for note in n.notes)
-        return Report(kept.source, len(kept), float(min_occupancy), net, nets, kept, units, notes, found,
-                      interpenetration_class(net, nets, kept.operations), classify(nets, found))
+        if split:
+            notes += (f"AllNodes: {split} organic SBU(s) with several branch points, each branch point a vertex",)
+        klass, more = crystal_class(net, nets, kept.operations)
+        return Report(kept.source, len(kept), float(options.min_occupancy), net, nets, kept, units, notes + more, found,
+                      klass, classify(nets, found), options.clustering,
+                      {c: by_clustering[c] for c in CLUSTERINGS if c in by_clustering})
 
 
-def analyze_net(net: PeriodicNet, source: str, notes: tuple[str, ...] = (), names: bool = True) -> Report:
-    """Report for a net read directly (a Systre .cgd file): no atoms."""
+def names_of(nets: list[NetSummary]) -> list[str]:
+    """The names of the 2D and 3D nets, as ``topology_by_clustering`` lists them."""
+    return [n.topology or f"unnamed {n.dimensionality}D net" for n in nets if n.dimensionality >= 2]
+
+
+def analyze_net(net: PeriodicNet, source: str, notes: tuple[str, ...] = (), names: bool = True,
+                clustering: str = "SingleNodes") -> Report:
+    """Report for a net read directly (a Systre .cgd file): no atoms, so every clustering gives this net."""
     nets = summarize(net, names)
     found = entanglements(net, nets)
     with stage("verdict"):
         notes += tuple(note for n in nets for note in n.notes)
-        return Report(source, 0, 0.0, net, nets, None, None, notes, found, interpenetration_class(net, nets, ()),
-                      classify(nets, found))
+        klass, more = crystal_class(net, nets, ())
+        return Report(source, 0, 0.0, net, nets, None, None, notes + more, found, klass, classify(nets, found),
+                      clustering, {c: names_of(nets) for c in CLUSTERINGS} if names else {})
 
 
 def analyze_bytes(name: str, data: bytes, min_occupancy: float = 0.0, names: bool = True,
-                  disorder: str = "major") -> Report:
+                  disorder: str = "major", clustering: str = "SingleNodes") -> Report:
     """Analyse the contents of a CIF or .cgd file (an upload, ``.gz`` unpacked), dispatching on the name's suffix."""
     with stage("reading"):
         name, data = io.unpack(name, data)
@@ -135,12 +173,14 @@ def analyze_bytes(name: str, data: bytes, min_occupancy: float = 0.0, names: boo
         else:
             crystal = io.parse_cif(text, name)
     if name.lower().endswith(".cgd"):
-        return analyze_net(net, name, notes, names)
-    return analyze(crystal, min_occupancy, names, disorder)
+        Options(min_occupancy, disorder, clustering, names)  # the choices are checked even where a net has no SBUs
+        return analyze_net(net, name, notes, names, clustering)
+    return analyze(crystal, min_occupancy, names, disorder, clustering)
 
 
-def analyze_file(path: str | Path, min_occupancy: float = 0.0, names: bool = True, disorder: str = "major") -> Report:
+def analyze_file(path: str | Path, min_occupancy: float = 0.0, names: bool = True, disorder: str = "major",
+                 clustering: str = "SingleNodes") -> Report:
     """Analyse a CIF or Systre .cgd file."""
     with stage("reading"):
         name, data = io.read_bytes(path)
-    return analyze_bytes(name, data, min_occupancy, names, disorder)
+    return analyze_bytes(name, data, min_occupancy, names, disorder, clustering)

@@ -63,6 +63,8 @@ class Report:
     entanglement: list[Entanglement] = field(default_factory=list)
     interpenetration_class: dict | None = None
     classification: str = "0D discrete"  # one of topology.verdict.CLASSIFICATIONS
+    clustering: str = "SingleNodes"  # the deconstruction ``nets`` are for (topology.options.CLUSTERINGS)
+    topology_by_clustering: dict[str, list[str]] = field(default_factory=dict)  # names of the 2D/3D nets
 
     @property
     def interpenetration_degree(self) -> int:
@@ -140,6 +142,8 @@ class Report:
             "nets": [n.to_dict() for n in self.nets],
             "entanglement": [e.to_dict() for e in self.entanglement],
             "interpenetration_class": self.interpenetration_class,
+            "clustering": self.clustering,
+            "topology_by_clustering": self.topology_by_clustering,
             "vertices": vertices,
             "edges": edges,
             "notes": list(self.notes),

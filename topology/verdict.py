@@ -19,11 +19,11 @@ Classification strings (``Report.classification``), the first three as the SC se
 
 from __future__ import annotations
 
-import gemmi
 import numpy as np
 
 from topology.entanglement.entangle import Entanglement, lattice_points
 from topology.net.quotient import PeriodicNet
+from topology.net.symmetry import SYMPREC, Operation
 from topology.report import NetSummary
 
 CLASSIFICATIONS = (
@@ -90,11 +90,13 @@ def own_translations(net: PeriodicNet) -> list[np.ndarray]:
     return lattice_points(frac, labels, np.column_stack([src, dst, off]), np.array(net.cell.orth.mat.tolist()))
 
 
-def interpenetration_class(net: PeriodicNet, nets: list[NetSummary], operations: tuple[str, ...]) -> dict | None:
+def interpenetration_class(net: PeriodicNet, nets: list[NetSummary], operations: list[Operation]) -> dict | None:
     """Z, Zt, Zn and the class of an array of interpenetrated 3D nets (Blatov, Carlucci, Ciani &
-    Proserpio, CrystEngComm 6, 377 (2004)): Zt copies related by translations of the crystal (the
-    net's fold, and centring translations), Zn by its other symmetry operations; class I when Zn = 1,
-    II when Zt = 1, III otherwise; a when all copies are symmetry-equivalent (Z = Zt Zn), b when not."""
+    Proserpio, CrystEngComm 6, 377 (2004)) under ``operations`` (the crystal's, read or found): Zt
+    copies related by translations of the crystal (the net's fold, and centring translations), Zn =
+    the orbit of the first net under all operations over Zt; class I when Zn = 1, II when Zt = 1, III
+    otherwise; a when all copies are in that orbit (Z = Zt Zn), b when not. When no operation relates
+    any two nets (Zt = Zn = 1) there is no class: ``class`` is None."""
     frameworks = [n for n in nets if n.dimensionality == 3]
     total = sum(n.fold for n in frameworks)
     if total < 2:
@@ -103,30 +105,30 @@ def interpenetration_class(net: PeriodicNet, nets: list[NetSummary], operations:
     which = np.full(len(frac), -1)
     for k, n in enumerate(frameworks):
         which[list(n.vertices)] = k
-    ops = [gemmi.Op(t) for t in operations] or [gemmi.Op("x,y,z")]
-    for t in own_translations(net)[1:]:  # translations of a P1 supercell or of a centred net file
-        ops.append(gemmi.Op("x,y,z").translated([round(x * gemmi.Op.DEN) for x in t]))
+    ops = list(operations) or [(np.eye(3), np.zeros(3))]
+    ops += [(np.eye(3), t) for t in own_translations(net)[1:]]  # translations of a supercell or centred net
     orth = np.array(net.cell.orth.mat.tolist())
     translations, everything = _orbit_of(frameworks[0], ops, frac, which, orth)
     zt = frameworks[0].fold * len(translations)
     zn = len(everything) // len(translations)
+    if zt == zn == 1:
+        return {"class": None, "Z": total, "Zt": 1, "Zn": 1}
     numeral = "I" if zn == 1 else "II" if zt == 1 else "III"
     letter = "a" if total == zt * zn else "b"
     return {"class": numeral + letter, "Z": total, "Zt": zt, "Zn": zn}
 
 
-def _orbit_of(first: NetSummary, ops: list, frac: np.ndarray, which: np.ndarray,
+def _orbit_of(first: NetSummary, ops: list[Operation], frac: np.ndarray, which: np.ndarray,
               orth: np.ndarray) -> tuple[set[int], set[int]]:
     """The 3D nets that the crystal's pure translations, and all its operations, take the first one to."""
     v = first.vertices[0]
     by_translation, by_any = {0}, {0}
-    for op in ops:
-        rot = np.array(op.rot, dtype=float) / gemmi.Op.DEN
-        image = rot @ frac[v] + np.array(op.tran, dtype=float) / gemmi.Op.DEN
+    for rot, tran in ops:
+        image = rot @ frac[v] + tran
         gap = (frac - image + 0.5) % 1.0 - 0.5
         dist = np.linalg.norm(gap @ orth.T, axis=1)
         hit = int(np.argmin(dist))
-        if dist[hit] > 0.5 or which[hit] < 0:
+        if dist[hit] > 2 * SYMPREC or which[hit] < 0:
             continue
         by_any.add(int(which[hit]))
         if np.allclose(rot, np.eye(3)):

@@ -72,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="leave out sites with occupancy below T before bonding (default 0)")
     p.add_argument("--disorder", choices=("major", "all"), default="major",
                    help="disordered parts: the most occupied part of each assembly (default), or all of them")
+    p.add_argument("--clustering", choices=("SingleNodes", "AllNodes"), default="SingleNodes",
+                   help="deconstruction, as CrystalNets.jl names them: every SBU one vertex (SingleNodes, default), "
+                        "or each branch point of an organic SBU a vertex (AllNodes)")
     p.add_argument("-o", "--output", type=Path, metavar="FILE.jsonl",
                    help="write one JSON record per file here (a survey: unreadable files get an 'error' record)")
     p.add_argument("--summary", type=Path, metavar="FILE.csv",
@@ -124,7 +127,8 @@ def _analyze(args: argparse.Namespace) -> int:
         return EXIT_INPUT  # each name given said why above
     if not (args.output or args.summary or args.scheduler):
         return max(_analyze_each(paths, args), EXIT_INPUT if unmatched else 0)
-    options = {"min_occupancy": args.min_occupancy, "disorder": args.disorder, "timeout": args.timeout}
+    options = {"min_occupancy": args.min_occupancy, "disorder": args.disorder, "clustering": args.clustering,
+               "timeout": args.timeout}
     if args.scheduler:
         survey.connect(args.scheduler).close()  # reachable, before the output is opened
     done = survey.already_done(args.output) if args.resume else set()
@@ -161,7 +165,7 @@ def _analyze_each(paths: list[str], args: argparse.Namespace) -> int:
         try:
             with time_limit(args.timeout or TIME_LIMIT, Path(path).name), profile() as seconds:
                 start = time.perf_counter()
-                report = analyze_file(path, args.min_occupancy, disorder=args.disorder)
+                report = analyze_file(path, args.min_occupancy, disorder=args.disorder, clustering=args.clustering)
                 seconds["total"] = time.perf_counter() - start
         except InputError as err:
             print(f"interlace: {err}", file=sys.stderr)
@@ -179,6 +183,17 @@ def _analyze_each(paths: list[str], args: argparse.Namespace) -> int:
                 table += "\n  seconds: " + ", ".join(f"{k} {v:.3f}" for k, v in timings.items())
             print(table, flush=True)
     return EXIT_INPUT if failed else 0
+
+
+def clustering_lines(by_clustering: dict[str, list[str]]) -> list[str]:
+    """The names under each clustering, as CrystalNets.jl prints them ("AllNodes, SingleNodes: pcu"),
+    when they differ; nothing when every clustering gives the same nets."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for clustering, names in by_clustering.items():
+        groups.setdefault(tuple(names), []).append(clustering)
+    if len(groups) < 2:
+        return []
+    return [f"  {', '.join(sorted(c))}: {' + '.join(names) or 'no 2D or 3D net'}" for names, c in groups.items()]
 
 
 def format_report(report: Report) -> str:
@@ -200,12 +215,15 @@ def format_report(report: Report) -> str:
             symbol = n.point_symbol or "not computed"
             td10 = ", ".join(str(t) for t in n.td10) or "not computed"
             lines.append(f"  net {n.id}: point symbol {symbol}, TD10 {td10}")
+    lines += clustering_lines(report.topology_by_clustering)
     for e in report.entanglement:
         if e.kind != "none":
             lines.append(f"  entangled: {describe(e)}")
     if report.interpenetration_class:
         c = report.interpenetration_class
-        lines.append(f"  interpenetration class {c['class']}: Z = {c['Z']}, Zt = {c['Zt']}, Zn = {c['Zn']}")
+        lines.append(f"  interpenetration class {c['class']}: Z = {c['Z']}, Zt = {c['Zt']}, Zn = {c['Zn']}" if c["class"]
+                     else f"  no interpenetration class: no operation of the crystal relates the nets (Z = {c['Z']}, "
+                          f"Zt = Zn = 1)")
     hidden = sum(1 for n in report.nets if n.dimensionality == 0) if len(report.nets) > 8 else 0
     if hidden:
         lines.append(f"  ... and {hidden} discrete (0D) components")

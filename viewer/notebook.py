@@ -62,7 +62,9 @@ def report_html(report: Report) -> str:
     lines = [f"entangled: {describe(e)}" for e in report.entanglement if e.kind != "none"]
     if report.interpenetration_class:
         c = report.interpenetration_class
-        lines.append(f"interpenetration class {c['class']}: Z = {c['Z']}, Zt = {c['Zt']}, Zn = {c['Zn']}")
+        lines.append(f"interpenetration class {c['class']}: Z = {c['Z']}, Zt = {c['Zt']}, Zn = {c['Zn']}" if c["class"]
+                     else f"no interpenetration class: no operation of the crystal relates the nets (Z = {c['Z']}, "
+                          f"Zt = Zn = 1)")
     if hidden:
         lines.append(f"... and {hidden} discrete (0D) components")
     lines += [f"note: {note}" for note in report.notes]

@@ -2,7 +2,8 @@
 
 ``CRYSTAL`` blocks (as RCSR distributes them) give a space group, a cell, nodes with their
 coordinates and edges by the coordinates of both ends; we expand them by symmetry and find which
-node image each end is. ``PERIODIC_GRAPH`` blocks give edges as ``i j a b c``: node ``j`` in the
+node image each end is. A block without EDGE lines (as PORMAKE and some generators write them)
+gets its edges by Systre's nearest-neighbour rule (:mod:`topology.reading.cgd_edges`). ``PERIODIC_GRAPH`` blocks give edges as ``i j a b c``: node ``j`` in the
 cell translated by ``(a, b, c)`` is bonded to node ``i``.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import shlex
+from dataclasses import dataclass
 
 import gemmi
 import numpy as np
@@ -21,6 +23,7 @@ from topology.errors import InputError
 from topology.limits import MAX_EDGE_SPAN, MAX_NET_EDGES, MAX_NET_LINES, MAX_NET_NODES
 from topology.net.periodic import solve_laplacian
 from topology.net.quotient import PeriodicNet
+from topology.reading.cgd_edges import nearest_neighbour_edges
 from topology.reading.cif import normalize_hm
 
 MATCH_TOLERANCE = 1e-3
@@ -29,9 +32,19 @@ MATCH_TOLERANCE = 1e-3
 GRAPH_KEYWORDS = ("ID", "NAME", "DIMENSION", "GROUP", "COMMENT")
 """Keywords a PERIODIC_GRAPH block may hold besides its EDGES."""
 
-CRYSTAL_KEYWORDS = ("ID", "NAME", "GROUP", "CELL", "NODE", "ATOM", "EDGE", "BOND", "EDGE_CENTER", "EDGE_CENTRE",
-                    "COMMENT", "EMBED_TYPE", "COORDINATION_SEQUENCES", "TRANSITIVITY", "FACE", "TILE")
+CRYSTAL_KEYWORDS = ("NAME", "GROUP", "CELL", "NODE", "EDGE", "EDGE_CENTER", "COMMENT", "EMBED_TYPE",
+                    "COORDINATION_SEQUENCE", "TRANSITIVITY", "FACE", "TILE")
 """Keywords of a Systre CRYSTAL block; those not needed for the net are read over."""
+
+SYNONYMS = {"VERTEX": "NODE", "VERTICES": "NODE", "VERTEXES": "NODE", "ATOM": "NODE", "ATOMS": "NODE",
+            "NODES": "NODE", "BOND": "EDGE", "BONDS": "EDGE", "EDGES": "EDGE", "FACES": "FACE", "RING": "FACE",
+            "RINGS": "FACE", "TILES": "TILE", "BODY": "TILE", "BODIES": "TILE", "SPACEGROUP": "GROUP",
+            "SPACE_GROUP": "GROUP", "ID": "NAME", "EDGE_CENTERS": "EDGE_CENTER", "EDGE_CENTRE": "EDGE_CENTER",
+            "EDGE_CENTRES": "EDGE_CENTER", "EDGECENTER": "EDGE_CENTER", "EDGECENTERS": "EDGE_CENTER",
+            "EDGECENTRE": "EDGE_CENTER", "EDGECENTRES": "EDGE_CENTER", "COORDINATION_SEQUENCES": "COORDINATION_SEQUENCE",
+            "COORDINATIONSEQUENCE": "COORDINATION_SEQUENCE", "COORDINATIONSEQUENCES": "COORDINATION_SEQUENCE",
+            "CS": "COORDINATION_SEQUENCE"}
+"""The other spellings Systre accepts for a keyword (gavrog's ``NetParser``), case aside."""
 
 GRAPH_CELL = 10.0
 """Cell length (Angstrom) given to a ``PERIODIC_GRAPH``, which has no geometry, for drawing."""
@@ -60,7 +73,11 @@ def parse_cgd(text: str, name: str = "input.cgd") -> tuple[PeriodicNet, tuple[st
     unique = [(k, w) for k, w in lines if not (tuple(w) in seen or seen.add(tuple(w)))]
     if len(unique) < len(lines):
         notes.append(f"{len(lines) - len(unique)} repeated lines read once")
-    net = _crystal(unique, name) if kind == "CRYSTAL" else _periodic_graph(unique, name)
+    if kind == "CRYSTAL":
+        net, more = _crystal(unique, name)
+        notes += more
+    else:
+        net = _periodic_graph(unique, name)
     _check_span(net, name)
     return net, tuple(notes)
 
@@ -148,18 +165,43 @@ def whole(word: str) -> int:
     return int(word)
 
 
-def _crystal(lines: list[Line], name: str) -> PeriodicNet:
+@dataclass
+class _Node:
+    """A NODE or EDGE_CENTER line: name, coordination number, position, and which of the two it is."""
+
+    name: str
+    degree: int
+    frac: np.ndarray
+    centre: bool
+
+
+def _node(name: str, words: list[str], where: str, centre: bool) -> _Node:
+    """A NODE line (``name degree x y z``) or an EDGE_CENTER line (the same, or ``x y z`` alone)."""
+    rest = words[1:]
+    if centre and len(rest) in (2, 3) and all(_is_number(w) for w in rest):
+        rest = [f"EDGE_CENTER at {where}", "2"] + rest
+    if len(rest) < 4:
+        raise InputError(name, f"{where}: {words[0].upper()} needs a name, a degree and x y z: {' '.join(words)[:60]!r}")
+    coords = [_float(name, w, where) for w in rest[2:5]]
+    if not _WHOLE.fullmatch(rest[1]) or int(rest[1]) <= 0:
+        raise InputError(name, f"{where}: the degree of {words[0].upper()} {rest[0][:20]!r} is not a positive whole "
+                               f"number ({rest[1][:20]!r})")
+    if centre and int(rest[1]) != 2:
+        raise InputError(name, f"{where}: an EDGE_CENTER has degree 2, not {rest[1][:20]}")
+    return _Node(rest[0], int(rest[1]), np.array((coords + [0.0])[:3]), centre)  # a layer's node has x y only
+
+
+def _crystal(lines: list[Line], name: str) -> tuple[PeriodicNet, tuple[str, ...]]:
     group = "P1"
     cell_values = [1.0, 1.0, 1.0, 90.0, 90.0, 90.0]
-    nodes: list[np.ndarray] = []
+    records: list[_Node] = []
     edges: list[tuple[np.ndarray, np.ndarray]] = []
-    node_names: dict[str, int] = {}
     keyword = ""
     for k, words in lines:
-        head = words[0].upper()
+        head = SYNONYMS.get(words[0].upper(), words[0].upper())
         where = f"line {k}"
         if head not in CRYSTAL_KEYWORDS:
-            if not _is_number(words[0]) or keyword in ("GROUP", "CELL", "NODE", "ATOM", "EDGE", "BOND", ""):
+            if not _is_number(words[0]) or keyword in ("GROUP", "CELL", "NODE", "EDGE", "EDGE_CENTER", ""):
                 raise InputError(name, f"{where}: unknown keyword {words[0][:30]!r} in a CRYSTAL block")
             continue  # more numbers of a keyword read over (COORDINATION_SEQUENCES ...)
         keyword = head
@@ -169,24 +211,11 @@ def _crystal(lines: list[Line], name: str) -> PeriodicNet:
             cell_values = [_float(name, w, where) for w in words[1:7]]
             if len(cell_values) < 6 and len(cell_values) == 3:  # 2D: a b gamma
                 cell_values = [cell_values[0], cell_values[1], 10.0, 90.0, 90.0, cell_values[2]]
-        elif head in ("NODE", "ATOM"):
-            coords = [_float(name, w, where) for w in words[3:6]]
-            if len(coords) < 2:
-                raise InputError(name, f"{where}: NODE needs a name, a degree and x y z: {' '.join(words)[:60]!r}")
-            if not _WHOLE.fullmatch(words[2]) or int(words[2]) <= 0:
-                raise InputError(name, f"{where}: the degree of NODE {words[1][:20]!r} is not a positive whole number "
-                                       f"({words[2][:20]!r})")
-            node_names[words[1]] = len(nodes)
-            nodes.append(np.array((coords + [0.0])[:3]))  # a layer's node has x y only
-        elif head in ("EDGE", "BOND"):
-            rest = words[1:]
-            if len(rest) >= 6:
-                pts = [_float(name, w, where) for w in rest[:6]]
-                edges.append((np.array(pts[:3]), np.array(pts[3:])))
-            elif len(rest) == 4 and rest[0] in node_names:
-                edges.append((nodes[node_names[rest[0]]], np.array([_float(name, w, where) for w in rest[1:]])))
-            else:
-                raise InputError(name, f"{where}: cannot read EDGE {' '.join(words)[:60]!r}")
+        elif head in ("NODE", "EDGE_CENTER"):
+            records.append(_node(name, words, where, head == "EDGE_CENTER"))
+        elif head == "EDGE":
+            edges.append(_edge(name, words, where, {r.name: r.frac for r in records if not r.centre}))
+    nodes = [r for r in records if not r.centre]
     if not nodes:
         raise InputError(name, "the CRYSTAL block has no NODE")
     if len(cell_values) != 6:
@@ -200,17 +229,19 @@ def _crystal(lines: list[Line], name: str) -> PeriodicNet:
         raise InputError(name, "impossible CELL angles") from None
     if not math.isfinite(cell.volume) or cell.volume <= 0:
         raise InputError(name, "CELL has no volume")
-    nodes = list({tuple(p): p for p in nodes}.values()) if len(nodes) < MAX_NET_NODES else nodes
+    # without EDGE lines the edge centres are nodes of the nearest-neighbour rule; with them, read over
+    used = records if not edges else nodes
+    used = list({tuple(r.frac): r for r in reversed(used)}.values())[::-1] if len(used) < MAX_NET_NODES else used
     edges = list({(tuple(e[0]), tuple(e[1])): e for e in edges}.values())
     if len(edges) > MAX_NET_EDGES:
         raise InputError(name, f"net too big: {len(edges)} EDGE lines")
     ops = _group_ops(group, name)
     rots = np.array([op.rot for op in ops], dtype=float) / gemmi.Op.DEN
     trans = np.array([op.tran for op in ops], dtype=float) / gemmi.Op.DEN
-    if len(nodes) * len(ops) > MAX_NET_NODES:
-        raise InputError(name, f"net too big: {len(nodes)} nodes x {len(ops)} symmetry operations")
+    if len(used) * len(ops) > MAX_NET_NODES:
+        raise InputError(name, f"net too big: {len(used)} nodes x {len(ops)} symmetry operations")
     # symmetry-unique node positions: all images, wrapped, merged when they coincide
-    images = (np.einsum("mij,nj->nmi", rots, np.array(nodes)) + trans).reshape(-1, 3)
+    images = (np.einsum("mij,nj->nmi", rots, np.array([r.frac for r in used])) + trans).reshape(-1, 3)
     images -= np.floor(images + MATCH_TOLERANCE / 2)
     images = np.clip(images, 0.0, np.nextafter(1.0, 0))
     tree = cKDTree(images, boxsize=1.0)
@@ -218,28 +249,61 @@ def _crystal(lines: list[Line], name: str) -> PeriodicNet:
     keep = np.ones(len(images), dtype=bool)
     keep[pairs.max(axis=1)] = False
     pos = images[keep]
+    record = np.flatnonzero(keep) // len(ops)
+    if not edges:
+        return _nearest_neighbour_net(cell, pos, [used[r] for r in record], name)
     net = PeriodicNet.empty(cell)
     for p in pos:
         net.add_vertex("node", p, "")
-    if edges:
-        ends = np.array(edges)  # (e, 2, 3)
-        e1 = np.einsum("mij,ej->emi", rots, ends[:, 0]).reshape(-1, 3) + np.tile(trans, (len(edges), 1))
-        e2 = np.einsum("mij,ej->emi", rots, ends[:, 1]).reshape(-1, 3) + np.tile(trans, (len(edges), 1))
-        node_tree = cKDTree(pos, boxsize=1.0)
-        w1, w2 = np.floor(e1 + MATCH_TOLERANCE / 2), np.floor(e2 + MATCH_TOLERANCE / 2)
-        d1, u = node_tree.query(np.clip(e1 - w1, 0, np.nextafter(1.0, 0)))
-        d2, v = node_tree.query(np.clip(e2 - w2, 0, np.nextafter(1.0, 0)))
-        if max(d1.max(), d2.max()) > MATCH_TOLERANCE:
-            raise InputError(name, "an EDGE end is not at a NODE position")
-        off = np.round(e2 - pos[v] - (e1 - pos[u])).astype(int)
-        rows = np.column_stack([u, v, off])
-        flipped = np.column_stack([v, u, -off])
-        # each edge once, whichever end the operation put first
-        first = (u < v) | ((u == v) & _positive(off))
-        canonical = np.where(first[:, None], rows, flipped)
-        for a, b, x, y, z in np.unique(canonical, axis=0).tolist():
-            net.add_edge(a, b, (x, y, z))
-    return net
+    ends = np.array(edges)  # (e, 2, 3)
+    e1 = np.einsum("mij,ej->emi", rots, ends[:, 0]).reshape(-1, 3) + np.tile(trans, (len(edges), 1))
+    e2 = np.einsum("mij,ej->emi", rots, ends[:, 1]).reshape(-1, 3) + np.tile(trans, (len(edges), 1))
+    node_tree = cKDTree(pos, boxsize=1.0)
+    w1, w2 = np.floor(e1 + MATCH_TOLERANCE / 2), np.floor(e2 + MATCH_TOLERANCE / 2)
+    d1, u = node_tree.query(np.clip(e1 - w1, 0, np.nextafter(1.0, 0)))
+    d2, v = node_tree.query(np.clip(e2 - w2, 0, np.nextafter(1.0, 0)))
+    if max(d1.max(), d2.max()) > MATCH_TOLERANCE:
+        raise InputError(name, "an EDGE end is not at a NODE position")
+    off = np.round(e2 - pos[v] - (e1 - pos[u])).astype(int)
+    rows = np.column_stack([u, v, off])
+    flipped = np.column_stack([v, u, -off])
+    # each edge once, whichever end the operation put first
+    first = (u < v) | ((u == v) & _positive(off))
+    canonical = np.where(first[:, None], rows, flipped)
+    for a, b, x, y, z in np.unique(canonical, axis=0).tolist():
+        net.add_edge(a, b, (x, y, z))
+    return net, ()
+
+
+def _edge(name: str, words: list[str], where: str, nodes: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """An EDGE line in the three forms Systre reads: both ends' coordinates, a node's name and the other
+    end's coordinates, or two node names."""
+    rest = words[1:]
+    if len(rest) >= 6:
+        pts = [_float(name, w, where) for w in rest[:6]]
+        return np.array(pts[:3]), np.array(pts[3:])
+    if len(rest) == 4 and rest[0] in nodes:
+        return nodes[rest[0]], np.array([_float(name, w, where) for w in rest[1:]])
+    if len(rest) == 2 and rest[0] in nodes and rest[1] in nodes:
+        return nodes[rest[0]], nodes[rest[1]]
+    raise InputError(name, f"{where}: cannot read EDGE {' '.join(words)[:60]!r}")
+
+
+def _nearest_neighbour_net(cell: gemmi.UnitCell, pos: np.ndarray, nodes: list[_Node],
+                           name: str) -> tuple[PeriodicNet, tuple[str, ...]]:
+    """The net of a block without EDGE lines, by Systre's nearest-neighbour rule (:mod:`.cgd_edges`)."""
+    centre = np.array([r.centre for r in nodes])
+    degree = np.array([r.degree for r in nodes])
+    orth = np.array(cell.orth.mat.tolist())
+    edges = nearest_neighbour_edges(pos, orth, degree, centre, [r.name for r in nodes], name)
+    number = np.cumsum(~centre) - 1
+    net = PeriodicNet.empty(cell)
+    for p in pos[~centre]:
+        net.add_vertex("node", p, "")
+    for u, v, off in edges:
+        net.add_edge(int(number[u]), int(number[v]), off)
+    how = "through the EDGE_CENTER points" if centre.any() else "to its nearest neighbours"
+    return net, (f"no EDGE lines: each node joined {how} up to its coordination number, as Systre does",)
 
 
 def _positive(off: np.ndarray) -> np.ndarray:
@@ -265,8 +329,8 @@ def _periodic_graph(lines: list[Line], name: str) -> PeriodicNet:
     rows: list[list[int]] = []
     in_edges = False
     for k, words in lines:
-        head = words[0].upper()
-        if head in ("EDGES", "EDGE"):
+        head = SYNONYMS.get(words[0].upper(), words[0].upper())
+        if head == "EDGE":
             in_edges = True
             words = words[1:]
             if not words:

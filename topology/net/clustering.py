@@ -1,0 +1,131 @@
+"""AllNodes: the branch points of an organic SBU as vertices of their own.
+
+Under SingleNodes (the default) an organic part that binds three or more clusters is one vertex.
+A tetracarboxylate whose two rings each carry two carboxylates (biphenyl-3,3',5,5'-tetracarboxylate)
+is then one 4-c vertex (the paddlewheel MOF is ``nbo``); under AllNodes its two rings are two 3-c
+vertices joined by an edge (the same MOF is ``fof``), as CrystalNets.jl and ToposPro's standard
+representation give it. The part's skeleton is what joins its contact atoms: dangling atoms are
+pruned, each ring system becomes one node, chains of two-connected nodes become edges; nodes left
+with three or more connections are the branch points.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import networkx as nx
+import numpy as np
+
+from topology.net.bonds import Bonds, bond_graph_arrays
+from topology.net.quotient import PeriodicNet
+from topology.net.units import BRANCH, BuildingUnits
+from topology.reading.crystal import Crystal
+
+Terminal = tuple[int, int, int, int]
+"""A cluster image an organic part binds: (vertex, image a, b, c) in the part's frame."""
+
+
+def branch_points(atoms: np.ndarray, bonds: list[tuple[int, int]],
+                  contacts: dict[int, set[Terminal]]) -> tuple[list[np.ndarray], list[tuple[int, int | Terminal]]]:
+    """The branch points of one organic part (groups of its atoms) and the edges between them and to
+    the clusters it binds: ``(i, j)`` joins branch points i and j, ``(i, terminal)`` a branch point to
+    a cluster image. One group only means the part stays one vertex."""
+    g = nx.Graph()
+    g.add_nodes_from(int(a) for a in atoms)
+    g.add_edges_from(bonds)
+    leaves = [a for a in g if g.degree(a) <= 1 and a not in contacts]
+    while leaves:  # prune what joins no contact
+        g.remove_nodes_from(leaves)
+        leaves = [a for a in g if g.degree(a) <= 1 and a not in contacts]
+    systems = nx.Graph()  # ring systems (fused rings together): one node each
+    systems.add_nodes_from(g)
+    for block in nx.biconnected_components(g):
+        if len(block) > 2:
+            members = sorted(block)
+            systems.add_edges_from(itertools.pairwise(members))
+    node = {a: min(c) for c in nx.connected_components(systems) for a in c}
+    h = nx.MultiGraph()
+    h.add_nodes_from(set(node.values()))
+    h.add_edges_from((node[a], node[b]) for a, b in g.edges if node[a] != node[b])
+    h = nx.MultiGraph(nx.Graph(h))  # a bond counted once between two ring systems
+    for a, terms in contacts.items():
+        if a in node:
+            h.add_edges_from((node[a], t) for t in terms)
+    changed = True
+    while changed:  # two-connected nodes become edges
+        changed = False
+        for n in [n for n in h if not isinstance(n, tuple)]:
+            if n in h and h.degree(n) == 2:
+                ends = [v for _, v in h.edges(n)]
+                h.remove_node(n)
+                if ends[0] != ends[1]:
+                    h.add_edge(ends[0], ends[1])
+                changed = True
+            elif n in h and h.degree(n) <= 1:
+                h.remove_node(n)
+                changed = True
+    points = sorted(n for n in h if not isinstance(n, tuple))
+    index = {p: k for k, p in enumerate(points)}
+    groups = [np.array(sorted(a for a in node if node[a] == p)) for p in points]
+    edges: list[tuple[int, int | Terminal]] = []
+    for a, b in h.edges():
+        if isinstance(a, tuple):
+            a, b = b, a
+        if isinstance(a, tuple):
+            continue
+        edges.append((index[a], b if isinstance(b, tuple) else index[b]))
+    return groups, edges
+
+
+def all_nodes(net: PeriodicNet, crystal: Crystal, bonds: Bonds, units: BuildingUnits) -> tuple[PeriodicNet, int]:
+    """The AllNodes net from the SingleNodes one, and how many organic SBUs were split."""
+    org = units.organic
+    branch = np.flatnonzero(org.kinds == BRANCH)
+    if len(branch) == 0:
+        return net, 0
+    src, dst, off = bond_graph_arrays(bonds)
+    heavy = crystal.elements != "H"
+    n_vertex_units = len(units.vertex_like)
+    in_vertex = units.unit < n_vertex_units
+    part_of = np.full(len(crystal), -1)
+    for k in branch:
+        part_of[org.atoms[org.bounds[k]: org.bounds[k + 1]]] = k
+    inner = (part_of[src] >= 0) & (part_of[src] == part_of[dst]) & heavy[src] & heavy[dst] & (src < dst)
+    outer = (part_of[src] >= 0) & in_vertex[dst] & (units.owner[dst] >= 0)
+    image = off + units.shift[src] - units.shift[dst]
+    out = PeriodicNet(net.cell, net.graph.copy())
+    pos = crystal.frac + units.shift
+
+    def wrap(group: np.ndarray) -> np.ndarray:
+        """The cell a vertex's centroid was wrapped from (as :func:`~topology.net.quotient.build_net` does)."""
+        return np.floor(pos[group].mean(axis=0) + 1e-9).astype(int)
+
+    split = 0
+    for k in branch:
+        atoms = org.atoms[org.bounds[k]: org.bounds[k + 1]]
+        atoms = atoms[heavy[atoms]]
+        mine = np.flatnonzero(inner & (part_of[src] == k))
+        touch = np.flatnonzero(outer & (part_of[src] == k))
+        contacts: dict[int, set[Terminal]] = {}
+        for e in touch:
+            contacts.setdefault(int(src[e]), set()).add((int(units.owner[dst[e]]), *map(int, image[e])))
+        groups, edges = branch_points(atoms, list(zip(src[mine].tolist(), dst[mine].tolist())), contacts)
+        if len(groups) < 2:
+            continue
+        split += 1
+        u0 = int(org.vertex[k])
+        out.graph.remove_edges_from(list(out.graph.edges(u0, keys=True)))
+        ids = [u0]
+        for group in groups[1:]:
+            ids.append(out.add_vertex(BRANCH, np.zeros(3), net.graph.nodes[u0]["composition"], group))
+        wraps = [wrap(group) for group in groups]
+        for v, group, w in zip(ids, groups, wraps):
+            out.graph.nodes[v]["frac"] = pos[group].mean(axis=0) - w
+            out.graph.nodes[v]["atoms"] = group
+        for i, j in edges:
+            if isinstance(j, tuple):
+                vertex, a, b, c = j
+                out.add_edge(ids[i], vertex, np.array([a, b, c]) + wrap(net.graph.nodes[vertex]["atoms"]) - wraps[i])
+            else:
+                out.add_edge(ids[i], ids[j], wraps[j] - wraps[i])
+    return out, split

@@ -1,0 +1,60 @@
+"""The symmetry of a net's embedding, found (spglib) when the file does not carry it.
+
+A P1 export, a supercell, or an ordered model of a disordered crystal (IRMOF-9 as RASPA ships it:
+one orientation of each twisted biphenyl, so its atoms have no symmetry at all) hides the operations
+that relate interpenetrated nets. Interpenetration classes are about those operations, so they are
+found on the net itself: its vertices (labelled by their composition) and the midpoints of its
+edges (labelled by their linker), within :data:`SYMPREC`. Linker atoms that break the symmetry
+without moving their linker's centre do not hide it.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import gemmi
+import numpy as np
+import spglib
+from spglib.error import SpglibError
+
+from topology.net.quotient import PeriodicNet
+
+SYMPREC = 0.5
+"""Tolerance (Angstrom) within which a vertex or edge midpoint must land on a like one."""
+
+Operation = tuple[np.ndarray, np.ndarray]
+"""A space-group operation in the cell's fractional basis: rotation (3x3) and translation (3)."""
+
+
+def file_operations(triplets: tuple[str, ...]) -> list[Operation]:
+    """The operations a file gives, as x,y,z triplets (the identity when it gives none)."""
+    ops = [gemmi.Op(t) for t in triplets] or [gemmi.Op("x,y,z")]
+    return [(np.array(op.rot, dtype=float) / gemmi.Op.DEN, np.array(op.tran, dtype=float) / gemmi.Op.DEN)
+            for op in ops]
+
+
+def net_operations(net: PeriodicNet) -> tuple[list[Operation], str]:
+    """Operations of the net's embedding in its cell (lattice translations of a supercell included),
+    and the space group's symbol; one identity and "P1" when spglib finds nothing."""
+    frac = net.frac()
+    labels = [f"{net.graph.nodes[v]['kind']} {net.graph.nodes[v]['composition']}" for v in range(len(frac))]
+    points = [frac]
+    for u, v, off, data in net.edges():
+        points.append(((frac[u] + frac[v] + np.array(off)) / 2)[None, :])
+        labels.append(f"edge {data.get('linker') or ''}")
+    pos = np.concatenate(points) % 1.0
+    kinds = {lab: k + 1 for k, lab in enumerate(dict.fromkeys(labels))}
+    numbers = np.array([kinds[lab] for lab in labels])
+    # one point per site: two edges may share a midpoint (two linkers between the same two vertices)
+    _, first = np.unique(np.column_stack([np.round(pos * 1e4) % 1e4, numbers]), axis=0, return_index=True)
+    first = np.sort(first)
+    lattice = np.array(net.cell.orth.mat.tolist()).T
+    with warnings.catch_warnings():  # spglib warns that its None-on-failure is deprecated: both are handled
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            found = spglib.get_symmetry_dataset((lattice, pos[first], numbers[first]), symprec=SYMPREC)
+        except (RuntimeError, ValueError, SpglibError):
+            found = None
+    if found is None:
+        return [(np.eye(3), np.zeros(3))], "P1"
+    return [(r.astype(float), t % 1.0) for r, t in zip(found.rotations, found.translations)], str(found.international)
