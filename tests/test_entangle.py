@@ -244,3 +244,19 @@ def test_a_class_never_contradicts_its_numbers() -> None:
         numeral, letter = c["class"][:-1], c["class"][-1]
         assert numeral == ("I" if c["Zn"] == 1 else "II" if c["Zt"] == 1 else "III")
         assert (letter == "a") == (c["Z"] == c["Zt"] * c["Zn"])
+
+
+@pytest.mark.parametrize("copies", [20, 40])
+def test_many_copies_shifted_along_a_diagonal_are_all_interpenetrated(copies: int) -> None:
+    """Copies of pcu 1/k apart along [111] in a cell of 1: the structure's translations carry each copy
+    onto the next, so no pair's links are divided among them, and no tolerance sees two copies as one."""
+    lines = ["CRYSTAL", "  GROUP P1", "  CELL 1 1 1 90 90 90"]
+    for i in range(copies):
+        f = i / copies
+        lines.append(f"  NODE {i + 1} 6 {f:.6f} {f:.6f} {f:.6f}")
+        lines += [f"  EDGE {f:.6f} {f:.6f} {f:.6f} {f + a:.6f} {f + b:.6f} {f + c:.6f}"
+                  for a, b, c in ((1, 0, 0), (0, 1, 0), (0, 0, 1))]
+    report = analyze_bytes(f"pcu-{copies}.cgd", ("\n".join(lines + ["END"]) + "\n").encode())
+    assert report.classification == "3D-3D interpenetrated"
+    assert report.interpenetration_class == {"class": "Ia", "Z": copies, "Zt": copies, "Zn": 1}
+    assert all(e.kind == "interpenetration" and e.hopf_links > 0 for e in report.entanglement)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from topology.entanglement.entangle import Entanglement, Placed, entangle
+from topology.entanglement.entangle import Entanglement, Placed, entangle, translation_images
 from topology.entanglement.rings import net_geometry
 from topology.errors import InputError
 from topology.naming.identify import component_graph, identify
@@ -17,7 +17,7 @@ from topology.net.bonds import find_bonds
 from topology.net.clustering import all_nodes
 from topology.net.periodic import direction, lifted_components, plane_normal
 from topology.net.quotient import PeriodicNet, build_net
-from topology.net.symmetry import SYMPREC, file_operations, net_operations
+from topology.net.symmetry import file_operations, net_operations, precision
 from topology.net.units import find_units
 from topology.options import CLUSTERINGS, Options
 from topology.reading import cgd
@@ -50,8 +50,26 @@ def _entanglements(net: PeriodicNet, pairs: list[tuple[NetSummary, NetSummary]])
     for n in {p.id: p for pair in pairs for p in pair}.values():
         comp = component[n.vertices[0]]
         placed[n.id] = Placed(net_geometry(src, dst, off, comp), frac, orth, comp, lifted.shift)
-    points = len(own_translations(net))
-    return [entangle(placed[a.id], placed[b.id], (a.id, b.id), orth, a.id == b.id, points) for a, b in pairs]
+    moves = _net_moves(net, pairs)
+    return [entangle(placed[a.id], placed[b.id], (a.id, b.id), orth, a.id == b.id,
+                     sum(1 for m in moves if {m[a.id], m[b.id]} == {a.id, b.id})) for a, b in pairs]
+
+
+def _net_moves(net: PeriodicNet, pairs: list[tuple[NetSummary, NetSummary]]) -> list[dict[int, int]]:
+    """For each translation of the structure within its cell, where it takes each net of ``pairs``.
+    A pair's links are counted per cell of the translations that keep the pair (the two nets, or one
+    net's copies) in place or swap it: all of them for a net and its own copies, none but the identity
+    when they carry each net onto another (40 copies of pcu, each shifted by 1/40 along [111])."""
+    frac = net.frac()
+    net_of = np.full(len(frac), -1)
+    for n in {p.id: p for pair in pairs for p in pair}.values():
+        net_of[list(n.vertices)] = n.id
+    first = {n.id: n.vertices[0] for pair in pairs for n in pair}
+    moves = []
+    for t in own_translations(net):
+        target = translation_images(frac, t)
+        moves.append({i: int(net_of[target[v]]) for i, v in first.items()})
+    return moves
 
 
 def crystal_class(net: PeriodicNet, nets: list[NetSummary], triplets: tuple[str, ...]) -> tuple[dict | None, tuple[str, ...]]:
@@ -65,7 +83,7 @@ def crystal_class(net: PeriodicNet, nets: list[NetSummary], triplets: tuple[str,
     if len(found) <= len(read):
         return interpenetration_class(net, nets, read), ()
     note = (f"symmetry found, not read: the net's vertices and edge midpoints have {symbol} symmetry "
-            f"({len(found)} operations in this cell, spglib within {SYMPREC:g} A); the file gives {len(read)}")
+            f"({len(found)} operations in this cell, spglib within {precision(net):.2g} A); the file gives {len(read)}")
     return interpenetration_class(net, nets, found), (note,)
 
 

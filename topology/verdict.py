@@ -23,7 +23,7 @@ import numpy as np
 
 from topology.entanglement.entangle import Entanglement, lattice_points
 from topology.net.quotient import PeriodicNet
-from topology.net.symmetry import SYMPREC, Operation
+from topology.net.symmetry import Operation, precision
 from topology.report import NetSummary
 
 CLASSIFICATIONS = (
@@ -87,7 +87,8 @@ def own_translations(net: PeriodicNet) -> list[np.ndarray]:
     src, dst, off = net.directed_arrays()
     frac = net.frac()
     labels = [net.graph.nodes[v]["composition"] for v in range(len(frac))]
-    return lattice_points(frac, labels, np.column_stack([src, dst, off]), np.array(net.cell.orth.mat.tolist()))
+    return lattice_points(frac, labels, np.column_stack([src, dst, off]), np.array(net.cell.orth.mat.tolist()),
+                          precision(net))
 
 
 def interpenetration_class(net: PeriodicNet, nets: list[NetSummary], operations: list[Operation]) -> dict | None:
@@ -108,7 +109,7 @@ def interpenetration_class(net: PeriodicNet, nets: list[NetSummary], operations:
     ops = list(operations) or [(np.eye(3), np.zeros(3))]
     ops += [(np.eye(3), t) for t in own_translations(net)[1:]]  # translations of a supercell or centred net
     orth = np.array(net.cell.orth.mat.tolist())
-    translations, everything = _orbit_of(frameworks[0], ops, frac, which, orth)
+    translations, everything = _orbit_of(frameworks[0], ops, frac, which, orth, 2 * precision(net))
     zt = frameworks[0].fold * len(translations)
     zn = len(everything) // len(translations)
     if zt == zn == 1:
@@ -119,7 +120,7 @@ def interpenetration_class(net: PeriodicNet, nets: list[NetSummary], operations:
 
 
 def _orbit_of(first: NetSummary, ops: list[Operation], frac: np.ndarray, which: np.ndarray,
-              orth: np.ndarray) -> tuple[set[int], set[int]]:
+              orth: np.ndarray, tolerance: float) -> tuple[set[int], set[int]]:
     """The 3D nets that the crystal's pure translations, and all its operations, take the first one to."""
     v = first.vertices[0]
     by_translation, by_any = {0}, {0}
@@ -128,7 +129,7 @@ def _orbit_of(first: NetSummary, ops: list[Operation], frac: np.ndarray, which: 
         gap = (frac - image + 0.5) % 1.0 - 0.5
         dist = np.linalg.norm(gap @ orth.T, axis=1)
         hit = int(np.argmin(dist))
-        if dist[hit] > 2 * SYMPREC or which[hit] < 0:
+        if dist[hit] > tolerance or which[hit] < 0:
             continue
         by_any.add(int(which[hit]))
         if np.allclose(rot, np.eye(3)):

@@ -145,7 +145,8 @@ class Placed:
         return (np.abs(back - difference) < 1e-6).all(axis=1) & (np.abs(x.T - np.round(x.T)) < 1e-6).all(axis=1)
 
 
-def lattice_points(frac: np.ndarray, labels: list[str], edges: np.ndarray, orth: np.ndarray) -> list[np.ndarray]:
+def lattice_points(frac: np.ndarray, labels: list[str], edges: np.ndarray, orth: np.ndarray,
+                   tolerance: float = 0.2) -> list[np.ndarray]:
     """The translations of the whole structure within the cell, zero included (one for a primitive
     cell; two for a body-centred cell or a 2x1x1 supercell): vertex positions with their labels
     (compositions) and the edges (rows u, v, offset) must all map onto themselves.
@@ -153,6 +154,7 @@ def lattice_points(frac: np.ndarray, labels: list[str], edges: np.ndarray, orth:
     A candidate (the shift from vertex 0 to a vertex of its label) must first carry vertex 0's edges
     onto vertices, all candidates at once; one already in the group found so far is not tested again,
     and each one found closes the group; so a supercell's cost grows with its vertices, not their square.
+    A vertex must land within ``tolerance`` (Angstrom) of one of its label.
     """
     if len(frac) == 0:
         return [np.zeros(3)]
@@ -168,14 +170,14 @@ def lattice_points(frac: np.ndarray, labels: list[str], edges: np.ndarray, orth:
         _, target = tree.query(_wrap(images))
         gap = (images - frac[target] + 0.5) % 1.0 - 0.5
         wanted = np.tile(label[star[:, 1]], len(candidates))
-        carried = (np.linalg.norm(gap @ orth.T, axis=1) <= 0.2) & (label[target] == wanted)
+        carried = (np.linalg.norm(gap @ orth.T, axis=1) <= tolerance) & (label[target] == wanted)
         candidates = candidates[carried.reshape(len(candidates), -1).all(axis=1)]
     codes = {tuple(r) for r in edges.tolist()}
     group = [np.zeros(3)]
     seen = {_point_key(group[0])}
     for w in candidates.tolist():
         t = (frac[w] - frac[0]) % 1.0
-        if _point_key(t) in seen or not _maps_onto_itself(frac, label, edges, codes, tree, orth, t):
+        if _point_key(t) in seen or not _maps_onto_itself(frac, label, edges, codes, tree, orth, t, tolerance):
             continue
         step, cosets = t, [list(group)]
         while _point_key(step) not in seen:  # the group grows by the multiples of t
@@ -184,6 +186,12 @@ def lattice_points(frac: np.ndarray, labels: list[str], edges: np.ndarray, orth:
             step = (step + t) % 1.0
         group = [p for coset in cosets for p in coset]
     return group
+
+
+def translation_images(frac: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """The vertex each vertex goes to under the structure's translation ``t`` (one of :func:`lattice_points`)."""
+    _, target = cKDTree(_wrap(frac), boxsize=1.0).query(_wrap(frac + t))
+    return target
 
 
 def _wrap(frac: np.ndarray) -> np.ndarray:
@@ -196,12 +204,12 @@ def _point_key(t: np.ndarray) -> tuple[int, ...]:
 
 
 def _maps_onto_itself(frac: np.ndarray, label: np.ndarray, edges: np.ndarray, codes: set, tree: cKDTree,
-                      orth: np.ndarray, t: np.ndarray) -> bool:
+                      orth: np.ndarray, t: np.ndarray, tolerance: float) -> bool:
     """Whether the translation ``t`` takes every vertex onto one of its label and every edge onto an edge."""
     image = frac + t
     _, target = tree.query(_wrap(image))
     gap = (image - frac[target] + 0.5) % 1.0 - 0.5
-    if np.linalg.norm(gap @ orth.T, axis=1).max() > 0.2 or (label[target] != label).any():
+    if np.linalg.norm(gap @ orth.T, axis=1).max() > tolerance or (label[target] != label).any():
         return False
     lift = np.round(image - frac[target]).astype(int)
     mapped = np.column_stack([target[edges[:, 0]], target[edges[:, 1]],

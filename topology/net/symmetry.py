@@ -10,17 +10,23 @@ without moving their linker's centre do not hide it.
 
 from __future__ import annotations
 
+import itertools
+import os
 import warnings
 
 import gemmi
 import numpy as np
+
+os.environ.setdefault("SPGLIB_WARNING", "OFF")  # its C code would print its search's dead ends on stderr
 import spglib
+from scipy.spatial import cKDTree
 from spglib.error import SpglibError
 
 from topology.net.quotient import PeriodicNet
 
 SYMPREC = 0.5
-"""Tolerance (Angstrom) within which a vertex or edge midpoint must land on a like one."""
+"""Tolerance (Angstrom) within which a vertex or edge midpoint must land on a like one; smaller for a
+net whose points lie closer (:func:`precision`)."""
 
 Operation = tuple[np.ndarray, np.ndarray]
 """A space-group operation in the cell's fractional basis: rotation (3x3) and translation (3)."""
@@ -31,6 +37,20 @@ def file_operations(triplets: tuple[str, ...]) -> list[Operation]:
     ops = [gemmi.Op(t) for t in triplets] or [gemmi.Op("x,y,z")]
     return [(np.array(op.rot, dtype=float) / gemmi.Op.DEN, np.array(op.tran, dtype=float) / gemmi.Op.DEN)
             for op in ops]
+
+
+def precision(net: PeriodicNet) -> float:
+    """:data:`SYMPREC`, or a quarter of the shortest distance between two vertices when that is less:
+    a .cgd net in a cell of 1 with 40 copies 0.04 apart must not see its copies as one."""
+    frac = net.frac() % 1.0
+    if len(frac) < 2:
+        return SYMPREC
+    orth = np.array(net.cell.orth.mat.tolist())
+    shifts = np.array(list(itertools.product((-1, 0, 1), repeat=3)))
+    images = ((frac[None, :, :] + shifts[:, None, :]).reshape(-1, 3)) @ orth.T  # the 27 nearest cells
+    dist, _ = cKDTree(images).query(frac @ orth.T, k=2)
+    near = float(dist[:, 1].min())
+    return min(SYMPREC, 0.25 * near) if near > 0 else SYMPREC
 
 
 def net_operations(net: PeriodicNet) -> tuple[list[Operation], str]:
@@ -52,7 +72,7 @@ def net_operations(net: PeriodicNet) -> tuple[list[Operation], str]:
     with warnings.catch_warnings():  # spglib warns that its None-on-failure is deprecated: both are handled
         warnings.simplefilter("ignore", DeprecationWarning)
         try:
-            found = spglib.get_symmetry_dataset((lattice, pos[first], numbers[first]), symprec=SYMPREC)
+            found = spglib.get_symmetry_dataset((lattice, pos[first], numbers[first]), symprec=precision(net))
         except (RuntimeError, ValueError, SpglibError):
             found = None
     if found is None:
