@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import itertools
 
-import networkx as nx
 import numpy as np
 
 from topology.net.bonds import Bonds, bond_graph_arrays
@@ -29,52 +28,103 @@ def branch_points(atoms: np.ndarray, bonds: list[tuple[int, int]],
                   contacts: dict[int, set[Terminal]]) -> tuple[list[np.ndarray], list[tuple[int, int | Terminal]]]:
     """The branch points of one organic part (groups of its atoms) and the edges between them and to
     the clusters it binds: ``(i, j)`` joins branch points i and j, ``(i, terminal)`` a branch point to
-    a cluster image. One group only means the part stays one vertex."""
-    g = nx.Graph()
-    g.add_nodes_from(int(a) for a in atoms)
-    g.add_edges_from(bonds)
-    leaves = [a for a in g if g.degree(a) <= 1 and a not in contacts]
+    a cluster image. One group only means the part stays one vertex.
+
+    Plain adjacency sets: a MOF has hundreds of these small graphs, and building a graph object for
+    each cost more than the work itself.
+    """
+    adj: dict[int, set[int]] = {int(a): set() for a in atoms}
+    for a, b in bonds:
+        if a != b:
+            adj[a].add(b)
+            adj[b].add(a)
+    leaves = [a for a in adj if len(adj[a]) <= 1 and a not in contacts]
     while leaves:  # prune what joins no contact
-        g.remove_nodes_from(leaves)
-        leaves = [a for a in g if g.degree(a) <= 1 and a not in contacts]
-    systems = nx.Graph()  # ring systems (fused rings together): one node each
-    systems.add_nodes_from(g)
-    for block in nx.biconnected_components(g):
-        if len(block) > 2:
-            members = sorted(block)
-            systems.add_edges_from(itertools.pairwise(members))
-    node = {a: min(c) for c in nx.connected_components(systems) for a in c}
-    h = nx.MultiGraph()
-    h.add_nodes_from(set(node.values()))
-    h.add_edges_from((node[a], node[b]) for a, b in g.edges if node[a] != node[b])
-    h = nx.MultiGraph(nx.Graph(h))  # a bond counted once between two ring systems
+        a = leaves.pop()
+        if a not in adj or len(adj[a]) > 1:
+            continue
+        for b in adj.pop(a):
+            adj[b].discard(a)
+            if len(adj[b]) <= 1 and b not in contacts:
+                leaves.append(b)
+    node = _ring_systems(adj)  # each ring system (fused or spiro rings) one node, named by its least atom
+    h: dict[object, list] = {n: [] for n in set(node.values())}
+    links = {(node[a], node[b]) for a in adj for b in adj[a] if node[a] < node[b]}  # once between two systems
+    for a, b in sorted(links):
+        h[a].append(b)
+        h[b].append(a)
     for a, terms in contacts.items():
         if a in node:
-            h.add_edges_from((node[a], t) for t in terms)
+            for t in terms:
+                h[node[a]].append(t)
+                h.setdefault(t, []).append(node[a])
     changed = True
-    while changed:  # two-connected nodes become edges
+    while changed:  # two-connected nodes become edges, dangling ones go
         changed = False
         for n in [n for n in h if not isinstance(n, tuple)]:
-            if n in h and h.degree(n) == 2:
-                ends = [v for _, v in h.edges(n)]
-                h.remove_node(n)
-                if ends[0] != ends[1]:
-                    h.add_edge(ends[0], ends[1])
-                changed = True
-            elif n in h and h.degree(n) <= 1:
-                h.remove_node(n)
-                changed = True
+            if n not in h or len(h[n]) > 2:
+                continue
+            ends = h.pop(n)
+            for e in ends:
+                h[e].remove(n)
+            if len(ends) == 2 and ends[0] != ends[1]:
+                h[ends[0]].append(ends[1])
+                h[ends[1]].append(ends[0])
+            changed = True
     points = sorted(n for n in h if not isinstance(n, tuple))
     index = {p: k for k, p in enumerate(points)}
     groups = [np.array(sorted(a for a in node if node[a] == p)) for p in points]
     edges: list[tuple[int, int | Terminal]] = []
-    for a, b in h.edges():
-        if isinstance(a, tuple):
-            a, b = b, a
-        if isinstance(a, tuple):
-            continue
-        edges.append((index[a], b if isinstance(b, tuple) else index[b]))
+    for a in points:
+        for b in h[a]:
+            if isinstance(b, tuple):
+                edges.append((index[a], b))
+            elif a < b:
+                edges.append((index[a], index[b]))
     return groups, edges
+
+
+def _ring_systems(adj: dict[int, set[int]]) -> dict[int, int]:
+    """Each atom's ring system, named by its least atom: atoms joined by bonds that lie on a cycle
+    (every bond but the bridges, found by one depth-first search's low links)."""
+    order: dict[int, int] = {}
+    low: dict[int, int] = {}
+    bridges: set[tuple[int, int]] = set()
+    for root in adj:
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        stack = [(root, -1, iter(sorted(adj[root])))]
+        while stack:
+            v, parent, rest = stack[-1]
+            w = next(rest, None)
+            if w is None:
+                stack.pop()
+                if parent >= 0:
+                    low[parent] = min(low[parent], low[v])
+                    if low[v] > order[parent]:
+                        bridges.add((min(v, parent), max(v, parent)))
+            elif w == parent:
+                continue
+            elif w in order:
+                low[v] = min(low[v], order[w])
+            else:
+                order[w] = low[w] = len(order)
+                stack.append((w, v, iter(sorted(adj[w]))))
+    name = {a: a for a in adj}
+
+    def find(a: int) -> int:
+        while name[a] != a:
+            name[a] = name[name[a]]
+            a = name[a]
+        return a
+
+    for a in adj:
+        for b in adj[a]:
+            if a < b and (a, b) not in bridges:
+                ra, rb = find(a), find(b)
+                name[max(ra, rb)] = min(ra, rb)
+    return {a: find(a) for a in adj}
 
 
 def all_nodes(net: PeriodicNet, crystal: Crystal, bonds: Bonds, units: BuildingUnits) -> tuple[PeriodicNet, int]:
