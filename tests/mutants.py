@@ -3,7 +3,8 @@ the fuzz test and the fuzz campaign (benchmarks/fuzz_campaign.py).
 
 Mutations: byte flips, truncations, deleted and duplicated lines, values swapped within rows, loop
 columns swapped, huge, NaN and negative numbers, odd cells, odd symmetry text, rows repeated or
-piled on one point, duplicated blocks. Mutants run in forked worker processes with their address
+piled on one point, duplicated blocks, digits of other scripts, impossible occupancies, space-group
+numbers and Hall symbols no group has, two lists of operations that disagree. Mutants run in forked worker processes with their address
 space capped and a hard time limit; the outcome of each is one of :data:`OUTCOMES`.
 """
 
@@ -29,8 +30,12 @@ NUMBERS = ["0", "-1", "1e308", "-1e308", "nan", "inf", "5e-324", "0.01", "180", 
 CELL_VALUES = ["0.01", "1e308", "5e-324", "180", "0", "-10", "nan", "1e5", "2", "0.5", "179.99", "1e-3"]
 SYMOPS = ["x,y,-z+1/24", "x,y", "x+y+z", "a,b,c", "x,y,z,", "'x,y,z'", "-x,-y,-z", "x*2,y,z", "x,y,z+1/0",
           "", "x,x,z", "-y,x,z", "x+y,y,z", "y,z,x", "1/2+x,y,z", "x,y,z+99999999999999999999"]
+UNICODE_DIGITS = ["²", "٣", "５", "߇", "𝟠", "Ⅻ", "¼", "⁹"]
+OCCUPANCIES = ["-3", "5", "1e6", "nan", "-0.5", "1.5", "0"]
+SPACE_GROUP_LINES = ["_space_group_IT_number 0", "_space_group_IT_number 231", "_symmetry_space_group_name_Hall 'Q 9 z'",
+                     "_space_group_name_Hall '-P 2ac 2n'", "_space_group_IT_number -4", "_space_group_IT_number 2.5"]
 KINDS = ("flip", "truncate", "delete", "duplicate", "swap", "columns", "number", "cell", "symop", "block",
-         "repeat", "pile")
+         "repeat", "pile", "digits", "occupancy", "space-group", "two-symmetry-lists")
 
 OUTCOMES = ("analysed", "refused", "refused on several lines", "warnings printed", "traceback", "over the time limit",
             "out of memory", "crashed", "bad output")
@@ -102,6 +107,27 @@ def mutate(text: str, rng: random.Random) -> tuple[str, str]:
         return "\n".join(lines), kind
     if kind == "block":
         return text + "\n" + text, kind
+    if kind == "digits":  # digits of other scripts, superscripts, fractions where numbers stand
+        digits = [m.start() for m in re.finditer(r"\d", text)]
+        out = list(text)
+        for k in rng.sample(digits, min(len(digits), rng.randint(1, 5))):
+            out[k] = rng.choice(UNICODE_DIGITS)
+        return "".join(out), kind
+    if kind == "occupancy":
+        if "_atom_site_occupancy" not in text:
+            lines[1:1] = ["_atom_site_occupancy " + rng.choice(OCCUPANCIES)]
+            return "\n".join(lines), kind
+        return re.sub(r"(?m)^(\s*\S+(?:\s+\S+){3,})\s+1(\.0+)?\s*$",
+                      lambda m: m.group(1) + " " + rng.choice(OCCUPANCIES), text, count=rng.randint(1, 5)), kind
+    if kind == "space-group":  # a number or Hall symbol no group has, beside or instead of the file's own
+        k = next((i for i, line in enumerate(lines) if line.startswith("_cell_length_a")), 1)
+        lines[k:k] = [rng.choice(SPACE_GROUP_LINES)]
+        return "\n".join(lines), kind
+    if kind == "two-symmetry-lists":  # the old and the new tag, one of them holding only x,y,z
+        k = next((i for i, line in enumerate(lines) if line.startswith("_cell_length_a")), 1)
+        tag = rng.choice(["_space_group_symop_operation_xyz", "_symmetry_equiv_pos_as_xyz"])
+        lines[k:k] = ["loop_", tag, "'x,y,z'"] + (["'-x,-y,-z'"] if rng.random() < 0.5 else [])
+        return "\n".join(lines), kind
     if not rows:
         return text, kind
     k = rng.choice(rows)

@@ -413,11 +413,15 @@ def element_symbol(type_symbol: str | None, label: str) -> str:
     return "X"
 
 
-def _column(block: gemmi.cif.Block, tag: str, n: int) -> list[str | None]:
-    """A column of the atom loop as raw strings, None where null (or all None if absent)."""
+def _column(block: gemmi.cif.Block, tag: str, n: int, name: str) -> list[str | None]:
+    """A column of the atom loop as raw strings, None where null (or all None if absent); a tag of the
+    atom sites given with another number of values (once, outside the loop) is refused."""
     values = block.find_values(tag)
     if not len(values):
         return [None] * n
+    if len(values) != n:
+        raise InputError(name, f"{tag} has {len(values)} value(s) for {n} atom sites (line {_line(block, tag)}): "
+                               f"it belongs in the atom loop")
     return [None if gemmi.cif.is_null(v) else v for v in values]
 
 
@@ -427,27 +431,27 @@ def _sites(block: gemmi.cif.Block, name: str) -> dict[str, np.ndarray]:
     assert table is not None
     prefix = table.get_prefix()
     n = len(table)
-    raw_labels = _column(block, prefix + "label", n)
+    raw_labels = _column(block, prefix + "label", n, name)
     labels = [gemmi.cif.as_string(v) if v is not None else f"A{i + 1}" for i, v in enumerate(raw_labels)]
     frac = np.full((n, 3), np.nan)
     for k, axis in enumerate("xyz"):
-        column = _column(block, f"{prefix}fract_{axis}", n)
+        column = _column(block, f"{prefix}fract_{axis}", n, name)
         frac[:, k] = [gemmi.cif.as_number(v) if v is not None else math.inf for v in column]
     bad = ~np.isfinite(frac)
     if bad.any():
         i, k = np.argwhere(bad)[0]
-        column = _column(block, f"{prefix}fract_{'xyz'[k]}", n)
+        column = _column(block, f"{prefix}fract_{'xyz'[k]}", n, name)
         if column[i] is None:
             raise InputError(name, f"site {labels[i][:40]!r} has no coordinates")
         raise InputError(name, f"coordinate of site {labels[i][:40]!r} is not a number ({column[i][:40]!r})")
-    types = _column(block, prefix + "type_symbol", n)
+    types = _column(block, prefix + "type_symbol", n, name)
     elements = [element_symbol(gemmi.cif.as_string(t) if t is not None else None, label)
                 for t, label in zip(types, labels)]
     occupancy = np.array([gemmi.cif.as_number(v) if v is not None else 1.0
-                          for v in _column(block, prefix + "occupancy", n)], dtype=float)
+                          for v in _column(block, prefix + "occupancy", n, name)], dtype=float)
     if not np.isfinite(occupancy).all():
         i = int(np.flatnonzero(~np.isfinite(occupancy))[0])
-        raw = _column(block, prefix + "occupancy", n)[i] or ""
+        raw = _column(block, prefix + "occupancy", n, name)[i] or ""
         raise InputError(name, f"occupancy of site {labels[i][:40]!r} is not a number ({raw[:40]!r})")
     impossible = (occupancy < 0) | (occupancy > 1 + OCCUPANCY_SLACK)
     if impossible.any():
@@ -455,9 +459,9 @@ def _sites(block: gemmi.cif.Block, name: str) -> dict[str, np.ndarray]:
         raise InputError(name, f"occupancy {occupancy[i]:g} of site {labels[i][:40]!r} (the atom loop at line "
                                f"{_line(block, prefix + 'occupancy')}) is not between 0 and 1")
     disorder = [_integer(gemmi.cif.as_string(v)) if v is not None else 0
-                for v in _column(block, prefix + "disorder_group", n)]
+                for v in _column(block, prefix + "disorder_group", n, name)]
     assembly = [gemmi.cif.as_string(v).strip() if v is not None else ""
-                for v in _column(block, prefix + "disorder_assembly", n)]
+                for v in _column(block, prefix + "disorder_assembly", n, name)]
     return site_table(name, labels, elements, frac, occupancy, disorder, assembly)
 
 
