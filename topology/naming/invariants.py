@@ -64,7 +64,8 @@ class Shells:
         (``self.cut`` set) rather than reach out from a shell to more than :data:`MAX_SHELL_IMAGES` images
         or beyond the budget of the whole search."""
         src = np.arange(len(vert), dtype=np.int64)
-        previous = np.sort(self.code(src, *banned)) if banned is not None else np.zeros(0, dtype=np.int64)
+        barred = np.sort(self.code(src, *banned)) if banned is not None else np.zeros(0, dtype=np.int64)
+        previous = barred
         current = np.sort(self.code(src, vert, shift))
         for _ in range(self.depth):
             count = self.deg[vert]
@@ -77,12 +78,21 @@ class Shells:
             idx = starts + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
             s2, v2, sh2 = np.repeat(src, count), self.nbr[idx], np.repeat(shift, count, axis=0) + self.step[idx]
             codes, first = np.unique(self.code(s2, v2, sh2), return_index=True)
-            fresh = ~np.isin(codes, current, assume_unique=True) & ~np.isin(codes, previous, assume_unique=True)
+            fresh = ~_within(codes, current) & ~_within(codes, previous)
             if banned is not None:  # the banned image stays out for good
-                fresh &= ~np.isin(codes, self.code(np.arange(len(banned[0])), *banned))
+                fresh &= ~_within(codes, barred)
             previous, current = current, codes[fresh]
             src, vert, shift = s2[first[fresh]], v2[first[fresh]], sh2[first[fresh]]
             yield src, vert, shift
+
+
+def _within(values: np.ndarray, sorted_codes: np.ndarray) -> np.ndarray:
+    """Which ``values`` are in the sorted array ``sorted_codes`` (a binary search each: both are already
+    sorted and unique, which np.isin would sort again)."""
+    if not len(sorted_codes):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_codes, values), len(sorted_codes) - 1)
+    return sorted_codes[at] == values
 
 
 def coordination_sequences(adj, starts: list[int], shells: int = SHELLS) -> list[list[int]]:
