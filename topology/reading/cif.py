@@ -599,14 +599,23 @@ def _op_key(rot: np.ndarray, tran: np.ndarray, den: int) -> np.ndarray:
 def _first_of_coinciding(frac: np.ndarray, kind: np.ndarray, cell: gemmi.UnitCell, source: str) -> np.ndarray:
     """Mask keeping one of the atoms of one ``kind`` (element, disorder group, occupancy) closer
     than the tolerance: the same atom given twice (a file listing the symmetry copies of its sites
-    as sites, or one row under many labels)."""
+    as sites, or one row under many labels). One nearest-neighbour query finds the few atoms that
+    have a neighbour that close; only those are paired (counted first, so a pile of rows on one point
+    is refused before its pairs are listed)."""
     lengths = np.array([cell.a, cell.b, cell.c])
     points = np.minimum(frac * lengths, np.nextafter(lengths, 0))
-    tree = cKDTree(points, boxsize=lengths)
-    check_pairs(source, (tree.count_neighbors(tree, SPECIAL_POSITION_TOLERANCE) - tree.n) // 2, len(frac))
-    pairs = tree.query_pairs(SPECIAL_POSITION_TOLERANCE, output_type="ndarray")
-    pairs = pairs[kind[pairs[:, 0]] == kind[pairs[:, 1]]]
     keep = np.ones(len(frac), dtype=bool)
+    if len(frac) < 2:
+        return keep
+    tree = cKDTree(points, boxsize=lengths)
+    near, _ = tree.query(points, k=2, distance_upper_bound=SPECIAL_POSITION_TOLERANCE)
+    close = np.flatnonzero(np.isfinite(near[:, 1]))
+    if not len(close):
+        return keep
+    sub = cKDTree(points[close], boxsize=lengths)
+    check_pairs(source, (sub.count_neighbors(sub, SPECIAL_POSITION_TOLERANCE) - sub.n) // 2, len(frac))
+    pairs = close[sub.query_pairs(SPECIAL_POSITION_TOLERANCE, output_type="ndarray")]
+    pairs = pairs[kind[pairs[:, 0]] == kind[pairs[:, 1]]]
     keep[pairs.max(axis=1)] = False
     return keep
 
