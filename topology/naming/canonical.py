@@ -39,10 +39,14 @@ from scipy.sparse.csgraph import connected_components
 from topology.naming.invariants import coordination_sequences
 from topology.net.periodic import solve_laplacian
 
-FINE = float(2**32)
-"""Frame coordinates (edge vectors and shifts in a frame of edge vectors) are compared on a grid of
-2^-32: they are rationals whose denominators grow with the net, and two different ones may lie
-closer than the positions' grid; floating-point noise (about 1e-13 here) stays far below it."""
+FINE = 1e-8
+"""Frame coordinates (edge vectors and shifts in a frame of edge vectors) closer than this are equal:
+they are rationals whose denominators grow with the net, and two different ones may lie closer than
+the positions' grid; floating-point noise stays below it (up to about 1e-10 where a net is given in a
+skewed lattice basis: 2^-32, tried first, told equal values apart in 2 of 40 descriptions of amn). They are compared
+by rank among all the values of one step (:func:`_ranks`), never rounded to a grid: a value that
+falls near the middle between two grid points would round one way in one description of the net and
+the other way in another, and the key would depend on the description."""
 
 ROUND = float(2**20)
 """Coordinates are compared on a grid of 2^-20: barycentric coordinates are rationals of modest
@@ -508,8 +512,9 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
         rows = np.arange(len(inv))
         u = order[:, k]
         ok = valid[u]
-        coords = np.round(np.einsum("fij,fej->fei", inv, vec[u]) * FINE).astype(np.int64)
-        coords[~ok] = SENTINEL
+        coords = np.einsum("fij,fej->fei", inv, vec[u])
+        coords[~ok] = np.inf
+        coords = _ranks(coords)
         flat = coords.reshape(-1, d)
         frame_of = np.repeat(rows, width)
         srt = np.lexsort(tuple(flat[:, j] for j in range(d - 1, -1, -1)) + (frame_of,)).reshape(-1, width) % width
@@ -534,7 +539,7 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
         order[fr, num] = w[fr, col]
         count += new.sum(axis=1)
         old = lift[rows, u][:, None, :] + s - lift[rows[:, None], w]
-        framed = np.round(np.einsum("fij,fej->fei", inv, old) * FINE).astype(np.int64)
+        framed = _ranks(np.einsum("fij,fej->fei", inv, old))
         block = np.concatenate([number[rows[:, None], w][:, :, None], framed], axis=2)
         block[~oks] = -SENTINEL
         block = np.concatenate([deg[u][:, None], block.reshape(len(rows), -1)], axis=1)
@@ -547,6 +552,20 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
     if emitted is None:
         return None
     return _key(d, emitted), orbits
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """Each value's rank among the distinct values of the array, values closer than :data:`FINE` to the
+    next counting as one (infinite values rank last): integers that order and tell apart the exact
+    rationals the floats stand for, the same whatever the floating-point noise of the description."""
+    flat = values.ravel()
+    order = np.argsort(flat, kind="stable")
+    ascending = flat[order]
+    with np.errstate(invalid="ignore"):  # inf - inf: one rank for the padding
+        step = np.diff(ascending) > FINE
+    ranks = np.empty(len(flat), dtype=np.int64)
+    ranks[order] = np.concatenate([[0], np.cumsum(step)]) if len(flat) else []
+    return ranks.reshape(values.shape)
 
 
 def _one_per_family(origin: np.ndarray, basis: np.ndarray, perms: np.ndarray, lins: np.ndarray) -> np.ndarray:
@@ -586,7 +605,7 @@ def _emitted(adj, origin: int, inv: np.ndarray, vec: np.ndarray, d: int):
             return None
         u = order[k]
         nbrs = adj[u]
-        coords = np.round(vec[u, :len(nbrs)] @ inv.T * FINE).astype(np.int64)
+        coords = _ranks(vec[u, :len(nbrs)] @ inv.T)
         for e in np.lexsort(coords.T[::-1]).tolist():
             w, s = nbrs[e]
             if number[w] < 0:
