@@ -137,3 +137,18 @@ def test_paddlewheel_is_one_node_with_its_carboxylates():
     g = report.net.graph
     (paddlewheel,) = [v for v in g if g.nodes[v]["kind"] == "metal-cluster"]
     assert g.nodes[paddlewheel]["composition"] == "C4O8Zn2"
+
+
+def test_activated_zn_cat_is_two_pcu_nets_as_the_as_synthesized_form():
+    """Its nitro groups (0.29 each) are disordered about the inversion centre without a negative part:
+    an O of one comes 1.5 A from an O of the copy on the next linker. Copies that sparse are alternatives,
+    so no O-O bond threads the linkers into a chain and the framework stays two pcu nets."""
+    activated = report_of("citable_Zn-CAT-NO2_activated_CCDC2036575.cif")
+    synthesized = report_of(ZN_CAT)
+    for report in (activated, synthesized):
+        assert sorted((n.topology, n.node_degrees) for n in report.nets if n.dimensionality == 3 for _ in range(n.fold)) \
+            == [("pcu", (6,))] * 2
+    crystal = read_cif(REAL / "citable_Zn-CAT-NO2_activated_CCDC2036575.cif")
+    bonds = find_bonds(crystal)
+    oxygen = crystal.elements == "O"
+    assert not np.any(oxygen[bonds.i] & oxygen[bonds.j])
