@@ -131,7 +131,9 @@ def _short_bridges(crystal: Crystal, src: np.ndarray, dst: np.ndarray, off: np.n
     its donors and terminal atoms (a phosphonate's P=O) X binds one atom at most, its anchor on the
     linker: X and its donors are the bridge, and belong to the SBU as carboxylate carbons do in the
     field's deconstruction (an X that binds two more atoms is part of the linker's own skeleton).
-    Disordered alternatives of the anchor (a ring in two parts) count as one.
+    Disordered alternatives of the anchor (a ring in two parts) count as one. Two such X bonded to
+    each other (an oxalate) are a linker between two SBUs, not part of either: else the paddlewheels
+    it joins would become one infinite rod.
     """
     n = len(metal)
     donor = ~metal & ~hydrogen & (metal_neighbours >= 1) & ~in_cluster
@@ -165,10 +167,12 @@ def _short_bridges(crystal: Crystal, src: np.ndarray, dst: np.ndarray, off: np.n
         ok = same_x & (d[p] != d[q]) & ((m[p] != m[q]) | (image[p] != image[q]).any(axis=1))
         ok &= np.linalg.norm(pos[p] - pos[q], axis=1) < PADDLEWHEEL_REACH
         bridged[x[p[ok]]] = True
-        joined.append(np.column_stack([m[p[ok]], m[q[ok]], image[q[ok]] - image[p[ok]]]))
+        joined.append(np.column_stack([x[p[ok]], m[p[ok]], m[q[ok]], image[q[ok]] - image[p[ok]]]))
+    # two bridges bonded to each other are one linker between two SBUs (an oxalate's two carboxylates)
+    bridged[src[bridged[src] & bridged[dst]]] = False
     path = bridged[x]
-    pairs = np.concatenate(joined).astype(int) if joined else np.zeros((0, 5), dtype=int)
-    return np.unique(np.concatenate([x[path], d[path]])), pairs
+    pairs = np.concatenate(joined).astype(int) if joined else np.zeros((0, 6), dtype=int)
+    return np.unique(np.concatenate([x[path], d[path]])), pairs[bridged[pairs[:, 0]], 1:]
 
 
 def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
