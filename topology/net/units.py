@@ -206,7 +206,8 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
         return v
 
     if not metal.any():
-        notes.append("no metal atoms: organic SBUs (bonded carbon atoms and the small rings they share) are vertices")
+        notes.append("no metal atoms: organic SBUs (bonded carbon atoms and the small rings they share) are vertices"
+                     if (crystal.elements == "C").any() else "no metal atoms: every non-hydrogen atom is a vertex")
         in_cluster = np.zeros(n, dtype=bool)
         atom_vertex = ~hydrogen
     else:
