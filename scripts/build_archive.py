@@ -1,11 +1,14 @@
-"""Write topology/data/rcsr-keys.json.gz: the canonical key digest of every net in Systre's rcsr.arc.
+"""Write the key files of the shipped archives: the canonical key digest of every net in each ``.arc``.
 
-    .venv/bin/python scripts/build_archive.py
+    .venv/bin/python scripts/build_archive.py              # every archive
+    .venv/bin/python scripts/build_archive.py zeolites     # the archives whose name contains "zeolites"
 
-Reads topology/data/rcsr.arc.gz (Systre's archive of the RCSR nets, from Gavrog, Apache-2.0; RCSR:
-O'Keeffe, Peskov, Ramsden & Yaghi, Acc. Chem. Res. 41, 1782 (2008)). Each net is read from its own
-Systre key, given Interlace's canonical key (topology.naming.canonical) and stored by digest. Nets whose
-barycentric placement collides (none in rcsr.arc, which Systre could key) would be left out and listed.
+RCSR: Systre's rcsr.arc (Gavrog, Apache-2.0; RCSR: O'Keeffe, Peskov, Ramsden & Yaghi, Acc. Chem. Res.
+41, 1782 (2008)) -> topology/data/rcsr-keys.json.gz. IZA zeolites: CrystalNets.jl's zeolites.arc
+(Liozou/CrystalNetsArchive, MIT, copyright 2022 Lionel Zoubritzky; framework type codes of the IZA
+Structure Commission) -> topology/data/zeolites-keys.json.gz. Each net is read from its own key, given
+Interlace's canonical key (topology.naming.canonical) and stored by digest. Nets whose barycentric
+placement collides (none in either archive) would be left out and listed.
 """
 
 from __future__ import annotations
@@ -16,15 +19,24 @@ import sys
 import time
 from collections import defaultdict
 
-from topology.naming.archive import KEYS, arc_entries
+from topology.naming.archive import ARCHIVES, arc_entries
 from topology.naming.canonical import canonical_form
 
+SOURCES = {
+    "RCSR": "Systre's rcsr.arc (odf/gavrog, src/org/gavrog/apps/systre/rcsr.arc, Apache-2.0); RCSR data: "
+            "O'Keeffe, Peskov, Ramsden & Yaghi, Acc. Chem. Res. 41, 1782 (2008)",
+    "IZA zeolites (CrystalNets.jl)": "CrystalNets.jl's zeolites.arc (Liozou/CrystalNetsArchive@177c686, "
+                                     "archives/zeolites.arc, MIT, copyright 2022 Lionel Zoubritzky); "
+                                     "framework type codes of the IZA Structure Commission",
+}
 
-def main() -> int:
+
+def build(archive: str) -> None:
+    """Key every net of one archive and write its key file."""
     start = time.perf_counter()
     names: dict[str, list[str]] = defaultdict(list)
     skipped = []
-    entries = arc_entries()
+    entries = arc_entries(archive)
     for k, (name, graph) in enumerate(entries):
         form = canonical_form(graph)
         if form.stable:
@@ -32,21 +44,26 @@ def main() -> int:
         else:
             skipped.append(name)
         if k % 250 == 0:
-            print(f"{k}/{len(entries)} nets, {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
+            print(f"{archive}: {k}/{len(entries)} nets, {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
     shared = {d: n for d, n in names.items() if len(n) > 1}
-    data = {
-        "source": "Systre's rcsr.arc (odf/gavrog, src/org/gavrog/apps/systre/rcsr.arc, Apache-2.0); RCSR data: "
-                  "O'Keeffe, Peskov, Ramsden & Yaghi, Acc. Chem. Res. 41, 1782 (2008)",
-        "nets": {d: "/".join(sorted(n)) for d, n in sorted(names.items())},
-        "unkeyed": sorted(skipped),
-    }
-    with gzip.open(KEYS, "wt") as fh:
+    data = {"source": SOURCES[archive], "nets": {d: "/".join(sorted(n)) for d, n in sorted(names.items())},
+            "unkeyed": sorted(skipped)}
+    with gzip.open(ARCHIVES[archive][1], "wt") as fh:
         json.dump(data, fh, indent=0, sort_keys=True)
-    print(f"{len(entries)} nets read, {sum(map(len, names.values()))} keyed in {time.perf_counter() - start:.0f} s; "
-          f"{len(skipped)} without an exact key {skipped[:10]}; {len(shared)} keys shared by several symbols "
-          f"{list(shared.values())[:10]}")
+    print(f"{archive}: {len(entries)} nets read, {sum(map(len, names.values()))} keyed in "
+          f"{time.perf_counter() - start:.0f} s; {len(skipped)} without an exact key {skipped[:10]}; "
+          f"{len(shared)} keys shared by several symbols {list(shared.values())[:10]}")
+
+
+def main(argv: list[str]) -> int:
+    chosen = [a for a in ARCHIVES if not argv or any(word.lower() in a.lower() for word in argv)]
+    if not chosen:
+        print(f"no archive matches {argv}; the archives are {list(ARCHIVES)}", file=sys.stderr)
+        return 2
+    for archive in chosen:
+        build(archive)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

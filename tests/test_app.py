@@ -322,3 +322,25 @@ def test_survey_results_with_bad_lines_list_them_and_show_the_rest() -> None:
     assert any(c.value.endswith("of 3 structures. Click a row to open it in the explorer; click a header to sort.")
                for c in at.caption)
     assert {"a.cif", "b.cif"} <= set(at.dataframe[0].value["path"])
+
+
+def test_clustering_control_names_mil53_both_ways() -> None:
+    """The sidebar's clustering control starts at SingleNodes (MIL-53's rods: bpq) and AllNodes renames
+    the net as CrystalNets.jl does (rna), in the sentence that says the nets."""
+    data = (Path(__file__).parent / "data" / "crystalnets" / "MIL-53.cif").read_bytes()
+    at = explore(120)
+    at.session_state["opened"] = {"MIL-53.cif": ("MIL-53.cif", data)}
+    at.session_state["structure"] = "MIL-53.cif"
+    at.run()
+    control = at.sidebar.selectbox(key="clustering")
+    assert control.value == "SingleNodes" and list(control.options) == ["SingleNodes", "AllNodes"]
+    assert "AllNodes" in control.help and "bpq" in markdown_with(at, "nets-sentence")
+    control.set_value("AllNodes").run()
+    assert "rna" in markdown_with(at, "nets-sentence") and not at.exception
+
+
+def test_survey_analyses_under_the_chosen_clustering() -> None:
+    at = AppTest.from_file(SURVEY, default_timeout=60).run()
+    assert at.selectbox(key="survey_clustering").value == "SingleNodes"
+    at.selectbox(key="survey_clustering").set_value("AllNodes").run()
+    assert not at.exception and len(at.dataframe) >= 1

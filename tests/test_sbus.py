@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from topology import analyze
+from topology import analyze, analyze_file
 from topology.reading.cif import parse_cif
 
 PEERS = Path(__file__).parent / "data" / "crystalnets"
@@ -25,3 +25,28 @@ def test_rod_bridged_by_carboxylates_alone_is_the_same_rod() -> None:
         assert any("rods" in note for note in report.notes)
         nets[name] = [(n.dimensionality, n.node_degrees, n.topology) for n in report.nets if n.dimensionality]
     assert nets["with OH"] == nets["without OH"] == [(3, (6, 4), "bpq")]
+
+
+REAL = Path(__file__).parent / "data" / "real"
+
+
+def test_paddlewheels_joined_by_an_oxalate_stay_apart() -> None:
+    """A hypothetical pillared paddlewheel MOF with BDC and oxalate (hMOF 22242, MOFid's test file): MOFid
+    gives pcu "after correctly detecting neighboring paddlewheels (not xah topology)". The oxalate's two
+    carboxylate carbons are bonded to each other: they are one linker between two paddlewheels, not two
+    bridges that would weld every paddlewheel into one rod of Zn atoms."""
+    report = analyze_file(REAL / "mofid_hypotheticalMOF_22242_paddlewheel-oxalate.cif")
+    g = report.net.graph
+    assert {g.nodes[v]["kind"] for v in g} == {"metal-cluster"}  # no rod metals, no oxalate vertex
+    assert [(n.dimensionality, n.node_degrees, n.topology) for n in report.nets] == [(3, (6,), "pcu")]
+    assert sorted({d["linker"] for *_, d in report.net.edges()}) == ["C2O4", "C4H4N2", "C6H4"]
+    assert report.topology_by_clustering == {"SingleNodes": ["pcu"], "AllNodes": ["pcu"]}
+
+
+def test_rod_mof_is_named_under_both_conventions() -> None:
+    """MIL-47 (V rods): CrystalNets.jl names its isostructural MIL-53 bpq under SingleNodes and rna under
+    AllNodes (its test suite); MOFid, whose deconstruction keeps the rod's points of extension, gives rna
+    (its known_mof_info.json)."""
+    report = analyze_file(REAL / "mofid_MIL-47-RASPA.cif")
+    assert report.topology_by_clustering == {"SingleNodes": ["bpq"], "AllNodes": ["rna"]}
+    assert any("rods" in note for note in report.notes)

@@ -111,7 +111,8 @@ def summarize(net: PeriodicNet, names: bool = True) -> list[NetSummary]:
                               point_symbol=named.point_symbol if named else None,
                               coordination_sequences=named.coordination_sequences if named else (),
                               td10=named.td10 if named else (),
-                              notes=tuple(f"net {k}: {note}" for note in named.notes) if named else ()))
+                              notes=tuple(f"net {k}: {note}" for note in named.notes) if named else (),
+                              archive=named.archive if named else None))
     return out
 
 

@@ -24,12 +24,13 @@ class NetSummary:
     node_degrees: tuple[int, ...]
     orientation: tuple[int, int, int] | None = None  # layer normal (2D) or chain direction (1D)
     copies_per_cell: int = 1  # see topology.net.periodic.Component.copies_per_cell
-    topology: str | None = None  # RCSR symbol (topology.naming.identify), None when not in the archive
+    topology: str | None = None  # RCSR symbol or zeolite code (topology.naming.identify), None when in no archive
     topology_key: str | None = None  # canonical key, comparable between structures
     point_symbol: str | None = None  # e.g. {4^12.6^3}
     coordination_sequences: tuple[tuple[int, ...], ...] = ()  # one per vertex kind, 10 shells
     td10: tuple[int, ...] = ()  # one per vertex kind: vertices within 10 bonds, the vertex included
     notes: tuple[str, ...] = ()  # what naming left out, and why
+    archive: str | None = None  # the archive that named it: "RCSR", or the zeolite codes behind it
 
     def placement(self) -> str:
         """Where a layer or chain lies, and how many copies of it cross one cell (what CrystalNets.jl
@@ -43,7 +44,8 @@ class NetSummary:
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "dimensionality": self.dimensionality, "fold": self.fold,
                 "n_vertices": len(self.vertices), "node_degrees": list(self.node_degrees),
-                "topology": self.topology, "topology_key": self.topology_key, "point_symbol": self.point_symbol,
+                "topology": self.topology, "archive": self.archive, "topology_key": self.topology_key,
+                "point_symbol": self.point_symbol,
                 "coordination_sequences": [list(cs) for cs in self.coordination_sequences],
                 "td10": list(self.td10)}
 

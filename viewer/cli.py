@@ -214,7 +214,8 @@ def format_report(report: Report) -> str:
         if n.dimensionality >= 2:
             symbol = n.point_symbol or "not computed"
             td10 = ", ".join(str(t) for t in n.td10) or "not computed"
-            lines.append(f"  net {n.id}: point symbol {symbol}, TD10 {td10}")
+            named = f", named from {n.archive}" if n.archive and n.archive != "RCSR" else ""
+            lines.append(f"  net {n.id}: point symbol {symbol}, TD10 {td10}{named}")
     lines += clustering_lines(report.topology_by_clustering)
     for e in report.entanglement:
         if e.kind != "none":

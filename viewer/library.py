@@ -68,13 +68,13 @@ def facts_of(name: str) -> dict | None:
 
 
 @st.cache_resource(show_spinner="Finding bonds, building units and nets…", max_entries=64)
-def analysis(filename: str, data: bytes, min_occupancy: float) -> Report | str:
-    """The report of a file, or the one-line message of what is wrong with it (a limit hit included:
+def analysis(filename: str, data: bytes, min_occupancy: float, clustering: str = "SingleNodes") -> Report | str:
+    """The report of a file under ``clustering`` (one of :data:`topology.options.CLUSTERINGS`), or the one-line message of what is wrong with it (a limit hit included:
     the analysis runs in a worker process, :mod:`viewer.worker`). A failure that is not the file's
     fault is logged on the server and shown as one line, never as a traceback with server paths on
     the page."""
     try:
-        return worker.analyse(filename, data, min_occupancy)
+        return worker.analyse(filename, data, min_occupancy, clustering=clustering)
     except InputError as err:
         return str(err)
     except Exception as err:  # the page must show a message whatever went wrong
@@ -83,16 +83,17 @@ def analysis(filename: str, data: bytes, min_occupancy: float) -> Report | str:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def view_script(filename: str, data: bytes, min_occupancy: float, options: Options) -> str:
+def view_script(filename: str, data: bytes, min_occupancy: float, options: Options,
+                clustering: str = "SingleNodes") -> str:
     """The 3Dmol calls of the 3D view for a structure under ``options`` (built once per choice)."""
-    report = analysis(filename, data, min_occupancy)
+    report = analysis(filename, data, min_occupancy, clustering)
     assert not isinstance(report, str)
     return render_script(build_scene(report, options))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def graph_png(filename: str, data: bytes, min_occupancy: float) -> bytes:
-    """The connectivity graph drawn once per structure and threshold."""
-    report = analysis(filename, data, min_occupancy)
+def graph_png(filename: str, data: bytes, min_occupancy: float, clustering: str = "SingleNodes") -> bytes:
+    """The connectivity graph drawn once per structure, threshold and clustering."""
+    report = analysis(filename, data, min_occupancy, clustering)
     assert not isinstance(report, str)
     return graph_image(report, "png")

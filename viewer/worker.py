@@ -42,14 +42,15 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def analyse(name: str, data: bytes, min_occupancy: float, time_s: float | None = None,
-            memory: int | None = None) -> Report:
-    """The report of a file, analysed in a worker process under ``time_s`` seconds and ``memory``
-    bytes (the limits of :mod:`topology.limits` by default); an :class:`InputError` in one line when
-    the file is refused or a limit is hit."""
+            memory: int | None = None, clustering: str = "SingleNodes") -> Report:
+    """The report of a file under ``clustering``, analysed in a worker process under ``time_s`` seconds
+    and ``memory`` bytes (the limits of :mod:`topology.limits` by default); an :class:`InputError` in
+    one line when the file is refused or a limit is hit."""
     time_s, memory = time_s or TIME_LIMIT, memory or MEMORY_LIMIT
     with _slots:
         receive, send = _context().Pipe(duplex=False)
-        worker = _context().Process(target=_work, args=(send, name, data, min_occupancy, time_s, memory), daemon=True)
+        worker = _context().Process(target=_work, args=(send, name, data, min_occupancy, time_s, memory, clustering),
+                                    daemon=True)
         _start(worker)
         send.close()
         try:
@@ -84,14 +85,15 @@ def _start(worker: multiprocessing.process.BaseProcess) -> None:
             sys.modules["__main__"] = main
 
 
-def _work(send: Connection, name: str, data: bytes, min_occupancy: float, time_s: float, memory: int) -> None:
+def _work(send: Connection, name: str, data: bytes, min_occupancy: float, time_s: float, memory: int,
+          clustering: str) -> None:
     """In the worker: cap the address space, analyse, send ``(kind, value)`` back."""
     from topology.pipeline import analyze_bytes
 
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     try:
         with time_limit(time_s, name):
-            result = ("report", analyze_bytes(name, data, min_occupancy))
+            result = ("report", analyze_bytes(name, data, min_occupancy, clustering=clustering))
     except InputError as err:
         result = ("error", (err.source, err.problem))
     except MemoryError:

@@ -6,6 +6,12 @@ with citation of O'Keeffe, Peskov, Ramsden & Yaghi, Acc. Chem. Res. 41, 1782 (20
 gives a net as Systre's key, which is itself an edge list: ``dim`` then ``u v shift`` per edge.
 ``data/rcsr-keys.json.gz`` maps the digest of *our* canonical key of each of those nets to its
 symbol; ``scripts/build_archive.py`` writes it from the ``.arc`` file.
+
+Behind RCSR comes CrystalNets.jl's archive of zeolite frameworks (repository
+Liozou/CrystalNetsArchive, ``archives/zeolites.arc``, MIT licence, copyright 2022 Lionel Zoubritzky;
+framework type codes of the IZA Structure Commission): ``data/zeolites.arc.gz`` and its keys
+``data/zeolites-keys.json.gz``. A net both archives hold keeps its RCSR symbol (ABW is ``sra``); one
+RCSR lacks (EMT, RRO) is named by its zeolite code.
 """
 
 from __future__ import annotations
@@ -21,23 +27,28 @@ from topology.naming.canonical import PeriodicGraph
 DATA = Path(__file__).resolve().parents[1] / "data"
 ARC = DATA / "rcsr.arc.gz"
 KEYS = DATA / "rcsr-keys.json.gz"
+ARCHIVES = {"RCSR": (ARC, KEYS), "IZA zeolites (CrystalNets.jl)": (DATA / "zeolites.arc.gz", DATA / "zeolites-keys.json.gz")}
+"""Each archive by name, in the order names are looked up: its ``.arc`` and the keys built from it."""
 
 
 def read_arc(text: str) -> Iterator[tuple[str, PeriodicGraph]]:
-    """(symbol, net) for every entry of a Systre ``.arc`` archive.
+    """(symbol, net) for every entry of a Systre ``.arc`` archive, or of CrystalNets.jl's (tab-separated,
+    entries parted by blank lines rather than ``end``).
 
     >>> name, net = next(read_arc("key 2 1 1 -1 0 1 1 0 -1\\nid sql\\nend\\n"))
     >>> name, net.n, net.dim, len(net.src)
     ('sql', 1, 2, 2)
+    >>> [name for name, _ in read_arc("key\\t2 1 1 1 0 1 1 0 1\\nid\\tsql\\n\\nkey\\t1 1 1 1\\nid\\tchain\\n")]
+    ['sql', 'chain']
     """
     key = name = None
-    for line in text.splitlines():
-        head, _, rest = line.strip().partition(" ")
+    for line in text.splitlines() + [""]:
+        head, *rest = line.strip().split(None, 1) or [""]
         if head == "key":
-            key = rest.split()
+            key = rest[0].split() if rest else None
         elif head == "id":
-            name = rest.strip()
-        elif head == "end" and key and name:
+            name = rest[0].strip() if rest else None
+        elif head in ("end", "") and key and name:
             yield name, systre_key_graph(key)
             key = name = None
 
@@ -51,19 +62,29 @@ def systre_key_graph(words: list[str]) -> PeriodicGraph:
     return PeriodicGraph.from_edges(dim, edges)
 
 
-def arc_entries() -> list[tuple[str, PeriodicGraph]]:
-    """Every net of the shipped ``rcsr.arc``."""
-    with gzip.open(ARC, "rt") as fh:
+def arc_entries(archive: str = "RCSR") -> list[tuple[str, PeriodicGraph]]:
+    """Every net of one shipped archive (a name of :data:`ARCHIVES`)."""
+    with gzip.open(ARCHIVES[archive][0], "rt") as fh:
         return list(read_arc(fh.read()))
 
 
 @cache
-def names() -> dict[str, str]:
-    """Canonical key digest -> RCSR symbol (several symbols joined by '/' if RCSR lists one net twice)."""
-    with gzip.open(KEYS, "rt") as fh:
+def names(archive: str = "RCSR") -> dict[str, str]:
+    """Canonical key digest -> symbol in one archive (several symbols joined by '/' if it lists one net twice)."""
+    with gzip.open(ARCHIVES[archive][1], "rt") as fh:
         return json.load(fh)["nets"]
 
 
 def lookup(digest: str) -> str | None:
-    """The RCSR symbol of a net with this canonical key digest, or None."""
-    return names().get(digest)
+    """The symbol of a net with this canonical key digest, from the first archive that has it, or None."""
+    found = lookup_source(digest)
+    return found[0] if found else None
+
+
+def lookup_source(digest: str) -> tuple[str, str] | None:
+    """(symbol, archive) of a net with this canonical key digest, RCSR first, or None."""
+    for archive in ARCHIVES:
+        name = names(archive).get(digest)
+        if name:
+            return name, archive
+    return None

@@ -47,6 +47,7 @@ class NetIdentity:
     td10: tuple[int, ...]  # empty unless all ten shells were counted
     exact: bool  # False for unstable nets, whose key is an invariant but not a proof of identity
     notes: tuple[str, ...] = ()  # what was left out, and why
+    archive: str | None = None  # which archive named it (topology.naming.archive.ARCHIVES)
 
 
 def identify(graph: PeriodicGraph, simplified: bool = True) -> NetIdentity:
@@ -76,10 +77,10 @@ def identify(graph: PeriodicGraph, simplified: bool = True) -> NetIdentity:
     if shells < SHELLS:
         notes.append(f"coordination sequences to {shells} shells only, TD10 not given: the shells of its "
                      f"{len(reps)} vertex kinds outgrow {MAX_SHELL_IMAGES:,} vertex images")
-    name = archive.lookup(form.digest) if form.stable else None
+    name, source = (archive.lookup_source(form.digest) or (None, None)) if form.stable else (None, None)
     point = total_point_symbol(symbols, [counts[i] for i in order]) if len(symbols) == len(order) else None
     td10 = tuple(1 + sum(seqs[i]) for i in order) if shells == SHELLS else ()
-    return NetIdentity(name, form.key, point, tuple(seqs[i] for i in order), td10, form.stable, tuple(notes))
+    return NetIdentity(name, form.key, point, tuple(seqs[i] for i in order), td10, form.stable, tuple(notes), source)
 
 
 def _classes(graph: PeriodicGraph) -> np.ndarray:

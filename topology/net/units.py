@@ -13,8 +13,9 @@ through several atoms of one cluster, like TCNB in its 1,2,4 mode, counts that c
 ====  ==========  =========================================
 
 A cluster that is infinite (a rod, as in MIL-53) is not collapsed: its metal atoms become
-vertices joined through their bridging atoms. With no metal at all (an organic framework or a
-molecular crystal) every non-hydrogen atom is a vertex, and so is any atom of an infinite organic part.
+vertices joined through their bridging atoms. With no metal at all (a covalent organic framework or
+a molecular crystal), and in an infinite organic part, the vertices are organic SBUs: groups of
+bonded carbon atoms and the small rings they share (:mod:`topology.net.organic`).
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ from functools import cached_property
 import numpy as np
 
 from topology.net.bonds import Bonds, bond_graph_arrays, metal_mask
+from topology.net.organic import organic_sbus
 from topology.net.periodic import lifted_components, unique_rows
 from topology.reading.crystal import Crystal
 
-GUEST, TERMINAL, LINKER, BRANCH, CLUSTER, ROD, ATOM = (
-    "guest", "terminal", "linker", "branch", "metal-cluster", "rod-metal", "atom",
+GUEST, TERMINAL, LINKER, BRANCH, CLUSTER, ROD, ATOM, ORGANIC = (
+    "guest", "terminal", "linker", "branch", "metal-cluster", "rod-metal", "atom", "organic-sbu",
 )
 
 
@@ -129,7 +131,9 @@ def _short_bridges(crystal: Crystal, src: np.ndarray, dst: np.ndarray, off: np.n
     its donors and terminal atoms (a phosphonate's P=O) X binds one atom at most, its anchor on the
     linker: X and its donors are the bridge, and belong to the SBU as carboxylate carbons do in the
     field's deconstruction (an X that binds two more atoms is part of the linker's own skeleton).
-    Disordered alternatives of the anchor (a ring in two parts) count as one.
+    Disordered alternatives of the anchor (a ring in two parts) count as one. Two such X bonded to
+    each other (an oxalate) are a linker between two SBUs, not part of either: else the paddlewheels
+    it joins would become one infinite rod.
     """
     n = len(metal)
     donor = ~metal & ~hydrogen & (metal_neighbours >= 1) & ~in_cluster
@@ -163,10 +167,12 @@ def _short_bridges(crystal: Crystal, src: np.ndarray, dst: np.ndarray, off: np.n
         ok = same_x & (d[p] != d[q]) & ((m[p] != m[q]) | (image[p] != image[q]).any(axis=1))
         ok &= np.linalg.norm(pos[p] - pos[q], axis=1) < PADDLEWHEEL_REACH
         bridged[x[p[ok]]] = True
-        joined.append(np.column_stack([m[p[ok]], m[q[ok]], image[q[ok]] - image[p[ok]]]))
+        joined.append(np.column_stack([x[p[ok]], m[p[ok]], m[q[ok]], image[q[ok]] - image[p[ok]]]))
+    # two bridges bonded to each other are one linker between two SBUs (an oxalate's two carboxylates)
+    bridged[src[bridged[src] & bridged[dst]]] = False
     path = bridged[x]
-    pairs = np.concatenate(joined).astype(int) if joined else np.zeros((0, 5), dtype=int)
-    return np.unique(np.concatenate([x[path], d[path]])), pairs
+    pairs = np.concatenate(joined).astype(int) if joined else np.zeros((0, 6), dtype=int)
+    return np.unique(np.concatenate([x[path], d[path]])), pairs[bridged[pairs[:, 0]], 1:]
 
 
 def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
@@ -200,7 +206,8 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
         return v
 
     if not metal.any():
-        notes.append("no metal atoms: every non-hydrogen atom is a vertex")
+        notes.append("no metal atoms: organic SBUs (bonded carbon atoms and the small rings they share) are vertices"
+                     if (crystal.elements == "C").any() else "no metal atoms: every non-hydrogen atom is a vertex")
         in_cluster = np.zeros(n, dtype=bool)
         atom_vertex = ~hydrogen
     else:
@@ -227,8 +234,17 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
 
     # organic parts: the rest, as periodic components
     organic = ~in_cluster & ~atom_vertex
-    for a in np.nonzero(atom_vertex)[0]:
-        add_vertex_unit(ROD if metal[a] else ATOM, np.array([a]))
+    for a in np.nonzero(atom_vertex & metal)[0]:
+        add_vertex_unit(ROD, np.array([a]))
+
+    def add_organic_sbus(which: np.ndarray) -> None:
+        groups, sbu_shift = organic_sbus(crystal.elements, which, src, dst, off)
+        shift[which] = sbu_shift[which]
+        for atoms in groups:
+            add_vertex_unit(ATOM if len(atoms) == 1 else ORGANIC, atoms)
+
+    if (atom_vertex & ~metal).any():
+        add_organic_sbus(atom_vertex & ~metal)
     if rods or atom_vertex.any():  # the classes changed: search the organic part again
         idx, s, d, o = _sub_graph(organic, src, dst, off)
         parts = lifted_components(len(idx), s, d, o)
@@ -240,10 +256,9 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
         # an infinite organic part: its non-hydrogen atoms become vertices, its H terminal to them
         atoms = np.concatenate([idx[parts.nodes(c)] for c in infinite])
         heavy = atoms[~hydrogen[atoms]]
-        for a in heavy:
-            add_vertex_unit(ATOM, np.array([a]))
         organic[heavy] = False
-        notes.append(f"{len(infinite)} infinite organic part(s): their atoms are vertices")
+        add_organic_sbus(np.isin(np.arange(n), heavy))
+        notes.append(f"{len(infinite)} infinite organic part(s): their organic SBUs are vertices")
         idx, s, d, o = _sub_graph(organic, src, dst, off)
         parts = lifted_components(len(idx), s, d, o)
     labels, n_parts = parts.labels, parts.count
@@ -281,16 +296,17 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
         else np.zeros(1, dtype=int),
         contacts=rows[:, 1:], first=first)
 
-    # direct bonds between single-atom vertices (metal-metal in rods, atom-atom in organic nets)
+    # direct bonds between rod metals and organic SBUs (metal-metal in rods, between SBUs in organic nets)
     single = np.zeros(n, dtype=bool)
     for u in units:
-        if u.kind in (ROD, ATOM):
+        if u.kind in (ROD, ATOM, ORGANIC):
             single[u.atoms] = True
     direct = single[bonds.i] & single[bonds.j]
     # and the metals of a rod that a carboxylate-like group bridges: the rod stays a chain of metals
     # whether its bridges are mu-O atoms (linkers between them) or O-C-O groups alone
     in_rod = joined[single[joined[:, 0]] & single[joined[:, 1]]]
     for a, b, o in zip(np.concatenate([bonds.i[direct], in_rod[:, 0]]), np.concatenate([bonds.j[direct], in_rod[:, 1]]),
-                       np.concatenate([bonds.offset[direct], in_rod[:, 2:]])):
+                       np.concatenate([bonds.offset[direct] + shift[bonds.i[direct]] - shift[bonds.j[direct]],
+                                       in_rod[:, 2:]])):
         bridges.append((int(owner[a]), int(owner[b]), (int(o[0]), int(o[1]), int(o[2]))))
     return BuildingUnits(units, organic_parts, unit, shift, owner, vertex_units, bridges, tuple(notes))

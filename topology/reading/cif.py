@@ -165,7 +165,7 @@ def expanded_crystal(name: str, cell: gemmi.UnitCell, ops: list[gemmi.Op], sg_na
         occupancy=sites["occupancy"][index],
         disorder_group=group,
         disorder_assembly=sites["assembly"][index],
-        symmetry_copy=_symmetry_copies(sites["frac"], index, frac, ops, cell, group < 0) if (group < 0).any() else None,
+        symmetry_copy=_symmetry_copies(sites["frac"], index, frac, ops, cell, group != 0) if group.any() else None,
         operations=tuple(op.triplet() for op in ops),
         block=block,
         spacegroup=sg_name,
@@ -500,7 +500,7 @@ def site_table(name: str, labels: list[str], elements: list[str], frac: np.ndarr
 
 def _symmetry_copies(site_frac: np.ndarray, index: np.ndarray, frac: np.ndarray, ops: gemmi.GroupOps,
                      cell: gemmi.UnitCell, which: np.ndarray) -> np.ndarray:
-    """Which copy of its part each atom of a negative part is (see ``Crystal.symmetry_copy``).
+    """Which copy of its part each disordered atom is (see ``Crystal.symmetry_copy``).
 
     SHELX's negative PART numbers mark a part whose symmetry images are alternatives to it (a
     ligand disordered across an inversion centre): bonds may join atoms of one copy only. An atom

@@ -14,9 +14,9 @@ class Crystal:
 
     Arrays are parallel, one row per atom. ``frac`` is wrapped into [0, 1).
     ``disorder_group`` is 0 for ordered sites (CIF ``.``/``?``/0).
-    ``symmetry_copy`` says which copy of its part an atom of a negative (SHELX) part is: the index
-    of the operation that made it and the lattice translation that wrapped it into the cell, with
-    operation -1 on a special position (the atom belongs to every copy). None when no part is negative.
+    ``symmetry_copy`` says which copy of its part a disordered atom is: the index of the operation
+    that made it and the lattice translation that wrapped it into the cell, with operation -1 on a
+    special position (the atom belongs to every copy). None when no site is disordered.
     """
 
     source: str

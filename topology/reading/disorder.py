@@ -19,6 +19,10 @@ OVERLAP = 0.75
 """Two non-hydrogen atoms closer than this fraction of their covalent radii sum (below any triple
 bond) cannot both be there: their parts, or their symmetry copies, are alternatives."""
 
+SPARSE = 0.5
+"""Two symmetry copies of a positive part each present in fewer cells than this cannot be bonded
+to each other: they are alternatives (see :func:`alternatives`)."""
+
 
 def alternatives(crystal: Crystal, i: np.ndarray, j: np.ndarray, off: np.ndarray, overlap: np.ndarray) -> np.ndarray:
     """Which pairs (atom i, atom j + off) replace each other in the crystal rather than meet.
@@ -31,7 +35,10 @@ def alternatives(crystal: Crystal, i: np.ndarray, j: np.ndarray, off: np.ndarray
     Two symmetry copies of a negative part never bond when the copies overlap (``overlap`` marks
     pairs closer than :data:`OVERLAP`). Copies that only meet, the two halves of a molecule on an
     inversion centre written in a negative part, bond as one molecule; an atom on the special
-    position itself belongs to every copy.
+    position itself belongs to every copy. Two copies of a positive part present in less than
+    :data:`SPARSE` of the cells are alternatives too: a group disordered about a symmetry element
+    written without a negative part (the nitro groups of activated Zn-CAT-NO2, 0.29 each, whose O
+    atoms come 1.5 A from those of the copy on the next linker).
     """
     g = crystal.disorder_group
     out = np.zeros(len(i), dtype=bool)
@@ -44,6 +51,8 @@ def alternatives(crystal: Crystal, i: np.ndarray, j: np.ndarray, off: np.ndarray
     if copy is not None:
         shared = (copy[a, 0] < 0) | (copy[b, 0] < 0)
         same_copy = (copy[a, 0] == copy[b, 0]) & (copy[a, 1:] == copy[b, 1:] + o).all(axis=1)
+        sparse = (crystal.occupancy[a] < SPARSE) & (crystal.occupancy[b] < SPARSE)
+        alternative |= (g[a] == g[b]) & (g[a] > 0) & ~shared & ~same_copy & sparse
         other = np.flatnonzero((g[a] == g[b]) & (g[a] < 0) & ~shared & ~same_copy)
         if len(other):
             # the pair of copies (part, operations, lattice translation between them), either way round

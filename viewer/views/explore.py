@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from topology.options import CLUSTERINGS
 from viewer import export, figure, graph2d, library, sentences, teaching
 from viewer.export_cli import MAX_FIGURE_ATOMS
 from viewer.live import live_view
@@ -55,6 +56,12 @@ class Choices:
     options: Options = field(default_factory=lambda: Options(net=True))  # the net drawn over the atoms
     look: str = LOOK[0]
     typed: str = "1 1 0"
+    clustering: str = CLUSTERINGS[0]
+
+
+CLUSTERING_HELP = ("How the crystal is cut into vertices, by CrystalNets.jl's names. SingleNodes: every SBU is one "
+                   "vertex, an organic one with several branch points included. AllNodes: each branch point of an "
+                   "organic SBU is a vertex of its own (the names MOFid and ToposPro's standard representation give)")
 
 
 def view_changed() -> None:
@@ -76,9 +83,9 @@ def view_changed() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def patch_png(filename: str, data: bytes, min_occupancy: float) -> bytes:
-    """The drawing of a patch of each net, once per structure and threshold."""
-    report = library.analysis(filename, data, min_occupancy)
+def patch_png(filename: str, data: bytes, min_occupancy: float, clustering: str = CLUSTERINGS[0]) -> bytes:
+    """The drawing of a patch of each net, once per structure, threshold and clustering."""
+    report = library.analysis(filename, data, min_occupancy, clustering)
     assert not isinstance(report, str)
     return graph2d.patch_image(report, "png")
 
@@ -90,6 +97,7 @@ def control_panel(controls, names: list[str]) -> Choices:
     controls.selectbox("Structure", names, key="structure")
     min_occupancy = controls.slider("Minimum occupancy", 0.0, 1.0, default.min_occupancy, 0.05, key="min_occupancy",
                                     help="Sites less occupied than this are left out before bonds are found")
+    clustering = controls.selectbox("Clustering", CLUSTERINGS, key="clustering", help=CLUSTERING_HELP)
     left, right = controls.columns(2)
     style_name = left.selectbox("Style", STYLES, key="style")
     color_by = right.selectbox("Colour by", COLOR_BY, key="color_by")
@@ -111,7 +119,7 @@ def control_panel(controls, names: list[str]) -> Choices:
     if controls.button("Reset view", key="reset", help="Back to the starting orientation and zoom"):
         st.session_state["view_generation"] = st.session_state.get("view_generation", 0) + 1
     return Choices(float(min_occupancy), Options(style=style_name, color_by=color_by, supercell=supercell, **switches),
-                   look, typed)
+                   look, typed, str(clustering))
 
 
 def headline(report, entry: library.Entry, presenting: bool) -> None:
@@ -178,10 +186,11 @@ if st.session_state.get("structure") not in names:
 chosen = Choices() if first_picture else control_panel(controls, names)
 entry = entries[names.index(st.session_state["structure"])]
 min_occupancy, supercell, look, typed = chosen.min_occupancy, chosen.options.supercell, chosen.look, chosen.typed
+clustering = chosen.clustering
 
 # ---- the headline and the view -----------------------------------------------------------------------------------
 with page:
-    report = library.analysis(entry.filename, entry.data, float(min_occupancy))
+    report = library.analysis(entry.filename, entry.data, float(min_occupancy), clustering)
     st.title("Interlace")
     if isinstance(report, str):
         if first_picture:  # no picture to wait for: the controls at once, to choose another structure
@@ -243,7 +252,7 @@ with page:
             st.session_state["orientation_token"] = orientation
             st.session_state["turned"] = tuple(quaternion or IDENTITY)
         script = why_script(why) if why else library.view_script(entry.filename, entry.data, float(min_occupancy),
-                                                                 options)
+                                                                 options, clustering)
         live_view(script, 760 if presenting else 600, key=f"{hash(script)}-{generation}", orientation=orientation,
                   quaternion=quaternion, fill=0.78 if presenting else 0.0, keys=presenting, on_change=view_changed,
                   waiting=first_picture)
@@ -305,11 +314,11 @@ with nets_place:
     for note in report.notes:
         show(note)
     st.subheader("What each net looks like")
-    st.image(patch_png(entry.filename, entry.data, float(min_occupancy)))
+    st.image(patch_png(entry.filename, entry.data, float(min_occupancy), clustering))
     st.caption("A small piece of each net, flattened onto the page: each dot a node (a metal cluster or a branching "
                "linker), each line a link, in the net's colour.")
     with st.expander("For experts: the quotient graph"):
-        st.image(library.graph_png(entry.filename, entry.data, float(min_occupancy)))
+        st.image(library.graph_png(entry.filename, entry.data, float(min_occupancy), clustering))
         st.caption("One vertex per node of the unit cell; each line is a linker, labelled with the lattice "
                    "translation it crosses. Dashed yellow lines are partly occupied linkers.")
 
@@ -331,7 +340,7 @@ with below:
         st.caption("The same files as the command line writes, 8 pt text at print size, text kept as text; "
                    "the figure is:")
         st.code(f"interlace render {entry.filename} -o figure.pdf{flags}", language="bash")  # shown as text
-        wanted = (entry.name, float(min_occupancy), options, view, column, title)
+        wanted = (entry.name, float(min_occupancy), clustering, options, view, column, title)
         if st.button("Prepare the files", key="prepare_downloads"):
             with st.spinner("Drawing the figures…"):
                 st.session_state["downloads"] = (wanted, export.downloads(report, options, view, column, title))

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from topology.batch import SUFFIXES, is_record, summary_row
+from topology.options import CLUSTERINGS
 from topology.reading.cif import read_bytes
 from viewer import library
 from viewer.plain import show
@@ -23,10 +24,10 @@ source = st.radio("Results", ["Bundled SC models", "A results file (.jsonl)", "F
 
 
 @st.cache_data(show_spinner="Analysing…", max_entries=8)
-def run(files: tuple[tuple[str, bytes], ...]) -> list[dict]:
+def run(files: tuple[tuple[str, bytes], ...], clustering: str) -> list[dict]:
     out = []
     for name, data in files:
-        report = library.analysis(name, data, 0.0)
+        report = library.analysis(name, data, 0.0, clustering)
         out.append({"path": name, "source": name, "error": report} if isinstance(report, str)
                    else {"path": name, **report.to_dict()})
     return out
@@ -34,9 +35,15 @@ def run(files: tuple[tuple[str, bytes], ...]) -> list[dict]:
 
 records: list[dict] = []
 files: dict[str, tuple[str, bytes]] = {}
+clustering = CLUSTERINGS[0]
+if source != "A results file (.jsonl)":
+    clustering = st.selectbox("Clustering", CLUSTERINGS, key="survey_clustering",
+                              help="The deconstruction the nets are named under, by CrystalNets.jl's names: "
+                                   "SingleNodes makes every SBU one vertex; AllNodes keeps each branch point "
+                                   "of an organic SBU a vertex (as interlace analyze --clustering)")
 if source == "Bundled SC models":
     files = {e.filename: (e.filename, e.data) for e in library.bundled()}
-    records = run(tuple(files.values()))
+    records = run(tuple(files.values()), clustering)
 elif source == "A results file (.jsonl)":
     upload = st.file_uploader("Results of interlace analyze -o", type=["jsonl", "json"], key="survey_results")
     if upload is not None:
@@ -61,7 +68,7 @@ else:
         show(f"{len(uploads)} files: the page analyses up to {MAX_RUN}; use interlace analyze -o for more.", "error")
     elif uploads:
         files = {u.name: (u.name, u.getvalue()) for u in uploads}
-        records = run(tuple(files.values()))
+        records = run(tuple(files.values()), clustering)
 
 if not records:
     st.stop()
@@ -107,4 +114,5 @@ if rows:
         if item not in bundled:
             st.session_state.setdefault("opened", {})[name] = item
         st.session_state["structure"] = name
+        st.session_state["clustering"] = clustering
         st.switch_page("views/explore.py")
