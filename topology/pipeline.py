@@ -65,8 +65,8 @@ def _net_moves(net: PeriodicNet, pairs: list[tuple[NetSummary, NetSummary]]) -> 
     for n in {p.id: p for pair in pairs for p in pair}.values():
         net_of[list(n.vertices)] = n.id
     first = {n.id: n.vertices[0] for pair in pairs for n in pair}
-    moves = []
-    for t in own_translations(net):
+    moves = [{i: i for i in first}]  # the identity, even where vertices coincide (a net file's chains)
+    for t in own_translations(net)[1:]:
         target = translation_images(frac, t)
         moves.append({i: int(net_of[target[v]]) for i, v in first.items()})
     return moves
