@@ -339,3 +339,22 @@ def test_connectivity_drawing_labels_every_edge_with_its_offset(path: Path) -> N
     assert texts == Counter([str(off) for _, _, off, _ in edges] + [str(v) for v in report.net.graph])
     partial = sum(1 for *_, data in edges if data["occupancy"] < 0.999)
     assert svg.lower().count(f"stroke: {style.PARTIAL_LINKER_COLOR.lower()}") == partial
+
+
+@pytest.mark.parametrize(("name", "column", "width_in"), [("SC-1", "single", 3.5), ("SC-2-0.8", "double", 7.2)])
+def test_why_figure_shows_both_rings_open_at_the_column_width(name: str, column: str, width_in: float,
+                                                               tmp_path: Path) -> None:
+    """``render --why``: the picture is turned so that neither ring is seen edge-on (each shows at least
+    half its area), it is centred on the pair, and the SVG is as wide as the column asked for."""
+    from viewer.why import picture, vector_area
+
+    pic = picture(analyze_file(STRUCTURES / f"{name}.cif"))
+    for ring in (pic.first, pic.second):
+        area = vector_area(ring)
+        assert abs(area[2]) > 0.5 * np.linalg.norm(area)
+    assert np.abs(np.vstack([pic.first, pic.second]).mean(axis=0)).max() < 1e-6
+    out = tmp_path / "why.svg"
+    done = interlace("render", str(STRUCTURES / f"{name}.cif"), "--why", "--column", column, "-o", str(out))
+    assert done.returncode == 0 and "linked with" in done.stdout and done.stderr == ""
+    width, _ = svg_size_in(out.read_bytes())
+    assert width == pytest.approx(width_in, abs=0.01)

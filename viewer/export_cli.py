@@ -92,12 +92,13 @@ def _render(args: argparse.Namespace) -> int:
     with time_limit(TIME_LIMIT, Path(args.path).name):
         report = analyze_file(args.path, args.min_occupancy)
     if args.why:
+        from viewer.figure import COLUMNS
         from viewer.why import picture, why_figure
 
         pic = picture(report)
         if pic is None:
             raise InputError(report.source, "no linked or threaded rings between nets: nothing to show with --why")
-        _write(args.output, why_figure(pic, fmt))
+        _write(args.output, why_figure(pic, fmt, COLUMNS[args.column]))
         print(pic.sentence)
         return 0
     options = Options(style=args.style, color_by=args.color_by, hydrogens=args.hydrogens, net=args.net,
