@@ -254,35 +254,57 @@ def _label_partial_units(scene: Scene, report: Report, keep: np.ndarray) -> None
 
 def _add_net(scene: Scene, report: Report, options: Options, images: list[tuple[int, ...]]) -> None:
     orth = np.array(report.net.cell.orth.mat.tolist())
-    colors = vertex_colors(report, images)
     net_of = report.net_of_vertex()
     frac = report.net.frac()
     node_radius = 3.2 if options.style == "cluster" else (1.5 if options.teach else 0.9)
     solid = _solid_net(report, options)
     opacity = {n.id: 1.0 if not options.teach or n.id == solid else 0.75 for n in report.nets}
-    block = np.array(options.supercell)
-    edges = report.net.edges()
-    home = tuple(0 for _ in range(3))
-    for k, t in enumerate(images):
-        for v in range(len(frac)):
-            if net_of[v] in options.hidden_nets:
-                continue
-            scene.net_nodes.append({"xyz": orth @ (frac[v] + t), "color": colors[k, v], "radius": node_radius,
+    placed = _teach_images(report, options) if options.teach else [images] * len(frac)
+    every = sorted({t for ts in placed for t in ts})
+    row = {t: k for k, t in enumerate(every)}
+    colors = vertex_colors(report, every)
+    inside = [set(ts) for ts in placed]
+    home = (0, 0, 0)
+    for v, ts in enumerate(placed):
+        if net_of[v] in options.hidden_nets:
+            continue
+        for t in ts:
+            scene.net_nodes.append({"xyz": orth @ (frac[v] + t), "color": colors[row[t], v], "radius": node_radius,
                                     "opacity": opacity[net_of[v]]})
-        for u, v, off, data in edges:
-            if net_of[u] in options.hidden_nets:
-                continue
-            if options.teach and not ((np.asarray(t) + off >= 0) & (np.asarray(t) + off < block)).all():
-                continue  # the Teach view keeps to its block of cells: no edges hanging out of it
+    for u, v, off, data in report.net.edges():
+        if net_of[u] in options.hidden_nets:
+            continue
+        for t in placed[u]:
+            if options.teach and tuple(np.add(t, off).tolist()) not in inside[v]:
+                continue  # the Teach view keeps to its block: no edges hanging out of it
             start = orth @ (frac[u] + t)
             end = orth @ (frac[v] + np.asarray(off) + t)
             occ = float(data["occupancy"])
             partial = occ < 0.999
             scene.net_edges.append({"start": start, "end": end, "partial": partial, "occupancy": occ,
-                                    "color": style.PARTIAL_LINKER_COLOR if partial else colors[k, u],
+                                    "color": style.PARTIAL_LINKER_COLOR if partial else colors[row[t], u],
                                     "opacity": opacity[net_of[u]]})
             if partial and t == home and not options.atoms:
                 scene.labels.append({"text": f"{occ:.2g}", "xyz": (start + end) / 2})
+
+
+def _teach_images(report: Report, options: Options) -> list[list[tuple[int, int, int]]]:
+    """The cells each vertex is drawn in for the Teach view: the images less than half a block plus half
+    a cell from the centre of the solid net's block (as many cells as the supercell), so that the nets
+    interweave around one centre instead of sitting side by side: a net offset from the solid one by
+    about half a cell gets one image more along that axis, reaching out on both sides."""
+    frac = report.net.frac()
+    net_of = report.net_of_vertex()
+    block = np.array(options.supercell, dtype=float)
+    solid = [v for v in range(len(frac)) if net_of[v] == _solid_net(report, options)] or list(range(len(frac)))
+    centre = frac[solid].mean(axis=0) + (block - 1) / 2
+    reach = (block + 1) / 2 - 1e-6
+    out = []
+    for f in frac:
+        low = np.ceil(centre - reach - f).astype(int)
+        high = np.floor(centre + reach - f).astype(int)
+        out.append([tuple(t) for t in itertools.product(*(range(a, b + 1) for a, b in zip(low.tolist(), high.tolist())))])
+    return out
 
 
 def _solid_net(report: Report, options: Options) -> int:

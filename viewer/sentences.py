@@ -63,10 +63,20 @@ def copies_sentence(net: NetSummary) -> str:
             f"{net.topology or KIND[net.dimensionality]}, related by a translation; each copy has its own colour.")
 
 
-def teach_sentence(report: Report) -> str:
-    """One sentence for the Teach view, naming the nets by their colours in it."""
+def teach_sentence(report: Report, hidden: tuple[int, ...] = ()) -> str:
+    """One sentence for the Teach view, naming the nets shown (not the ``hidden`` ones) by their colours."""
     colors = palette.net_colors(report)
-    shown = [(n, colors[n.id]) for n in report.nets if n.dimensionality > 0]
+    shown = [(n, colors[n.id]) for n in report.nets if n.dimensionality > 0 and n.id not in hidden]
+    if hidden and len(shown) == 1:  # "show only this net": say what is hidden, not what is not drawn
+        net, copies = shown[0]
+        alone = f"The {palette.color_name(copies[0])} {noun(net)} ({connected(net)})" if net.fold == 1 else \
+            f"The {NUMBERS.get(net.fold, str(net.fold))} copies of one {noun(net)}"
+        others = [f"the {noun(n)}" for n in report.nets if n.id in hidden and n.dimensionality > 0]
+        are = "is" if len(others) == 1 else "are"
+        if report.classification in NOT_ENTANGLED:
+            return f"{alone}, shown alone; {' and '.join(others)} {are} hidden."
+        return (f"{alone}, shown alone: {' and '.join(others)} it {'is' if net.fold == 1 else 'are'} entangled with "
+                f"{are} hidden (bring {'it' if len(others) == 1 else 'them'} back under Nets shown).")
     entangled = report.classification not in NOT_ENTANGLED
 
     def name(net: NetSummary, color: str) -> str:

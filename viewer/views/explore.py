@@ -262,7 +262,7 @@ with page:
         if teach and not why:
             along = "[" + " ".join(map(str, direction)) + "]" if direction else ""
             st.markdown(f"<div data-testid='teach-sentence' style='font-size:{'1.5em' if presenting else '1.15em'}'>"
-                        f"{html.escape(sentences.teach_sentence(report))}</div>", unsafe_allow_html=True)
+                        f"{html.escape(sentences.teach_sentence(report, hidden))}</div>", unsafe_allow_html=True)
             st.caption(f"Seen along {along}, turned {TEACH_TILT:g}° off it; {cells[0]}x{cells[1]}x{cells[2]} cells. "
                        "Drag to turn; Reset view comes back here.")
     with view_col:  # ---- Why? one linked pair of rings ----

@@ -1,0 +1,43 @@
+"""The Teach view's scene and words: the nets interwoven around one centre, the sentence about the
+nets shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from topology import analyze_file
+from viewer.scene import Options, build_scene
+from viewer.sentences import teach_sentence
+
+ROOT = Path(__file__).resolve().parent.parent
+TEACH = Options(style="ball-and-stick", color_by="net", atoms=False, net=True, cell=False, teach=True,
+                supercell=(3, 3, 3))
+
+
+@pytest.mark.parametrize("name", ["SC-1", "SC-2-0.8"])
+def test_teach_blocks_of_the_two_nets_share_one_centre(name: str) -> None:
+    report = analyze_file(ROOT / "assets" / "structures" / f"{name}.cif")
+    scene = build_scene(report, TEACH)
+    by_color: dict[str, list] = {}
+    for node in scene.net_nodes:
+        by_color.setdefault(node["color"], []).append(node["xyz"])
+    assert len(by_color) == 2 and all(len(p) >= 27 for p in by_color.values())
+    centres = [np.mean(p, axis=0) for p in by_color.values()]
+    cell = np.linalg.norm(np.array(report.net.cell.orth.mat.tolist()), axis=0).min()
+    assert np.linalg.norm(centres[0] - centres[1]) < 0.2 * cell  # interwoven, not half a cell apart
+    edges = {tuple(np.round(e["start"], 3)) for e in scene.net_edges} | {tuple(np.round(e["end"], 3)) for e in scene.net_edges}
+    nodes = {tuple(np.round(n["xyz"], 3)) for n in scene.net_nodes}
+    assert edges <= nodes  # no edge hanging out of the block
+
+
+def test_teach_sentence_follows_the_nets_shown() -> None:
+    report = analyze_file(ROOT / "assets" / "structures" / "SC-1.cif")
+    pcu = next(n.id for n in report.nets if n.topology == "pcu")
+    sql = next(n.id for n in report.nets if n.topology == "sql")
+    assert "threaded by the blue pcu framework" in teach_sentence(report)
+    alone = teach_sentence(report, hidden=(pcu,))
+    assert "threaded" not in alone and "sql layer" in alone and "pcu framework it is entangled with is hidden" in alone
+    assert teach_sentence(report, hidden=(sql,)).startswith("The blue pcu framework (6-connected), shown alone")
