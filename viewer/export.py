@@ -248,7 +248,7 @@ def animate(reports: list[Report], fmt: str, fps: int = 12, width: int = 800, pe
     captions = transition_captions(reports)
     hold = max(1, round(HOLD_SECONDS * fps))
     movie = frames(series, per_step=per_step, hold=1, cuts=captions.cuts)  # one picture per still, held
-    legends = [legend(r, Options(net=net), partial="yellow, faded by its occupancy") for r in reports]
+    legends = [legend(r, Options(net=net), partial="indigo, faded by its occupancy") for r in reports]
     scenes = []
     for frame in movie:
         scene = frame_scene(series, frame, NET_FADE if net else 1.0)

@@ -317,7 +317,7 @@ def _solid_net(report: Report, options: Options) -> int:
         else shown[0].id
 
 
-PARTIAL_IN_VIEW = "yellow, with its occupancy"
+PARTIAL_IN_VIEW = "indigo, with its occupancy"
 """How the 3D view shows a partly occupied linker; figures and movies draw it otherwise and say so."""
 
 

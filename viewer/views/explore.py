@@ -285,7 +285,7 @@ with page:
             st.caption("← → step through the structures · drag to turn · scroll to zoom")
         else:
             st.caption("Hover an atom for its label, element, occupancy and disorder group. Drag to turn, scroll "
-                       "to zoom. Partly occupied linkers are yellow, with their occupancy written beside them.")
+                       "to zoom. Partly occupied linkers are indigo, with their occupancy written beside them.")
 
 # ---- the nets in words, their drawings --------------------------------------------------------------------------
 nets_place = info_col if not presenting else below
@@ -311,7 +311,7 @@ with nets_place:
     with st.expander("For experts: the quotient graph"):
         st.image(library.graph_png(entry.filename, entry.data, float(min_occupancy)))
         st.caption("One vertex per node of the unit cell; each line is a linker, labelled with the lattice "
-                   "translation it crosses. Dashed yellow lines are partly occupied linkers.")
+                   "translation it crosses. Dashed indigo lines are partly occupied linkers.")
 
 with below:
     teaching.panel(entry, report)
