@@ -13,6 +13,11 @@ from viewer import library
 from viewer.plain import show
 from viewer.survey import SUFFIXES, file_bytes, summary_row
 
+CLASS_HELP = ("Interpenetration class (Blatov, Carlucci, Ciani & Proserpio, CrystEngComm 6, 377 (2004)): I, the "
+              "copies related by translations only (Zn = 1); II, by other symmetry only (Zt = 1); III, both; a when "
+              "all copies are symmetry-equivalent, b when not")
+Z_HELP = "Z: how many 3D net copies interpenetrate (Z = Zt x Zn)"
+NETS_HELP = "Each periodic net: its dimensionality, its RCSR name (- if none) and its number of copies (x2 = 2-fold)"
 MAX_RUN = 200  # most uploaded files analysed on the page itself; larger surveys belong to interlace analyze -o
 
 st.title("Survey")
@@ -90,8 +95,16 @@ if hidden:
 else:
     st.markdown(f"<div data-testid='survey-count'>All {len(table)} structures shown. Click a row to open it in the "
                 "explorer; click a header to sort.</div>", unsafe_allow_html=True)
-picked = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row", key="survey_table",
-                      use_container_width=True)
+columns = ["source", "classification", "class", "Z", "nets", "error", "path"]  # the long path last, narrow
+picked = st.dataframe(shown[columns], hide_index=True, on_select="rerun", selection_mode="single-row",
+                      key="survey_table", use_container_width=True,
+                      column_config={"source": st.column_config.TextColumn("structure", width="large"),
+                                     "classification": st.column_config.TextColumn(width="medium"),
+                                     "class": st.column_config.TextColumn(width="small", help=CLASS_HELP),
+                                     "Z": st.column_config.NumberColumn(width="small", help=Z_HELP),
+                                     "nets": st.column_config.TextColumn(width="medium", help=NETS_HELP),
+                                     "error": st.column_config.TextColumn(width="small"),
+                                     "path": st.column_config.TextColumn(width="small")})
 a, b = st.columns(2)
 with a:
     st.subheader("By classification")
