@@ -108,10 +108,10 @@ def test_survey_page_lists_the_bundled_models_and_filters_them() -> None:
     table = at.dataframe[0].value
     assert sorted(table["source"]) == ["SC-1.cif", "SC-2-0.5.cif", "SC-2-0.8.cif", "SC-3.cif"]
     assert set(table["classification"]) == {"2D-3D interpenetrating", "3D-3D interpenetrated", "non-interpenetrated"}
-    at.multiselect(key="survey_kinds").set_value(["3D-3D interpenetrated"]).run()
+    at.multiselect[0].set_value(["3D-3D interpenetrated"]).run()  # keys are per set of results
     filtered = at.dataframe[0].value
     assert sorted(filtered["source"]) == ["SC-2-0.5.cif", "SC-2-0.8.cif"] and set(filtered["Z"]) == {2}
-    at.text_input(key="survey_name").set_value("sql").run()
+    at.text_input[0].set_value("sql").run()
     assert len(at.dataframe[0].value) == 0
 
 
@@ -278,3 +278,17 @@ def test_a_file_chosen_twice_is_listed_once() -> None:
     assert [(e.name, e.data) for e in distinct_uploads(files)] == [("a.cif", b"x"), ("b.cif", b"y"),
                                                                    ("a.cif", b"changed")]
     assert distinct_uploads(None) == []
+
+
+def test_every_term_on_the_page_is_explained_where_it_appears() -> None:
+    from topology.glossary import GLOSSARY
+
+    at = explore().run()
+    at.selectbox(key="structure").set_value("SC-2-0.8").run()
+    assert not at.exception
+    assert f"title='3D-3D interpenetrated: {GLOSSARY['3D-3D interpenetrated']}" in badge(at)  # hover help on the badge
+    words = next(m.value for m in at.markdown if "data-testid='glossary'" in m.value)
+    for term in ("fold", "Hopf link", "class", "Z", "Zt", "Zn", "RCSR symbol"):
+        assert f"<b>{term}</b>: " in words
+    klass = next(m.value for m in at.markdown if "data-testid='interpenetration-class'" in m.value)
+    assert "Zt = " in klass and "Zn = " in klass

@@ -41,3 +41,40 @@ def test_teach_sentence_follows_the_nets_shown() -> None:
     alone = teach_sentence(report, hidden=(pcu,))
     assert "threaded" not in alone and "sql layer" in alone and "pcu framework it is entangled with is hidden" in alone
     assert teach_sentence(report, hidden=(sql,)).startswith("The blue pcu framework (6-connected), shown alone")
+
+
+def test_headline_badge_and_cli_use_one_word_and_every_term_is_explained() -> None:
+    import subprocess
+    import sys
+
+    from topology.glossary import GLOSSARY, explain
+    from topology.verdict import CLASSIFICATIONS
+    from viewer.sentences import nets_sentence
+
+    cod = analyze_file(ROOT / "tests" / "data" / "real" / "cod7051132_Co-bpe2-NCS2_MeOH.cif")
+    assert cod.classification == "2D-2D inclined polycatenation"
+    assert nets_sentence(cod) == "2 polycatenated sql layers"  # the badge's word, not "interpenetrating"
+    entangled = [c for c in CLASSIFICATIONS if "beside" not in c and "side by side" not in c
+                 and c not in ("2D layers", "1D chains", "0D discrete", "2D layers and 1D chains")]
+    assert all(explain(c) for c in entangled)
+    for term in ("fold", "Z", "Zt", "Zn", "Ia", "IIa", "polycatenation", "polythreading", "Hopf link"):
+        assert explain(term)
+    run = [sys.executable, "-m", "viewer.cli"]
+    table = subprocess.run([*run, "analyze", str(ROOT / "assets" / "structures" / "SC-1.cif")], capture_output=True,
+                           text=True, cwd=ROOT, timeout=120).stdout
+    assert "words: 2D-3D interpenetrating, fold, polycatenation, Hopf link (interlace explain TERM)" in table
+    said = subprocess.run([*run, "explain", "2D-3D interpenetrating"], capture_output=True, text=True, cwd=ROOT,
+                          timeout=60)
+    assert said.returncode == 0 and "polycatenation" in said.stdout  # how the two words relate
+    unknown = subprocess.run([*run, "explain", "foo"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert unknown.returncode == 2 and len(unknown.stderr.strip().splitlines()) == 1
+    every = subprocess.run([*run, "explain"], capture_output=True, text=True, cwd=ROOT, timeout=60).stdout
+    assert len(every.strip().splitlines()) == len(GLOSSARY)
+
+
+def test_the_readme_carries_the_glossary_word_for_word() -> None:
+    from topology.glossary import GLOSSARY
+
+    readme = (ROOT / "README.md").read_text()
+    for term, meaning in GLOSSARY.items():
+        assert f"- **{term}**: {meaning}" in readme

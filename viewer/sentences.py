@@ -20,11 +20,20 @@ def connected(net: NetSummary) -> str:
     return ",".join(map(str, sorted(net.node_degrees))) + "-connected"
 
 
-def _group(nets: list[NetSummary], count: int, entangled: bool) -> str:
-    """``count`` copies of nets alike (same name, dimensionality and node degrees) in words."""
+def entangled_word(classification: str) -> str:
+    """The adjective the headline uses, the same word as the badge's: "polycatenated" under a
+    polycatenation, "polythreaded" under a polythreading, else "interpenetrating"."""
+    if "polycatenation" in classification:
+        return "polycatenated"
+    return "polythreaded" if "polythreading" in classification else "interpenetrating"
+
+
+def _group(nets: list[NetSummary], count: int, entangled: str) -> str:
+    """``count`` copies of nets alike (same name, dimensionality and node degrees) in words; ``entangled``
+    is the adjective for them when they are entangled with each other, else empty."""
     net = nets[0]
     noun = WHAT[net.dimensionality] + ("s" if count > 1 else "")
-    adjective = "interpenetrating " if entangled and count > 1 else ""
+    adjective = f"{entangled} " if entangled and count > 1 else ""
     number = str(count) if count > 1 else "one"
     if net.topology:
         return f"{number} {adjective}{net.topology} {noun}"
@@ -46,10 +55,11 @@ def nets_sentence(report: Report) -> str:
         key = (n.dimensionality, n.topology or n.topology_key or "", n.node_degrees)
         groups[key] += n.fold
         members.setdefault(key, []).append(n)
-    parts = [_group(members[key], count, entangled and len(groups) == 1) for key, count in groups.items()]
+    word = entangled_word(report.classification) if entangled else ""
+    parts = [_group(members[key], count, word if len(groups) == 1 else "") for key, count in groups.items()]
     text = " and ".join(parts)
     if entangled and len(groups) > 1:
-        return f"{text}, interpenetrating"
+        return f"{text}, {word}"
     if not entangled and report.classification == "non-interpenetrated":
         return f"{text}, not interpenetrated"
     if not entangled and sum(groups.values()) > 1:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from topology import glossary
 from viewer import export, figure, graph2d, library, sentences, teaching
 from viewer.export_cli import MAX_FIGURE_ATOMS
 from viewer.live import live_view
@@ -114,6 +115,16 @@ def control_panel(controls, names: list[str]) -> Choices:
                    look, typed)
 
 
+def page_terms(report) -> list[str]:
+    """The field's words this page shows for a report, in the order a reader meets them."""
+    terms = [report.classification, "net", "dimensionality", "fold"]
+    terms += [e.kind for e in report.entanglement if e.kind != "none"]
+    terms += ["Hopf link"] * any(e.hopf_links for e in report.entanglement)
+    terms += ["threaded ring"] * any(e.threaded_rings for e in report.entanglement)
+    terms += ["class", "Z", "Zt", "Zn"] * bool(report.interpenetration_class)
+    return terms + ["RCSR symbol", "copy", "quotient graph"]
+
+
 def headline(report, entry: library.Entry, presenting: bool) -> None:
     """The classification badge, the nets in a sentence and the model caveat. Sent after the view,
     though shown above it: the browser fetches the part of Streamlit that shows HTML for it, and the
@@ -122,7 +133,8 @@ def headline(report, entry: library.Entry, presenting: bool) -> None:
     size = "1.6em" if presenting else "1.3em"
     st.markdown(
         f"<div style='display:flex;flex-wrap:wrap;align-items:center;gap:0.6em'>"
-        f"<span data-testid='classification' style='padding:0.35em 0.9em;border-radius:1em;background:{badge};"
+        f"<span data-testid='classification' title='{html.escape(glossary.explain(report.classification) or '')}' "
+        f"style='padding:0.35em 0.9em;border-radius:1em;background:{badge};cursor:help;"
         f"color:white;font-weight:600;font-size:{size}'>{html.escape(report.classification)}</span>"
         f"<span data-testid='nets-sentence' style='font-size:{size}'>{html.escape(sentences.nets_sentence(report))}</span>"
         f"<code>{escape(entry.name)}</code></div>", unsafe_allow_html=True)
@@ -296,7 +308,18 @@ with nets_place:
              "nodes": sentences.connected(n) if n.node_degrees else "–", "copies": n.fold}
             for n in report.nets]
     st.table(pd.DataFrame(rows).set_index("net"))
-    st.caption("copies: how many interpenetrating copies of the net there are, each drawn in its own colour.")
+    st.caption(f"copies: {glossary.GLOSSARY['fold']}")
+    if report.interpenetration_class:
+        c = report.interpenetration_class
+        st.markdown(f"<div data-testid='interpenetration-class' title='{html.escape(glossary.GLOSSARY['class'])}' "
+                    f"style='cursor:help'>Interpenetration class <b>{html.escape(str(c['class']))}</b>: Z = {c['Z']}, "
+                    f"Zt = {c['Zt']}, Zn = {c['Zn']}</div>", unsafe_allow_html=True)
+    words = [w for w in dict.fromkeys(glossary.lookup(t) for t in page_terms(report)) if w]
+    with st.expander("Words used here"):
+        st.markdown("<div data-testid='glossary'>" + "".join(
+            f"<p><b>{html.escape(w)}</b>: {html.escape(glossary.GLOSSARY[w])}</p>" for w in words) + "</div>",
+            unsafe_allow_html=True)
+        st.caption("The same words from the command line: interlace explain TERM.")
     for n in report.nets:
         if n.fold > 1:
             st.caption(sentences.copies_sentence(n))
