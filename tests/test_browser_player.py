@@ -3,7 +3,11 @@ it keeps its picture, its caption and its place while Streamlit reruns the page.
 
 from __future__ import annotations
 
+import io
+
+import numpy as np
 import pytest
+from PIL import Image
 
 pytestmark = pytest.mark.browser
 
@@ -60,7 +64,10 @@ def test_player_keeps_its_picture_and_place_across_five_reruns(browser, app_serv
     runs = page.evaluate("window.runs")
     samples = page.evaluate("() => { clearInterval(window.sampler); return window.samples; }")
     page.screenshot(path=str(artifacts / f"player-after-reruns-{width}x{height}.png"))
+    canvas = np.asarray(Image.open(io.BytesIO(player.locator("canvas").first.screenshot())).convert("L"), dtype=int)
     context.close()
+    edge = np.concatenate([canvas[:3].ravel(), canvas[-3:].ravel(), canvas[:, :3].ravel(), canvas[:, -3:].ravel()])
+    assert canvas.std() > 5 and (edge < 200).sum() < 20  # a picture, none of it cut by the frame's edge
     assert place > 0 and len(samples) > 40 and runs >= 5
     blank = [s for s in samples if not s["canvas"] or not s["caption"].strip()]
     assert blank == []

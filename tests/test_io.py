@@ -274,3 +274,9 @@ def test_one_row_under_many_labels_is_one_atom_but_two_elements_stay_two() -> No
     rows = "Zn1 Zn 0.1 0.2 0.3 1\n" + "".join(f"O{k} O 0.3 0.2 0.1 1\n" for k in range(300)) + "Co1 Co 0.1 0.2 0.3 1"
     crystal = parse_cif(cif(rows=rows))
     assert sorted(crystal.elements.tolist()) == ["Co", "O", "Zn"]
+
+
+def test_a_text_file_that_is_not_a_cif_is_called_so() -> None:
+    """The README is refused as not a CIF, not as a CIF with too many syntax errors."""
+    with pytest.raises(InputError, match=r"README.md: not a CIF \(no data_ block\)"):
+        analyze_file(Path(__file__).resolve().parent.parent / "README.md")

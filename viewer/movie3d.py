@@ -85,7 +85,7 @@ button.onclick = function() { playing = !playing; button.textContent = playing ?
 slider.oninput = function() { playing = false; button.textContent = 'Play'; frame = +slider.value; show(frame); };
 show(0);
 v.zoomTo();
-v.zoom(1.4);
+v.zoom(1.0);  // 3Dmol's fit leaves a margin: nothing of the series is cut at the frame's edge
 v.render();
 setTimeout(tick, wait(0));
 })();
