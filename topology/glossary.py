@@ -17,7 +17,7 @@ GLOSSARY: dict[str, str] = {
     "dimensionality": "How many independent directions a net extends in: 3D a framework, 2D a layer, 1D a chain, "
                       "0D a discrete unit.",
     "fold": "How many interpenetrating copies a net splits into, all alike and related by translations "
-            "(a 2-fold pcu is two pcu nets); it does not depend on the cell chosen. Shown as 'copies' in the app.",
+            "(a 2-fold pcu is two pcu nets); it does not depend on the cell chosen. The app's tables call it 'copies'.",
     "interpenetration": "Two or more nets share one space without a bond between them, yet cannot be pulled "
                         "apart without breaking one: their rings are linked (Batten & Robson 1998).",
     "non-interpenetrated": "One 3D net, one copy: nothing passes through its rings.",

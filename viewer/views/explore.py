@@ -44,6 +44,20 @@ section[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] {dis
 STYLE_CSS = """<style>
 iframe[title*='interlace_view'] {max-width: 100%;}
 [data-testid='legend'] {line-height: 1.9;}
+.caveat-short {font-size: 0.75rem; color: rgba(49, 51, 63, 0.6);}
+[data-testid='stElementContainer']:has(.caveat-short) {display: none;}
+@media (max-width: 640px) {  /* a phone: the view on the first screen, the nets table within the width */
+  .block-container {padding-top: 4rem;}
+  [data-testid='stElementContainer']:has(.caveat-short) {display: block;}
+  .st-key-headline [data-testid='stElementContainer']:has([data-testid='stCaptionContainer']) {display: none;}
+  .st-key-switches [data-testid='stButtonGroup'] [data-testid='stWidgetLabel'] {display: none;}
+  .block-container h1 {font-size: 1.6rem; padding: 0 0 0.2rem 0;}
+  [data-testid='classification'] {font-size: 1.05em !important;}
+  [data-testid='nets-sentence'] {font-size: 1.0em !important;}
+  [data-testid='stCaption'] {font-size: 0.75rem;}
+  [data-testid='stTable'] table {font-size: 0.78rem; width: 100%;}
+  [data-testid='stTable'] th, [data-testid='stTable'] td {padding: 0.2rem 0.3rem; word-break: break-word;}
+}
 </style>"""
 FIRST_PICTURE_WAIT = 10.0  # seconds after which the rest of the page comes, first picture reported or not
 
@@ -91,16 +105,16 @@ def control_panel(controls, names: list[str]) -> Choices:
     controls.selectbox("Structure", names, key="structure")
     min_occupancy = controls.slider("Minimum occupancy", 0.0, 1.0, default.min_occupancy, 0.05, key="min_occupancy",
                                     help="Sites less occupied than this are left out before bonds are found")
-    left, right = controls.columns(2)
-    style_name = left.selectbox("Style", STYLES, key="style")
-    color_by = right.selectbox("Colour by", COLOR_BY, key="color_by")
+    style_name = controls.selectbox("Style", STYLES, key="style")  # full width: "ball-and-stick" whole
+    color_by = controls.selectbox("Colour by", COLOR_BY, key="color_by")
     t1, t2 = controls.columns(2)
     shown = default.options
     switches = {"net": t1.toggle("Net overlay", value=shown.net, key="net"),
                 "atoms": t2.toggle("Atoms", value=shown.atoms, key="atoms"),
-                "hydrogens": t1.toggle("Hydrogen atoms", value=shown.hydrogens, key="hydrogens"),
-                "guests": t2.toggle("Guests", value=shown.guests, key="guests"),
-                "terminal": t1.toggle("Terminal ligands", value=shown.terminal, key="terminal"),
+                "hydrogens": t1.toggle("H atoms", value=shown.hydrogens, key="hydrogens", help="Hydrogen atoms"),
+                "guests": t2.toggle("Guests", value=shown.guests, key="guests", help="Guest molecules in the pores"),
+                "terminal": t1.toggle("Ligands", value=shown.terminal, key="terminal",
+                                      help="Terminal ligands, bound to one node (TFA in the SC series)"),
                 "cell": t2.toggle("Unit cell", value=shown.cell, key="cell")}
     sa, sb, sc = controls.columns(3)
     supercell = tuple(int(box.number_input(axis, 1, 3, n, key=f"n{axis}"))
@@ -140,7 +154,11 @@ def headline(report, entry: library.Entry, presenting: bool) -> None:
         f"<code>{escape(entry.name)}</code></div>", unsafe_allow_html=True)
     if entry.bundled:
         facts = library.facts_of(entry.name) or {}
-        st.caption(f"⚠️ {library.series().get('model_caveat', '')} Real structure: CCDC {facts.get('ccdc', '?')}.")
+        ccdc = facts.get("ccdc", "?")
+        st.caption(f"⚠️ {library.series().get('model_caveat', '')} Real structure: CCDC {ccdc}.")
+        # a phone shows the same caveat in one line, so that the view comes on the first screen
+        st.markdown(f"<div data-testid='caveat-short' class='caveat-short'>⚠️ An idealised model, not the deposited "
+                    f"structure (CCDC {html.escape(str(ccdc))}).</div>", unsafe_allow_html=True)
 
 
 @st.fragment(run_every=FIRST_PICTURE_WAIT)
@@ -202,7 +220,7 @@ with page:
         show(report, "error", before="Cannot read this file.")
         st.stop()
 
-    top = st.container()  # the headline: filled after the view is sent (see headline)
+    top = st.container(key="headline")  # the headline: filled after the view is sent (see headline)
     periodic = [n for n in report.nets if n.dimensionality > 0]
     net_labels = {n.id: f"{n.topology or f'{n.dimensionality}D net'} ({n.id})" for n in periodic}
     teach = st.session_state.get("teach", False)
@@ -219,7 +237,8 @@ with page:
     view_col, info_col = st.columns([3, 1] if presenting else [3, 2])
     aside = info_col if presenting else view_col  # in a talk, the words beside the picture, not under it
     with aside:
-        switches = st.columns([3, 2]) if len(periodic) > 1 and not presenting else [st.container(), st.container()]
+        row = st.container(key="switches")
+        switches = row.columns([3, 2]) if len(periodic) > 1 and not presenting else [row.container(), row.container()]
         teach = switches[0].toggle("Teach: show how the nets interpenetrate", key="teach",
                                    help="Nets only, 2x2x2 cells, one net solid and the others translucent, "
                                         "seen along the direction that shows the threading")
@@ -293,6 +312,10 @@ with page:
                          for color, text in scene_legend)
         st.markdown(f"<div data-testid='legend' style='font-size:{'1.35em' if presenting else '1em'}'>{items}</div>",
                     unsafe_allow_html=True)
+        meaning = glossary.explain(report.classification)
+        if meaning:  # what the badge's words mean, right under the picture
+            st.markdown(f"<div data-testid='classification-explained' style='font-size:0.95em'>"
+                        f"{html.escape(meaning)}</div>", unsafe_allow_html=True)
         if presenting:
             st.caption("← → step through the structures · drag to turn · scroll to zoom")
         else:
