@@ -209,3 +209,19 @@ def test_teach_view_of_sc1_interweaves_the_nets_and_says_what_is_shown(browser, 
     assert blue_mask(rgb).sum() < 50 and orange_mask(rgb).sum() > 800
     assert page.errors == []
     context.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1440, 900), (1920, 1080), (390, 844)])
+def test_teach_view_of_a_tenfold_cof_names_copies_one_to_ten(browser, app_server, artifacts, width, height) -> None:
+    context, page = open_page(browser, app_server, width, height)
+    page.locator("input[type=file]").set_input_files(str(DATA / "real" / "curatedcofs_18134N3_LZU-79_CSD1846140.cif"))
+    page.get_by_test_id("classification").get_by_text("3D-3D interpenetrated").wait_for(timeout=90000)
+    page.get_by_text("Teach: show how the nets interpenetrate").click()
+    sentence = page.get_by_test_id("teach-sentence")
+    sentence.get_by_text("Copies 1-10 of one dia framework").wait_for(timeout=60000)
+    rgb = canvas_rgb(page)
+    page.screenshot(path=str(artifacts / f"teach-LZU-79-{width}x{height}.png"))
+    text = sentence.inner_text()
+    assert "orange" not in text and rgb.std() > 5
+    assert page.errors == []
+    context.close()

@@ -78,3 +78,21 @@ def test_the_readme_carries_the_glossary_word_for_word() -> None:
     readme = (ROOT / "README.md").read_text()
     for term, meaning in GLOSSARY.items():
         assert f"- **{term}**: {meaning}" in readme
+
+
+def test_a_tenfold_net_is_taught_as_its_simplified_net_on_a_graded_scale() -> None:
+    from viewer import palette
+    from viewer.scene import legend
+
+    report = analyze_file(ROOT / "tests" / "data" / "real" / "curatedcofs_18134N3_LZU-79_CSD1846140.cif")
+    (net,) = [n for n in report.nets if n.dimensionality == 3]
+    assert net.fold == 10
+    sentence = teach_sentence(report)
+    assert "Copies 1-10 of one dia framework" in sentence and "blue, orange" not in sentence
+    options = Options(style="ball-and-stick", color_by="net", atoms=False, net=True, cell=False, teach=True,
+                      supercell=(2, 2, 2))
+    scene = build_scene(report, options)
+    colors = palette.net_colors(report)[net.id]
+    assert len(set(colors)) == 10 and {n["color"] for n in scene.net_nodes} == set(colors)
+    assert len(scene.net_nodes) <= 3 ** 3 * 2  # the dia nodes only (2 a cell), not every bend of the linkers
+    assert [text for _, text in legend(report, options)][0].endswith("copies 1-10 shaded from dark blue to yellow)")

@@ -65,9 +65,31 @@ def copy_colors(dimensionalities: list[int], folds: list[int]) -> list[tuple[str
         if dim == 0:
             out.append((DISCRETE,))
             continue
+        if fold > MAX_DISTINCT:  # more copies than colours to tell apart: one graded scale, copy by copy
+            out.append(graded(fold))
+            continue
         first = take(FIRST.get(dim))
         out.append((first, *(take(None) for _ in range(fold - 1))))
     return out
+
+
+MAX_DISTINCT = 8
+"""Most copies of one net given distinct palette colours; beyond, a graded scale (copies 1 to k)."""
+GRADED = ((59, 82, 139), (33, 144, 140), (93, 200, 99), (253, 231, 37))
+"""Anchors of the graded scale (viridis from its blue on, which stays ordered in lightness for every
+colour vision): copy 1 dark blue, the last yellow."""
+
+
+def graded(count: int) -> tuple[str, ...]:
+    """``count`` colours evenly along :data:`GRADED`."""
+    out = []
+    for k in range(count):
+        x = k / max(count - 1, 1) * (len(GRADED) - 1)
+        i = min(int(x), len(GRADED) - 2)
+        t = x - i
+        rgb = [round(a + (b - a) * t) for a, b in zip(GRADED[i], GRADED[i + 1])]
+        out.append("#{:02X}{:02X}{:02X}".format(*rgb))
+    return tuple(out)
 
 
 NAMES = {SKY_BLUE: "blue", ORANGE: "orange", GREEN: "green", PURPLE: "pink", BLUE: "dark blue",

@@ -265,18 +265,21 @@ def _add_net(scene: Scene, report: Report, options: Options, images: list[tuple[
     colors = vertex_colors(report, every)
     inside = [set(ts) for ts in placed]
     home = (0, 0, 0)
+    branches, edges = _simplified_net(report) if options.teach else (set(range(len(frac))), report.net.edges())
+    contracted = len(branches) < len(frac)
     for v, ts in enumerate(placed):
-        if net_of[v] in options.hidden_nets:
-            continue
+        if net_of[v] in options.hidden_nets or v not in branches:
+            continue  # the Teach view draws the simplified net's nodes: a linker's bend is no node
         for t in ts:
             scene.net_nodes.append({"xyz": orth @ (frac[v] + t), "color": colors[row[t], v], "radius": node_radius,
                                     "opacity": opacity[net_of[v]]})
-    for u, v, off, data in report.net.edges():
+    for u, v, off, data in edges:
         if net_of[u] in options.hidden_nets:
             continue
         for t in placed[u]:
-            if options.teach and tuple(np.add(t, off).tolist()) not in inside[v]:
-                continue  # the Teach view keeps to its block: no edges hanging out of it
+            if options.teach and not contracted and tuple(np.add(t, off).tolist()) not in inside[v]:
+                continue  # the Teach view keeps to its block: no edges hanging out of it (but a contracted
+                # link, long, is drawn whole from each node: the nodes would otherwise stand alone)
             start = orth @ (frac[u] + t)
             end = orth @ (frac[v] + np.asarray(off) + t)
             occ = float(data["occupancy"])
@@ -286,6 +289,29 @@ def _add_net(scene: Scene, report: Report, options: Options, images: list[tuple[
                                     "opacity": opacity[net_of[u]]})
             if partial and t == home and not options.atoms:
                 scene.labels.append({"text": f"{occ:.2g}", "xyz": (start + end) / 2})
+
+
+def _simplified_net(report: Report) -> tuple[set[int], list]:
+    """The net as it is named, for the Teach view: dangling vertices removed and 2-connected ones (the
+    bends of a long linker) contracted, so that each link is one straight rod between two nodes. The
+    vertices left, and the edges as ``(u, v, offset, data)``; an edge that was not contracted keeps its
+    data (its occupancy), a contracted one counts as fully occupied."""
+    from topology.naming.canonical import PeriodicGraph, simplified
+
+    edges = report.net.edges()
+    n = report.net.graph.number_of_nodes()
+    if not edges:
+        return set(range(n)), edges
+    graph, keep = simplified(PeriodicGraph.from_edges(3, [(int(u), int(v), tuple(int(x) for x in off))
+                                                           for u, v, off, _ in edges], n=n))
+    if len(keep) == n:
+        return set(keep), edges
+    original = {(int(u), int(v), tuple(int(x) for x in off)): data for u, v, off, data in edges}
+    out = []
+    for a, b, shift in zip(graph.src.tolist(), graph.dst.tolist(), graph.shift.tolist()):
+        u, v, off = keep[a], keep[b], tuple(int(x) for x in shift)
+        out.append((u, v, off, original.get((u, v, off), {"occupancy": 1.0})))
+    return set(keep), out
 
 
 def _teach_images(report: Report, options: Options) -> list[list[tuple[int, int, int]]]:
@@ -338,7 +364,11 @@ def legend(report: Report, options: Options, partial: str = PARTIAL_IN_VIEW) -> 
                 continue
             name = f"{n.topology} " if n.topology else ""
             what = {3: "framework", 2: "layer", 1: "chain"}[n.dimensionality]
-            if n.fold > 1:
+            if n.fold > palette.MAX_DISTINCT:  # a graded scale: its two ends in the legend
+                entries.append((colors[0], f"{name}{what}, copy 1 of {n.fold} (net {n.id}; copies 1-{n.fold} "
+                                           "shaded from dark blue to yellow)"))
+                entries.append((colors[-1], f"{name}{what}, copy {n.fold} of {n.fold} (net {n.id})"))
+            elif n.fold > 1:
                 for k, color in enumerate(colors):
                     entries.append((color, f"{name}{what}, copy {k + 1} of {n.fold} (net {n.id})"))
             else:

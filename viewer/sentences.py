@@ -101,6 +101,10 @@ def teach_sentence(report: Report, hidden: tuple[int, ...] = ()) -> str:
     if len(shown) == 1:
         net, copies = shown[0]
         names = ", ".join(palette.color_name(c) for c in copies[:-1]) + f" and {palette.color_name(copies[-1])}"
+        if net.fold > palette.MAX_DISTINCT:  # one graded scale: named by its ends, not colour by colour
+            how = "pass through each other's rings" if entangled else "lie side by side"
+            return (f"Copies 1-{net.fold} of one {noun(net)}, shaded from dark blue (copy 1) to yellow "
+                    f"(copy {net.fold}): they {how} without sharing a single bond.")
         how = "pass through each other's rings" if entangled else "lie side by side"
         return (f"The {names} nets are {NUMBERS.get(net.fold, str(net.fold))} copies of one {noun(net)}: "
                 f"they {how} without sharing a single bond.")
