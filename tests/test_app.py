@@ -292,3 +292,19 @@ def test_every_term_on_the_page_is_explained_where_it_appears() -> None:
         assert f"<b>{term}</b>: " in words
     klass = next(m.value for m in at.markdown if "data-testid='interpenetration-class'" in m.value)
     assert "Zt = " in klass and "Zn = " in klass
+
+
+def test_the_command_the_app_shows_runs_from_the_repository_root(tmp_path) -> None:
+    import shlex
+    import subprocess
+    import sys
+
+    at = explore().run()
+    command = next(c.value for c in at.code if c.value.startswith("interlace render"))
+    args = shlex.split(command)[1:]
+    args[args.index("-o") + 1] = str(tmp_path / "figure.pdf")
+    root = Path(PAGE).parent.parent.parent
+    done = subprocess.run([sys.executable, "-m", "viewer.cli", *args], cwd=root, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "figure.pdf").read_bytes()[:4] == b"%PDF"

@@ -343,14 +343,14 @@ def _solid_net(report: Report, options: Options) -> int:
         else shown[0].id
 
 
-PARTIAL_IN_VIEW = "indigo, with its occupancy"
-"""How the 3D view shows a partly occupied linker; figures and movies draw it otherwise and say so."""
+PARTIAL_KEY = "partly occupied linker (indigo, marked by its occupancy)"
+"""One wording for the app, figures and movies: the view writes the occupancy beside it, a figure fills
+that share of a disc, a movie fades it by it."""
 
 
-def legend(report: Report, options: Options, partial: str = PARTIAL_IN_VIEW) -> list[tuple[str, str]]:
+def legend(report: Report, options: Options) -> list[tuple[str, str]]:
     """Colour keys for what is drawn: each net (each copy of an interpenetrated net), TFA only when its
-    atoms are drawn, partial occupancy only when something partly occupied is drawn (``partial``
-    says how it looks in this picture)."""
+    atoms are drawn, partial occupancy only when something partly occupied is drawn."""
     entries: list[tuple[str, str]] = []
     atoms_drawn = options.atoms and report.crystal is not None
     if options.color_by == "element" and atoms_drawn:
@@ -378,7 +378,7 @@ def legend(report: Report, options: Options, partial: str = PARTIAL_IN_VIEW) -> 
         if atoms_drawn and options.color_by == "net" and (grey := _grey_atoms(report, options)):
             entries.append((style.UNASSIGNED_COLOR, grey))
     if _partial_drawn(report, options):
-        entries.append((style.PARTIAL_LINKER_COLOR, f"partly occupied linker ({partial})"))
+        entries.append((style.PARTIAL_LINKER_COLOR, PARTIAL_KEY))
     return entries
 
 

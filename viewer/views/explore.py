@@ -14,6 +14,7 @@ doubles its wait.
 from __future__ import annotations
 
 import html
+import shlex
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -376,7 +377,7 @@ with below:
             (" --title" if title else "") + (" --net" if options.net else "")
         st.caption("The same files as the command line writes, 8 pt text at print size, text kept as text; "
                    "the figure is:")
-        st.code(f"interlace render {entry.filename} -o figure.pdf{flags}", language="bash")  # shown as text
+        st.code(f"interlace render {shlex.quote(entry.command_path)} -o figure.pdf{flags}", language="bash")  # shown as text
         wanted = (entry.name, float(min_occupancy), options, view, column, title)
         if st.button("Prepare the files", key="prepare_downloads"):
             with st.spinner("Drawing the figures…"):
