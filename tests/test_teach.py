@@ -61,14 +61,15 @@ def test_headline_badge_and_cli_use_one_word_and_every_term_is_explained() -> No
         assert explain(term)
     run = [sys.executable, "-m", "viewer.cli"]
     table = subprocess.run([*run, "analyze", str(ROOT / "assets" / "structures" / "SC-1.cif")], capture_output=True,
-                           text=True, cwd=ROOT, timeout=120).stdout
+                           text=True, cwd=ROOT, timeout=120, check=False).stdout
     assert "words: 2D-3D interpenetrating, fold, polycatenation, Hopf link (interlace explain TERM)" in table
     said = subprocess.run([*run, "explain", "2D-3D interpenetrating"], capture_output=True, text=True, cwd=ROOT,
-                          timeout=60)
+                          timeout=60, check=False)
     assert said.returncode == 0 and "polycatenation" in said.stdout  # how the two words relate
-    unknown = subprocess.run([*run, "explain", "foo"], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    unknown = subprocess.run([*run, "explain", "foo"], capture_output=True, text=True, cwd=ROOT, timeout=60,
+                             check=False)
     assert unknown.returncode == 2 and len(unknown.stderr.strip().splitlines()) == 1
-    every = subprocess.run([*run, "explain"], capture_output=True, text=True, cwd=ROOT, timeout=60).stdout
+    every = subprocess.run([*run, "explain"], capture_output=True, text=True, cwd=ROOT, timeout=60, check=False).stdout
     assert len(every.strip().splitlines()) == len(GLOSSARY)
 
 
@@ -95,4 +96,4 @@ def test_a_tenfold_net_is_taught_as_its_simplified_net_on_a_graded_scale() -> No
     colors = palette.net_colors(report)[net.id]
     assert len(set(colors)) == 10 and {n["color"] for n in scene.net_nodes} == set(colors)
     assert len(scene.net_nodes) <= 3 ** 3 * 2  # the dia nodes only (2 a cell), not every bend of the linkers
-    assert [text for _, text in legend(report, options)][0].endswith("copies 1-10 shaded from dark blue to yellow)")
+    assert next(text for _, text in legend(report, options)).endswith("copies 1-10 shaded from dark blue to yellow)")

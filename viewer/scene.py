@@ -365,8 +365,8 @@ def legend(report: Report, options: Options) -> list[tuple[str, str]]:
             name = f"{n.topology} " if n.topology else ""
             what = {3: "framework", 2: "layer", 1: "chain"}[n.dimensionality]
             if n.fold > palette.MAX_DISTINCT:  # a graded scale: its two ends in the legend
-                entries.append((colors[0], f"{name}{what}, copy 1 of {n.fold} (net {n.id}; copies 1-{n.fold} "
-                                           "shaded from dark blue to yellow)"))
+                entries.append((colors[0], (f"{name}{what}, copy 1 of {n.fold} (net {n.id}; copies 1-{n.fold} "
+                                            "shaded from dark blue to yellow)")))
                 entries.append((colors[-1], f"{name}{what}, copy {n.fold} of {n.fold} (net {n.id})"))
             elif n.fold > 1:
                 for k, color in enumerate(colors):
