@@ -25,7 +25,7 @@ GLOSSARY: dict[str, str] = {
     "2D-3D interpenetrating": "The words of the SC series' paper (Ma et al. 2025) for 2D layers entangled with a 3D "
                               "framework. Between nets of different dimensionality Carlucci, Ciani & Proserpio call "
                               "each such pair polycatenation (linked rings) or polythreading (edges through rings), "
-                              "which is what the pairs list says.",
+                              "as the report names each entangled pair.",
     "polycatenation": "Nets, usually layers or chains, whose rings are linked with each other's like the links of a "
                       "chain, the whole extending further than each net (Carlucci, Ciani & Proserpio 2003). "
                       "Parallel: the layers lie in one orientation; inclined: in several.",
