@@ -109,10 +109,10 @@ def test_survey_page_lists_the_bundled_models_and_filters_them() -> None:
     table = at.dataframe[0].value
     assert sorted(table["source"]) == ["SC-1.cif", "SC-2-0.5.cif", "SC-2-0.8.cif", "SC-3.cif"]
     assert set(table["classification"]) == {"2D-3D interpenetrating", "3D-3D interpenetrated", "non-interpenetrated"}
-    at.multiselect(key="survey_kinds").set_value(["3D-3D interpenetrated"]).run()
+    at.multiselect[0].set_value(["3D-3D interpenetrated"]).run()  # keys are per set of results
     filtered = at.dataframe[0].value
     assert sorted(filtered["source"]) == ["SC-2-0.5.cif", "SC-2-0.8.cif"] and set(filtered["Z"]) == {2}
-    at.text_input(key="survey_name").set_value("sql").run()
+    at.text_input[0].set_value("sql").run()
     assert len(at.dataframe[0].value) == 0
 
 
@@ -344,3 +344,33 @@ def test_survey_analyses_under_the_chosen_clustering() -> None:
     assert at.selectbox(key="survey_clustering").value == "SingleNodes"
     at.selectbox(key="survey_clustering").set_value("AllNodes").run()
     assert not at.exception and len(at.dataframe) >= 1
+
+
+def test_every_term_on_the_page_is_explained_where_it_appears() -> None:
+    from topology.glossary import GLOSSARY
+
+    at = explore().run()
+    at.selectbox(key="structure").set_value("SC-2-0.8").run()
+    assert not at.exception
+    assert f"title='3D-3D interpenetrated: {GLOSSARY['3D-3D interpenetrated']}" in badge(at)  # hover help on the badge
+    words = next(m.value for m in at.markdown if "data-testid='glossary'" in m.value)
+    for term in ("fold", "Hopf link", "class", "Z", "Zt", "Zn", "RCSR symbol"):
+        assert f"<b>{term}</b>: " in words
+    klass = next(m.value for m in at.markdown if "data-testid='interpenetration-class'" in m.value)
+    assert "Zt = " in klass and "Zn = " in klass
+
+
+def test_the_command_the_app_shows_runs_from_the_repository_root(tmp_path) -> None:
+    import shlex
+    import subprocess
+    import sys
+
+    at = explore().run()
+    command = next(c.value for c in at.code if c.value.startswith("interlace render"))
+    args = shlex.split(command)[1:]
+    args[args.index("-o") + 1] = str(tmp_path / "figure.pdf")
+    root = Path(PAGE).parent.parent.parent
+    done = subprocess.run([sys.executable, "-m", "viewer.cli", *args], cwd=root, capture_output=True, text=True,
+                          timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "figure.pdf").read_bytes()[:4] == b"%PDF"

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 pytestmark = pytest.mark.browser
+DATA = Path(__file__).parent / "data"
 
 
 def test_survey_charts_draw_and_a_row_opens_in_the_explorer(browser, app_server, artifacts) -> None:
@@ -33,3 +38,31 @@ def test_survey_charts_draw_and_a_row_opens_in_the_explorer(browser, app_server,
     page.screenshot(path=str(artifacts / "survey-opened.png"), full_page=True)
     context.close()
     assert errors == []
+
+
+@pytest.mark.parametrize(("width", "height"), [(1440, 900), (1920, 1080), (390, 844)])
+def test_a_results_file_after_the_bundled_set_shows_every_row_and_says_what_filters_hide(
+        browser, app_server, artifacts, tmp_path, width, height) -> None:
+    results = tmp_path / "results.jsonl"
+    done = subprocess.run([sys.executable, "-m", "viewer.cli", "analyze", str(DATA / "real"), "-o", str(results)],
+                          capture_output=True, text=True, timeout=300, cwd=DATA.parent.parent, check=False)
+    assert done.returncode == 0
+    total = len(results.read_text().splitlines())
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(app_server + "/survey")
+    count = page.get_by_test_id("survey-count")
+    count.get_by_text("All 4 structures shown").wait_for(timeout=60000)  # the bundled SC models
+    page.get_by_text("A results file (.jsonl)").click()
+    page.locator("input[type=file]").set_input_files(str(results))
+    count.get_by_text(f"All {total} structures shown").wait_for(timeout=60000)
+    page.screenshot(path=str(artifacts / f"survey-results-{width}x{height}.png"), full_page=True)
+    chips = page.get_by_test_id("stMultiSelect").get_by_role("button", name="non-interpenetrated")
+    chips.first.click()  # the chip's remove button: hide the non-interpenetrated structures
+    count.get_by_text("hidden by filters").wait_for(timeout=30000)
+    hidden = count.inner_text()
+    page.screenshot(path=str(artifacts / f"survey-filtered-{width}x{height}.png"), full_page=True)
+    page.get_by_role("button", name="Show all").click()
+    count.get_by_text(f"All {total} structures shown").wait_for(timeout=30000)
+    context.close()
+    assert f"of {total} shown" in hidden and "5 hidden by filters" in hidden

@@ -170,3 +170,58 @@ def test_figures_can_follow_the_view_as_turned(browser, app_server) -> None:
                            timeout=60000)
     assert page.errors == []
     context.close()
+
+
+def centroid(mask: np.ndarray) -> np.ndarray:
+    ys, xs = np.nonzero(mask)
+    return np.array([xs.mean(), ys.mean()])
+
+
+def blue_mask(rgb: np.ndarray) -> np.ndarray:
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    return (b > 150) & (b - r > 50) & (g > r + 20) & (g < b)
+
+
+def orange_mask(rgb: np.ndarray) -> np.ndarray:
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    return (r > 120) & (r - b > 90) & (g > 0.45 * r) & (g < 0.85 * r)
+
+
+@pytest.mark.parametrize(("width", "height"), [(1440, 900), (1920, 1080), (390, 844)])
+def test_teach_view_of_sc1_interweaves_the_nets_and_says_what_is_shown(browser, app_server, artifacts, width,
+                                                                        height) -> None:
+    context, page = open_page(browser, app_server, width, height)
+    page.get_by_text("Teach: show how the nets interpenetrate").click()
+    sentence = page.get_by_test_id("teach-sentence")
+    sentence.get_by_text("threaded by the blue pcu framework").wait_for(timeout=60000)
+    rgb = canvas_rgb(page)
+    page.screenshot(path=str(artifacts / f"teach-SC-1-{width}x{height}.png"))
+    blue, orange = blue_mask(rgb), orange_mask(rgb)
+    assert blue.sum() > 800 and orange.sum() > 800
+    apart = np.linalg.norm(centroid(blue) - centroid(orange)) / np.hypot(*rgb.shape[:2])
+    assert apart < 0.06  # around one centre, not one block lower left and the other upper right
+    page.get_by_role("button", name="pcu (0)").click()  # show only the sql layer
+    page.get_by_test_id("teach-sentence").get_by_text("shown alone").wait_for(timeout=60000)
+    text = page.get_by_test_id("teach-sentence").inner_text()
+    assert "threaded by" not in text and "sql layer" in text
+    rgb = canvas_rgb(page)
+    page.screenshot(path=str(artifacts / f"teach-SC-1-sql-alone-{width}x{height}.png"))
+    assert blue_mask(rgb).sum() < 50 and orange_mask(rgb).sum() > 800
+    assert page.errors == []
+    context.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1440, 900), (1920, 1080), (390, 844)])
+def test_teach_view_of_a_tenfold_cof_names_copies_one_to_ten(browser, app_server, artifacts, width, height) -> None:
+    context, page = open_page(browser, app_server, width, height)
+    page.locator("input[type=file]").set_input_files(str(DATA / "real" / "curatedcofs_18134N3_LZU-79_CSD1846140.cif"))
+    page.get_by_test_id("classification").get_by_text("3D-3D interpenetrated").wait_for(timeout=90000)
+    page.get_by_text("Teach: show how the nets interpenetrate").click()
+    sentence = page.get_by_test_id("teach-sentence")
+    sentence.get_by_text("Copies 1-10 of one dia framework").wait_for(timeout=60000)
+    rgb = canvas_rgb(page)
+    page.screenshot(path=str(artifacts / f"teach-LZU-79-{width}x{height}.png"))
+    text = sentence.inner_text()
+    assert "orange" not in text and rgb.std() > 5
+    assert page.errors == []
+    context.close()

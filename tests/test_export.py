@@ -119,7 +119,7 @@ def test_journal_figure_size_and_editable_text(sc2, column: str, width_in: float
     texts = svg_texts(svg)
     words = " ".join(t for t, _ in texts)
     assert texts and min(size for _, size in texts) >= 7.0
-    for key in ("pcu framework (net 0)", "pcu framework (net 1)", "guest molecules", "filled sector"):
+    for key in ("pcu framework (net 0)", "pcu framework (net 1)", "guest molecules", "marked by its occupancy"):
         assert key in words
     assert {"a", "b", "c"} <= {t for t, _ in texts}  # the axis triad
     assert "interpenetrated" not in words  # no title unless asked
@@ -339,3 +339,36 @@ def test_connectivity_drawing_labels_every_edge_with_its_offset(path: Path) -> N
     assert texts == Counter([str(off) for _, _, off, _ in edges] + [str(v) for v in report.net.graph])
     partial = sum(1 for *_, data in edges if data["occupancy"] < 0.999)
     assert svg.lower().count(f"stroke: {style.PARTIAL_LINKER_COLOR.lower()}") == partial
+
+
+@pytest.mark.parametrize(("name", "column", "width_in"), [("SC-1", "single", 3.5), ("SC-2-0.8", "double", 7.2)])
+def test_why_figure_shows_both_rings_open_at_the_column_width(name: str, column: str, width_in: float,
+                                                               tmp_path: Path) -> None:
+    """``render --why``: the picture is turned so that neither ring is seen edge-on (each shows at least
+    half its area), it is centred on the pair, and the SVG is as wide as the column asked for."""
+    from viewer.why import picture, vector_area
+
+    pic = picture(analyze_file(STRUCTURES / f"{name}.cif"))
+    for ring in (pic.first, pic.second):
+        area = vector_area(ring)
+        assert abs(area[2]) > 0.5 * np.linalg.norm(area)
+    assert np.abs(np.vstack([pic.first, pic.second]).mean(axis=0)).max() < 1e-6
+    out = tmp_path / "why.svg"
+    done = interlace("render", str(STRUCTURES / f"{name}.cif"), "--why", "--column", column, "-o", str(out))
+    assert done.returncode == 0 and "linked with" in done.stdout and done.stderr == ""
+    width, _ = svg_size_in(out.read_bytes())
+    assert width == pytest.approx(width_in, abs=0.01)
+
+
+def test_exports_match_the_column_and_say_partial_occupancy_one_way(sc2, tmp_path: Path) -> None:
+    """The net drawing is as wide as the figure's column; the partly occupied key reads the same in the
+    view's legend, the figure and the movie's legend (all from ``scene.legend``)."""
+    from viewer.export import downloads
+    from viewer.scene import PARTIAL_KEY
+
+    for column, width_in in (("single", 3.5), ("double", 7.2)):
+        files = {name: data for _, name, data, _ in downloads(sc2, Options(), column=column)}
+        assert svg_size_in(files["SC-2-0.5-net.svg"])[0] == pytest.approx(width_in, abs=0.01)
+    assert (style.PARTIAL_LINKER_COLOR, PARTIAL_KEY) in legend(sc2, Options())
+    words = " ".join(t for t, _ in svg_texts(render(sc2, Options(), "svg")))
+    assert "partly occupied linker" in words and "marked by its occupancy" in words

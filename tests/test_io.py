@@ -300,3 +300,9 @@ def test_keyword_spellings_systre_accepts(tmp_path: Path, spelling: str) -> None
 def test_nearest_neighbour_rule_that_cannot_hold_is_an_input_error(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(InputError, match=f"^bad.cgd: .*{message}"):
         analyze_file(write(tmp_path, "bad.cgd", text))
+
+
+def test_a_text_file_that_is_not_a_cif_is_called_so() -> None:
+    """The README is refused as not a CIF, not as a CIF with too many syntax errors."""
+    with pytest.raises(InputError, match=r"README.md: not a CIF \(no data_ block\)"):
+        analyze_file(Path(__file__).resolve().parent.parent / "README.md")

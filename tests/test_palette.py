@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +53,7 @@ def test_each_copy_of_a_twofold_net_has_its_own_colour_and_neighbours_share_it()
 def test_the_sc_series_keeps_the_papers_blue_framework_and_orange_layer() -> None:
     sc1 = analyze_file(STRUCTURES / "SC-1.cif")
     assert palette.net_colors(sc1) == [(palette.SKY_BLUE,), (palette.ORANGE,)]
-    sc2 = analyze_file(STRUCTURES / "SC-2-0.5.cif", 0.6)  # two layers: neither in the partial-occupancy yellow
+    sc2 = analyze_file(STRUCTURES / "SC-2-0.5.cif", 0.6)  # two layers: neither in the partial-occupancy indigo
     colors = [c for copies in palette.net_colors(sc2) for c in copies]
     assert len(set(colors)) == 2 and palette.PARTIAL not in colors
 
@@ -60,3 +62,51 @@ def test_the_sc_series_keeps_the_papers_blue_framework_and_orange_layer() -> Non
 def test_colours_stay_distinct_up_to_six_copies(fold: int) -> None:
     colors = palette.copy_colors([3], [fold])[0]
     assert len(set(colors)) == fold and palette.PARTIAL not in colors
+
+
+# Machado, Oliveira & Fernandes (2009), severity 1: dichromat vision as a matrix on linear RGB
+DEUTERANOPIA = np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                         [-0.011820, 0.042940, 0.968881]])
+PROTANOPIA = np.array([[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                       [-0.003882, -0.048116, 1.051998]])
+
+
+def lab(rgb: np.ndarray, matrix: np.ndarray | None = None) -> np.ndarray:
+    """CIELAB (D65) of sRGB pixels (..., 3) in 0-255, as seen through ``matrix`` if given."""
+    c = np.asarray(rgb, dtype=float) / 255
+    linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    if matrix is not None:
+        linear = np.clip(linear @ matrix.T, 0, 1)
+    xyz = linear @ np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]).T
+    f = xyz / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(f > 216 / 24389, np.cbrt(f), (24389 / 27 * f + 16) / 116)
+    return np.stack([116 * f[..., 1] - 16, 500 * (f[..., 0] - f[..., 1]), 200 * (f[..., 1] - f[..., 2])], axis=-1)
+
+
+def test_colours_of_a_rendered_figure_stay_apart_for_colour_blind_readers(artifacts) -> None:
+    """SC-2-0.8 drawn with its two nets, partly occupied linkers, TFA and guests: each key's pixels
+    (the darkest and lightest quarter of its shades, as shading makes them) still differ from every
+    other key's by more than 20 CIELAB units under simulated deuteranopia and protanopia."""
+    from PIL import Image
+
+    from viewer import style
+    from viewer.export import render
+
+    report = analyze_file(STRUCTURES / "SC-2-0.8.cif")
+    data = render(report, Options(net=True), "png", 1400)
+    (artifacts / "render-SC-2-0.8-colour-blind.png").write_bytes(data)
+    pixels = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=float)
+    keys = [c for c, _ in legend(report, Options(net=True))]
+    assert {style.PARTIAL_LINKER_COLOR, style.TFA_COLOR, palette.ORANGE, palette.SKY_BLUE} <= set(keys)
+    seen = {}
+    for key in keys:
+        rgb = np.array([int(key[k:k + 2], 16) for k in (1, 3, 5)], dtype=float)
+        near = pixels[np.abs(pixels - rgb).sum(axis=2) < 60]
+        assert len(near) > 500, key
+        shade = near.sum(axis=1)
+        seen[key] = np.vstack([near[shade <= np.quantile(shade, 0.25)].mean(axis=0),
+                               near[shade >= np.quantile(shade, 0.75)].mean(axis=0)])
+    for matrix in (DEUTERANOPIA, PROTANOPIA):
+        for a, b in itertools.combinations(keys, 2):
+            gap = np.linalg.norm(lab(seen[a], matrix)[:, None] - lab(seen[b], matrix)[None], axis=2).min()
+            assert gap > 20, (a, b, round(float(gap), 1))

@@ -151,3 +151,19 @@ def test_parquet_summary_keeps_its_rows_on_resume(tree, tmp_path):
     assert sorted(r["path"] for r in rows) == sorted(r["path"] for r in records(out)) and len(rows) == 7
     by_name = {Path(r["path"]).name: r for r in rows}
     assert by_name["MOF-14.cif"]["Z"] == 2 and by_name["broken.cif"]["Z"] is None and by_name["broken.cif"]["error"]
+
+
+def test_summary_rows_give_the_class_and_nets_that_line_up():
+    from topology import analyze_file
+    from viewer.survey import SUMMARY_FIELDS, summary_row
+
+    root = Path(__file__).resolve().parent
+    jxust = summary_row({"path": "JXUST-1.cif", **analyze_file(root / "data" / "crystalnets" / "JXUST-1.cif").to_dict()}, 0)
+    assert jxust["class"] == "Ia" and jxust["nets"] == "3D pcu x2"
+    cd = summary_row({"path": "cd.cif", **analyze_file(root / "data" / "real" / "cod7114517_Cd_three-in-one.cif").to_dict()}, 0)
+    assert cd["class"] == ""
+    columns = [cd[k].split() for k in ("dimensionalities", "folds", "topologies")]
+    assert len({len(c) for c in columns}) == 1 and len(columns[0]) == len(cd["nets"].split("; ")) >= 2
+    for dim, name, part in zip(columns[0], columns[2], cd["nets"].split("; ")):
+        assert part.startswith(f"{dim}D {name} x")
+    assert list(jxust) == list(SUMMARY_FIELDS) and "class" in SUMMARY_FIELDS

@@ -35,8 +35,8 @@ from topology.reading.cif import read_bytes
 from viewer.arguments import SCHEDULER_CONNECT
 
 SUFFIXES = (".cif", ".cif.gz", ".cgd")
-SUMMARY_FIELDS = ("path", "source", "classification", "Z", "dimensionalities", "folds", "topologies", "seconds",
-                  "error")
+SUMMARY_FIELDS = ("path", "source", "classification", "class", "Z", "nets", "dimensionalities", "folds", "topologies",
+                  "seconds", "error")
 
 
 def discover(paths: Iterable[str], unmatched: list[str] | None = None) -> Iterator[Path]:
@@ -331,13 +331,18 @@ def is_record(record: object) -> bool:
 
 
 def summary_row(record: dict, seconds: float) -> dict:
-    """One row of the summary table."""
+    """One row of the summary table. ``nets`` reads each periodic net whole ("3D pcu x1; 2D sql x1"); the
+    per-net columns after it have one entry per periodic net in the same order ("-" for a net
+    without a name), so they line up with each other."""
     nets = [n for n in record.get("nets", []) if n["dimensionality"] > 0]
+    klass = record.get("interpenetration_class") or {}
     return {"path": printable(record["path"]), "source": printable(record.get("source", "")),
-            "classification": record.get("classification", ""), "Z": record.get("interpenetration_degree", ""),
+            "classification": record.get("classification", ""), "class": klass.get("class", ""),
+            "Z": record.get("interpenetration_degree", ""),
+            "nets": "; ".join(f"{n['dimensionality']}D {n.get('topology') or '-'} x{n['fold']}" for n in nets),
             "dimensionalities": " ".join(str(n["dimensionality"]) for n in nets),
             "folds": " ".join(str(n["fold"]) for n in nets),
-            "topologies": " ".join(n.get("topology") or "-" for n in nets if n["dimensionality"] >= 2),
+            "topologies": " ".join(n.get("topology") or "-" for n in nets),
             "seconds": round(seconds, 3), "error": record.get("error", "")}
 
 

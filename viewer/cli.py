@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from topology.errors import InputError, printable
 from topology.limits import TIME_LIMIT, time_limit
+from topology.options import CLUSTERINGS
 from viewer import arguments
 from viewer.outputs import check_output
 
@@ -72,7 +73,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="leave out sites with occupancy below T before bonding (default 0)")
     p.add_argument("--disorder", choices=("major", "all"), default="major",
                    help="disordered parts: the most occupied part of each assembly (default), or all of them")
-    p.add_argument("--clustering", choices=("SingleNodes", "AllNodes"), default="SingleNodes",
+    p.add_argument("--clustering", choices=CLUSTERINGS, default="SingleNodes",
                    help="deconstruction, as CrystalNets.jl names them: every SBU one vertex (SingleNodes, default), "
                         "or each branch point of an organic SBU a vertex (AllNodes)")
     p.add_argument("-o", "--output", type=Path, metavar="FILE.jsonl",
@@ -100,6 +101,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="address to listen on (default 127.0.0.1: this computer only; 0.0.0.0 for a classroom network)")
     p.add_argument("--headless", action="store_true", help="do not open a browser")
     p.set_defaults(run=_app)
+
+    p = sub.add_parser("explain", help="what a term means: fold, Z, class, polycatenation, Hopf link ...",
+                       epilog="interlace explain with no term lists them all")
+    p.add_argument("terms", nargs="*", metavar="TERM", help="a term, e.g. fold, Zt, IIa, \"2D-3D interpenetrating\"")
+    p.set_defaults(run=_explain)
 
     from viewer import export_cli
 
@@ -229,7 +235,31 @@ def format_report(report: Report) -> str:
     if hidden:
         lines.append(f"  ... and {hidden} discrete (0D) components")
     lines += [f"  note: {note}" for note in report.notes]
+    lines.append("  words: " + ", ".join(_terms(report)) + " (interlace explain TERM)")
     return "\n".join(printable(line) for line in lines)  # names and notes from a file print as one inert line each
+
+
+def _explain(args: argparse.Namespace) -> int:
+    """The glossary's entries for the terms asked, or all of them."""
+    from topology.glossary import GLOSSARY, explain
+
+    for term in args.terms:
+        if explain(term) is None:
+            raise InputError("explain", f"no entry for {term!r}; the terms are: {', '.join(GLOSSARY)}")
+    for line in [explain(t) for t in args.terms] or [f"{t}: {m}" for t, m in GLOSSARY.items()]:
+        print(line)
+    return 0
+
+
+def _terms(report: Report) -> list[str]:
+    """The glossary's words a report's table uses, in the order they appear."""
+    words = [report.classification, "fold"]
+    words += [e.kind for e in report.entanglement if e.kind != "none"]
+    words += ["Hopf link"] * any(e.hopf_links for e in report.entanglement)
+    words += ["class", "Z"] * bool(report.interpenetration_class)
+    from topology.glossary import lookup
+
+    return list(dict.fromkeys(w for w in words if lookup(w)))
 
 
 def _build_models(args: argparse.Namespace) -> int:

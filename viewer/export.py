@@ -102,7 +102,7 @@ def render(report: Report, options: Options, fmt: str, width: int | None = None,
     if not (scene.atoms or scene.net_nodes):
         raise InputError(report.source, "nothing to draw with these options")
     cell = np.array(report.net.cell.orth.mat.tolist())
-    keys = legend(report, options, partial="filled sector = occupancy")  # as the figure draws partial sites
+    keys = legend(report, options)  # partial sites drawn as a filled sector: the same key as everywhere
     fig = figure.draw(figure.to_ctk_scene(scene, cell, report.source), view, width_in,
                       dpi=width / width_in if fmt == "png" else figure.PRINT_DPI, transparent=transparent,
                       title=caption(report) if title else "", legend=keys)
@@ -250,7 +250,7 @@ def animate(reports: list[Report], fmt: str, fps: int = 12, width: int = 800, pe
     captions = transition_captions(reports)
     hold = max(1, round(HOLD_SECONDS * fps))
     movie = frames(series, per_step=per_step, hold=1, cuts=captions.cuts)  # one picture per still, held
-    legends = [legend(r, Options(net=net), partial="yellow, faded by its occupancy") for r in reports]
+    legends = [legend(r, Options(net=net)) for r in reports]
     scenes = []
     for frame in movie:
         scene = frame_scene(series, frame, NET_FADE if net else 1.0)
@@ -388,7 +388,7 @@ def downloads(report: Report, options: Options, view: View = "c", column: str = 
     files = [("Figure (PNG)", f"{stem}.png", lambda: figure_file("png"), "image/png"),
              ("Figure (SVG)", f"{stem}.svg", lambda: figure_file("svg"), "image/svg+xml"),
              ("Figure (PDF)", f"{stem}.pdf", lambda: figure_file("pdf"), "application/pdf"),
-             ("Net drawing (SVG)", f"{stem}-net.svg", lambda: graph_image(report, "svg"), "image/svg+xml"),
+             ("Net drawing (SVG)", f"{stem}-net.svg", lambda: graph_image(report, "svg", figure.COLUMNS[column]), "image/svg+xml"),
              ("Net (Systre .cgd)", f"{stem}.cgd", lambda: write_cgd(report.net, stem, net_comments(report)).encode(), "text/plain"),
              ("Net (GraphML)", f"{stem}.graphml", lambda: net_graphml(report), "application/xml"),
              ("Report (JSON)", f"{stem}.json", lambda: report_json(report).encode(), "application/json")]

@@ -12,6 +12,7 @@ import numpy as np
 
 from topology.errors import InputError, printable
 from topology.limits import TIME_LIMIT, time_limit
+from topology.options import CLUSTERINGS
 from viewer import arguments
 from viewer.choices import COLOR_BY, FIGURE_WIDTH, MOVIE_FPS, MOVIE_FRAMES_PER_STEP, MOVIE_WIDTH, STYLES
 from viewer.orientation import View, parse_view
@@ -49,6 +50,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--hydrogens", action="store_true", help="show hydrogen atoms")
     p.add_argument("--min-occupancy", type=arguments.occupancy, default=0.0, metavar="T",
                    help="leave out sites with occupancy below T (default 0)")
+    p.add_argument("--clustering", choices=CLUSTERINGS, default=CLUSTERINGS[0],
+                   help="how building units become vertices (default SingleNodes; interlace explain clustering)")
     p.set_defaults(run=_render)
 
     p = sub.add_parser("animate", help="the transition through two or more structures as a GIF or MP4",
@@ -90,14 +93,15 @@ def _render(args: argparse.Namespace) -> int:
     check_output(args.output, "--output")
     _check_drawing(args.path, args.min_occupancy, int(np.prod(args.supercell)))
     with time_limit(TIME_LIMIT, Path(args.path).name):
-        report = analyze_file(args.path, args.min_occupancy)
+        report = analyze_file(args.path, args.min_occupancy, clustering=args.clustering)
     if args.why:
+        from viewer.figure import COLUMNS
         from viewer.why import picture, why_figure
 
         pic = picture(report)
         if pic is None:
             raise InputError(report.source, "no linked or threaded rings between nets: nothing to show with --why")
-        _write(args.output, why_figure(pic, fmt))
+        _write(args.output, why_figure(pic, fmt, COLUMNS[args.column]))
         print(pic.sentence)
         return 0
     options = Options(style=args.style, color_by=args.color_by, hydrogens=args.hydrogens, net=args.net,

@@ -33,6 +33,13 @@ class Entry:
     data: bytes
     bundled: bool
 
+    @property
+    def command_path(self) -> str:
+        """The file as a command typed at the repository's root names it: a bundled model by its path
+        there, the user's own file by its name (it is wherever they keep it)."""
+        return f"{STRUCTURES.relative_to(STRUCTURES.parent.parent).as_posix()}/{self.filename}" if self.bundled \
+            else self.filename
+
 
 @st.cache_data(show_spinner=False)
 def series() -> dict:

@@ -5,6 +5,8 @@ escaped JSON and captions are set as text, never as HTML."""
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import py3Dmol
 
@@ -83,7 +85,7 @@ button.onclick = function() { playing = !playing; button.textContent = playing ?
 slider.oninput = function() { playing = false; button.textContent = 'Play'; frame = +slider.value; show(frame); };
 show(0);
 v.zoomTo();
-v.zoom(1.4);
+v.zoom(1.0);  // 3Dmol's fit leaves a margin: nothing of the series is cut at the frame's edge
 v.render();
 setTimeout(tick, wait(0));
 })();
@@ -138,7 +140,11 @@ def player_html(data: dict, height: int = 560) -> str:
     """HTML playing the frames of ``data`` (see :func:`player_data`) with its controls."""
     view = py3Dmol.view(width="100%", height=height, js=LOCAL_3DMOL)
     view.setBackgroundColor("white")
-    view.startjs += PLAYER.replace("DATA", safe_json(data))
-    html = view._make_html()  # gives the view its id
-    narrow = NARROW.replace("UNIQUEID", view.uniqueid).replace("HEIGHT", str(round(0.62 * height)))
-    return narrow + html + CONTROLS.replace("UNIQUEID", view.uniqueid)
+    script = PLAYER.replace("DATA", safe_json(data))
+    view.startjs += script
+    # The id comes from the content, not the clock (as py3Dmol's does): the same movie gives the same
+    # HTML, so a rerun of the page keeps the player as it is, playing where it was, instead of loading it again.
+    uid = hashlib.sha1(f"{height}{script}".encode()).hexdigest()[:16]
+    html = (view.startjs + view.endjs).replace("UNIQUEID", uid)
+    narrow = NARROW.replace("UNIQUEID", uid).replace("HEIGHT", str(round(0.62 * height)))
+    return narrow + html + CONTROLS.replace("UNIQUEID", uid)

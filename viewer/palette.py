@@ -6,6 +6,11 @@ so the first 3D net is sky blue and the first 2D net orange; every other net, an
 copy of an interpenetrated net, takes the next colour not yet used. Yellow is kept for partially
 occupied sites (:data:`PARTIAL`), so no net is ever drawn in it.
 
+Under deuteranopia and protanopia the orange of the layer, a yellow and a red all fall on one olive
+hue (Machado, Oliveira & Fernandes 2009 simulate it), and shading then hides any difference in
+lightness. So what must stay apart from the orange and blue nets keeps off that hue: partly occupied
+sites in Paul Tol's indigo, TFA in dark grey (:mod:`viewer.style`), guests in light grey.
+
 A copy of a k-fold net is one of the k translation-equivalent pieces it splits into. Which copy a
 vertex image belongs to follows from the net's cycle lattice L: the image of vertex ``v`` in cell
 ``t`` lies in the copy of ``t - shift[v]`` modulo L (``shift`` from :func:`topology.net.periodic.lift`),
@@ -22,13 +27,15 @@ from topology.report import Report
 
 SKY_BLUE, ORANGE, GREEN, PURPLE, BLUE, VERMILION = "#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#0072B2", "#D55E00"
 YELLOW = "#F0E442"
+INDIGO = "#332288"
 ORDER = (SKY_BLUE, ORANGE, GREEN, PURPLE, BLUE, VERMILION)
 """Net colours in the order they are handed out (Okabe-Ito without yellow and black)."""
 FIRST = {3: SKY_BLUE, 2: ORANGE, 1: GREEN}
 """The colour a net of each dimensionality takes when still free: the paper's blue 3D, orange 2D."""
 DISCRETE = "#9E9E9E"
-PARTIAL = YELLOW
-"""Partially occupied sites and linkers: the paper's gold, as Okabe-Ito's yellow (no net uses it)."""
+PARTIAL = INDIGO
+"""Partially occupied sites and linkers (the paper draws them gold, which colour-blind readers cannot tell
+from the orange layer): Tol's indigo, which no net uses."""
 
 
 def net_colors(report: Report) -> list[tuple[str, ...]]:
@@ -58,9 +65,31 @@ def copy_colors(dimensionalities: list[int], folds: list[int]) -> list[tuple[str
         if dim == 0:
             out.append((DISCRETE,))
             continue
+        if fold > MAX_DISTINCT:  # more copies than colours to tell apart: one graded scale, copy by copy
+            out.append(graded(fold))
+            continue
         first = take(FIRST.get(dim))
         out.append((first, *(take(None) for _ in range(fold - 1))))
     return out
+
+
+MAX_DISTINCT = 8
+"""Most copies of one net given distinct palette colours; beyond, a graded scale (copies 1 to k)."""
+GRADED = ((59, 82, 139), (33, 144, 140), (93, 200, 99), (253, 231, 37))
+"""Anchors of the graded scale (viridis from its blue on, which stays ordered in lightness for every
+colour vision): copy 1 dark blue, the last yellow."""
+
+
+def graded(count: int) -> tuple[str, ...]:
+    """``count`` colours evenly along :data:`GRADED`."""
+    out = []
+    for k in range(count):
+        x = k / max(count - 1, 1) * (len(GRADED) - 1)
+        i = min(int(x), len(GRADED) - 2)
+        t = x - i
+        rgb = [round(a + (b - a) * t) for a, b in zip(GRADED[i], GRADED[i + 1])]
+        out.append("#{:02X}{:02X}{:02X}".format(*rgb))
+    return tuple(out)
 
 
 NAMES = {SKY_BLUE: "blue", ORANGE: "orange", GREEN: "green", PURPLE: "pink", BLUE: "dark blue",

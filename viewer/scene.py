@@ -253,35 +253,83 @@ def _label_partial_units(scene: Scene, report: Report, keep: np.ndarray) -> None
 
 def _add_net(scene: Scene, report: Report, options: Options, images: list[tuple[int, ...]]) -> None:
     orth = np.array(report.net.cell.orth.mat.tolist())
-    colors = vertex_colors(report, images)
     net_of = report.net_of_vertex()
     frac = report.net.frac()
     node_radius = 3.2 if options.style == "cluster" else (1.5 if options.teach else 0.9)
     solid = _solid_net(report, options)
     opacity = {n.id: 1.0 if not options.teach or n.id == solid else 0.75 for n in report.nets}
-    block = np.array(options.supercell)
-    edges = report.net.edges()
-    home = tuple(0 for _ in range(3))
-    for k, t in enumerate(images):
-        for v in range(len(frac)):
-            if net_of[v] in options.hidden_nets:
-                continue
-            scene.net_nodes.append({"xyz": orth @ (frac[v] + t), "color": colors[k, v], "radius": node_radius,
+    placed = _teach_images(report, options) if options.teach else [images] * len(frac)
+    every = sorted({t for ts in placed for t in ts})
+    row = {t: k for k, t in enumerate(every)}
+    colors = vertex_colors(report, every)
+    inside = [set(ts) for ts in placed]
+    home = (0, 0, 0)
+    branches, edges = _simplified_net(report) if options.teach else (set(range(len(frac))), report.net.edges())
+    contracted = len(branches) < len(frac)
+    for v, ts in enumerate(placed):
+        if net_of[v] in options.hidden_nets or v not in branches:
+            continue  # the Teach view draws the simplified net's nodes: a linker's bend is no node
+        for t in ts:
+            scene.net_nodes.append({"xyz": orth @ (frac[v] + t), "color": colors[row[t], v], "radius": node_radius,
                                     "opacity": opacity[net_of[v]]})
-        for u, v, off, data in edges:
-            if net_of[u] in options.hidden_nets:
-                continue
-            if options.teach and not ((np.asarray(t) + off >= 0) & (np.asarray(t) + off < block)).all():
-                continue  # the Teach view keeps to its block of cells: no edges hanging out of it
+    for u, v, off, data in edges:
+        if net_of[u] in options.hidden_nets:
+            continue
+        for t in placed[u]:
+            if options.teach and not contracted and tuple(np.add(t, off).tolist()) not in inside[v]:
+                continue  # the Teach view keeps to its block: no edges hanging out of it (but a contracted
+                # link, long, is drawn whole from each node: the nodes would otherwise stand alone)
             start = orth @ (frac[u] + t)
             end = orth @ (frac[v] + np.asarray(off) + t)
             occ = float(data["occupancy"])
             partial = occ < 0.999
             scene.net_edges.append({"start": start, "end": end, "partial": partial, "occupancy": occ,
-                                    "color": style.PARTIAL_LINKER_COLOR if partial else colors[k, u],
+                                    "color": style.PARTIAL_LINKER_COLOR if partial else colors[row[t], u],
                                     "opacity": opacity[net_of[u]]})
             if partial and t == home and not options.atoms:
                 scene.labels.append({"text": f"{occ:.2g}", "xyz": (start + end) / 2})
+
+
+def _simplified_net(report: Report) -> tuple[set[int], list]:
+    """The net as it is named, for the Teach view: dangling vertices removed and 2-connected ones (the
+    bends of a long linker) contracted, so that each link is one straight rod between two nodes. The
+    vertices left, and the edges as ``(u, v, offset, data)``; an edge that was not contracted keeps its
+    data (its occupancy), a contracted one counts as fully occupied."""
+    from topology.naming.canonical import PeriodicGraph, simplified
+
+    edges = report.net.edges()
+    n = report.net.graph.number_of_nodes()
+    if not edges:
+        return set(range(n)), edges
+    graph, keep = simplified(PeriodicGraph.from_edges(3, [(int(u), int(v), tuple(int(x) for x in off))
+                                                           for u, v, off, _ in edges], n=n))
+    if len(keep) == n:
+        return set(keep), edges
+    original = {(int(u), int(v), tuple(int(x) for x in off)): data for u, v, off, data in edges}
+    out = []
+    for a, b, shift in zip(graph.src.tolist(), graph.dst.tolist(), graph.shift.tolist()):
+        u, v, off = keep[a], keep[b], tuple(int(x) for x in shift)
+        out.append((u, v, off, original.get((u, v, off), {"occupancy": 1.0})))
+    return set(keep), out
+
+
+def _teach_images(report: Report, options: Options) -> list[list[tuple[int, int, int]]]:
+    """The cells each vertex is drawn in for the Teach view: the images less than half a block plus half
+    a cell from the centre of the solid net's block (as many cells as the supercell), so that the nets
+    interweave around one centre instead of sitting side by side: a net offset from the solid one by
+    about half a cell gets one image more along that axis, reaching out on both sides."""
+    frac = report.net.frac()
+    net_of = report.net_of_vertex()
+    block = np.array(options.supercell, dtype=float)
+    solid = [v for v in range(len(frac)) if net_of[v] == _solid_net(report, options)] or list(range(len(frac)))
+    centre = frac[solid].mean(axis=0) + (block - 1) / 2
+    reach = (block + 1) / 2 - 1e-6
+    out = []
+    for f in frac:
+        low = np.ceil(centre - reach - f).astype(int)
+        high = np.floor(centre + reach - f).astype(int)
+        out.append([tuple(t) for t in itertools.product(*(range(a, b + 1) for a, b in zip(low.tolist(), high.tolist())))])
+    return out
 
 
 def _solid_net(report: Report, options: Options) -> int:
@@ -294,14 +342,14 @@ def _solid_net(report: Report, options: Options) -> int:
         else shown[0].id
 
 
-PARTIAL_IN_VIEW = "yellow, with its occupancy"
-"""How the 3D view shows a partly occupied linker; figures and movies draw it otherwise and say so."""
+PARTIAL_KEY = "partly occupied linker (indigo, marked by its occupancy)"
+"""One wording for the app, figures and movies: the view writes the occupancy beside it, a figure fills
+that share of a disc, a movie fades it by it."""
 
 
-def legend(report: Report, options: Options, partial: str = PARTIAL_IN_VIEW) -> list[tuple[str, str]]:
+def legend(report: Report, options: Options) -> list[tuple[str, str]]:
     """Colour keys for what is drawn: each net (each copy of an interpenetrated net), TFA only when its
-    atoms are drawn, partial occupancy only when something partly occupied is drawn (``partial``
-    says how it looks in this picture)."""
+    atoms are drawn, partial occupancy only when something partly occupied is drawn."""
     entries: list[tuple[str, str]] = []
     atoms_drawn = options.atoms and report.crystal is not None
     if options.color_by == "element" and atoms_drawn:
@@ -315,7 +363,11 @@ def legend(report: Report, options: Options, partial: str = PARTIAL_IN_VIEW) -> 
                 continue
             name = f"{n.topology} " if n.topology else ""
             what = {3: "framework", 2: "layer", 1: "chain"}[n.dimensionality]
-            if n.fold > 1:
+            if n.fold > palette.MAX_DISTINCT:  # a graded scale: its two ends in the legend
+                entries.append((colors[0], (f"{name}{what}, copy 1 of {n.fold} (net {n.id}; copies 1-{n.fold} "
+                                            "shaded from dark blue to yellow)")))
+                entries.append((colors[-1], f"{name}{what}, copy {n.fold} of {n.fold} (net {n.id})"))
+            elif n.fold > 1:
                 for k, color in enumerate(colors):
                     entries.append((color, f"{name}{what}, copy {k + 1} of {n.fold} (net {n.id})"))
             else:
@@ -325,7 +377,7 @@ def legend(report: Report, options: Options, partial: str = PARTIAL_IN_VIEW) -> 
         if atoms_drawn and options.color_by == "net" and (grey := _grey_atoms(report, options)):
             entries.append((style.UNASSIGNED_COLOR, grey))
     if _partial_drawn(report, options):
-        entries.append((style.PARTIAL_LINKER_COLOR, f"partly occupied linker ({partial})"))
+        entries.append((style.PARTIAL_LINKER_COLOR, PARTIAL_KEY))
     return entries
 
 

@@ -20,11 +20,20 @@ def connected(net: NetSummary) -> str:
     return ",".join(map(str, sorted(net.node_degrees))) + "-connected"
 
 
-def _group(nets: list[NetSummary], count: int, entangled: bool) -> str:
-    """``count`` copies of nets alike (same name, dimensionality and node degrees) in words."""
+def entangled_word(classification: str) -> str:
+    """The adjective the headline uses, the same word as the badge's: "polycatenated" under a
+    polycatenation, "polythreaded" under a polythreading, else "interpenetrating"."""
+    if "polycatenation" in classification:
+        return "polycatenated"
+    return "polythreaded" if "polythreading" in classification else "interpenetrating"
+
+
+def _group(nets: list[NetSummary], count: int, entangled: str) -> str:
+    """``count`` copies of nets alike (same name, dimensionality and node degrees) in words; ``entangled``
+    is the adjective for them when they are entangled with each other, else empty."""
     net = nets[0]
     noun = WHAT[net.dimensionality] + ("s" if count > 1 else "")
-    adjective = "interpenetrating " if entangled and count > 1 else ""
+    adjective = f"{entangled} " if entangled and count > 1 else ""
     number = str(count) if count > 1 else "one"
     if net.topology:
         return f"{number} {adjective}{net.topology} {noun}"
@@ -46,10 +55,11 @@ def nets_sentence(report: Report) -> str:
         key = (n.dimensionality, n.topology or n.topology_key or "", n.node_degrees)
         groups[key] += n.fold
         members.setdefault(key, []).append(n)
-    parts = [_group(members[key], count, entangled and len(groups) == 1) for key, count in groups.items()]
+    word = entangled_word(report.classification) if entangled else ""
+    parts = [_group(members[key], count, word if len(groups) == 1 else "") for key, count in groups.items()]
     text = " and ".join(parts)
     if entangled and len(groups) > 1:
-        return f"{text}, interpenetrating"
+        return f"{text}, {word}"
     if not entangled and report.classification == "non-interpenetrated":
         return f"{text}, not interpenetrated"
     if not entangled and sum(groups.values()) > 1:
@@ -63,10 +73,20 @@ def copies_sentence(net: NetSummary) -> str:
             f"{net.topology or KIND[net.dimensionality]}, related by a translation; each copy has its own colour.")
 
 
-def teach_sentence(report: Report) -> str:
-    """One sentence for the Teach view, naming the nets by their colours in it."""
+def teach_sentence(report: Report, hidden: tuple[int, ...] = ()) -> str:
+    """One sentence for the Teach view, naming the nets shown (not the ``hidden`` ones) by their colours."""
     colors = palette.net_colors(report)
-    shown = [(n, colors[n.id]) for n in report.nets if n.dimensionality > 0]
+    shown = [(n, colors[n.id]) for n in report.nets if n.dimensionality > 0 and n.id not in hidden]
+    if hidden and len(shown) == 1:  # "show only this net": say what is hidden, not what is not drawn
+        net, copies = shown[0]
+        alone = f"The {palette.color_name(copies[0])} {noun(net)} ({connected(net)})" if net.fold == 1 else \
+            f"The {NUMBERS.get(net.fold, str(net.fold))} copies of one {noun(net)}"
+        others = [f"the {noun(n)}" for n in report.nets if n.id in hidden and n.dimensionality > 0]
+        are = "is" if len(others) == 1 else "are"
+        if report.classification in NOT_ENTANGLED:
+            return f"{alone}, shown alone; {' and '.join(others)} {are} hidden."
+        return (f"{alone}, shown alone: {' and '.join(others)} it {'is' if net.fold == 1 else 'are'} entangled with "
+                f"{are} hidden (bring {'it' if len(others) == 1 else 'them'} back under Nets shown).")
     entangled = report.classification not in NOT_ENTANGLED
 
     def name(net: NetSummary, color: str) -> str:
@@ -81,6 +101,10 @@ def teach_sentence(report: Report) -> str:
     if len(shown) == 1:
         net, copies = shown[0]
         names = ", ".join(palette.color_name(c) for c in copies[:-1]) + f" and {palette.color_name(copies[-1])}"
+        if net.fold > palette.MAX_DISTINCT:  # one graded scale: named by its ends, not colour by colour
+            how = "pass through each other's rings" if entangled else "lie side by side"
+            return (f"Copies 1-{net.fold} of one {noun(net)}, shaded from dark blue (copy 1) to yellow "
+                    f"(copy {net.fold}): they {how} without sharing a single bond.")
         how = "pass through each other's rings" if entangled else "lie side by side"
         return (f"The {names} nets are {NUMBERS.get(net.fold, str(net.fold))} copies of one {noun(net)}: "
                 f"they {how} without sharing a single bond.")

@@ -1,9 +1,11 @@
 """Colours and sizes shared by the 3D view and the exported figures, so both look the same.
 
 Element colours follow how the paper draws the series (Figs. 1-3 of doi:10.1038/s41467-025-60720-6):
-TFA red; O red, F green, C gray, N blue; partially occupied TCNB as larger, transparent gold atoms.
-Net colours are colour-blind safe (:mod:`viewer.palette`), keeping the paper's blue 3D framework and
-orange 2D layer.
+O red, F green, C gray, N blue; partially occupied TCNB as larger, transparent atoms. Net colours are
+colour-blind safe (:mod:`viewer.palette`), keeping the paper's blue 3D framework and orange 2D layer;
+where the paper draws TFA red and partial TCNB gold, both of which a colour-blind reader sees as the
+layer's orange, TFA is dark grey and partial linkers indigo. The occupancy scale runs in lightness
+(dark indigo, teal, sand), which no colour vision loses.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ ELEMENT_COLORS: dict[str, str] = {
 }
 DEFAULT_ELEMENT_COLOR = "#FF1493"
 
-TFA_COLOR = "#E53935"
-PARTIAL_LINKER_COLOR = palette.PARTIAL  # the paper's not-fully-occupied TCNB: larger, gold; no net is yellow
+TFA_COLOR = "#333333"
+PARTIAL_LINKER_COLOR = palette.PARTIAL  # the paper's not-fully-occupied TCNB, larger; no net is indigo
 UNASSIGNED_COLOR = "#BDBDBD"
 
 MIN_OPACITY = 0.25
@@ -41,12 +43,12 @@ def occupancy_opacity(occupancy: float) -> float:
 
 
 def occupancy_color(occupancy: float) -> str:
-    """Colour-by-occupancy scale: full sites dark blue, half-occupied gold, faint sites red."""
-    stops = [(0.0, (229, 57, 53)), (0.5, (255, 193, 7)), (1.0, (21, 101, 192))]
+    """Colour-by-occupancy scale: full sites dark indigo, half-occupied teal, faint sites sand."""
+    stops = [(0.0, (221, 204, 119)), (0.5, (68, 170, 153)), (1.0, (51, 34, 136))]
     occ = min(max(float(occupancy), 0.0), 1.0)
     for (x0, c0), (x1, c1) in itertools.pairwise(stops):
         if occ <= x1:
             t = (occ - x0) / (x1 - x0)
             rgb = [round(a + (b - a) * t) for a, b in zip(c0, c1)]
             return "#{:02X}{:02X}{:02X}".format(*tuple(rgb))
-    return "#1565C0"
+    return "#332288"

@@ -1,9 +1,11 @@
-""""Why is it entangled?": one linked pair of rings, seen through the first ring, with a sentence.
+""""Why is it entangled?": one linked pair of rings, both seen open, with a sentence.
 
 The pair is the first linked (or threaded) pair :mod:`topology.entanglement.entangle` found. Both rings are drawn
-thick in their nets' colours, the nets' other edges nearby thin and faded, and the picture is turned
-so that the viewer looks through the first ring. The same picture is a 3Dmol scene for the app and a
-vector figure for ``interlace render --why``.
+thick in their nets' colours, the nets' other edges nearby thin and faded, centred on the pair and turned
+to the direction from which the smaller ring looks largest: both rings are then seen open, and since
+linked rings cross in every projection, the link is plain. The same picture is a 3Dmol scene for the
+app (framed on the two rings, rocking slowly for a few seconds) and a vector figure for
+``interlace render --why``.
 """
 
 from __future__ import annotations
@@ -19,15 +21,29 @@ from topology.entanglement.rings import Ring, net_geometry
 from topology.net.periodic import lifted_components
 from topology.report import NetSummary, Report
 from viewer import palette
-from viewer.view3d import LOCAL_3DMOL
+from viewer.view3d import LOCAL_3DMOL, safe_json
 
 CONTEXT = 14.0
 """Angstrom around the rings within which the nets' other edges are drawn (faded)."""
 
+ROCK = """viewer.interlaceRock = (function () {  // a slow rock about the vertical, twice, then still as framed
+  var start = performance.now(), angle = 0, id = setInterval(function () {
+    var t = (performance.now() - start) / 1000, next = t < ROCK_S ? ROCK_DEG * Math.sin(2 * Math.PI * t / (ROCK_S / 2)) : 0;
+    viewer.rotate(next - angle, "y");
+    angle = next;
+    viewer.render();
+    if (t >= ROCK_S) clearInterval(id);
+  }, 60);
+  return id;
+})();
+""".replace("ROCK_S", "8").replace("ROCK_DEG", "20")
+"""3Dmol calls that rock the picture: the link shows as the rings pass each other. The view clears
+``viewer.interlaceRock`` (an interval id) when a new scene comes or the reader takes the view."""
+
 
 @dataclass(frozen=True)
 class WhyPicture:
-    """Coordinates already turned so that the first ring faces the viewer (looking down -z)."""
+    """Coordinates already turned and centred on the pair, the viewer looking down -z."""
 
     first: np.ndarray  # corners of the first ring
     second: np.ndarray  # corners of the ring linked with it
@@ -64,8 +80,8 @@ def picture(report: Report) -> WhyPicture | None:
     net = report.net
     frac, orth = net.frac(), np.array(net.cell.orth.mat.tolist())
     first, second = ring_a.points(frac, orth), ring_b.points(frac, orth, shift)
-    centre = first.mean(axis=0)
-    turn = _facing(first - centre)
+    centre = np.vstack([first, second]).mean(axis=0)
+    turn = _facing(first - centre, second - centre)
     colors = palette.net_colors(report)  # per net, one colour per copy
     context = []
     src, dst, off = net.directed_arrays()
@@ -92,13 +108,55 @@ def _ring_colors(colors: list[tuple[str, ...]], first: int, second: int) -> tupl
     return own[0], own[1] if len(own) > 1 else next(c for c in palette.ORDER if c != own[0])
 
 
-def _facing(points: np.ndarray) -> np.ndarray:
-    """A rotation (rows) that turns the ring's mean plane to face the viewer (its normal along z)."""
-    _, _, vt = np.linalg.svd(points)
-    normal = vt[2]
-    x = vt[0]
-    y = np.cross(normal, x)
-    return np.array([x, y, normal])
+def vector_area(ring: np.ndarray) -> np.ndarray:
+    """The ring's vector area: its projected area on a plane of unit normal n is abs(n . A)."""
+    centred = ring - ring.mean(axis=0)
+    return 0.5 * np.cross(centred, np.roll(centred, -1, axis=0)).sum(axis=0)
+
+
+def _directions(n: int = 1500) -> np.ndarray:
+    """Nearly even unit vectors over a hemisphere (a Fibonacci lattice): a direction and its opposite
+    show the same projected areas."""
+    k = np.arange(n) + 0.5
+    z = k / n
+    phi = np.pi * (1 + 5 ** 0.5) * k
+    r = np.sqrt(1 - z * z)
+    return np.column_stack([r * np.cos(phi), r * np.sin(phi), z])
+
+
+def _facing(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """A rotation (rows) to the view where both rings are seen open: among the directions where the
+    smaller projected area is near its largest, the one where no corner of a ring lies close to an edge
+    of the other on screen (so every crossing is clear); the picture's width along the rings' longest
+    extent on screen."""
+    directions = _directions()
+    areas = np.abs(directions @ np.array([vector_area(first), vector_area(second)]).T).min(axis=1)
+    open_ = directions[areas >= 0.85 * areas.max()]
+    clear = np.array([_clearance(_screen(first, n), _screen(second, n)) for n in open_])
+    normal = open_[np.argmax(clear)]
+    points = np.vstack([first, second])
+    flat = points - np.outer(points @ normal, normal)
+    _, _, vt = np.linalg.svd(flat)
+    x = vt[0] - (vt[0] @ normal) * normal
+    x /= np.linalg.norm(x)
+    return np.array([x, np.cross(normal, x), normal])
+
+
+def _screen(ring: np.ndarray, normal: np.ndarray) -> np.ndarray:
+    """The ring's corners on a screen facing ``normal`` (2D coordinates)."""
+    x = np.cross(normal, [1.0, 0, 0] if abs(normal[0]) < 0.9 else [0, 1.0, 0])
+    x /= np.linalg.norm(x)
+    return ring @ np.array([x, np.cross(normal, x)]).T
+
+
+def _clearance(a: np.ndarray, b: np.ndarray) -> float:
+    """Smallest distance from a corner of one polygon to an edge of the other."""
+    def corners_to_edges(p: np.ndarray, q: np.ndarray) -> float:
+        start, end = q, np.roll(q, -1, axis=0)
+        d = end - start
+        t = np.clip(np.einsum("ijk,jk->ij", p[:, None] - start[None], d) / np.maximum((d * d).sum(axis=1), 1e-12), 0, 1)
+        return float(np.linalg.norm(p[:, None] - (start[None] + t[..., None] * d[None]), axis=2).min())
+    return min(corners_to_edges(a, b), corners_to_edges(b, a))
 
 
 def _near_images(point: np.ndarray, centre: np.ndarray, orth: np.ndarray) -> list[np.ndarray]:
@@ -109,8 +167,13 @@ def _near_images(point: np.ndarray, centre: np.ndarray, orth: np.ndarray) -> lis
 
 
 def why_script(pic: WhyPicture) -> str:
-    """3Dmol calls drawing the picture on the app's live viewer (named ``viewer``)."""
-    return draw_why(py3Dmol.view(js=LOCAL_3DMOL), pic).updatejs.replace("viewer_UNIQUEID", "viewer")
+    """3Dmol calls drawing the picture on the app's live viewer (named ``viewer``), framed on the two
+    rings and rocking (the component's ``interlaceFit`` and :data:`ROCK`)."""
+    view = draw_why(py3Dmol.view(js=LOCAL_3DMOL), pic)
+    fit = [[round(float(c), 2) for c in p + d] for p in np.vstack([pic.first, pic.second])
+           for d in ((-1.0, 0, 0), (1.0, 0, 0), (0, -1.0, 0), (0, 1.0, 0))]  # the rings with their thickness
+    return (view.updatejs.replace("viewer_UNIQUEID", "viewer")
+            + f"viewer.interlaceFit = {safe_json(fit)};\n" + ROCK)
 
 
 def draw_why(view: py3Dmol.view, pic: WhyPicture) -> py3Dmol.view:
@@ -129,7 +192,8 @@ def draw_why(view: py3Dmol.view, pic: WhyPicture) -> py3Dmol.view:
     return view
 
 
-def why_figure(pic: WhyPicture, fmt: str, width_in: float = 3.5) -> bytes:
+
+def why_figure(pic: WhyPicture, fmt: str, width_in: float = 7.2) -> bytes:
     """The picture as a figure (PNG, SVG or PDF), segments drawn back to front so crossings show."""
     import matplotlib
 
@@ -141,17 +205,22 @@ def why_figure(pic: WhyPicture, fmt: str, width_in: float = 3.5) -> bytes:
     segments = [(a, b, pic.colors[side], 0.9, 0.25) for a, b, side in pic.context]
     for ring, color in ((pic.first, pic.colors[0]), (pic.second, pic.colors[1])):
         segments += [(a, b, color, 5.0, 1.0) for a, b in zip(ring, np.roll(ring, -1, axis=0))]
-    fig, ax = plt.subplots(figsize=(width_in, width_in + 0.6))
+    lines = max(1, int(np.ceil(len(pic.sentence) * 0.5 * 7 / 72 / (0.92 * width_in))))  # at 7 pt
+    band = (lines * 7 * 1.3 + 6) / 72  # inches under the drawing for the sentence
+    height = 0.8 * width_in + band
+    fig = plt.figure(figsize=(width_in, height))
+    ax = fig.add_axes((0.0, band / height, 1.0, 1.0 - band / height))
     for a, b, color, lw, alpha in sorted(segments, key=lambda s: (s[0][2] + s[1][2]) / 2):
         ax.plot([a[0], b[0]], [a[1], b[1]], color="white", lw=lw + 2.5, alpha=alpha, solid_capstyle="round")
         ax.plot([a[0], b[0]], [a[1], b[1]], color=color, lw=lw, alpha=alpha, solid_capstyle="round")
-    span = max(np.abs(np.vstack([pic.first, pic.second])[:, :2]).max() * 1.6, 4.0)
-    ax.set_xlim(-span, span)
-    ax.set_ylim(-span, span)
+    hx, hy = np.maximum(np.abs(np.vstack([pic.first, pic.second])[:, :2]).max(axis=0) * 1.12, 4.0)
+    hx = max(hx, hy / 0.8)  # the drawing's box is 0.8 times as high as wide
+    ax.set_xlim(-hx, hx)
+    ax.set_ylim(-0.8 * hx, 0.8 * hx)
     ax.set_aspect("equal")
     ax.axis("off")
-    fig.text(0.5, 0.02, pic.sentence, ha="center", va="bottom", fontsize=7, wrap=True)
+    fig.text(0.5, 0.5 * band / height, pic.sentence, ha="center", va="center", fontsize=7, wrap=True)
     out = io.BytesIO()
-    fig.savefig(out, format=fmt, dpi=300, bbox_inches="tight", transparent=False)
+    fig.savefig(out, format=fmt, dpi=300, transparent=False)
     plt.close(fig)
     return out.getvalue()

@@ -11,7 +11,6 @@ with three or more connections are the branch points.
 
 from __future__ import annotations
 
-import itertools
 
 import numpy as np
 

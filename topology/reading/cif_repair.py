@@ -31,6 +31,7 @@ NAME_TAGS = re.compile(r"^_(symmetry_)?space_group[_.]name", re.IGNORECASE)
 _LINE = re.compile(r"^string:(\d+)")
 _DUPLICATE_TAG = re.compile(r"duplicate tag (\S+)")
 _DUPLICATE_BLOCK = re.compile(r"duplicate block name: (\S+)")
+_DATA_LINE = re.compile(r"^[ \t]*data_", re.IGNORECASE | re.MULTILINE)
 _KEYWORD = re.compile(r"^(data_|save_|global_$|loop_$|stop_$)", re.IGNORECASE)
 
 
@@ -48,7 +49,10 @@ class Unit:
 
 
 def read_document(text: str, name: str) -> tuple[gemmi.cif.Document, tuple[str, ...]]:
-    """The parsed document and a note for every repair made to read it."""
+    """The parsed document and a note for every repair made to read it. Text with no ``data_`` line
+    is not a CIF at all (a README, a PDB file): it is refused as such, not as a CIF full of errors."""
+    if not _DATA_LINE.search(text):
+        raise InputError(name, "not a CIF (no data_ block): is this the structure file?")
     notes: list[str] = []
     for _ in range(MAX_REPAIRS + 1):
         try:

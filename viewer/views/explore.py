@@ -14,12 +14,14 @@ doubles its wait.
 from __future__ import annotations
 
 import html
+import shlex
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
+from topology import glossary
 from topology.options import CLUSTERINGS
 from viewer import export, figure, graph2d, library, sentences, teaching
 from viewer.export_cli import MAX_FIGURE_ATOMS
@@ -44,6 +46,20 @@ section[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] {dis
 STYLE_CSS = """<style>
 iframe[title*='interlace_view'] {max-width: 100%;}
 [data-testid='legend'] {line-height: 1.9;}
+.caveat-short {font-size: 0.75rem; color: rgba(49, 51, 63, 0.6);}
+[data-testid='stElementContainer']:has(.caveat-short) {display: none;}
+@media (max-width: 640px) {  /* a phone: the view on the first screen, the nets table within the width */
+  .block-container {padding-top: 4rem;}
+  [data-testid='stElementContainer']:has(.caveat-short) {display: block;}
+  .st-key-headline [data-testid='stElementContainer']:has([data-testid='stCaptionContainer']) {display: none;}
+  .st-key-switches [data-testid='stButtonGroup'] [data-testid='stWidgetLabel'] {display: none;}
+  .block-container h1 {font-size: 1.6rem; padding: 0 0 0.2rem 0;}
+  [data-testid='classification'] {font-size: 1.05em !important;}
+  [data-testid='nets-sentence'] {font-size: 1.0em !important;}
+  [data-testid='stCaption'] {font-size: 0.75rem;}
+  [data-testid='stTable'] table {font-size: 0.78rem; width: 100%;}
+  [data-testid='stTable'] th, [data-testid='stTable'] td {padding: 0.2rem 0.3rem; word-break: break-word;}
+}
 </style>"""
 FIRST_PICTURE_WAIT = 10.0  # seconds after which the rest of the page comes, first picture reported or not
 
@@ -98,16 +114,16 @@ def control_panel(controls, names: list[str]) -> Choices:
     min_occupancy = controls.slider("Minimum occupancy", 0.0, 1.0, default.min_occupancy, 0.05, key="min_occupancy",
                                     help="Sites less occupied than this are left out before bonds are found")
     clustering = controls.selectbox("Clustering", CLUSTERINGS, key="clustering", help=CLUSTERING_HELP)
-    left, right = controls.columns(2)
-    style_name = left.selectbox("Style", STYLES, key="style")
-    color_by = right.selectbox("Colour by", COLOR_BY, key="color_by")
+    style_name = controls.selectbox("Style", STYLES, key="style")  # full width: "ball-and-stick" whole
+    color_by = controls.selectbox("Colour by", COLOR_BY, key="color_by")
     t1, t2 = controls.columns(2)
     shown = default.options
     switches = {"net": t1.toggle("Net overlay", value=shown.net, key="net"),
                 "atoms": t2.toggle("Atoms", value=shown.atoms, key="atoms"),
-                "hydrogens": t1.toggle("Hydrogen atoms", value=shown.hydrogens, key="hydrogens"),
-                "guests": t2.toggle("Guests", value=shown.guests, key="guests"),
-                "terminal": t1.toggle("Terminal ligands", value=shown.terminal, key="terminal"),
+                "hydrogens": t1.toggle("H atoms", value=shown.hydrogens, key="hydrogens", help="Hydrogen atoms"),
+                "guests": t2.toggle("Guests", value=shown.guests, key="guests", help="Guest molecules in the pores"),
+                "terminal": t1.toggle("Ligands", value=shown.terminal, key="terminal",
+                                      help="Terminal ligands, bound to one node (TFA in the SC series)"),
                 "cell": t2.toggle("Unit cell", value=shown.cell, key="cell")}
     sa, sb, sc = controls.columns(3)
     supercell = tuple(int(box.number_input(axis, 1, 3, n, key=f"n{axis}"))
@@ -122,6 +138,16 @@ def control_panel(controls, names: list[str]) -> Choices:
                    look, typed, str(clustering))
 
 
+def page_terms(report) -> list[str]:
+    """The field's words this page shows for a report, in the order a reader meets them."""
+    terms = [report.classification, "net", "dimensionality", "fold"]
+    terms += [e.kind for e in report.entanglement if e.kind != "none"]
+    terms += ["Hopf link"] * any(e.hopf_links for e in report.entanglement)
+    terms += ["threaded ring"] * any(e.threaded_rings for e in report.entanglement)
+    terms += ["class", "Z", "Zt", "Zn"] * bool(report.interpenetration_class)
+    return terms + ["RCSR symbol", "copy", "quotient graph"]
+
+
 def headline(report, entry: library.Entry, presenting: bool) -> None:
     """The classification badge, the nets in a sentence and the model caveat. Sent after the view,
     though shown above it: the browser fetches the part of Streamlit that shows HTML for it, and the
@@ -130,13 +156,18 @@ def headline(report, entry: library.Entry, presenting: bool) -> None:
     size = "1.6em" if presenting else "1.3em"
     st.markdown(
         f"<div style='display:flex;flex-wrap:wrap;align-items:center;gap:0.6em'>"
-        f"<span data-testid='classification' style='padding:0.35em 0.9em;border-radius:1em;background:{badge};"
+        f"<span data-testid='classification' title='{html.escape(glossary.explain(report.classification) or '')}' "
+        f"style='padding:0.35em 0.9em;border-radius:1em;background:{badge};cursor:help;"
         f"color:white;font-weight:600;font-size:{size}'>{html.escape(report.classification)}</span>"
         f"<span data-testid='nets-sentence' style='font-size:{size}'>{html.escape(sentences.nets_sentence(report))}</span>"
         f"<code>{escape(entry.name)}</code></div>", unsafe_allow_html=True)
     if entry.bundled:
         facts = library.facts_of(entry.name) or {}
-        st.caption(f"⚠️ {library.series().get('model_caveat', '')} Real structure: CCDC {facts.get('ccdc', '?')}.")
+        ccdc = facts.get("ccdc", "?")
+        st.caption(f"⚠️ {library.series().get('model_caveat', '')} Real structure: CCDC {ccdc}.")
+        # a phone shows the same caveat in one line, so that the view comes on the first screen
+        st.markdown(f"<div data-testid='caveat-short' class='caveat-short'>⚠️ An idealised model, not the deposited "
+                    f"structure (CCDC {html.escape(str(ccdc))}).</div>", unsafe_allow_html=True)
 
 
 @st.fragment(run_every=FIRST_PICTURE_WAIT)
@@ -199,7 +230,7 @@ with page:
         show(report, "error", before="Cannot read this file.")
         st.stop()
 
-    top = st.container()  # the headline: filled after the view is sent (see headline)
+    top = st.container(key="headline")  # the headline: filled after the view is sent (see headline)
     periodic = [n for n in report.nets if n.dimensionality > 0]
     net_labels = {n.id: f"{n.topology or f'{n.dimensionality}D net'} ({n.id})" for n in periodic}
     teach = st.session_state.get("teach", False)
@@ -216,7 +247,8 @@ with page:
     view_col, info_col = st.columns([3, 1] if presenting else [3, 2])
     aside = info_col if presenting else view_col  # in a talk, the words beside the picture, not under it
     with aside:
-        switches = st.columns([3, 2]) if len(periodic) > 1 and not presenting else [st.container(), st.container()]
+        row = st.container(key="switches")
+        switches = row.columns([3, 2]) if len(periodic) > 1 and not presenting else [row.container(), row.container()]
         teach = switches[0].toggle("Teach: show how the nets interpenetrate", key="teach",
                                    help="Nets only, 2x2x2 cells, one net solid and the others translucent, "
                                         "seen along the direction that shows the threading")
@@ -271,7 +303,7 @@ with page:
         if teach and not why:
             along = "[" + " ".join(map(str, direction)) + "]" if direction else ""
             st.markdown(f"<div data-testid='teach-sentence' style='font-size:{'1.5em' if presenting else '1.15em'}'>"
-                        f"{html.escape(sentences.teach_sentence(report))}</div>", unsafe_allow_html=True)
+                        f"{html.escape(sentences.teach_sentence(report, hidden))}</div>", unsafe_allow_html=True)
             st.caption(f"Seen along {along}, turned {TEACH_TILT:g}° off it; {cells[0]}x{cells[1]}x{cells[2]} cells. "
                        "Drag to turn; Reset view comes back here.")
     with view_col:  # ---- Why? one linked pair of rings ----
@@ -290,11 +322,15 @@ with page:
                          for color, text in scene_legend)
         st.markdown(f"<div data-testid='legend' style='font-size:{'1.35em' if presenting else '1em'}'>{items}</div>",
                     unsafe_allow_html=True)
+        meaning = glossary.explain(report.classification)
+        if meaning:  # what the badge's words mean, right under the picture
+            st.markdown(f"<div data-testid='classification-explained' style='font-size:0.95em'>"
+                        f"{html.escape(meaning)}</div>", unsafe_allow_html=True)
         if presenting:
             st.caption("← → step through the structures · drag to turn · scroll to zoom")
         else:
             st.caption("Hover an atom for its label, element, occupancy and disorder group. Drag to turn, scroll "
-                       "to zoom. Partly occupied linkers are yellow, with their occupancy written beside them.")
+                       "to zoom. Partly occupied linkers are indigo, with their occupancy written beside them.")
 
 # ---- the nets in words, their drawings --------------------------------------------------------------------------
 nets_place = info_col if not presenting else below
@@ -305,7 +341,18 @@ with nets_place:
              "nodes": sentences.connected(n) if n.node_degrees else "–", "copies": n.fold}
             for n in report.nets]
     st.table(pd.DataFrame(rows).set_index("net"))
-    st.caption("copies: how many interpenetrating copies of the net there are, each drawn in its own colour.")
+    st.caption(f"copies: {glossary.GLOSSARY['fold']}")
+    if report.interpenetration_class:
+        c = report.interpenetration_class
+        st.markdown(f"<div data-testid='interpenetration-class' title='{html.escape(glossary.GLOSSARY['class'])}' "
+                    f"style='cursor:help'>Interpenetration class <b>{html.escape(str(c['class']))}</b>: Z = {c['Z']}, "
+                    f"Zt = {c['Zt']}, Zn = {c['Zn']}</div>", unsafe_allow_html=True)
+    words = [w for w in dict.fromkeys(glossary.lookup(t) for t in page_terms(report)) if w]
+    with st.expander("Words used here"):
+        st.markdown("<div data-testid='glossary'>" + "".join(
+            f"<p><b>{html.escape(w)}</b>: {html.escape(glossary.GLOSSARY[w])}</p>" for w in words) + "</div>",
+            unsafe_allow_html=True)
+        st.caption("The same words from the command line: interlace explain TERM.")
     for n in report.nets:
         if n.fold > 1:
             st.caption(sentences.copies_sentence(n))
@@ -320,7 +367,7 @@ with nets_place:
     with st.expander("For experts: the quotient graph"):
         st.image(library.graph_png(entry.filename, entry.data, float(min_occupancy), clustering))
         st.caption("One vertex per node of the unit cell; each line is a linker, labelled with the lattice "
-                   "translation it crosses. Dashed yellow lines are partly occupied linkers.")
+                   "translation it crosses. Dashed indigo lines are partly occupied linkers.")
 
 with below:
     teaching.panel(entry, report)
@@ -336,10 +383,11 @@ with below:
                                 help="The classification over the drawing; journals set their own captions")
         view = FIGURE_VIEWS[facing] or st.session_state.get("turned", IDENTITY)
         flags = f" --view {view_text(view)!r}" + (" --column single" if column == "single" else "") + \
-            (" --title" if title else "") + (" --net" if options.net else "")
+            (" --title" if title else "") + (" --net" if options.net else "") + \
+            (f" --clustering {clustering}" if clustering != CLUSTERINGS[0] else "")
         st.caption("The same files as the command line writes, 8 pt text at print size, text kept as text; "
                    "the figure is:")
-        st.code(f"interlace render {entry.filename} -o figure.pdf{flags}", language="bash")  # shown as text
+        st.code(f"interlace render {shlex.quote(entry.command_path)} -o figure.pdf{flags}", language="bash")  # shown as text
         wanted = (entry.name, float(min_occupancy), clustering, options, view, column, title)
         if st.button("Prepare the files", key="prepare_downloads"):
             with st.spinner("Drawing the figures…"):

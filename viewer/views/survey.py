@@ -15,6 +15,11 @@ from topology.reading.cif import read_bytes
 from viewer import library
 from viewer.plain import show
 
+CLASS_HELP = ("Interpenetration class (Blatov, Carlucci, Ciani & Proserpio, CrystEngComm 6, 377 (2004)): I, the "
+              "copies related by translations only (Zn = 1); II, by other symmetry only (Zt = 1); III, both; a when "
+              "all copies are symmetry-equivalent, b when not")
+Z_HELP = "Z: how many 3D net copies interpenetrate (Z = Zt x Zn)"
+NETS_HELP = "Each periodic net: its dimensionality, its RCSR name (- if none) and its number of copies (x2 = 2-fold)"
 MAX_RUN = 200  # most uploaded files analysed on the page itself; larger surveys belong to interlace analyze -o
 
 st.title("Survey")
@@ -75,18 +80,46 @@ if not records:
 
 table = pd.DataFrame([summary_row(r, 0.0) for r in records]).drop(columns=["seconds"])
 table["Z"] = pd.to_numeric(table["Z"], errors="coerce").fillna(0).astype(int)
+# the filters belong to this set of results: another source, or another file, starts with everything shown
+origin = f"{source}-{abs(hash(tuple(r.get('path', '') for r in records)))}"
+keys = {"kinds": f"survey_kinds-{origin}", "z": f"survey_z-{origin}", "name": f"survey_name-{origin}"}
+
+
+def show_all() -> None:
+    """Reset this set's filters: every structure shown."""
+    for key in keys.values():
+        st.session_state.pop(key, None)
+
+
 left, middle, right = st.columns(3)
 kinds = sorted(table["classification"].replace("", "could not be read").unique())
-chosen = left.multiselect("Classification", kinds, default=kinds, key="survey_kinds")
+chosen = left.multiselect("Classification", kinds, default=kinds, key=keys["kinds"])
 zmax = int(table["Z"].max())
-low, high = middle.slider("Z (3D net copies)", 0, max(zmax, 1), (0, max(zmax, 1)), key="survey_z")
-name = right.text_input("Net name contains", key="survey_name", placeholder="pcu")
+low, high = middle.slider("Z (3D net copies)", 0, max(zmax, 1), (0, max(zmax, 1)), key=keys["z"])
+name = right.text_input("Net name contains", key=keys["name"], placeholder="pcu")
 shown = table[table["classification"].replace("", "could not be read").isin(chosen) & table["Z"].between(low, high)
               & table["topologies"].str.contains(name.strip(), regex=False)]
 
-st.caption(f"{len(shown)} of {len(table)} structures. Click a row to open it in the explorer; click a header to sort.")
-picked = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row", key="survey_table",
-                      use_container_width=True)
+hidden = len(table) - len(shown)
+if hidden:
+    words, reset = st.columns([4, 1])
+    words.markdown(f"<div data-testid='survey-count'><b>{len(shown)} of {len(table)} shown, {hidden} hidden by "
+                   "filters.</b> Click a row to open it in the explorer; click a header to sort.</div>",
+                   unsafe_allow_html=True)
+    reset.button("Show all", key=f"survey_reset-{origin}", on_click=show_all, help="Clear the filters above")
+else:
+    st.markdown(f"<div data-testid='survey-count'>All {len(table)} structures shown. Click a row to open it in the "
+                "explorer; click a header to sort.</div>", unsafe_allow_html=True)
+columns = ["source", "classification", "class", "Z", "nets", "error", "path"]  # the long path last, narrow
+picked = st.dataframe(shown[columns], hide_index=True, on_select="rerun", selection_mode="single-row",
+                      key="survey_table", use_container_width=True,
+                      column_config={"source": st.column_config.TextColumn("structure", width="large"),
+                                     "classification": st.column_config.TextColumn(width="medium"),
+                                     "class": st.column_config.TextColumn(width="small", help=CLASS_HELP),
+                                     "Z": st.column_config.NumberColumn(width="small", help=Z_HELP),
+                                     "nets": st.column_config.TextColumn(width="medium", help=NETS_HELP),
+                                     "error": st.column_config.TextColumn(width="small"),
+                                     "path": st.column_config.TextColumn(width="small")})
 a, b = st.columns(2)
 with a:
     st.subheader("By classification")

@@ -3,6 +3,8 @@ light, then SC-1 -> SC-3 in the mother liquor), or the user's own series in the 
 
 from __future__ import annotations
 
+import shlex
+
 import streamlit as st
 
 from viewer import library
@@ -76,6 +78,6 @@ if st.session_state.get("movie", (None,))[0] == shown:
     made_fmt, data = fmt, st.session_state["movie"][1]
     st.download_button(f"Download {made_fmt.upper()}", data, file_name=f"transition.{made_fmt}",
                        mime="image/gif" if made_fmt == "gif" else "video/mp4", key="download_movie")
-    files = " ".join(e.filename for e in entries)
+    files = " ".join(shlex.quote(e.command_path) for e in entries)
     show(f"The same file as: interlace animate {files} -o transition.{made_fmt} --width {MOVIE_WIDTH} "
          f"--frames-per-step {PER_STEP}", "caption")
