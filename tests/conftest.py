@@ -69,3 +69,13 @@ def artifacts() -> Path:
     """Folder for screenshots and rendered files kept after a run (not committed)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def _main_module_restored() -> Iterator[None]:
+    """Streamlit's page tester leaves the page as ``__main__``; a process started with spawn (a Dask
+    nanny) would then run the page again. Each test gets back the ``__main__`` it started with."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main

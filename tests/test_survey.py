@@ -155,7 +155,7 @@ def test_parquet_summary_keeps_its_rows_on_resume(tree, tmp_path):
 
 def test_summary_rows_give_the_class_and_nets_that_line_up():
     from topology import analyze_file
-    from viewer.survey import SUMMARY_FIELDS, summary_row
+    from topology.batch import SUMMARY_FIELDS, summary_row
 
     root = Path(__file__).resolve().parent
     jxust = summary_row({"path": "JXUST-1.cif", **analyze_file(root / "data" / "crystalnets" / "JXUST-1.cif").to_dict()}, 0)
