@@ -75,3 +75,15 @@ def test_mof177_file_without_the_linkers_on_its_threefold_axes_says_so() -> None
     assert report.nets[0].topology is None
     assert any(note.startswith("6 carboxylate group(s) of the metal clusters bind no linker") for note in report.notes)
     assert not any("bind no linker" in note for note in analyze_file(REAL / "mofid_ja512311a_si_007_Zn4O-qom.cif").notes)
+
+
+def test_nott112_all_nodes_ntt_and_its_unstable_single_nodes_net_unnamed() -> None:
+    """NOTT-112 (Cu2 paddlewheels, a hexacarboxylate with three branch points): CrystalNets.jl's test suite
+    gives ntt under AllNodes and nts under SingleNodes. nts is unstable (two vertices at one barycentric
+    position); its key is an invariant, not a proof, so the net is left unnamed and the note says why."""
+    report = analyze_file(PEERS / "NOTT-112.cif")
+    assert report.topology_by_clustering == {"SingleNodes": ["unnamed 3D net"], "AllNodes": ["ntt"]}
+    net = report.nets[0]
+    assert (net.dimensionality, net.fold, net.node_degrees) == (3, 1, (6, 4))
+    assert net.topology_key.startswith("~")
+    assert any("two vertices share a barycentric position" in note for note in report.notes)
