@@ -50,3 +50,40 @@ def test_rod_mof_is_named_under_both_conventions() -> None:
     report = analyze_file(REAL / "mofid_MIL-47-RASPA.cif")
     assert report.topology_by_clustering == {"SingleNodes": ["bpq"], "AllNodes": ["rna"]}
     assert any("rods" in note for note in report.notes)
+
+
+def test_zn4o_tricarboxylate_mof_is_qom() -> None:
+    """A MOF-177 analogue (Zn4O and a fluorinated BTB, a P1 model): every Zn4O cluster whole and
+    6-connected, every BTB a 3-c branch point; MOFid names it qom, MOF-177's net (its known_mof_info.json)."""
+    report = analyze_file(REAL / "mofid_ja512311a_si_007_Zn4O-qom.cif")
+    g = report.net.graph
+    clusters = [v for v in g if g.nodes[v]["kind"] == "metal-cluster"]
+    assert clusters and {g.nodes[v]["composition"].count("Zn4") for v in clusters} == {1}
+    assert {g.degree(v) for v in clusters} == {6}
+    assert [(n.dimensionality, n.node_degrees, n.topology) for n in report.nets] == [(3, (6, 3), "qom")]
+
+
+def test_mof177_file_without_the_linkers_on_its_threefold_axes_says_so() -> None:
+    """CrystalNets.jl's MOF-177 (CCDC 1441201) writes each Zn4O cluster whole but leaves out the BTB
+    linkers about (0, 0, z): carboxylate C41 is bonded to its two O8 atoms alone (the file's own bond
+    table). Six clusters then have five connections; the report must say the file lacks those atoms
+    rather than present the net as MOF-177's."""
+    report = analyze_file(PEERS / "MOF-177.cif")
+    g = report.net.graph
+    degrees = sorted(g.degree(v) for v in g if g.nodes[v]["kind"] == "metal-cluster")
+    assert degrees.count(5) == 6 and set(degrees) == {5, 6}
+    assert report.nets[0].topology is None
+    assert any(note.startswith("6 carboxylate group(s) of the metal clusters bind no linker") for note in report.notes)
+    assert not any("bind no linker" in note for note in analyze_file(REAL / "mofid_ja512311a_si_007_Zn4O-qom.cif").notes)
+
+
+def test_nott112_all_nodes_ntt_and_its_unstable_single_nodes_net_unnamed() -> None:
+    """NOTT-112 (Cu2 paddlewheels, a hexacarboxylate with three branch points): CrystalNets.jl's test suite
+    gives ntt under AllNodes and nts under SingleNodes. nts is unstable (two vertices at one barycentric
+    position); its key is an invariant, not a proof, so the net is left unnamed and the note says why."""
+    report = analyze_file(PEERS / "NOTT-112.cif")
+    assert report.topology_by_clustering == {"SingleNodes": ["unnamed 3D net"], "AllNodes": ["ntt"]}
+    net = report.nets[0]
+    assert (net.dimensionality, net.fold, net.node_degrees) == (3, 1, (6, 4))
+    assert net.topology_key.startswith("~")
+    assert any("two vertices share a barycentric position" in note for note in report.notes)

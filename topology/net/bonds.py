@@ -15,9 +15,9 @@ from scipy.spatial import cKDTree
 from topology.errors import InputError
 from topology.limits import SHORT_CONTACT, check_contacts, check_images, check_pairs
 from topology.reading.crystal import Crystal
-from topology.reading.disorder import OVERLAP, alternatives
+from topology.reading.disorder import BOND_TOLERANCE, OVERLAP, alternatives
 
-TOLERANCE = 0.45
+TOLERANCE = BOND_TOLERANCE
 """Added to the sum of covalent radii (Cordero, via gemmi), in Angstrom."""
 
 MIN_BOND = 0.55

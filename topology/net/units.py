@@ -175,6 +175,15 @@ def _short_bridges(crystal: Crystal, src: np.ndarray, dst: np.ndarray, off: np.n
     return np.unique(np.concatenate([x[path], d[path]])), pairs[bridged[pairs[:, 0]], 1:]
 
 
+def _bare_carboxylates(crystal: Crystal, src: np.ndarray, dst: np.ndarray, in_cluster: np.ndarray) -> int:
+    """Carboxylate carbons of a metal cluster bonded to their two donor atoms and nothing else: a
+    linker whose atoms the file does not hold (a formate keeps its H, a carbonate has three O)."""
+    carbon = (crystal.elements == "C") & in_cluster
+    degree = np.bincount(src, minlength=len(crystal))
+    donors = np.bincount(src[in_cluster[dst] & (crystal.elements[dst] != "H")], minlength=len(crystal))
+    return int((carbon & (degree == 2) & (donors == 2)).sum())
+
+
 def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     """Cut the crystal into building units (see the module docstring)."""
     n = len(crystal)
@@ -189,6 +198,11 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     in_cluster = metal | ((n_metal_neighbours >= 2) & ~hydrogen)
     bridges_found, joined = _short_bridges(crystal, src, dst, off, metal, hydrogen, in_cluster, n_metal_neighbours)
     in_cluster[bridges_found] = True
+    bare = _bare_carboxylates(crystal, src, dst, in_cluster)
+    if bare:
+        notes.append(f"{bare} carboxylate group(s) of the metal clusters bind no linker (a carbon bonded to its two "
+                     "O atoms alone): the file leaves out the atoms beyond them, so those clusters have fewer "
+                     "connections than the crystal gives them and the net is not the crystal's")
 
     unit = np.full(n, -1)
     shift = np.zeros((n, 3), dtype=int)

@@ -19,6 +19,10 @@ OVERLAP = 0.75
 """Two non-hydrogen atoms closer than this fraction of their covalent radii sum (below any triple
 bond) cannot both be there: their parts, or their symmetry copies, are alternatives."""
 
+BOND_TOLERANCE = 0.45
+"""Added to the sum of covalent radii (Cordero, via gemmi) for a bond, in Angstrom: the reach
+:mod:`topology.net.bonds` bonds with, and the one a part's bonds to the metals are counted with."""
+
 SPARSE = 0.5
 """Two symmetry copies of a positive part each present in fewer cells than this cannot be bonded
 to each other: they are alternatives (see :func:`alternatives`)."""
@@ -113,12 +117,52 @@ def assemblies(crystal: Crystal) -> np.ndarray:
     return out
 
 
-def major_parts(crystal: Crystal) -> Crystal:
-    """The crystal as it mostly is: in each disorder assembly, only the most occupied part.
+def metal_bonds(crystal: Crystal, atoms: np.ndarray) -> np.ndarray:
+    """The bonds ``atoms`` give each ordered metal atom, as counts over all the crystal's atoms (a
+    metal met in two lattice images counts twice). Bonds as :mod:`topology.net.bonds` finds them,
+    d < r1 + r2 + :data:`BOND_TOLERANCE`; hydrogen and metal atoms of ``atoms`` are not counted."""
+    atoms = np.asarray(atoms, dtype=int)
+    metal = _is_metal(crystal.elements)
+    donors = atoms[(crystal.elements[atoms] != "H") & ~metal[atoms]]
+    metals = np.flatnonzero(metal & (crystal.disorder_group == 0))
+    if len(donors) == 0 or len(metals) == 0:
+        return np.zeros(len(crystal), dtype=int)
+    radii = _radii(crystal.elements)
+    images = np.stack(np.meshgrid(*[np.arange(-1, 2)] * 3, indexing="ij"), axis=-1).reshape(-1, 3)
+    around = (crystal.frac[metals][None, :, :] + images[:, None, :]).reshape(-1, 3) @ crystal.orth.T
+    reach = radii[donors].max() + radii[metals].max() + BOND_TOLERANCE
+    pairs = cKDTree(crystal.frac[donors] @ crystal.orth.T).sparse_distance_matrix(
+        cKDTree(around), reach, output_type="ndarray")
+    d, m = donors[pairs["i"]], metals[pairs["j"] % len(metals)]
+    bonded = pairs["v"] < radii[d] + radii[m] + BOND_TOLERANCE
+    return np.bincount(m[bonded], minlength=len(crystal))
 
+
+def _radii(elements: np.ndarray) -> np.ndarray:
+    symbols, code = np.unique(elements, return_inverse=True)
+    return np.array([gemmi.Element(str(s)).covalent_r for s in symbols], dtype=float)[code.ravel()]
+
+
+def _is_metal(elements: np.ndarray) -> np.ndarray:
+    symbols, code = np.unique(elements, return_inverse=True)
+    return np.array([gemmi.Element(str(s)).is_metal for s in symbols], dtype=bool)[code.ravel()]
+
+
+def _coordination(crystal: Crystal, members: dict[int, np.ndarray]) -> dict[int, np.ndarray]:
+    """Bonds each part gives every ordered metal (one count per metal atom)."""
+    return {p: metal_bonds(crystal, atoms) for p, atoms in members.items()}
+
+
+def major_parts(crystal: Crystal) -> Crystal:
+    """The crystal as it mostly is: in each disorder assembly, the most occupied part, unless it
+    would break the framework.
+
+    The most occupied part gives way to another when it leaves a metal with fewer bonds than that
+    part gives and takes none away (a linker or carboxylate written in two orientations, only the
+    minor one bound to the metal): the part kept is the one that keeps every metal's coordination.
     A part alone in its assembly is there in a fraction of the cells, the rest holding nothing
-    written in its place: it is kept when present in at least half of them (a negative part, whose
-    symmetry copies are its alternatives, is always kept). Each choice is noted.
+    written in its place: it is kept when present in at least half of them (a negative part, whose symmetry copies are its alternatives, is always kept). Each
+    choice is noted.
     """
     groups = crystal.disorder_group
     if not groups.any():
@@ -143,10 +187,21 @@ def major_parts(crystal: Crystal) -> Crystal:
                 kept_alone.append(text)
             continue
         major = max(parts, key=lambda p: (occupancy[p], -abs(p)))
-        keep &= ~(in_assembly & (groups != major))
-        others = ", ".join(f"{p} ({occupancy[p]:.2f})" for p in parts if p != major)
+        bonds = _coordination(crystal, {p: np.flatnonzero(in_assembly & (groups == p)) for p in parts})
+        whole = [p for p in parts if (bonds[p] >= bonds[major]).all() and bonds[p].sum() > bonds[major].sum()]
         where = "" if name.startswith("(") else f"{label}: "
-        choices.append(f"{where}part {major} ({occupancy[major]:.2f}) kept, part {others} left out")
+        if whole:
+            chosen = max(whole, key=lambda p: (bonds[p].sum(), occupancy[p], -abs(p)))
+            metals = np.flatnonzero(bonds[chosen] > bonds[major])
+            names = ", ".join(sorted(set(crystal.labels[metals].tolist())))
+            choices.append(f"{where}part {chosen} ({occupancy[chosen]:.2f}) kept over the more occupied part {major} "
+                           f"({occupancy[major]:.2f}), which leaves {names} with fewer bonds to the framework "
+                           f"({int(bonds[major][metals].sum())} instead of {int(bonds[chosen][metals].sum())})")
+            major = chosen
+        keep &= ~(in_assembly & (groups != major))
+        if not whole:
+            others = ", ".join(f"{p} ({occupancy[p]:.2f})" for p in parts if p != major)
+            choices.append(f"{where}part {major} ({occupancy[major]:.2f}) kept, part {others} left out")
     if kept_alone:
         choices.append(f"{', '.join(kept_alone)} kept (no alternative written)")
     if copies:
