@@ -59,6 +59,7 @@ function show(k) {
   Object.keys(shapes).sort(function (a, b) { return b - a; }).forEach(function (o) {  // opaque first
     if (+o < 0.02) return;
     var s = v.addShape({opacity: +o});
+    delete s.color;  // the shape's own colour would paint over its parts
     shapes[o].spheres.forEach(function (p) { s.addSphere(p); });
     shapes[o].cylinders.forEach(function (p) { if (p.dashed) s.addDashedCylinder(p); else s.addCylinder(p); });
     s.finalize();
