@@ -50,7 +50,10 @@ def test_player_keeps_its_picture_and_place_across_five_reruns(browser, app_serv
     player = player_frame(page)
     player.get_by_test_id("transition-caption").get_by_text("SC-1").wait_for(timeout=90000)
     page.get_by_text("Download the movie").wait_for(timeout=60000)  # the first run has finished
-    page.wait_for_timeout(3000)  # the movie has moved on from its first frame
+    for _ in range(30):  # the movie moves on once its first caption has been read (about 4 s)
+        if int(player.get_by_test_id("scrub").input_value()) > 0:
+            break
+        page.wait_for_timeout(500)
     player.get_by_test_id("play").click()  # pause where it is
     place = int(player.get_by_test_id("scrub").input_value())
     caption = player.get_by_test_id("transition-caption").inner_text()

@@ -20,9 +20,8 @@ from topology.naming.cgd_writer import write_cgd
 from topology.pipeline import analyze_bytes
 from viewer import palette, style
 from viewer.export import (
-    HOLD_SECONDS,
-    add_net_overlay,
     caption,
+    closing_cards,
     downloads,
     net_graphml,
     paper_order,
@@ -33,6 +32,7 @@ from viewer.export import (
 from viewer.figure import MAX_HEIGHT_IN, extent, to_ctk_scene
 from viewer.graph2d import graph_image
 from viewer.scene import Options, Scene, build_scene, legend
+from viewer.storyboard import add_block_net, block_net
 from viewer.transition import frames, track_series
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -236,9 +236,14 @@ def gif_durations(path: Path) -> list[int]:
     return out
 
 
-def test_animate_gif_and_mp4(tmp_path: Path, artifacts) -> None:
-    """Each structure held HOLD_SECONDS, per_step frames between; the MP4 repeats a still for the hold,
-    the GIF shows it once for that long; a time bar makes every frame differ."""
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def test_animate_gif_and_mp4_hold_each_caption_long_enough_to_read(tmp_path: Path, artifacts) -> None:
+    """Each picture stays at least as long as a reader needs for its caption (3 words a second and
+    one more second): a still alone, a step's frames together; closing cards with the facts follow;
+    the MP4 repeats each picture for as long; a time bar makes every frame differ."""
     import imageio.v3 as iio
 
     gif, mp4 = tmp_path / "series.gif", tmp_path / "series.mp4"
@@ -246,21 +251,30 @@ def test_animate_gif_and_mp4(tmp_path: Path, artifacts) -> None:
     for out in (gif, mp4):
         result = interlace("animate", *files, "-o", str(out), "--width", "240", "--frames-per-step", "10")
         assert result.returncode == 0, result.stderr
-    frames = iio.imread(gif, index=None)
-    assert frames.shape[0] == 2 + 10 and frames.shape[2] == 240
-    expected = [1000 * HOLD_SECONDS] + [1000 / 12] * 10 + [1000 * HOLD_SECONDS]
-    assert np.allclose(gif_durations(gif), expected, atol=10)  # GIF keeps hundredths of a second
+    reports = [analyze_file(f) for f in files]
+    captions = transition_captions(reports)
+    cards = closing_cards(reports, captions)
+    frames_ = iio.imread(gif, index=None)
+    assert frames_.shape[0] == 2 + 10 + len(cards) and frames_.shape[2] == 240
+    shown = gif_durations(gif)
+    assert all(words(t) <= 10 for t in (*captions.titles, *captions.step_titles))  # short captions on the picture
+    need = [1000 * (words(captions.titles[0]) / 3 + 1), 1000 * (words(captions.step_titles[0]) / 3 + 1),
+            1000 * (words(captions.titles[1]) / 3 + 1)] + [1000 * (words(c) / 3 + 1) for c in cards]
+    got = [shown[0], sum(shown[1:11]), shown[11]] + shown[12:]
+    assert all(g >= n - 10 for g, n in zip(got, need)), (got, need)  # GIF keeps hundredths of a second
+    assert "1.92 eV (Tauc, indirect) (Fig. 4f)" in cards[0] and "Fig. 3" in cards[-2] and "Idealised model" in cards[-1]
     assert gif.read_bytes()[:6] == b"GIF89a"
     assert mp4.read_bytes()[4:8] == b"ftyp"
     movie = iio.imread(mp4, index=None)
-    assert movie.shape[0] == 2 * round(HOLD_SECONDS * 12) + 10 and movie.shape[2] == 240
-    assert len({f.tobytes() for f in frames}) == len(frames)  # every frame differs (a time bar at least)
+    assert movie.shape[0] == sum(round(d * 12 / 1000) for d in shown) and movie.shape[2] == 240
+    assert len({f.tobytes() for f in frames_}) == len(frames_)  # every frame differs (a time bar at least)
     (artifacts / "series.gif").write_bytes(gif.read_bytes())
 
 
 def test_movie_follows_the_papers_two_paths() -> None:
     """SC-1 -> SC-2-0.5 is a documented step; SC-2-0.5 -> SC-1 is not (the second path starts again
-    from SC-1): the movie cuts there instead of turning SC-2 into SC-1; SC-1 -> SC-3 is a step."""
+    from SC-1): the movie cuts there instead of turning SC-2 into SC-1; SC-1 -> SC-3 is a step.
+    Without SC-1 again, SC-2-0.5 -> SC-3 is a cut but no path starts again."""
     assert paper_order() == ["SC-1", "SC-2-0.8", "SC-2-0.5", "SC-1", "SC-3"]
     reports = [analyze_file(STRUCTURES / f"{n}.cif") for n in ("SC-1", "SC-2-0.5", "SC-1", "SC-3")]
     captions = transition_captions(reports)
@@ -271,27 +285,69 @@ def test_movie_follows_the_papers_two_paths() -> None:
     movie = frames(series, per_step=5, hold=1, cuts=captions.cuts)
     assert [f.step for f in movie if f.t == 0] == [0, 1, 2, 3]
     assert [f.step for f in movie if f.t > 0] == [0] * 5 + [2] * 5  # no frames from SC-2-0.5 to SC-1
+    direct = transition_captions([reports[0], reports[1], reports[3]])
+    assert direct.cuts == (1,)
+    assert not any("start again" in text for text in (*direct.structures, *direct.steps))
 
 
-def test_movie_net_overlay_sits_on_the_clusters() -> None:
-    """The net drawn over a movie frame: one node per node of the net at the middle of its atoms as
-    the frame has them, each edge the net's own vector in the frame's cell."""
+def test_movie_nets_are_the_teach_nets_and_follow_their_atoms() -> None:
+    """On a structure the movie draws the Teach view's nets where the Teach view draws them; between
+    two structures every node moves with the middle of its atoms."""
     reports = [analyze_file(STRUCTURES / f"{n}.cif") for n in ("SC-1", "SC-2-0.5")]
     series = track_series(reports)
     movie = frames(series, per_step=4, hold=1)
-    for frame in (movie[0], movie[-1], movie[2]):
-        s = frame.step if frame.t == 0 else frame.step + 1
-        report = reports[s]
+    for s, frame in ((0, movie[0]), (1, movie[-1])):
+        teach = build_scene(reports[s], Options(atoms=False, net=True, cell=False, teach=True, supercell=(3, 3, 3)))
         scene = Scene()
-        add_net_overlay(scene, series, frame, report, s, 1.0)
-        graph = report.net.graph
-        assert len(scene.net_nodes) == graph.number_of_nodes()
-        assert len(scene.net_edges) == len(report.net.edges())
-        frac = report.net.frac()
-        starts = {tuple(np.round(n["xyz"], 6)) for n in scene.net_nodes}
-        for edge, (u, v, off, _) in zip(scene.net_edges, report.net.edges()):
-            assert tuple(np.round(edge["start"], 6)) in starts
-            assert np.allclose(edge["end"] - edge["start"], frame.cell @ (frac[v] + np.asarray(off) - frac[u]))
+        add_block_net(scene, block_net(series, reports[s], s), frame, 1.0)
+        assert len(scene.net_nodes) == len(teach.net_nodes) > 27 and len(scene.net_edges) == len(teach.net_edges)
+        for ours, theirs in zip(scene.net_nodes, teach.net_nodes):
+            assert np.allclose(ours["xyz"], theirs["xyz"], atol=1e-6) and ours["color"] == theirs["color"]
+    net = block_net(series, reports[0], 0)
+    a, b = movie[0], movie[2]
+    first, second = Scene(), Scene()
+    add_block_net(first, net, a, 1.0)
+    add_block_net(second, net, b, 1.0)
+    for v, tracks in net.tracks.items():
+        moved = b.xyz[tracks].mean(axis=0) - a.xyz[tracks].mean(axis=0)
+        home = [k for k, n in enumerate(first.net_nodes) if n["vertex"] == v and n["image"] == (0, 0, 0)]
+        cell_change = (b.cell - a.cell) @ (np.asarray(first.net_nodes[home[0]]["image"]) + net.offset[v])
+        assert np.allclose(second.net_nodes[home[0]]["xyz"] - first.net_nodes[home[0]]["xyz"], moved + cell_change)
+
+
+def near(image: Image.Image, color: str) -> int:
+    """Pixels of a colour, lit or shaded or seen through (each channel within 40 of it)."""
+    pixels = np.asarray(image.convert("RGB"), dtype=int)
+    return int((np.abs(pixels - ImageColor.getrgb(color)).max(axis=2) < 40).sum())
+
+
+def test_movie_frames_of_sc1_and_sc2_show_their_own_nets(tmp_path: Path, artifacts) -> None:
+    """The still of SC-1 shows its sql layer and pcu framework, that of SC-2 its two pcu copies and
+    the half-occupied linkers, each in its legend colour and large enough to see (a net is more than
+    a few rods): the share of each colour changes as the layer becomes a framework."""
+    import imageio.v3 as iio
+
+    files = [STRUCTURES / f"{n}.cif" for n in ("SC-1", "SC-2-0.5")]
+    out = tmp_path / "two.gif"
+    assert interlace("animate", *map(str, files), "-o", str(out), "--width", "400", "--frames-per-step", "2").returncode == 0
+    pictures = iio.imread(out, index=None)
+    reports = [analyze_file(f) for f in files]
+    shares = []
+    for picture, report in ((pictures[0], reports[0]), (pictures[3], reports[1])):
+        drawing = Image.fromarray(picture[40:300])  # below the caption, above the legend
+        area = drawing.width * drawing.height
+        keys = dict(legend(report, Options(atoms=False, net=True, cell=False, teach=True)))
+        nets = [c for c, text in keys.items() if "net " in text]
+        assert len(nets) == 2
+        share = [near(drawing, c) / area for c in nets]
+        assert min(share) > 0.015, (report.source, share)
+        if style.PARTIAL_LINKER_COLOR in keys:
+            assert near(drawing, style.PARTIAL_LINKER_COLOR) / area > 0.003
+        shares.append(share)
+        Image.fromarray(picture).save(artifacts / f"movie-{report.source}.png")
+    assert style.PARTIAL_LINKER_COLOR in dict(legend(reports[1], Options(atoms=False, net=True, teach=True)))
+    ratio = [a / b for a, b in shares]
+    assert max(ratio) / min(ratio) > 2  # the layer of SC-1 is a framework in SC-2: their shares change
 
 
 @pytest.mark.parametrize("args", [

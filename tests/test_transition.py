@@ -188,3 +188,27 @@ def test_a_users_series_on_the_page_escaped_with_the_movie_the_cli_makes() -> No
     reports = [analyze_bytes(name, data) for name, data, _ in files]
     made = at.session_state["movie"][1]
     assert made[:6] == b"GIF89a" and made == animate(reports, "gif", width=800, per_step=12)
+
+
+def test_player_draws_each_structures_nets_and_holds_captions_to_read() -> None:
+    """The in-app player gets the Teach nets of every structure (SC-1: two nets of different
+    dimension, SC-2: two pcu copies with half-occupied links), short captions, and each caption stays
+    its reading time (3 words a second and one more)."""
+    from viewer.movie3d import player_data
+    from viewer.storyboard import frame_seconds
+
+    rs = reports("SC-1", "SC-2-0.5")
+    series = track_series(rs)
+    captions = transition_captions(rs)
+    movie = frames(series, per_step=6, hold=1)
+    titles = [captions.titles[0], captions.step_titles[0], captions.titles[1]]
+    caption_of = [0 if f.t == 0 and f.step == 0 else 2 if f.t == 0 else 1 for f in movie]
+    data = player_data(series, rs, movie, titles, caption_of, frame_seconds([titles[c] for c in caption_of], movie, 12))
+    first, second = data["nets"]
+    assert len({n[4] for n in first["nodes"]}) == 2 and len({n[4] for n in second["nodes"]}) == 2
+    assert not any(e[10] < 1 for e in first["edges"]) and any(e[10] == 0.5 for e in second["edges"])
+    held: dict[int, float] = {}
+    for f in data["frames"]:
+        held[f["caption"]] = held.get(f["caption"], 0.0) + f["seconds"]
+    for k, title in enumerate(titles):
+        assert len(title.split()) <= 10 and held[k] >= len(title.split()) / 3 + 1 - 0.05

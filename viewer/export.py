@@ -20,26 +20,22 @@ from topology import InputError
 from topology.naming.cgd_writer import write_cgd
 from topology.reading.cif import read_cif
 from topology.report import Report
-from viewer import figure, style
+from viewer import figure
 from viewer.choices import FIGURE_WIDTH, MOVIE_FPS, MOVIE_FRAMES_PER_STEP, MOVIE_WIDTH
 from viewer.graph2d import graph_image
 from viewer.orientation import View
-from viewer.scene import VDW, Options, Scene, build_scene, legend, vertex_colors, visible_atoms
+from viewer.scene import VDW, Options, Scene, build_scene, legend, visible_atoms
 from viewer.sentences import nets_sentence
+from viewer.storyboard import (add_block_net, block_net, fades, frame_seconds, movie_view, reading_seconds,
+                               repeats, step_title, structure_title)
 from viewer.transition import Frame, Series, frames, track_series
 
 STRUCTURES = Path(__file__).resolve().parent.parent / "assets" / "structures"
 MOVIE_FORMATS = ("gif", "mp4")
-HOLD_SECONDS = 2.0
-"""How long a movie rests on each structure: time to read its caption."""
 MOVIE_DPI = 100
 MOVIE_CHARACTERS_PER_LINE = 70
 """Text size of a movie: about this many characters across it, readable on a projector or a phone."""
-NET_FADE = 0.35
-"""Opacity of the atoms under a movie's net overlay, so the net reads first."""
-NET_NODE_RADIUS = 1.1
 TIME_BAR_RGB = (0, 114, 178)
-MODEL_MARK = " (idealised model)"
 BALL = 0.28
 """Ball radius as a fraction of the van der Waals radius: the app's ball-and-stick."""
 
@@ -111,14 +107,17 @@ def render(report: Report, options: Options, fmt: str, width: int | None = None,
 
 @dataclass(frozen=True)
 class Captions:
-    """What the transition says: one caption per structure and one per step between structures; the
-    steps that are cuts (a second branch of the series begins) rather than transformations."""
+    """What the transition says: one caption per structure and one per step between structures, in
+    full (with the paper's facts and their sources) and in a few words for the picture; the steps that
+    are cuts (the next structure is not made from the one before) rather than transformations."""
 
     structures: list[str]
     steps: list[str]
     caveat: str  # empty unless the series is our bundled models
     cuts: tuple[int, ...] = ()
     models: tuple[bool, ...] = ()  # per structure: one of our bundled models
+    titles: tuple[str, ...] = ()  # per structure, on the picture
+    step_titles: tuple[str, ...] = ()  # per step, on the picture
 
 
 def paper_order(doc: dict | None = None) -> list[str]:
@@ -147,27 +146,54 @@ def paper_order(doc: dict | None = None) -> list[str]:
 def transition_captions(reports: list[Report]) -> Captions:
     """Captions from series.json for the bundled models (conditions, colour, emission, conductivity,
     band gap with their sources), plain ones for a user's own series. Between two bundled models
-    with no documented step from one to the other (SC-2-0.5, then SC-1 again) the movie cuts."""
+    with no documented step from one to the other the movie cuts; only where the structure after the
+    cut was shown before (SC-2-0.5, then SC-1 again) does the other path start again."""
     doc = series_doc()
     models = [bundled_model(r) for r in reports]
     steps = {(s["from"], s["to"]): s for s in doc.get("steps", [])}
-    step_captions, cuts = [], []
+    step_captions, step_titles, cuts, returns = [], [], [], []
     for k in range(len(reports) - 1):
         a, b = models[k], models[k + 1]
         path = _step_path(steps, a["name"], b["name"]) if a and b else []
         if a and b and not path:
             cuts.append(k)
+        again = k in cuts and any(m and m["name"] == b["name"] for m in models[:k + 1])
+        if again:
+            returns.append(k)
         how = "; then ".join(f"{s['condition']} ({s['source']})" for s in path) or (
-            "no transformation: the other path starts again from here" if k in cuts else "next structure")
+            "no transformation: the other path starts again from here" if again else
+            "no transformation: the paper reports no step from one to the other" if k in cuts else "next structure")
         step_captions.append(f"{reports[k].source} → {reports[k + 1].source}: {how}")
+        step_titles.append(step_title(reports[k], reports[k + 1], [s["condition"] for s in path]))
     structures = []
     for k, (report, model) in enumerate(zip(reports, models)):
         facts = "; ".join(f"{f['label']}: {f['value']} ({f['source']})" for f in (model or {}).get("facts", [])
                           if f["label"] not in ("formula", "nets"))
-        again = "The other path, from the start again: " if k - 1 in cuts else ""
+        again = "The other path, from the start again: " if k - 1 in returns else ""
         structures.append(f"{again}{report.source}: {report.classification}" + (f". {facts}" if facts else ""))
     caveat = doc.get("model_caveat", "") if any(models) else ""
-    return Captions(structures, step_captions, caveat, tuple(cuts), tuple(bool(m) for m in models))
+    titles = tuple(structure_title(r, bool(m)) for r, m in zip(reports, models))
+    return Captions(structures, step_captions, caveat, tuple(cuts), tuple(bool(m) for m in models), titles,
+                    tuple(step_titles))
+
+
+def closing_cards(reports: list[Report], captions: Captions) -> list[str]:
+    """What the captions on the pictures leave out, shown after the movie, one card a screen (lines
+    split by newlines): each bundled structure's facts from the paper with their sources (once per
+    structure), how each became the next, and that the structures are models."""
+    cards = []
+    for report in {r.source: r for r in reports}.values():
+        model = bundled_model(report)
+        facts = [f"• {f['label']}: {f['value']} ({f['source']})" for f in (model or {}).get("facts", [])
+                 if f["label"] != "formula"]
+        if facts:
+            cards.append("\n".join([f"{report.source.removesuffix('.cif')} (model of CCDC {model['ccdc']})", *facts]))
+    changes = [f"• {text}" for k, text in enumerate(captions.steps) if k not in captions.cuts]
+    if changes:
+        cards.append("\n".join(["How each became the next", *changes]))
+    if captions.caveat:
+        cards.append(captions.caveat)
+    return cards
 
 
 def _step_path(steps: dict[tuple[str, str], dict], start: str, end: str) -> list[dict]:
@@ -183,9 +209,9 @@ def _step_path(steps: dict[tuple[str, str], dict], start: str, end: str) -> list
     return paths.get(end, [])
 
 
-def frame_scene(series: Series, frame: Frame, fade: float = 1.0) -> Scene:
-    """A movie frame as a scene: ball-and-stick atoms (no hydrogens) fading with their occupancy
-    (and by ``fade`` under a net overlay), bonds fading as they break or form, and the interpolated cell."""
+def frame_scene(series: Series, frame: Frame) -> Scene:
+    """A movie frame as a scene (the atoms, when the nets are not drawn): ball-and-stick atoms (no
+    hydrogens) fading with their occupancy, bonds fading as they break or form, and the interpolated cell."""
     scene = Scene()
     index: dict[int, int] = {}
     for k, track in enumerate(series.tracks):
@@ -194,7 +220,7 @@ def frame_scene(series: Series, frame: Frame, fade: float = 1.0) -> Scene:
             continue
         index[k] = len(scene.atoms)
         scene.atoms.append({"elem": track.element, "xyz": frame.xyz[k], "color": frame.colors[k],
-                            "opacity": opacity * fade, "radius": BALL * VDW.get(track.element, 1.8),
+                            "opacity": opacity, "radius": BALL * VDW.get(track.element, 1.8),
                             "label": track.label, "occ": 1.0, "group": 0, "site": k})
     for (a, b), opacity in zip(frame.bonds.tolist(), frame.bond_opacity):
         if a in index and b in index and opacity > 0.02:
@@ -207,34 +233,15 @@ def frame_scene(series: Series, frame: Frame, fade: float = 1.0) -> Scene:
     return scene
 
 
-def add_net_overlay(scene: Scene, series: Series, frame: Frame, report: Report, s: int, opacity: float) -> None:
-    """The net of structure ``s`` over a movie frame: each node at the middle of its atoms as they are
-    in the frame, each edge as the net's own vector in the frame's cell, partial edges dashed."""
-    if opacity < 0.02:
-        return
-    graph, frac = report.net.graph, report.net.frac()
-    colors = vertex_colors(report, [(0, 0, 0)])[0]
-    tracks = series.track_of[s]
-    where = {v: frame.xyz[tracks[np.asarray(graph.nodes[v]["atoms"], dtype=int)]].mean(axis=0)
-             for v in graph if len(graph.nodes[v]["atoms"])}
-    for v, xyz in where.items():
-        scene.net_nodes.append({"xyz": xyz, "color": colors[v], "radius": NET_NODE_RADIUS, "opacity": opacity})
-    for u, v, off, data in report.net.edges():
-        if u not in where:
-            continue
-        end = where[u] + frame.cell @ (frac[v] + np.asarray(off) - frac[u])
-        partial = float(data["occupancy"]) < 0.999
-        scene.net_edges.append({"start": where[u], "end": end, "partial": partial, "opacity": opacity,
-                                "color": style.PARTIAL_LINKER_COLOR if partial else colors[u]})
-
-
 def animate(reports: list[Report], fmt: str, fps: int = 12, width: int = 800, per_step: int = 12,
-            view: View = "c", net: bool = True, progress: Callable[[float], None] | None = None) -> bytes:
+            view: View | None = None, net: bool = True, progress: Callable[[float], None] | None = None) -> bytes:
     """The transition through ``reports`` as a GIF or MP4, drawn with the figure renderer from the
-    interpolation the transitions page plays: each structure held :data:`HOLD_SECONDS` with its
-    caption, ``per_step`` frames between two structures (none across a cut to another branch of
-    the series), the net drawn over the atoms (``net``), a time bar along the bottom. Each
-    distinct picture is drawn once; ``progress`` hears the share done."""
+    interpolation the transitions page plays: with ``net``, each structure's nets as the Teach view
+    draws them, following their atoms (else the atoms); ``per_step`` frames between two structures
+    (none across a cut to another branch of the series); a caption of a few words on each picture,
+    held as long as it takes to read; closing cards with the rest; a time bar along the bottom.
+    ``view`` defaults to the Teach view's direction of the first structure. Each distinct picture is
+    drawn once; ``progress`` hears the share done."""
     import imageio.v3 as iio
 
     if fmt not in MOVIE_FORMATS:
@@ -248,17 +255,20 @@ def animate(reports: list[Report], fmt: str, fps: int = 12, width: int = 800, pe
                                             f"{MOVIE_FRAMES_PER_STEP[0]}-{MOVIE_FRAMES_PER_STEP[1]}")
     series = track_series(reports)
     captions = transition_captions(reports)
-    hold = max(1, round(HOLD_SECONDS * fps))
     movie = frames(series, per_step=per_step, hold=1, cuts=captions.cuts)  # one picture per still, held
-    legends = [legend(r, Options(net=net)) for r in reports]
+    shown = Options(atoms=False, net=True, cell=False, teach=True) if net else Options()
+    legends = [legend(r, shown) for r in reports]
+    blocks = [block_net(series, r, s) for s, r in enumerate(reports)] if net else []
     scenes = []
     for frame in movie:
-        scene = frame_scene(series, frame, NET_FADE if net else 1.0)
-        if net:  # the net of the structure left fades out, the next one's fades in
-            add_net_overlay(scene, series, frame, reports[frame.step], frame.step, 1.0 - 2 * frame.t)
-            if frame.t > 0:
-                add_net_overlay(scene, series, frame, reports[frame.step + 1], frame.step + 1, 2 * frame.t - 1.0)
+        if net:  # the nets of the structure left fade out, the next one's fade in
+            scene = Scene()
+            for s, fade in fades(frame):
+                add_block_net(scene, blocks[s], frame, fade)
+        else:
+            scene = frame_scene(series, frame)
         scenes.append(scene)
+    view = movie_view(series, reports) if view is None else view
     lattice = series.cells[0]
     bounds = _bounds([figure.to_ctk_scene(s, lattice) for s in scenes], view)
     width_in = width / MOVIE_DPI
@@ -266,25 +276,42 @@ def animate(reports: list[Report], fmt: str, fps: int = 12, width: int = 800, pe
     lines = max(len(figure.legend_lines(e, figure.legend_columns(e, width_in, font_pt), width_in, font_pt))
                 for e in legends)
     height_in = round(width * 0.95) // 2 * 2 / MOVIE_DPI
+    titles = [captions.titles[f.step] if f.t == 0 else captions.step_titles[f.step] for f in movie]
+    cards = closing_cards(reports, captions)
     pictures = []
-    for k, (frame, scene) in enumerate(zip(movie, scenes)):
+    for k, (frame, scene, title) in enumerate(zip(movie, scenes, titles)):
         s = frame.step if frame.t < 0.5 else frame.step + 1
-        title = (f"{captions.structures[frame.step].split('. ')[0]}{MODEL_MARK if captions.models[frame.step] else ''}: "
-                 f"{nets_sentence(reports[frame.step])}" if frame.t == 0 else captions.steps[frame.step])
         fig = figure.draw(figure.to_ctk_scene(scene, lattice), view, width_in, dpi=MOVIE_DPI, height_in=height_in,
                           title=title, legend=legends[s], legend_rows=lines, bounds=bounds, font_pt=font_pt)
         pictures.append(iio.imread(io.BytesIO(figure.save(fig, "png")), extension=".png")[..., :3])
         if progress:
-            progress((k + 1) / len(movie))
-    repeats = [hold if frame.t == 0 else 1 for frame in movie]
-    if fmt == "gif":  # a still is one picture shown for HOLD_SECONDS
-        elapsed = np.cumsum(repeats) / sum(repeats)
+            progress((k + 1) / (len(movie) + len(cards)))
+    for k, text in enumerate(cards):
+        pictures.append(_card(text, width_in, height_in, font_pt))
+        if progress:
+            progress((len(movie) + k + 1) / (len(movie) + len(cards)))
+    seconds = frame_seconds(titles, movie, fps) + [reading_seconds(text) for text in cards]
+    shown_for = repeats(seconds, fps)  # video frames each picture stays
+    if fmt == "gif":  # each picture once, shown for its time
+        elapsed = np.cumsum(shown_for) / sum(shown_for)
         buffer = io.BytesIO()
         iio.imwrite(buffer, np.stack([_time_bar(p, e) for p, e in zip(pictures, elapsed)]), extension=".gif",
-                    duration=[round(1000 * r / fps) for r in repeats], loop=0)
+                    duration=[round(1000 * r / fps) for r in shown_for], loop=0)
         return buffer.getvalue()
-    shown = [p for p, r in zip(pictures, repeats) for _ in range(r)]  # a still repeated for HOLD_SECONDS
-    return _mp4([_time_bar(p, (k + 1) / len(shown)) for k, p in enumerate(shown)], fps)
+    video = [p for p, r in zip(pictures, shown_for) for _ in range(r)]
+    return _mp4([_time_bar(p, (k + 1) / len(video)) for k, p in enumerate(video)], fps)
+
+
+def _card(text: str, width_in: float, height_in: float, font_pt: float) -> np.ndarray:
+    """A closing card: ``text`` in lines that fit the movie, on white, as an RGB picture."""
+    import imageio.v3 as iio
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(width_in, height_in), dpi=MOVIE_DPI)
+    chars = int(width_in * 72 / (font_pt * figure.CHAR_EM)) - 6
+    lines = [wrapped for line in text.split("\n") for wrapped in textwrap.wrap(line, chars, subsequent_indent="  ")]
+    fig.text(0.04, 0.5, "\n".join(lines), ha="left", va="center", fontsize=font_pt, linespacing=1.4)
+    return iio.imread(io.BytesIO(figure.save(fig, "png")), extension=".png")[..., :3]
 
 
 def _time_bar(image: np.ndarray, share: float) -> np.ndarray:

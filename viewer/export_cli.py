@@ -63,7 +63,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
                    help=f"pixels, {MOVIE_WIDTH[0]}-{MOVIE_WIDTH[1]}")
     p.add_argument("--frames-per-step", type=arguments.bounded(*MOVIE_FRAMES_PER_STEP), default=12,
                    help=f"frames between two structures, {MOVIE_FRAMES_PER_STEP[0]}-{MOVIE_FRAMES_PER_STEP[1]}")
-    p.add_argument("--view", type=_view, default="c", metavar="VIEW", help="as for render")
+    p.add_argument("--view", type=_view, default=None, metavar="VIEW",
+                   help="as for render (default: the Teach view's direction of the first structure)")
     p.add_argument("--net", action=argparse.BooleanOptionalAction, default=True,
                    help="draw each structure's net over its atoms (default: yes)")
     p.set_defaults(run=_animate)

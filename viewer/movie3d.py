@@ -1,7 +1,8 @@
 """The transition played in the browser: 3Dmol.js redraws precomputed frames from a small script
 (play, pause, speed, scrub), not a Streamlit rerun per frame. The frames are those of
-:func:`viewer.transition.frames`, the same the GIF/MP4 export draws. Data reaches the page as
-escaped JSON and captions are set as text, never as HTML."""
+:func:`viewer.transition.frames` and show the nets as the Teach view draws them, as the GIF/MP4
+export does (:mod:`viewer.storyboard`). Data reaches the page as escaped JSON and captions are set
+as text, never as HTML."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ import hashlib
 import numpy as np
 import py3Dmol
 
-from viewer.export import BALL
-from viewer.scene import VDW
+from topology.report import Report
+from viewer.storyboard import block_net, fades, middles, movie_view
 from viewer.transition import Frame, Series
-from viewer.view3d import LOCAL_3DMOL, safe_json
+from viewer.view3d import DASH, LOCAL_3DMOL, NET_EDGE_RADIUS, safe_json
 
 PLAYER = """
 (function boot() {
@@ -26,56 +27,49 @@ var slider = document.getElementById('scrub_UNIQUEID');
 var caption = document.getElementById('caption_UNIQUEID');
 var button = document.getElementById('play_UNIQUEID');
 var speed = document.getElementById('speed_UNIQUEID');
-var corners = [[0,0,0],[1,0,0],[0,1,0],[0,0,1],[1,1,0],[1,0,1],[0,1,1],[1,1,1]];
-var edges = [[0,1],[0,2],[0,3],[1,4],[1,5],[2,4],[2,6],[3,5],[3,6],[4,7],[5,7],[6,7]];
 slider.max = data.frames.length - 1;
-function corner(cell, c) {
-  return {x: cell[0]*c[0] + cell[1]*c[1] + cell[2]*c[2], y: cell[3]*c[0] + cell[4]*c[1] + cell[5]*c[2],
-          z: cell[6]*c[0] + cell[7]*c[1] + cell[8]*c[2]};
+function place(cell, mid, net, i, t) {  // node (vertex i, cell t) where its atoms are in this frame
+  var f = [t[0] + net.offset[3*i], t[1] + net.offset[3*i+1], t[2] + net.offset[3*i+2]];
+  return {x: mid[3*i] + cell[0]*f[0] + cell[1]*f[1] + cell[2]*f[2],
+          y: mid[3*i+1] + cell[3]*f[0] + cell[4]*f[1] + cell[5]*f[2],
+          z: mid[3*i+2] + cell[6]*f[0] + cell[7]*f[1] + cell[8]*f[2]};
 }
 function show(k) {
   var f = data.frames[k];
-  var n = data.elements.length;
-  var bonded = [];
-  for (var i = 0; i < n; i++) bonded.push([]);
-  var pairs = data.bonds[f.bonds];
-  for (var b = 0; b < pairs.length; b += 2) {
-    var p = pairs[b], q = pairs[b + 1];
-    if (f.opacity[p] > 0.05 && f.opacity[q] > 0.05) { bonded[p].push(q); bonded[q].push(p); }
-  }
-  var atoms = [];
-  for (var i = 0; i < n; i++) {
-    atoms.push({elem: data.elements[i], x: f.xyz[3*i], y: f.xyz[3*i+1], z: f.xyz[3*i+2], serial: i,
-                bonds: bonded[i], bondOrder: bonded[i].map(function() { return 1; }),
-                properties: {label: data.labels[i]}});
-  }
-  v.removeAllModels();
+  var shapes = {};
+  function shape(o) { return shapes[o] = shapes[o] || {spheres: [], cylinders: []}; }
+  f.show.forEach(function (item) {
+    var net = data.nets[item[0]], fade = item[1], mid = item[2];
+    net.nodes.forEach(function (n) {
+      shape(Math.round(100 * n[5] * fade) / 100).spheres.push(
+        {center: place(f.cell, mid, net, n[0], n.slice(1, 4)), radius: data.radius, color: data.palette[n[4]]});
+    });
+    net.edges.forEach(function (e) {
+      var p = {start: place(f.cell, mid, net, e[0], e.slice(1, 4)), end: place(f.cell, mid, net, e[4], e.slice(5, 8)),
+               radius: data.rod, color: data.palette[e[8]], fromCap: 1, toCap: 1};
+      var occ = e[10];
+      if (occ < 0.999) {
+        occ = Math.min(Math.max(occ, 0.1), 0.95);
+        p.dashed = true; p.radius = 1.5 * data.rod; p.dashLength = data.dash * occ; p.gapLength = data.dash * (1 - occ);
+      }
+      shape(Math.round(100 * e[9] * fade) / 100).cylinders.push(p);
+    });
+  });
   v.removeAllShapes();
-  var m = v.addModel();
-  m.addAtoms(atoms);
-  var groups = {};
-  for (var i = 0; i < n; i++) {
-    if (f.opacity[i] <= 0.05) continue;
-    var key = f.color[i] + '|' + f.opacity[i] + '|' + data.radius[i];
-    (groups[key] = groups[key] || []).push(i);
-  }
-  for (var key in groups) {
-    var p = key.split('|');
-    var color = data.palette[+p[0]];
-    m.setStyle({serial: groups[key]}, {sphere: {color: color, opacity: +p[1], radius: +p[2]},
-                                       stick: {color: color, opacity: +p[1], radius: 0.14}});
-  }
-  for (var e = 0; e < edges.length; e++) {
-    v.addLine({start: corner(f.cell, corners[edges[e][0]]), end: corner(f.cell, corners[edges[e][1]]),
-               color: '#455A64'});
-  }
+  Object.keys(shapes).sort(function (a, b) { return b - a; }).forEach(function (o) {  // opaque first
+    if (+o < 0.02) return;
+    var s = v.addShape({opacity: +o});
+    delete s.color;  // the shape's own colour would paint over its parts
+    shapes[o].spheres.forEach(function (p) { s.addSphere(p); });
+    shapes[o].cylinders.forEach(function (p) { if (p.dashed) s.addDashedCylinder(p); else s.addCylinder(p); });
+    s.finalize();
+  });
   v.render();
   slider.value = k;
   caption.textContent = data.captions[f.caption];
 }
-function wait(k) {  // a still rests on its structure long enough to read the caption
-  var hold = data.frames[k].hold;
-  return (hold ? 1000 * hold : 1000 / data.fps) / parseFloat(speed.value);
+function wait(k) {  // each picture stays as long as its caption takes to read
+  return 1000 * data.frames[k].seconds / parseFloat(speed.value);
 }
 function tick() {
   if (playing) { frame = (frame + 1) % data.frames.length; show(frame); }
@@ -84,6 +78,9 @@ function tick() {
 button.onclick = function() { playing = !playing; button.textContent = playing ? 'Pause' : 'Play'; };
 slider.oninput = function() { playing = false; button.textContent = 'Play'; frame = +slider.value; show(frame); };
 show(0);
+var view = v.getView();  // the Teach view's direction of the first structure
+view[4] = data.view[0]; view[5] = data.view[1]; view[6] = data.view[2]; view[7] = data.view[3];
+v.setView(view);
 v.zoomTo();
 v.zoom(1.0);  // 3Dmol's fit leaves a margin: nothing of the series is cut at the frame's edge
 v.render();
@@ -107,13 +104,11 @@ NARROW = """<style>@media (max-width: 600px) { [id='3dmolviewer_UNIQUEID'] { hei
 """On a phone the view is lower, so the caption under it fits the frame (it wraps to more lines there)."""
 
 
-def player_data(series: Series, movie: list[Frame], captions: list[str], caption_of: list[int],
-                fps: int = 12, hold: float = 2.0) -> dict:
-    """What the player script needs, compact: per frame the positions (0.01 A), opacities, colour
-    ids, the bond set in force (the structure left before mid-step, the next one after) and the cell;
-    a still (one frame on a structure) is shown ``hold`` seconds."""
-    keep = [k for k, t in enumerate(series.tracks) if t.element != "H"]
-    position = {k: i for i, k in enumerate(keep)}
+def player_data(series: Series, reports: list[Report], movie: list[Frame], captions: list[str],
+                caption_of: list[int], seconds: list[float]) -> dict:
+    """What the player script needs, compact: per structure its Teach nets (:func:`block_net`),
+    each node a vertex and a cell; per frame the cell, the middle of each shown vertex's atoms, the
+    nets shown and how faded, the caption and how long the frame stays (``seconds``)."""
     palette: list[str] = []
     index: dict[str, int] = {}
 
@@ -123,17 +118,25 @@ def player_data(series: Series, movie: list[Frame], captions: list[str], caption
             palette.append(c)
         return index[c]
 
-    bonds = [[position[int(x)] for pair in pairs for x in pair if int(pair[0]) in position and int(pair[1]) in position]
-             for pairs in series.bonds]
-    frames = [{"xyz": np.round(f.xyz[keep], 2).ravel().tolist(),
-               "opacity": np.round(np.clip(f.opacity[keep], 0, 1), 1).tolist(),
-               "color": [color_id(f.colors[k]) for k in keep], "caption": caption_of[i],
-               "bonds": f.step if f.t < 0.5 else f.step + 1, "cell": np.round(f.cell, 3).ravel().tolist(),
-               **({"hold": hold} if f.t == 0 else {})}
-              for i, f in enumerate(movie)]
-    return {"elements": [series.tracks[k].element for k in keep], "labels": [series.tracks[k].label for k in keep],
-            "radius": [round(BALL * VDW.get(series.tracks[k].element, 1.8), 2) for k in keep], "palette": palette,
-            "bonds": bonds, "frames": frames, "captions": captions, "fps": fps}
+    blocks = [block_net(series, r, s) for s, r in enumerate(reports)]
+    order = [sorted(b.offset) for b in blocks]  # the vertices of each structure, as the script counts them
+    nets = []
+    for block, vertices in zip(blocks, order):
+        at = {v: i for i, v in enumerate(vertices)}
+        nets.append({
+            "offset": np.round([block.offset[v] for v in vertices], 4).ravel().tolist(),
+            "nodes": [[at[n["vertex"]], *n["image"], color_id(n["color"]), round(n["opacity"], 2)] for n in block.nodes],
+            "edges": [[at[e["ends"][0]], *e["ends"][1], at[e["ends"][2]], *e["ends"][3], color_id(e["color"]),
+                       round(e["opacity"], 2), round(float(e.get("occupancy", 1.0)), 2)] for e in block.edges]})
+    frames = []
+    for f, c, secs in zip(movie, caption_of, seconds):
+        shown = [[s, round(fade, 2), np.round([middles(blocks[s], f)[v] for v in order[s]], 2).ravel().tolist()]
+                 for s, fade in fades(f) if fade >= 0.02]
+        frames.append({"cell": np.round(f.cell, 3).ravel().tolist(), "show": shown, "caption": c,
+                       "seconds": round(secs, 2)})
+    node_radius = next((n["radius"] for b in blocks for n in b.nodes), 1.0)
+    return {"palette": palette, "nets": nets, "frames": frames, "captions": captions, "radius": node_radius,
+            "rod": NET_EDGE_RADIUS, "dash": DASH, "view": list(movie_view(series, reports))}
 
 
 def player_html(data: dict, height: int = 560) -> str:

@@ -22,6 +22,15 @@ BALL = 0.32  # ball radius as a fraction of the covalent radius scale used below
 VDW = {"H": 1.1, "C": 1.7, "N": 1.55, "O": 1.52, "F": 1.47, "S": 1.8, "Cl": 1.75, "Ag": 1.72}
 
 
+TEACH_TILT = 20.0
+"""Degrees the Teach view is turned off its lattice direction, so that rods along it show."""
+
+
+def teach_cells(report: Report) -> int:
+    """Cells along each axis of the Teach view's block: 3, or 2 for nets with many nodes a cell."""
+    return 3 if report.net.graph.number_of_nodes() <= 8 else 2
+
+
 @dataclass(frozen=True)
 class Options:
     """What to show: the view's switches, as the app's sidebar and the CLI set them."""
@@ -271,7 +280,7 @@ def _add_net(scene: Scene, report: Report, options: Options, images: list[tuple[
             continue  # the Teach view draws the simplified net's nodes: a linker's bend is no node
         for t in ts:
             scene.net_nodes.append({"xyz": orth @ (frac[v] + t), "color": colors[row[t], v], "radius": node_radius,
-                                    "opacity": opacity[net_of[v]]})
+                                    "opacity": opacity[net_of[v]], "vertex": v, "image": t})
     for u, v, off, data in edges:
         if net_of[u] in options.hidden_nets:
             continue
@@ -285,7 +294,7 @@ def _add_net(scene: Scene, report: Report, options: Options, images: list[tuple[
             partial = occ < 0.999
             scene.net_edges.append({"start": start, "end": end, "partial": partial, "occupancy": occ,
                                     "color": style.PARTIAL_LINKER_COLOR if partial else colors[row[t], u],
-                                    "opacity": opacity[net_of[u]]})
+                                    "opacity": opacity[net_of[u]], "ends": (u, t, v, tuple(np.add(t, off).tolist()))})
             if partial and t == home and not options.atoms:
                 scene.labels.append({"text": f"{occ:.2g}", "xyz": (start + end) / 2})
 

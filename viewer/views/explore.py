@@ -29,7 +29,7 @@ from viewer.live import live_view
 from viewer.orientation import IDENTITY, direction_rows, parse_direction, rows_quaternion, view_text
 from viewer.plain import escape, show
 from viewer.choices import COLOR_BY, STYLES
-from viewer.scene import Options, legend, teach_direction
+from viewer.scene import TEACH_TILT, Options, legend, teach_cells, teach_direction
 from viewer.why import picture as why_picture
 from viewer.why import why_script
 
@@ -37,7 +37,6 @@ BADGE_COLORS = {"2D-3D interpenetrating": "#B35900", "3D-3D interpenetrated": "#
                 "non-interpenetrated": "#00785A"}
 LOOK = ("as turned", "a", "b", "c", "[u v w]")
 FIGURE_VIEWS = {"as turned in the view": None, "down a": "a", "down b": "b", "down c": "c"}
-TEACH_TILT = 20.0  # degrees the Teach view is turned off its lattice direction, so that rods along it show
 PRESENTING_CSS = """<style>
 section[data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] {display: none;}
 .block-container {padding: 1rem 2rem; max-width: 100%;}
@@ -236,7 +235,7 @@ with page:
     teach = st.session_state.get("teach", False)
     cells = tuple(int(x) for x in supercell)
     if teach:  # nets only, 3x3x3 cells (2x2x2 for nets with many nodes a cell)
-        cells = tuple(max(3 if report.net.graph.number_of_nodes() <= 8 else 2, c) for c in cells)
+        cells = tuple(max(teach_cells(report), c) for c in cells)
     drawn = (report.n_atoms if chosen.options.atoms and not teach else report.net.graph.number_of_nodes()) * \
         cells[0] * cells[1] * cells[2]
     if drawn > MAX_FIGURE_ATOMS:

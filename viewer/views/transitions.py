@@ -8,9 +8,10 @@ import shlex
 import streamlit as st
 
 from viewer import library
-from viewer.export import HOLD_SECONDS, animate, paper_order, transition_captions
+from viewer.export import animate, paper_order, transition_captions
 from viewer.movie3d import player_data, player_html
 from viewer.plain import show
+from viewer.storyboard import frame_seconds
 from viewer.transition import frames, track_series
 
 PER_STEP = 12
@@ -46,11 +47,15 @@ for entry in entries:
 series = track_series(reports)
 captions = transition_captions(reports)
 movie = frames(series, per_step=PER_STEP, hold=1, cuts=captions.cuts)
-texts = []  # structure 0, step 0 -> 1, structure 1, ...: a still frame on structure s shows texts[2 s]
-for k, text in enumerate(captions.structures):
-    texts += [text] + captions.steps[k:k + 1]
+titles = []  # structure 0, step 0 -> 1, structure 1, ...: a still frame on structure s shows titles[2 s]
+for k, title in enumerate(captions.titles):
+    titles += [title, *captions.step_titles[k:k + 1]]
 caption_of = [2 * f.step if f.t == 0 else 2 * f.step + 1 for f in movie]
-st.iframe(player_html(player_data(series, movie, texts, caption_of, hold=HOLD_SECONDS)), height=680)
+seconds = frame_seconds([titles[c] for c in caption_of], movie, fps=12)
+st.iframe(player_html(player_data(series, reports, movie, titles, caption_of, seconds)), height=680)
+texts = []  # the captions in full, with the paper's facts and their sources
+for k, text in enumerate(captions.structures):
+    texts += [text, *captions.steps[k:k + 1]]
 if captions.caveat:
     show(f"⚠️ {captions.caveat} The movie follows the paper: SC-1 → SC-2-0.8 → SC-2-0.5 under UV light, then "
          "from SC-1 again to SC-3, which grows in the mother liquor (not from SC-2).", "warning")
