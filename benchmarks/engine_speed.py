@@ -1,10 +1,10 @@
-"""Time Interlace's analysis of the 16 real MOFs and the SC models (with and without naming the nets,
-and the entanglement stage alone) beside gemmi's bare read-and-expand and ASE's
-``analyze_dimensionality`` on the same files, all in one process. Prints a Markdown table.
+"""Time Interlace's whole analysis (names and entanglement included) of the 16 peer MOFs, the real CIFs
+and the SC models beside gemmi's bare read-and-expand of the same files, all in one process, with each
+stage's share (and, with --ase, ASE's ``analyze_dimensionality``). Prints Markdown tables.
 
-    .venv/bin/python benchmarks/engine_speed.py [--repeat N]
+    .venv/bin/python benchmarks/engine_speed.py [--repeat N] [--ase]
 
-Each figure is the best of N runs (default 3) after one warm-up, so imports and caches do not count.
+Each figure is the best of N runs (default 5) after one warm-up, so imports and caches do not count.
 """
 
 from __future__ import annotations
@@ -18,11 +18,14 @@ from pathlib import Path
 import gemmi
 
 from topology import analyze_file
-from topology.pipeline import entanglements
+from topology.stages import STAGES, profile
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "tests" / "data" / "crystalnets"
+PEERS = ROOT / "tests" / "data" / "crystalnets"
+REAL = ROOT / "tests" / "data" / "real"
 MODELS = ROOT / "assets" / "structures"
+PEER_SUITE = ("AFIXEW_ASR HKUST-1 JXUST-1 MIL-100 MIL-101 MIL-53 MOF-11 MOF-14 MOF-177 MOF-5 MOF-801 PCN-700 "
+              "UiO-66 WEBZEK ZIF-67 ZIF-8").split()
 
 
 def best_of(repeat: int, fn, *args) -> float:
@@ -36,9 +39,16 @@ def best_of(repeat: int, fn, *args) -> float:
     return min(times)
 
 
-def each(fn, paths: list[Path]) -> None:
-    for path in paths:
-        fn(path)
+def stages_of(repeat: int, paths: list[Path]) -> dict[str, float]:
+    """Seconds per stage for analysing ``paths`` once, from the run with the least total."""
+    best: dict[str, float] | None = None
+    for _ in range(repeat):
+        with profile() as seconds:
+            for path in paths:
+                analyze_file(path)
+        if best is None or sum(seconds.values()) < sum(best.values()):
+            best = dict(seconds)
+    return best or {}
 
 
 def gemmi_read_and_expand(path: Path) -> int:
@@ -62,33 +72,39 @@ def ase_dimensionality(path: Path) -> str | None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--ase", action="store_true", help="also time ASE's dimensionality analysis (slow)")
     args = parser.parse_args()
-    print(f"{os.cpu_count()} CPUs; best of {args.repeat} runs\n")
-    print("| file | atoms | Interlace (s) | without naming (s) | entanglement (s) | gemmi read+expand (s) | ratio | "
-          "ASE dimensionality (s) | Interlace result |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
-    paths = sorted(DATA.glob("*.cif"))
-    for path in paths + sorted(MODELS.glob("*.cif")):
+    load = os.getloadavg()[0]
+    print(f"{os.cpu_count()} CPUs, load average {load:.2f} at the start; best of {args.repeat} runs\n")
+    print("| file | atoms | Interlace (s) | gemmi read+expand (s) | ratio |" + (" ASE (s) |" if args.ase else "")
+          + " result |")
+    print("|---|---:|---:|---:|---:|" + ("---:|" if args.ase else "") + "---|")
+    peers = [PEERS / f"{name}.cif" for name in PEER_SUITE]
+    slowest = []
+    for path in peers + sorted(REAL.glob("*.cif")) + sorted(MODELS.glob("*.cif")):
         report = analyze_file(path)
         ours = best_of(args.repeat, analyze_file, path)
-        unnamed = best_of(args.repeat, analyze_file, path, 0.0, False)
-        tangle = best_of(args.repeat, entanglements, report.net, report.nets)
         bare = best_of(args.repeat, gemmi_read_and_expand, path)
-        ase = best_of(1, ase_dimensionality, path)
-        ase_text = f"{ase:.3f}" if ase_dimensionality(path) is not None else "cannot read"
-        nets = ", ".join(f"{n.dimensionality}D x{n.fold} {n.topology or ''}".rstrip()
-                         for n in report.nets if n.dimensionality > 0)
-        print(f"| {path.name} | {report.n_atoms} | {ours:.3f} | {unnamed:.3f} | {tangle:.3f} | {bare:.3f} | "
-              f"{ours / bare:.1f} | {ase_text} | {nets} |")
-    # the whole suite in one pass, as a user analysing a folder would run it
-    ours = best_of(args.repeat, each, analyze_file, paths)
-    unnamed = best_of(args.repeat, each, lambda p: analyze_file(p, 0.0, False), paths)
-    bare = best_of(args.repeat, each, gemmi_read_and_expand, paths)
-    ase = best_of(1, each, ase_dimensionality, paths)
-    print(f"| **16 MOFs, one pass** | | **{ours:.3f}** | **{unnamed:.3f}** | | **{bare:.3f}** | **{ours / bare:.1f}** "
-          f"| **{ase:.2f}** | |")
-    print(f"\nNaming makes the analysis {ours / unnamed:.1f} times slower in all.")
+        slowest.append((ours, path.name))
+        ase = ""
+        if args.ase:
+            ase = f" {best_of(1, ase_dimensionality, path):.3f} |" if ase_dimensionality(path) else " cannot read |"
+        nets = report.topologies or report.classification
+        print(f"| {path.name} | {report.n_atoms} | {ours:.3f} | {bare:.4f} | {ours / max(bare, 1e-6):.0f} |{ase} {nets} |")
+    ours = best_of(args.repeat, lambda: [analyze_file(p) for p in peers])
+    bare = best_of(args.repeat, lambda: [gemmi_read_and_expand(p) for p in peers])
+    print(f"| **16 peer MOFs, one pass** | | **{ours:.3f}** | **{bare:.3f}** | **{ours / bare:.1f}** |"
+          + (" |" if args.ase else "") + " |")
+    seconds = stages_of(args.repeat, peers)
+    total = sum(seconds.values())
+    print("\nWhere the 16 peer MOFs' time goes (one pass, best of the runs):\n")
+    print("| stage | seconds | share |")
+    print("|---|---:|---:|")
+    for stage in STAGES:
+        print(f"| {stage} | {seconds.get(stage, 0.0):.3f} | {100 * seconds.get(stage, 0.0) / total:.0f} % |")
+    worst = sorted(slowest)[-3:]
+    print("\nSlowest files: " + ", ".join(f"{name} {t:.3f} s" for t, name in reversed(worst)))
 
 
 if __name__ == "__main__":

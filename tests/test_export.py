@@ -428,3 +428,18 @@ def test_exports_match_the_column_and_say_partial_occupancy_one_way(sc2, tmp_pat
     assert (style.PARTIAL_LINKER_COLOR, PARTIAL_KEY) in legend(sc2, Options())
     words = " ".join(t for t, _ in svg_texts(render(sc2, Options(), "svg")))
     assert "partly occupied linker" in words and "marked by its occupancy" in words
+
+
+def test_occupancy_labels_never_overlap_and_keep_every_occupancy() -> None:
+    """Zn-CAT-NO2's disordered nitro groups and solvent put many partial units within a few angstroms of
+    each other: their labels are merged into one per neighbourhood, listing each occupancy once."""
+    from viewer.scene import LABEL_GAP
+
+    report = analyze_file(ROOT / "tests" / "data" / "real" / "citable_Zn-CAT-NO2_as-synthesized_CCDC2036574.cif")
+    raw = {f"{float(o):.2g}" for o in report.crystal.occupancy if o < 0.999}
+    labels = build_scene(report, Options()).labels
+    xyz = np.array([label["xyz"] for label in labels])
+    gaps = np.linalg.norm(xyz[:, None] - xyz[None], axis=2) + np.eye(len(xyz)) * 1e9
+    assert len(labels) >= 1 and gaps.min() >= LABEL_GAP
+    shown = {t for label in labels for t in label["text"].split(" / ")}
+    assert shown <= raw and len(shown) >= 2

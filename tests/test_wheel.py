@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ("pyproject.toml", "README.md", "LICENSE", "topology", "viewer")
+SOURCES = ("pyproject.toml", "README.md", "LICENSE", "topology", "viewer", "assets")
 
 
 def _run(*cmd: str, cwd: Path, env: dict | None = None) -> str:
@@ -38,6 +38,7 @@ def test_wheel_installs_in_a_clean_venv_and_analyses_a_bundled_model(tmp_path):
     (wheel,) = (tmp_path / "dist").glob("interlace-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "viewer/static/3Dmol-min.js" in names and "topology/data/rcsr.arc.gz" in names
+    assert any(n.endswith(".data/data/share/interlace/structures/SC-1.cif") for n in names)
     meta = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     assert "Author: Interlace maintainers" in meta and "Classifier: Topic :: Scientific/Engineering :: Chemistry" in meta
     assert "Project-URL:" in meta and "License: BSD-3-Clause" in meta
@@ -54,7 +55,9 @@ def test_wheel_installs_in_a_clean_venv_and_analyses_a_bundled_model(tmp_path):
                  "topology.__version__)", cwd=tmp_path, env=env).split()
     assert all(Path(w).is_relative_to(site) for w in where[:2])
     interlace = venv / "bin" / "interlace"
-    out = _run(str(interlace), "analyze", str(ROOT / "assets" / "structures" / "SC-1.cif"),
-               cwd=tmp_path, env=env)
+    installed = Path(_run(str(python), "-c", "from viewer.bundled import STRUCTURES; print(STRUCTURES)",
+                          cwd=tmp_path, env=env).strip())
+    assert installed == venv / "share" / "interlace" / "structures"  # the wheel's own copy, not the repository's
+    out = _run(str(interlace), "analyze", str(installed / "SC-1.cif"), cwd=tmp_path, env=env)
     assert out.startswith("SC-1.cif: 2D-3D interpenetrating") and re.search(r"\bpcu\b", out) and re.search(r"\bsql\b", out)
     assert _run(str(interlace), "--version", cwd=tmp_path, env=env).strip() == f"interlace {where[2]}"

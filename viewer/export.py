@@ -21,6 +21,7 @@ from topology.naming.cgd_writer import write_cgd
 from topology.reading.cif import read_cif
 from topology.report import Report
 from viewer import figure
+from viewer.bundled import STRUCTURES
 from viewer.choices import FIGURE_WIDTH, MOVIE_FPS, MOVIE_FRAMES_PER_STEP, MOVIE_WIDTH
 from viewer.graph2d import graph_image
 from viewer.orientation import View
@@ -30,7 +31,6 @@ from viewer.storyboard import (add_block_net, block_net, fades, frame_seconds, m
                                repeats, step_title, structure_title)
 from viewer.transition import Frame, Series, frames, track_series
 
-STRUCTURES = Path(__file__).resolve().parent.parent / "assets" / "structures"
 MOVIE_FORMATS = ("gif", "mp4")
 MOVIE_DPI = 100
 MOVIE_CHARACTERS_PER_LINE = 70

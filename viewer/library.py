@@ -9,18 +9,17 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from pathlib import Path
 
 import streamlit as st
 
 from topology import InputError
 from topology.report import Report
 from viewer import worker
+from viewer.bundled import STRUCTURES, command_path
 from viewer.graph2d import graph_image
 from viewer.scene import Options, build_scene
 from viewer.view3d import render_script
 
-STRUCTURES = Path(__file__).resolve().parent.parent / "assets" / "structures"
 LOG = logging.getLogger("interlace")
 
 
@@ -37,8 +36,7 @@ class Entry:
     def command_path(self) -> str:
         """The file as a command typed at the repository's root names it: a bundled model by its path
         there, the user's own file by its name (it is wherever they keep it)."""
-        return f"{STRUCTURES.relative_to(STRUCTURES.parent.parent).as_posix()}/{self.filename}" if self.bundled \
-            else self.filename
+        return command_path(self.filename) if self.bundled else self.filename
 
 
 @st.cache_data(show_spinner=False)

@@ -168,7 +168,42 @@ def build_scene(report: Report, options: Options) -> Scene:
             for k in range(3):
                 if c[k] == 0:
                     scene.cell_edges.append((start, corners[tuple(1 if i == k else x for i, x in enumerate(c))]))
+    scene.labels = spread_labels(scene.labels)
     return scene
+
+
+LABEL_GAP = 6.0
+"""Least distance (A) between two occupancy labels: labels closer are one label."""
+
+
+def spread_labels(labels: list[dict], gap: float = LABEL_GAP) -> list[dict]:
+    """Occupancy labels that do not overlap: the labels of partial units closer than ``gap`` (the
+    disordered groups of one linker, a nitro group's two halves) become one label at their centre,
+    their occupancies listed once each ("0.29 / 0.71"); groups are joined through any close pair."""
+    if len(labels) < 2:
+        return labels
+    xyz = np.array([lab["xyz"] for lab in labels], dtype=float)
+    group = list(range(len(labels)))
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            group[i] = group[group[i]]
+            i = group[i]
+        return i
+
+    close = np.linalg.norm(xyz[:, None, :] - xyz[None, :, :], axis=2) < gap
+    for i, j in zip(*np.nonzero(np.triu(close, 1))):
+        group[max(root(i), root(j))] = min(root(i), root(j))
+    merged: dict[int, list[int]] = {}
+    for i in range(len(labels)):
+        merged.setdefault(root(i), []).append(i)
+    out = []
+    for members in merged.values():
+        texts = sorted({t for i in members for t in labels[i]["text"].split(" / ")}, key=float)
+        out.append({"text": " / ".join(texts), "xyz": xyz[members].mean(axis=0)})
+    if len(out) < len(labels):
+        return spread_labels(out, gap)  # centres of merged groups may now lie close to each other
+    return out
 
 
 def visible_atoms(report: Report, options: Options) -> np.ndarray:
