@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import gemmi
 import numpy as np
 from scipy.spatial import cKDTree
 
 from topology.errors import InputError
 from topology.limits import SHORT_CONTACT, check_contacts, check_images, check_pairs
-from topology.reading.crystal import Crystal
+from topology.reading.crystal import Crystal, covalent_radii
 from topology.reading.disorder import BOND_TOLERANCE, OVERLAP, alternatives
 
 TOLERANCE = BOND_TOLERANCE
@@ -42,17 +41,6 @@ class Bonds:
     def __len__(self) -> int:
         return len(self.i)
 
-
-def covalent_radii(elements: np.ndarray) -> np.ndarray:
-    """Covalent radius of each element symbol (Angstrom)."""
-    symbols, code = np.unique(elements, return_inverse=True)
-    return np.array([gemmi.Element(str(s)).covalent_r for s in symbols], dtype=float)[code.ravel()]
-
-
-def metal_mask(elements: np.ndarray) -> np.ndarray:
-    """Which atoms are metals (gemmi's definition: B, Si, Ge, As, Sb, Te are not)."""
-    symbols, code = np.unique(elements, return_inverse=True)
-    return np.array([gemmi.Element(str(s)).is_metal for s in symbols], dtype=bool)[code.ravel()]
 
 
 def _image_offsets(crystal: Crystal, reach: float) -> np.ndarray:

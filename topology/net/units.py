@@ -25,10 +25,10 @@ from functools import cached_property
 
 import numpy as np
 
-from topology.net.bonds import Bonds, bond_graph_arrays, metal_mask
+from topology.net.bonds import Bonds, bond_graph_arrays
 from topology.net.organic import organic_sbus
 from topology.net.periodic import lifted_components, unique_rows
-from topology.reading.crystal import Crystal
+from topology.reading.crystal import Crystal, metal_mask
 
 GUEST, TERMINAL, LINKER, BRANCH, CLUSTER, ROD, ATOM, ORGANIC = (
     "guest", "terminal", "linker", "branch", "metal-cluster", "rod-metal", "atom", "organic-sbu",

@@ -68,3 +68,15 @@ class Crystal:
         dropped = int((~keep).sum())
         note = f"{dropped} atoms with occupancy below {threshold:g} left out" if dropped else None
         return self.select(keep, note)
+
+
+def covalent_radii(elements: np.ndarray) -> np.ndarray:
+    """Covalent radius of each element symbol (Angstrom)."""
+    symbols, code = np.unique(elements, return_inverse=True)
+    return np.array([gemmi.Element(str(s)).covalent_r for s in symbols], dtype=float)[code.ravel()]
+
+
+def metal_mask(elements: np.ndarray) -> np.ndarray:
+    """Which atoms are metals (gemmi's definition: B, Si, Ge, As, Sb, Te are not)."""
+    symbols, code = np.unique(elements, return_inverse=True)
+    return np.array([gemmi.Element(str(s)).is_metal for s in symbols], dtype=bool)[code.ravel()]

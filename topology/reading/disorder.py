@@ -13,7 +13,7 @@ import gemmi
 import numpy as np
 from scipy.spatial import cKDTree
 
-from topology.reading.crystal import Crystal
+from topology.reading.crystal import Crystal, covalent_radii, metal_mask
 
 OVERLAP = 0.75
 """Two non-hydrogen atoms closer than this fraction of their covalent radii sum (below any triple
@@ -122,12 +122,12 @@ def metal_bonds(crystal: Crystal, atoms: np.ndarray) -> np.ndarray:
     metal met in two lattice images counts twice). Bonds as :mod:`topology.net.bonds` finds them,
     d < r1 + r2 + :data:`BOND_TOLERANCE`; hydrogen and metal atoms of ``atoms`` are not counted."""
     atoms = np.asarray(atoms, dtype=int)
-    metal = _is_metal(crystal.elements)
+    metal = metal_mask(crystal.elements)
     donors = atoms[(crystal.elements[atoms] != "H") & ~metal[atoms]]
     metals = np.flatnonzero(metal & (crystal.disorder_group == 0))
     if len(donors) == 0 or len(metals) == 0:
         return np.zeros(len(crystal), dtype=int)
-    radii = _radii(crystal.elements)
+    radii = covalent_radii(crystal.elements)
     images = np.stack(np.meshgrid(*[np.arange(-1, 2)] * 3, indexing="ij"), axis=-1).reshape(-1, 3)
     around = (crystal.frac[metals][None, :, :] + images[:, None, :]).reshape(-1, 3) @ crystal.orth.T
     reach = radii[donors].max() + radii[metals].max() + BOND_TOLERANCE
@@ -137,15 +137,6 @@ def metal_bonds(crystal: Crystal, atoms: np.ndarray) -> np.ndarray:
     bonded = pairs["v"] < radii[d] + radii[m] + BOND_TOLERANCE
     return np.bincount(m[bonded], minlength=len(crystal))
 
-
-def _radii(elements: np.ndarray) -> np.ndarray:
-    symbols, code = np.unique(elements, return_inverse=True)
-    return np.array([gemmi.Element(str(s)).covalent_r for s in symbols], dtype=float)[code.ravel()]
-
-
-def _is_metal(elements: np.ndarray) -> np.ndarray:
-    symbols, code = np.unique(elements, return_inverse=True)
-    return np.array([gemmi.Element(str(s)).is_metal for s in symbols], dtype=bool)[code.ravel()]
 
 
 def _coordination(crystal: Crystal, members: dict[int, np.ndarray]) -> dict[int, np.ndarray]:
