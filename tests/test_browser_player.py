@@ -40,7 +40,7 @@ def player_frame(page):
     return page.frame_locator("iframe[srcdoc*='transition-caption']").first
 
 
-@pytest.mark.parametrize(("width", "height"), [(1440, 900), (1920, 1080), (390, 844)])
+@pytest.mark.parametrize(("width", "height"), [(1440, 900), (390, 844)])  # 1920x1080: the Why? and Teach tests
 def test_player_keeps_its_picture_and_place_across_five_reruns(browser, app_server, artifacts, width, height) -> None:
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
