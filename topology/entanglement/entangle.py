@@ -82,6 +82,28 @@ def pair_linking_numbers(ps: np.ndarray, qs: np.ndarray) -> np.ndarray:
     return np.round((omega * sign).sum(axis=(1, 2)) / (4 * np.pi)).astype(int)
 
 
+def pair_crossed(ps: np.ndarray, centres: np.ndarray, qs: np.ndarray) -> np.ndarray:
+    """Whether any segment of polygon ``qs[k]`` meets the fan of triangles that ``ps[k]`` spans from
+    ``centres[k]`` (boundaries included). Two polygons can only be linked if one crosses a surface the
+    other bounds, so pairs that do not are skipped before their linking number: the test costs a
+    fraction of Gauss's sum. Padding (repeated first corners) gives flat triangles and empty segments."""
+    e1 = (ps - centres[:, None, :])[:, :, None, :]
+    e2 = (np.roll(ps, -1, axis=1) - centres[:, None, :])[:, :, None, :]
+    start = qs[:, None, :, :]
+    d = (np.roll(qs, -1, axis=1) - qs)[:, None, :, :]
+    h = _cross(d, e2)
+    det = (h * e1).sum(-1)
+    ok = np.abs(det) > 1e-12
+    inv = np.where(ok, 1.0 / np.where(ok, det, 1.0), 0.0)
+    s = start - centres[:, None, None, :]
+    u = (s * h).sum(-1) * inv
+    qv = _cross(s, e1)
+    v = (d * qv).sum(-1) * inv
+    t = (qv * e2).sum(-1) * inv
+    hit = ok & (u > -1e-9) & (v > -1e-9) & (u + v < 1 + 1e-9) & (t > -1e-9) & (t < 1 + 1e-9)
+    return hit.any(axis=(1, 2))
+
+
 def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Cross products along the last axis, broadcast (numpy's cross is slow on small arrays)."""
     a, b = np.broadcast_arrays(a, b)
@@ -232,8 +254,10 @@ def entangle(first: Placed, second: Placed, ids: tuple[int, int], orth: np.ndarr
         a, b, g = a[keep], b[keep], g[keep]
     linked = np.zeros(len(a), dtype=bool)
     for chunk in _chunks(len(a), first.corners.shape[1] * second.corners.shape[1]):
-        linked[chunk] = np.abs(pair_linking_numbers(first.corners[a[chunk]],
-                                                    second.corners[b[chunk]] + moves[g[chunk]][:, None, :])) == 1
+        rows = np.arange(len(a))[chunk]
+        ps, qs = first.corners[a[chunk]], second.corners[b[chunk]] + moves[g[chunk]][:, None, :]
+        crossed = pair_crossed(ps, first.centre[a[chunk]], qs)
+        linked[rows[crossed]] = np.abs(pair_linking_numbers(ps[crossed], qs[crossed])) == 1
     links = int(linked.sum())
     example = None
     if linked.any():

@@ -142,7 +142,7 @@ def all_nodes(net: PeriodicNet, crystal: Crystal, bonds: Bonds, units: BuildingU
     inner = (part_of[src] >= 0) & (part_of[src] == part_of[dst]) & heavy[src] & heavy[dst] & (src < dst)
     outer = (part_of[src] >= 0) & in_vertex[dst] & (units.owner[dst] >= 0)
     image = off + units.shift[src] - units.shift[dst]
-    out = PeriodicNet(net.cell, net.graph.copy())
+    out = net  # copied at the first split only: most MOFs have nothing to split
     pos = crystal.frac + units.shift
 
     def wrap(group: np.ndarray) -> np.ndarray:
@@ -162,6 +162,8 @@ def all_nodes(net: PeriodicNet, crystal: Crystal, bonds: Bonds, units: BuildingU
         groups, edges = branch_points(atoms, list(zip(src[mine].tolist(), dst[mine].tolist())), contacts)
         if len(groups) < 2:
             continue
+        if out is net:
+            out = PeriodicNet(net.cell, net.graph.copy())
         split += 1
         u0 = int(org.vertex[k])
         out.graph.remove_edges_from(list(out.graph.edges(u0, keys=True)))
