@@ -212,3 +212,16 @@ def test_player_draws_each_structures_nets_and_holds_captions_to_read() -> None:
         held[f["caption"]] = held.get(f["caption"], 0.0) + f["seconds"]
     for k, title in enumerate(titles):
         assert len(title.split()) <= 10 and held[k] >= len(title.split()) / 3 + 1 - 0.05
+
+
+def test_every_frame_of_a_step_shows_its_nets_strongly() -> None:
+    """A cross-fade: at every moment of a step one of the two structures' nets is fully drawn, the
+    leaving one never gone before the next one is there (a fade through white left the middle of each
+    step nearly blank)."""
+    from viewer.storyboard import fades
+    from viewer.transition import Frame
+
+    empty = np.zeros((0, 3))
+    for t in (0.1, 0.25, 0.5, 0.75, 0.9):
+        shown = fades(Frame(0, t, empty, np.zeros(0), [], np.eye(3), np.zeros((0, 2), dtype=int), np.zeros(0)))
+        assert max(strength for _, strength in shown) == 1.0 and sum(strength for _, strength in shown) >= 1.0

@@ -133,11 +133,12 @@ def add_block_net(scene, net: BlockNet, frame: Frame, fade: float) -> None:
 
 
 def fades(frame: Frame) -> list[tuple[int, float]]:
-    """The structures whose nets a frame shows and how strongly: the one left fades out over the
-    first half of a step, the next one fades in over the second."""
+    """The structures whose nets a frame shows and how strongly: the next one fades in over the first
+    half of a step while the one left stays whole, which then fades out over the second half, so that
+    one net is always fully drawn (a fade through white left the middle of each step nearly blank)."""
     if frame.t == 0:
         return [(frame.step, 1.0)]
-    return [(frame.step, max(0.0, 1.0 - 2 * frame.t)), (frame.step + 1, max(0.0, 2 * frame.t - 1.0))]
+    return [(frame.step, min(1.0, 2.0 * (1.0 - frame.t))), (frame.step + 1, min(1.0, 2.0 * frame.t))]
 
 
 def frame_seconds(titles: list[str], movie: list[Frame], fps: int) -> list[float]:
