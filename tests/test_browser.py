@@ -212,17 +212,3 @@ def test_a_new_visit_shows_the_picture_before_the_controls_and_keeps_it(browser,
     assert canvas_spread(page) > 5.0
     assert frame.evaluate("marks") == marks  # the same view, drawn once: not loaded or drawn again after
     context.close()
-
-
-def test_why_view_shows_both_rings_of_sc1(page, artifacts) -> None:
-    page.get_by_text("Why? Show one linked pair of rings").click()
-    page.get_by_test_id("why-sentence").wait_for(timeout=60000)
-    assert "linked with" in page.get_by_test_id("why-sentence").inner_text()
-    canvas = page.frame_locator("iframe").first.locator("canvas").first
-    page.wait_for_timeout(2500)
-    pixels = np.asarray(Image.open(io.BytesIO(canvas.screenshot())).convert("RGB"), dtype=int)
-    page.screenshot(path=str(artifacts / "app-why-SC-1.png"), full_page=True)
-    r, g, b = pixels[..., 0], pixels[..., 1], pixels[..., 2]
-    orange = ((r > 200) & (g > 90) & (g < 180) & (b < 80)).sum()  # the sql layer's ring
-    blue = ((b > 200) & (r < 140) & (g > 150)).sum()  # the pcu framework's ring
-    assert orange > 200 and blue > 200

@@ -64,6 +64,7 @@ def test_why_frames_both_rings_open_and_whole(browser, app_server, artifacts, na
         page.wait_for_timeout(1500)
     page.get_by_text("Why? Show one linked pair of rings").click()
     page.get_by_test_id("why-sentence").wait_for(timeout=60000)
+    assert "linked with" in page.get_by_test_id("why-sentence").inner_text()
     rgb = canvas(page)
     page.screenshot(path=str(artifacts / f"why-{name}-{width}x{height}{'-after-teach' if teach_first else ''}.png"))
     context.close()
