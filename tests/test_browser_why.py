@@ -43,8 +43,7 @@ def canvas(page) -> np.ndarray:
 
 
 @pytest.mark.parametrize(("name", "width", "height", "teach_first"),
-                         [("SC-1", 1440, 900, True), ("SC-1", 1920, 1080, False), ("SC-1", 390, 844, True),
-                          ("SC-2-0.8", 1440, 900, False)])
+                         [("SC-1", 1440, 900, True), ("SC-1", 390, 844, True), ("SC-2-0.8", 1920, 1080, False)])
 def test_why_frames_both_rings_open_and_whole(browser, app_server, artifacts, name, width, height,
                                               teach_first) -> None:
     colors = picture(analyze_file(STRUCTURES / f"{name}.cif")).colors
