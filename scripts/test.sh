@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --browser
-exec .venv/bin/python -m pytest "$@"
+# two worker processes, one test file each at a time (a file's browser session and fixtures stay together)
+exec .venv/bin/python -m pytest -n 2 --dist loadfile "$@"
