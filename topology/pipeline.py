@@ -17,7 +17,7 @@ from topology.net.bonds import find_bonds
 from topology.net.clustering import all_nodes
 from topology.net.periodic import direction, lifted_components, plane_normal
 from topology.net.quotient import PeriodicNet, build_net
-from topology.net.symmetry import file_operations, net_operations, precision
+from topology.net.symmetry import file_operations, net_operations
 from topology.net.units import find_units
 from topology.options import CLUSTERINGS, Options
 from topology.reading import cgd
@@ -26,22 +26,23 @@ from topology.reading.crystal import Crystal
 from topology.reading.disorder import major_parts
 from topology.report import NetSummary, Report
 from topology.stages import stage
-from topology.verdict import classify, interpenetration_class, own_translations
+from topology.verdict import CellLattice, classify, interpenetration_class
 
 
-def entanglements(net: PeriodicNet, nets: list[NetSummary]) -> list[Entanglement]:
+def entanglements(lattice: CellLattice, nets: list[NetSummary]) -> list[Entanglement]:
     """Links and threadings for every pair of periodic nets, and between the copies of one net (a
-    k-fold net, or a layer's or chain's parallel copies)."""
+    k-fold net, or a layer's or chain's parallel copies), of the net whose cell is ``lattice``."""
     periodic = [n for n in nets if n.dimensionality > 0]
     pairs = [(a, b) for i, a in enumerate(periodic) for b in periodic[i:]
              if a.id != b.id or a.fold > 1 or a.dimensionality < 3]
     if not pairs:
         return []
     with stage("entanglement"):
-        return _entanglements(net, pairs)
+        return _entanglements(lattice, pairs)
 
 
-def _entanglements(net: PeriodicNet, pairs: list[tuple[NetSummary, NetSummary]]) -> list[Entanglement]:
+def _entanglements(lattice: CellLattice, pairs: list[tuple[NetSummary, NetSummary]]) -> list[Entanglement]:
+    net = lattice.net
     src, dst, off = net.directed_arrays()
     lifted = lifted_components(net.graph.number_of_nodes(), src, dst, off)
     component = {int(lifted.component(c).nodes[0]): lifted.component(c) for c in range(lifted.count)}
@@ -50,41 +51,42 @@ def _entanglements(net: PeriodicNet, pairs: list[tuple[NetSummary, NetSummary]])
     for n in {p.id: p for pair in pairs for p in pair}.values():
         comp = component[n.vertices[0]]
         placed[n.id] = Placed(net_geometry(src, dst, off, comp), frac, orth, comp, lifted.shift)
-    moves = _net_moves(net, pairs)
+    moves = _net_moves(lattice, pairs)
     return [entangle(placed[a.id], placed[b.id], (a.id, b.id), orth, a.id == b.id,
                      sum(1 for m in moves if {m[a.id], m[b.id]} == {a.id, b.id})) for a, b in pairs]
 
 
-def _net_moves(net: PeriodicNet, pairs: list[tuple[NetSummary, NetSummary]]) -> list[dict[int, int]]:
+def _net_moves(lattice: CellLattice, pairs: list[tuple[NetSummary, NetSummary]]) -> list[dict[int, int]]:
     """For each translation of the structure within its cell, where it takes each net of ``pairs``.
     A pair's links are counted per cell of the translations that keep the pair (the two nets, or one
     net's copies) in place or swap it: all of them for a net and its own copies, none but the identity
     when they carry each net onto another (40 copies of pcu, each shifted by 1/40 along [111])."""
-    frac = net.frac()
+    frac = lattice.net.frac()
     net_of = np.full(len(frac), -1)
     for n in {p.id: p for pair in pairs for p in pair}.values():
         net_of[list(n.vertices)] = n.id
     first = {n.id: n.vertices[0] for pair in pairs for n in pair}
     moves = [{i: i for i in first}]  # the identity, even where vertices coincide (a net file's chains)
-    for t in own_translations(net)[1:]:
+    for t in lattice.translations[1:]:
         target = translation_images(frac, t)
         moves.append({i: int(net_of[target[v]]) for i, v in first.items()})
     return moves
 
 
-def crystal_class(net: PeriodicNet, nets: list[NetSummary], triplets: tuple[str, ...]) -> tuple[dict | None, tuple[str, ...]]:
+def crystal_class(lattice: CellLattice, nets: list[NetSummary],
+                  triplets: tuple[str, ...]) -> tuple[dict | None, tuple[str, ...]]:
     """The interpenetration class under the crystal's true symmetry: the file's operations, or those
     of the net's embedding when they are more (a P1 file, a supercell: :mod:`topology.net.symmetry`),
     with a note saying the symmetry was found rather than read."""
     if sum(n.fold for n in nets if n.dimensionality == 3) < 2:
         return None, ()
     read = file_operations(triplets)
-    found, symbol = net_operations(net)
+    found, symbol = net_operations(lattice.net, lattice.tolerance)
     if len(found) <= len(read):
-        return interpenetration_class(net, nets, read), ()
+        return interpenetration_class(lattice, nets, read), ()
     note = (f"symmetry found, not read: the net's vertices and edge midpoints have {symbol} symmetry "
-            f"({len(found)} operations in this cell, spglib within {precision(net):.2g} A); the file gives {len(read)}")
-    return interpenetration_class(net, nets, found), (note,)
+            f"({len(found)} operations in this cell, spglib within {lattice.tolerance:.2g} A); the file gives {len(read)}")
+    return interpenetration_class(lattice, nets, found), (note,)
 
 
 def summarize(net: PeriodicNet, names: bool = True) -> list[NetSummary]:
@@ -153,12 +155,13 @@ def run(crystal: Crystal, options: Options) -> Report:
         for other in CLUSTERINGS:
             if other not in by_clustering:
                 by_clustering[other] = names_of(nets) if not split else names_of(summarize(nets_of[other]))
-    found = entanglements(net, nets)
+    lattice = CellLattice(net)
+    found = entanglements(lattice, nets)
     with stage("verdict"):
         notes = kept.notes + units.notes + tuple(note for n in nets for note in n.notes)
         if split:
             notes += (f"AllNodes: {split} organic SBU(s) with several branch points, each branch point a vertex",)
-        klass, more = crystal_class(net, nets, kept.operations)
+        klass, more = crystal_class(lattice, nets, kept.operations)
         return Report(kept.source, len(kept), float(options.min_occupancy), net, nets, kept, units, notes + more, found,
                       klass, classify(nets, found), options.clustering,
                       {c: by_clustering[c] for c in CLUSTERINGS if c in by_clustering})
@@ -173,10 +176,11 @@ def analyze_net(net: PeriodicNet, source: str, notes: tuple[str, ...] = (), name
                 clustering: str = "SingleNodes") -> Report:
     """Report for a net read directly (a Systre .cgd file): no atoms, so every clustering gives this net."""
     nets = summarize(net, names)
-    found = entanglements(net, nets)
+    lattice = CellLattice(net)
+    found = entanglements(lattice, nets)
     with stage("verdict"):
         notes += tuple(note for n in nets for note in n.notes)
-        klass, more = crystal_class(net, nets, ())
+        klass, more = crystal_class(lattice, nets, ())
         return Report(source, 0, 0.0, net, nets, None, None, notes + more, found, klass, classify(nets, found),
                       clustering, {c: names_of(nets) for c in CLUSTERINGS} if names else {})
 

@@ -19,6 +19,8 @@ Classification strings (``Report.classification``), the first three as the SC se
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import numpy as np
 
 from topology.entanglement.entangle import Entanglement, lattice_points
@@ -82,16 +84,28 @@ def classify(nets: list[NetSummary], entanglement: list[Entanglement]) -> str:
     return "0D discrete"
 
 
-def own_translations(net: PeriodicNet) -> list[np.ndarray]:
-    """Translations (fractional) of the structure's own lattice within the cell, zero included."""
-    src, dst, off = net.directed_arrays()
-    frac = net.frac()
-    labels = [net.graph.nodes[v]["composition"] for v in range(len(frac))]
-    return lattice_points(frac, labels, np.column_stack([src, dst, off]), np.array(net.cell.orth.mat.tolist()),
-                          precision(net))
+class CellLattice:
+    """The structure's own translations within its cell (zero included: one for a primitive cell, two
+    for a body-centred cell or a 2x1x1 supercell) and the tolerance they are found within, each worked
+    out once, when first asked: the entanglement counts and the interpenetration class both need them."""
+
+    def __init__(self, net: PeriodicNet) -> None:
+        self.net = net
+
+    @cached_property
+    def tolerance(self) -> float:
+        return precision(self.net)
+
+    @cached_property
+    def translations(self) -> list[np.ndarray]:
+        net = self.net
+        src, dst, off = net.directed_arrays()
+        labels = [net.graph.nodes[v]["composition"] for v in range(net.graph.number_of_nodes())]
+        return lattice_points(net.frac(), labels, np.column_stack([src, dst, off]),
+                              np.array(net.cell.orth.mat.tolist()), self.tolerance)
 
 
-def interpenetration_class(net: PeriodicNet, nets: list[NetSummary], operations: list[Operation]) -> dict | None:
+def interpenetration_class(lattice: CellLattice, nets: list[NetSummary], operations: list[Operation]) -> dict | None:
     """Z, Zt, Zn and the class of an array of interpenetrated 3D nets (Blatov, Carlucci, Ciani &
     Proserpio, CrystEngComm 6, 377 (2004)) under ``operations`` (the crystal's, read or found): Zt
     copies related by translations of the crystal (the net's fold, and centring translations), Zn =
@@ -102,14 +116,15 @@ def interpenetration_class(net: PeriodicNet, nets: list[NetSummary], operations:
     total = sum(n.fold for n in frameworks)
     if total < 2:
         return None
+    net = lattice.net
     frac = net.frac()
     which = np.full(len(frac), -1)
     for k, n in enumerate(frameworks):
         which[list(n.vertices)] = k
     ops = list(operations) or [(np.eye(3), np.zeros(3))]
-    ops += [(np.eye(3), t) for t in own_translations(net)[1:]]  # translations of a supercell or centred net
+    ops += [(np.eye(3), t) for t in lattice.translations[1:]]  # translations of a supercell or centred net
     orth = np.array(net.cell.orth.mat.tolist())
-    translations, everything = _orbit_of(frameworks[0], ops, frac, which, orth, 2 * precision(net))
+    translations, everything = _orbit_of(frameworks[0], ops, frac, which, orth, 2 * lattice.tolerance)
     zt = frameworks[0].fold * len(translations)
     zn = len(everything) // len(translations)
     if zt == zn == 1:

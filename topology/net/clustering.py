@@ -11,7 +11,6 @@ with three or more connections are the branch points.
 
 from __future__ import annotations
 
-
 import numpy as np
 
 from topology.net.bonds import Bonds, bond_graph_arrays

@@ -53,9 +53,10 @@ def precision(net: PeriodicNet) -> float:
     return min(SYMPREC, 0.25 * near) if near > 0 else SYMPREC
 
 
-def net_operations(net: PeriodicNet) -> tuple[list[Operation], str]:
+def net_operations(net: PeriodicNet, symprec: float) -> tuple[list[Operation], str]:
     """Operations of the net's embedding in its cell (lattice translations of a supercell included),
-    and the space group's symbol; one identity and "P1" when spglib finds nothing."""
+    and the space group's symbol, found within ``symprec`` (A, :func:`precision`); one identity and "P1"
+    when spglib finds nothing."""
     frac = net.frac()
     labels = [f"{net.graph.nodes[v]['kind']} {net.graph.nodes[v]['composition']}" for v in range(len(frac))]
     points = [frac]
@@ -72,7 +73,7 @@ def net_operations(net: PeriodicNet) -> tuple[list[Operation], str]:
     with warnings.catch_warnings():  # spglib warns that its None-on-failure is deprecated: both are handled
         warnings.simplefilter("ignore", DeprecationWarning)
         try:
-            found = spglib.get_symmetry_dataset((lattice, pos[first], numbers[first]), symprec=precision(net))
+            found = spglib.get_symmetry_dataset((lattice, pos[first], numbers[first]), symprec=symprec)
         except (RuntimeError, ValueError, SpglibError):
             found = None
     if found is None:

@@ -21,8 +21,15 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from topology.errors import InputError
-from topology.limits import (MAX_CIF_VALUES, MAX_FILE_BYTES, MAX_OPERATIONS, check_atoms, check_expanded, check_pairs,
-                             check_values)
+from topology.limits import (
+    MAX_CIF_VALUES,
+    MAX_FILE_BYTES,
+    MAX_OPERATIONS,
+    check_atoms,
+    check_expanded,
+    check_pairs,
+    check_values,
+)
 from topology.reading.cif_repair import read_document
 from topology.reading.crystal import Crystal
 
