@@ -12,11 +12,12 @@ import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 from topology.net.units import GUEST, LINKER, TERMINAL
 from topology.report import Report
 from viewer import palette, style
-
 
 BALL = 0.32  # ball radius as a fraction of the covalent radius scale used below
 VDW = {"H": 1.1, "C": 1.7, "N": 1.55, "O": 1.52, "F": 1.47, "S": 1.8, "Cl": 1.75, "Ag": 1.72}
@@ -183,20 +184,11 @@ def spread_labels(labels: list[dict], gap: float = LABEL_GAP) -> list[dict]:
     if len(labels) < 2:
         return labels
     xyz = np.array([lab["xyz"] for lab in labels], dtype=float)
-    group = list(range(len(labels)))
-
-    def root(i: int) -> int:
-        while group[i] != i:
-            group[i] = group[group[i]]
-            i = group[i]
-        return i
-
     close = np.linalg.norm(xyz[:, None, :] - xyz[None, :, :], axis=2) < gap
-    for i, j in zip(*np.nonzero(np.triu(close, 1))):
-        group[max(root(i), root(j))] = min(root(i), root(j))
+    group = connected_components(csr_matrix(close), directed=False)[1]
     merged: dict[int, list[int]] = {}
     for i in range(len(labels)):
-        merged.setdefault(root(i), []).append(i)
+        merged.setdefault(int(group[i]), []).append(i)
     out = []
     for members in merged.values():
         texts = sorted({t for i in members for t in labels[i]["text"].split(" / ")}, key=float)

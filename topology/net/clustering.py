@@ -12,6 +12,8 @@ with three or more connections are the branch points.
 from __future__ import annotations
 
 import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 from topology.net.bonds import Bonds, bond_graph_arrays
 from topology.net.quotient import PeriodicNet
@@ -109,20 +111,16 @@ def _ring_systems(adj: dict[int, set[int]]) -> dict[int, int]:
             else:
                 order[w] = low[w] = len(order)
                 stack.append((w, v, iter(sorted(adj[w]))))
-    name = {a: a for a in adj}
-
-    def find(a: int) -> int:
-        while name[a] != a:
-            name[a] = name[name[a]]
-            a = name[a]
-        return a
-
-    for a in adj:
-        for b in adj[a]:
-            if a < b and (a, b) not in bridges:
-                ra, rb = find(a), find(b)
-                name[max(ra, rb)] = min(ra, rb)
-    return {a: find(a) for a in adj}
+    atoms = sorted(adj)
+    index = {a: k for k, a in enumerate(atoms)}
+    joined = [(index[a], index[b]) for a in adj for b in adj[a] if a < b and (a, b) not in bridges]
+    rows, cols = (np.array(side, dtype=int) for side in zip(*joined)) if joined else (np.zeros(0, int),) * 2
+    graph = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(atoms), len(atoms)))
+    label = connected_components(graph, directed=False)[1]
+    least: dict[int, int] = {}
+    for a in atoms:  # ascending: the first atom met of each system is its least
+        least.setdefault(int(label[index[a]]), a)
+    return {a: least[int(label[index[a]])] for a in atoms}
 
 
 def all_nodes(net: PeriodicNet, crystal: Crystal, bonds: Bonds, units: BuildingUnits) -> tuple[PeriodicNet, int]:

@@ -9,8 +9,9 @@ its own symmetry copies are its alternatives.
 
 from __future__ import annotations
 
-import gemmi
 import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from topology.reading.crystal import Crystal, covalent_radii, metal_mask
@@ -89,28 +90,24 @@ def assemblies(crystal: Crystal) -> np.ndarray:
     if len(parts) == 0:
         return out
     loose = np.flatnonzero(unnamed & (crystal.elements != "H"))
-    root = {p: p for p in parts}
-
-    def find(p: int) -> int:
-        while root[p] != p:
-            root[p] = root[root[p]]
-            p = root[p]
-        return p
-
+    index = {p: k for k, p in enumerate(parts)}
+    rows: list[int] = []
+    cols: list[int] = []
     if len(parts) > 1 and len(loose):
-        symbols, code = np.unique(crystal.elements[loose], return_inverse=True)
-        radii = np.array([gemmi.Element(str(s)).covalent_r for s in symbols])[code.ravel()]
+        radii = covalent_radii(crystal.elements[loose])
         images = np.stack(np.meshgrid(*[np.arange(-1, 2)] * 3, indexing="ij"), axis=-1).reshape(-1, 3)
         home = crystal.frac[loose] @ crystal.orth.T
         around = ((crystal.frac[loose][None, :, :] + images[:, None, :]).reshape(-1, 3)) @ crystal.orth.T
         pairs = cKDTree(home).sparse_distance_matrix(cKDTree(around), OVERLAP * 2 * radii.max(), output_type="ndarray")
         p, q = pairs["i"], pairs["j"] % len(loose)
         close = (pairs["v"] < OVERLAP * (radii[p] + radii[q])) & (groups[loose[p]] != groups[loose[q]])
-        for x, y in zip(groups[loose[p[close]]].tolist(), groups[loose[q[close]]].tolist()):
-            root[find(x)] = find(y)
+        rows = [index[x] for x in groups[loose[p[close]]].tolist()]
+        cols = [index[y] for y in groups[loose[q[close]]].tolist()]
+    graph = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(parts), len(parts)))
+    overlapping = connected_components(graph, directed=False)[1]
     members: dict[int, list[int]] = {}
     for p in parts:
-        members.setdefault(find(p), []).append(p)
+        members.setdefault(int(overlapping[index[p]]), []).append(p)
     for together in members.values():
         name = "parts " + ", ".join(map(str, together)) if len(together) > 1 else f"part {together[0]}"
         out[unnamed & np.isin(groups, together)] = f"({name})"
