@@ -7,7 +7,6 @@ vertices' own positions. One ring stands for all its lattice translates; ``shift
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -119,7 +118,7 @@ def _angle_paths(adj, origin, ends: list, reach: int, longest: int) -> list[list
 
 
 class _Search:
-    """A breadth-first search from ``start`` without the vertex image ``banned``: each reached image's
+    """A breadth-first search from ``start`` without the vertex image ``banned`` (if any): each reached image's
     distance, and all its neighbours one step nearer (every shortest path can be walked back)."""
 
     def __init__(self, start, banned) -> None:
@@ -180,39 +179,15 @@ def _no_shortcut(adj, cycle: list) -> bool:
     sum of smaller rings (the 6-cycle round two squares of pcu is not a ring)."""
     size = len(cycle)
     for i in range(size):
-        near = _search(adj, cycle[i], size // 2 - 1)
-        depth = _depths(near, cycle[i])
+        near = _Search(cycle[i], None)
+        for d in range(1, size // 2):
+            near.grow(adj, d)
+        depth = near.distance
         for j in range(size):
             arc = min(abs(i - j), size - abs(i - j))
             if arc >= 2 and depth.get(cycle[j], arc) < arc:
                 return False
     return True
-
-
-def _depths(parent: dict, start) -> dict:
-    """Distances from ``start`` in a breadth-first parent map."""
-    depth = {start: 0}
-    for node in parent:  # parents come before children in insertion order
-        if node != start:
-            depth[node] = depth[parent[node]] + 1
-    return depth
-
-
-def _search(adj, start, depth: int) -> dict:
-    """Breadth-first parents from ``start`` in the infinite net, to ``depth``."""
-    parent = {start: start}
-    queue = deque([(start, 0)])
-    while queue:
-        node, d = queue.popleft()
-        if d == depth:
-            continue
-        v, s = node
-        for w, t in adj[v]:
-            nxt = (w, (s[0] + t[0], s[1] + t[1], s[2] + t[2]))
-            if nxt not in parent:
-                parent[nxt] = node
-                queue.append((nxt, d + 1))
-    return parent
 
 
 def _canonical(cycle: list[tuple[int, tuple[int, int, int]]]) -> tuple:
