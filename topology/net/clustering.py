@@ -12,9 +12,6 @@ with three or more connections are the branch points.
 from __future__ import annotations
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
-
 from topology.net.bonds import Bonds, bond_graph_arrays
 from topology.net.quotient import PeriodicNet
 from topology.net.units import BRANCH, BuildingUnits
@@ -85,15 +82,16 @@ def branch_points(atoms: np.ndarray, bonds: list[tuple[int, int]],
 
 
 def _ring_systems(adj: dict[int, set[int]]) -> dict[int, int]:
-    """Each atom's ring system, named by its least atom: atoms joined by bonds that lie on a cycle
-    (every bond but the bridges, found by one depth-first search's low links)."""
+    """Each atom's ring system, named by its least atom: the 2-edge-connected components (atoms joined
+    by bonds that lie on a cycle), cut off one depth-first search at its bridges (Tarjan's low links)."""
     order: dict[int, int] = {}
     low: dict[int, int] = {}
-    bridges: set[tuple[int, int]] = set()
-    for root in adj:
+    node: dict[int, int] = {}
+    for root in sorted(adj):
         if root in order:
             continue
         order[root] = low[root] = len(order)
+        seen = [root]  # atoms met and not yet given a system, in the order met
         stack = [(root, -1, iter(sorted(adj[root])))]
         while stack:
             v, parent, rest = stack[-1]
@@ -102,25 +100,23 @@ def _ring_systems(adj: dict[int, set[int]]) -> dict[int, int]:
                 stack.pop()
                 if parent >= 0:
                     low[parent] = min(low[parent], low[v])
-                    if low[v] > order[parent]:
-                        bridges.add((min(v, parent), max(v, parent)))
+                if parent < 0 or low[v] > order[parent]:  # v's bond to its parent is a bridge: v's system is complete
+                    k = len(seen) - 1
+                    while seen[k] != v:
+                        k -= 1
+                    system = seen[k:]
+                    del seen[k:]
+                    least = min(system)
+                    node.update((a, least) for a in system)
             elif w == parent:
                 continue
             elif w in order:
                 low[v] = min(low[v], order[w])
             else:
                 order[w] = low[w] = len(order)
+                seen.append(w)
                 stack.append((w, v, iter(sorted(adj[w]))))
-    atoms = sorted(adj)
-    index = {a: k for k, a in enumerate(atoms)}
-    joined = [(index[a], index[b]) for a in adj for b in adj[a] if a < b and (a, b) not in bridges]
-    rows, cols = (np.array(side, dtype=int) for side in zip(*joined)) if joined else (np.zeros(0, int),) * 2
-    graph = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(atoms), len(atoms)))
-    label = connected_components(graph, directed=False)[1]
-    least: dict[int, int] = {}
-    for a in atoms:  # ascending: the first atom met of each system is its least
-        least.setdefault(int(label[index[a]]), a)
-    return {a: least[int(label[index[a]])] for a in atoms}
+    return node
 
 
 def all_nodes(net: PeriodicNet, crystal: Crystal, bonds: Bonds, units: BuildingUnits) -> tuple[PeriodicNet, int]:

@@ -358,10 +358,11 @@ def _listed_operations(triplets: list[str], name: str) -> tuple[list[gemmi.Op], 
         ops = {"x,y,z": gemmi.Op("x,y,z"), **ops}
         notes.append("the symmetry operations do not include x,y,z; added")
     listed = list(ops.values())
-    if _closed(listed, ops):
-        group = gemmi.GroupOps(listed)
+    group = gemmi.GroupOps(listed)
+    sg = gemmi.find_spacegroup_by_ops(group)
+    tabulated = sg is not None and {op.wrap().triplet() for op in sg.operations()} == set(ops)  # a group already
+    if tabulated or _closed(listed, ops):
         if sorted(op.wrap().triplet() for op in group) == sorted(ops):
-            sg = gemmi.find_spacegroup_by_ops(group)
             return list(group), (sg.xhm() if sg else f"{len(listed)} operations"), "; ".join(notes) or None
         return listed, f"{len(listed)} operations", "; ".join(notes) or None
     notes.append(f"the {len(listed)} symmetry operations listed are not a group; applied as listed")
@@ -521,7 +522,7 @@ def _symmetry_copies(site_frac: np.ndarray, index: np.ndarray, frac: np.ndarray,
     tran = np.array([op.tran for op in ops], dtype=float) / den
     orth = np.array(cell.orth.mat.tolist())
     for atoms in np.array_split(np.flatnonzero(which), max(1, int(which.sum()) * len(rot) // 100_000)):
-        raw = np.einsum("mij,nj->nmi", rot, site_frac[index[atoms]]) + tran[None, :, :]  # (k, m, 3)
+        raw = images_of(rot, site_frac[index[atoms]]) + tran[None, :, :]  # (k, m, 3)
         diff = frac[atoms, None, :] - raw
         shift = np.round(diff)
         close = np.linalg.norm((diff - shift) @ orth.T, axis=2) < SPECIAL_POSITION_TOLERANCE
@@ -552,7 +553,7 @@ def _expand(frac: np.ndarray, ops: list[gemmi.Op], cell: gemmi.UnitCell,
     den = gemmi.Op.DEN
     rot = np.array([op.rot for op in ops], dtype=np.int64)  # (m, 3, 3), in units of 1/DEN
     tran = np.array([op.tran for op in ops], dtype=np.int64) % den  # (m, 3)
-    images = np.einsum("mij,nj->nmi", rot / den, frac) + tran[None, :, :] / den  # (n, m, 3)
+    images = images_of(rot / den, frac) + tran[None, :, :] / den  # (n, m, 3)
     images -= np.floor(images)
     images[images >= 1.0] = 0.0
     flat = images.reshape(-1, 3)
@@ -581,11 +582,19 @@ def _expand(frac: np.ndarray, ops: list[gemmi.Op], cell: gemmi.UnitCell,
     return flat[keep], site[keep]
 
 
+def images_of(rot: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """``out[n, m] = rot[m] @ points[n]``: the rotation parts of m operations applied to n points, as
+    one matrix product."""
+    return np.tensordot(points, rot, axes=([1], [2]))
+
+
 def _products(rot: np.ndarray, tran: np.ndarray, den: int, columns: np.ndarray) -> np.ndarray | None:
     """``table[a, k]`` = index of the operation ``ops[a] * ops[columns[k]]`` (translations modulo
     the lattice), or None when the operations are not a group (a file may list an incomplete set)."""
-    prod_rot = np.einsum("aij,bjk->abik", rot, rot[columns]) // den  # (m, k, 3, 3)
-    prod_tran = (np.einsum("aij,bj->abi", rot, tran[columns]) // den + tran[:, None, :]) % den
+    exact = rot.astype(float)  # small integers: exact in floating point, where numpy multiplies fast
+    prod_rot = np.tensordot(exact, exact[columns], axes=([2], [1])).transpose(0, 2, 1, 3).astype(np.int64) // den
+    prod_tran = (images_of(exact, tran[columns].astype(float)).transpose(1, 0, 2).astype(np.int64) // den
+                 + tran[:, None, :]) % den  # (m, k, 3)
     if np.abs(rot).max() > den or np.abs(prod_rot).max() > den:
         return None  # entries beyond -1..1: an unusual setting, left to the k-d tree
     own, products = _op_key(rot, tran, den), _op_key(prod_rot, prod_tran, den).ravel()
