@@ -12,7 +12,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from topology.errors import InputError
-from topology.limits import SHORT_CONTACT, check_contacts, check_images, check_pairs
+from topology.limits import MAX_BOND_CANDIDATES, SHORT_CONTACT, check_contacts, check_images, check_pairs
 from topology.reading.crystal import Crystal, covalent_radii
 from topology.reading.disorder import BOND_TOLERANCE, OVERLAP, alternatives
 
@@ -111,7 +111,8 @@ def _pairs_within(crystal: Crystal, reach: float, short_reach: float,
     img_point = which * n + atom
     img_frac = crystal.frac[atom] + offsets[which]
     tree = cKDTree(img_frac @ orth.T, balanced_tree=False, compact_nodes=False)
-    check_pairs(crystal.source, (tree.count_neighbors(tree, short_reach) - tree.n) // 2, n)  # counted, not listed
+    if _pairs_bound(tree.data, short_reach) > MAX_BOND_CANDIDATES:  # only then counted exactly, not listed
+        check_pairs(crystal.source, (tree.count_neighbors(tree, short_reach) - tree.n) // 2, n)
     a, b = tree.query_pairs(short_reach, output_type="ndarray").T
     # a pair with an end in the home cell: (atom i there, atom j, offset of j). One between a home
     # atom and an image is found from both ends (i with j + o, j with i - o): keep it from one
@@ -136,6 +137,21 @@ def _pairs_within(crystal: Crystal, reach: float, short_reach: float,
     i, j, off = np.where(flip, j, i), np.where(flip, i, j), np.where(flip[:, None], -off, off)
     dist = np.linalg.norm((crystal.frac[j] + off - crystal.frac[i]) @ orth.T, axis=1)
     return i, j, off, dist
+
+
+def _pairs_bound(points: np.ndarray, reach: float) -> int:
+    """An upper bound on the pairs of points closer than ``reach``, in one sort: such a pair lies in
+    two neighbouring boxes of a grid of side ``reach``, and a box's pairs with its 26 neighbours are at
+    most 27 times the sum of the squared box counts (Cauchy-Schwarz). A third of the time of counting
+    the pairs, and loose by a factor of ten to thirty on a framework."""
+    if len(points) < 2:
+        return 0
+    keys = np.floor((points - points.min(axis=0)) / reach).astype(np.int64)
+    span = keys.max(axis=0) + 1
+    if float(np.prod(span.astype(float))) > 2.0 ** 62:
+        return int(len(points)) ** 2  # too sparse a grid for one integer key: no bound
+    counts = np.unique((keys[:, 0] * span[1] + keys[:, 1]) * span[2] + keys[:, 2], return_counts=True)[1]
+    return (27 * int((counts.astype(np.int64) ** 2).sum()) - len(points)) // 2
 
 
 def _lex_positive(off: np.ndarray) -> np.ndarray:
