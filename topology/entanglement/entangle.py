@@ -65,20 +65,19 @@ def linking_numbers(p: np.ndarray, qs: np.ndarray) -> np.ndarray:
 
 def pair_linking_numbers(ps: np.ndarray, qs: np.ndarray) -> np.ndarray:
     """Linking numbers of polygon pairs: ``ps[k]`` (n, 3) with ``qs[k]`` (m, 3), padded as above."""
-    a, b = ps, np.roll(ps, -1, axis=1)
-    c, d = qs, np.roll(qs, -1, axis=1)
-    r1, r2 = a[:, :, None, :], b[:, :, None, :]
-    r3, r4 = c[:, None, :, :], d[:, None, :, :]
-    r13, r14, r23, r24 = r3 - r1, r4 - r1, r3 - r2, r4 - r2
+    a, b = _xyz(ps[:, :, None, :]), _xyz(np.roll(ps, -1, axis=1)[:, :, None, :])
+    c, d = _xyz(qs[:, None, :, :]), _xyz(np.roll(qs, -1, axis=1)[:, None, :, :])
+    r13, r14, r23, r24 = _sub(c, a), _sub(d, a), _sub(c, b), _sub(d, b)
 
     def unit(v):
-        n = np.sqrt((v * v).sum(-1, keepdims=True))
-        return np.divide(v, n, out=np.zeros_like(v), where=n > 1e-12)
+        n = np.sqrt(_dot(v, v))
+        scale = np.divide(1.0, n, out=np.zeros_like(n), where=n > 1e-12)
+        return tuple(x * scale for x in v)
 
-    n1, n2 = unit(_cross(r13, r14)), unit(_cross(r14, r24))
-    n3, n4 = unit(_cross(r24, r23)), unit(_cross(r23, r13))
-    omega = sum(np.arcsin(np.clip((x * y).sum(-1), -1.0, 1.0)) for x, y in ((n1, n2), (n2, n3), (n3, n4), (n4, n1)))
-    sign = np.sign((_cross(r4 - r3, r2 - r1) * r13).sum(-1))
+    n1, n2 = unit(_cross3(r13, r14)), unit(_cross3(r14, r24))
+    n3, n4 = unit(_cross3(r24, r23)), unit(_cross3(r23, r13))
+    omega = sum(np.arcsin(np.clip(_dot(x, y), -1.0, 1.0)) for x, y in ((n1, n2), (n2, n3), (n3, n4), (n4, n1)))
+    sign = np.sign(_dot(_cross3(_sub(d, c), _sub(b, a)), r13))
     return np.round((omega * sign).sum(axis=(1, 2)) / (4 * np.pi)).astype(int)
 
 
@@ -87,28 +86,44 @@ def pair_crossed(ps: np.ndarray, centres: np.ndarray, qs: np.ndarray) -> np.ndar
     ``centres[k]`` (boundaries included). Two polygons can only be linked if one crosses a surface the
     other bounds, so pairs that do not are skipped before their linking number: the test costs a
     fraction of Gauss's sum. Padding (repeated first corners) gives flat triangles and empty segments."""
-    e1 = (ps - centres[:, None, :])[:, :, None, :]
-    e2 = (np.roll(ps, -1, axis=1) - centres[:, None, :])[:, :, None, :]
-    start = qs[:, None, :, :]
-    d = (np.roll(qs, -1, axis=1) - qs)[:, None, :, :]
-    h = _cross(d, e2)
-    det = (h * e1).sum(-1)
+    e1 = _xyz((ps - centres[:, None, :])[:, :, None, :])
+    e2 = _xyz((np.roll(ps, -1, axis=1) - centres[:, None, :])[:, :, None, :])
+    d = _xyz((np.roll(qs, -1, axis=1) - qs)[:, None, :, :])
+    s = _xyz((qs - centres[:, None, :])[:, None, :, :])
+    return _fan_hits(e1, e2, s, d, 0.0).any(axis=(1, 2))
+
+
+def _fan_hits(e1: tuple, e2: tuple, s: tuple, d: tuple, inside: float) -> np.ndarray:
+    """Möller-Trumbore on components: whether segment ``s + t d`` (t in [0, 1], shrunk by ``inside`` at
+    both ends) meets the triangle (0, e1, e2) of a fan, boundaries of the triangle included."""
+    h = _cross3(d, e2)
+    det = _dot(h, e1)
     ok = np.abs(det) > 1e-12
-    inv = np.where(ok, 1.0 / np.where(ok, det, 1.0), 0.0)
-    s = start - centres[:, None, None, :]
-    u = (s * h).sum(-1) * inv
-    qv = _cross(s, e1)
-    v = (d * qv).sum(-1) * inv
-    t = (qv * e2).sum(-1) * inv
-    hit = ok & (u > -1e-9) & (v > -1e-9) & (u + v < 1 + 1e-9) & (t > -1e-9) & (t < 1 + 1e-9)
-    return hit.any(axis=(1, 2))
+    inv = np.divide(1.0, det, out=np.zeros_like(det), where=ok)
+    u = _dot(s, h) * inv
+    qv = _cross3(s, e1)
+    v = _dot(d, qv) * inv
+    t = _dot(qv, e2) * inv
+    low, high = (-1e-9, 1 + 1e-9) if inside == 0.0 else (inside, 1 - inside)
+    return ok & (u > -1e-9) & (v > -1e-9) & (u + v < 1 + 1e-9) & (t > low) & (t < high)
 
 
-def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Cross products along the last axis, broadcast (numpy's cross is slow on small arrays)."""
-    a, b = np.broadcast_arrays(a, b)
-    return np.stack([a[..., 1] * b[..., 2] - a[..., 2] * b[..., 1], a[..., 2] * b[..., 0] - a[..., 0] * b[..., 2],
-                     a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]], axis=-1)
+def _xyz(v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The three components of vectors along the last axis: sums of three products beat numpy's
+    reductions over an axis of length 3 several times."""
+    return v[..., 0], v[..., 1], v[..., 2]
+
+
+def _sub(a: tuple, b: tuple) -> tuple:
+    return a[0] - b[0], a[1] - b[1], a[2] - b[2]
+
+
+def _dot(a: tuple, b: tuple) -> np.ndarray:
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+
+
+def _cross3(a: tuple, b: tuple) -> tuple:
+    return a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]
 
 
 def pierces(ring: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
@@ -120,20 +135,12 @@ def pierces(ring: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
 def pair_pierces(rings: np.ndarray, centre: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
     """Whether segment k (``start[k]`` -> ``end[k]``) crosses the surface of ``rings[k]`` (m, 3), a fan of
     triangles from ``centre[k]``, its centroid; a ring padded by repeating its first corner at its end
-    (the padding's triangles are flat and hit nothing)."""
-    e1 = rings - centre[:, None, :]
-    e2 = np.roll(rings, -1, axis=1) - centre[:, None, :]
-    d = (end - start)[:, None, :]
-    h = _cross(d, e2)
-    det = (h * e1).sum(-1)
-    ok = np.abs(det) > 1e-12
-    inv = np.where(ok, 1.0 / np.where(ok, det, 1.0), 0.0)
-    s = (start - centre)[:, None, :]
-    u = (s * h).sum(-1) * inv
-    qv = _cross(s, e1)
-    v = (d * qv).sum(-1) * inv
-    t = (qv * e2).sum(-1) * inv
-    return (ok & (u > -1e-9) & (v > -1e-9) & (u + v < 1 + 1e-9) & (t > 1e-9) & (t < 1 - 1e-9)).any(axis=1)
+    (the padding's triangles are flat and hit nothing). The segment's ends themselves do not count."""
+    e1 = _xyz(rings - centre[:, None, :])
+    e2 = _xyz(np.roll(rings, -1, axis=1) - centre[:, None, :])
+    d = _xyz((end - start)[:, None, :])
+    s = _xyz((start - centre)[:, None, :])
+    return _fan_hits(e1, e2, s, d, 1e-9).any(axis=1)
 
 
 class Placed:
@@ -308,7 +315,7 @@ def _same_slab(layer: Placed, example: tuple) -> bool:
     a = layer.rings.index(ring_a)
     b = layer.rings.index(ring_b)
     w = layer.ring_copy[b] + np.array(t) - layer.ring_copy[a]
-    normal = _cross(layer.basis[0], layer.basis[1])
+    normal = np.cross(layer.basis[0], layer.basis[1])
     return int(normal @ w) == 0
 
 

@@ -83,13 +83,14 @@ def smallest_rings(adj, max_size: int = MAX_RING) -> list[Ring]:
     """
     found: dict[tuple, Ring] = {}
     reach = (max_size - 1) // 2  # a path of max_size - 2 bonds meets its middle within this depth
+    near = _Neighbourhoods(adj)
     for u in range(len(adj)):
         origin = (u, (0, 0, 0))
         ends = [(w, tuple(s)) for w, s in adj[u]]
         for path in _angle_paths(adj, origin, ends, reach, max_size - 2):
             cycle = [origin] + path
             key = _canonical(cycle)
-            if key not in found and _no_shortcut(adj, cycle):
+            if key not in found and _no_shortcut(near, cycle):
                 found[key] = Ring(tuple(v for v, _ in cycle), tuple(s for _, s in cycle))
                 if len(found) >= MAX_RINGS:
                     return list(found.values())
@@ -174,27 +175,44 @@ def _walks_back(node, parents: dict) -> list[list]:
     return walks
 
 
-def _no_shortcut(adj, cycle: list) -> bool:
+class _Neighbourhoods:
+    """Distances from each vertex (at the origin) to the images around it, searched once per vertex
+    and as deep as asked so far: a ring's shortcut check asks about the same few vertices again and
+    again, and a search from an image is the search from its vertex, translated."""
+
+    def __init__(self, adj) -> None:
+        self.adj = adj
+        self.searches: dict[int, tuple[_Search, int]] = {}
+
+    def distance(self, frm, to, depth: int) -> int | None:
+        """Bonds from image ``frm`` to image ``to`` when at most ``depth``, else None."""
+        v, s = frm
+        search, grown = self.searches.get(v) or (_Search((v, (0, 0, 0)), None), 0)
+        for d in range(grown + 1, depth + 1):
+            search.grow(self.adj, d)
+        self.searches[v] = (search, max(grown, depth))
+        w, t = to
+        return search.distance.get((w, (t[0] - s[0], t[1] - s[1], t[2] - s[2])))
+
+
+def _no_shortcut(near: _Neighbourhoods, cycle: list) -> bool:
     """Whether no two vertices of the cycle are closer in the net than along the cycle: a ring, not a
     sum of smaller rings (the 6-cycle round two squares of pcu is not a ring)."""
     size = len(cycle)
     for i in range(size):
-        near = _Search(cycle[i], None)
-        for d in range(1, size // 2):
-            near.grow(adj, d)
-        depth = near.distance
-        for j in range(size):
-            arc = min(abs(i - j), size - abs(i - j))
-            if arc >= 2 and depth.get(cycle[j], arc) < arc:
-                return False
+        for j in range(i + 2, size):
+            arc = min(j - i, size - (j - i))
+            if arc >= 2:
+                d = near.distance(cycle[i], cycle[j], arc - 1)
+                if d is not None and d < arc:
+                    return False
     return True
 
 
 def _canonical(cycle: list[tuple[int, tuple[int, int, int]]]) -> tuple:
-    """The same key for a ring and all its translates, whatever vertex it starts from."""
-    best = None
-    for _, s in cycle:
-        moved = tuple(sorted((v, (t[0] - s[0], t[1] - s[1], t[2] - s[2])) for v, t in cycle))
-        if best is None or moved < best:
-            best = moved
-    return best
+    """The same key for a ring and all its translates, whatever vertex it starts from: the sorted
+    images with the ring moved so that an image of its least vertex is at the origin (the least such
+    key where that vertex comes more than once)."""
+    least = min(v for v, _ in cycle)
+    return min(tuple(sorted((v, (t[0] - s[0], t[1] - s[1], t[2] - s[2])) for v, t in cycle))
+               for u, s in cycle if u == least)
