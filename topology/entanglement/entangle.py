@@ -85,12 +85,27 @@ def pair_crossed(ps: np.ndarray, centres: np.ndarray, qs: np.ndarray) -> np.ndar
     """Whether any segment of polygon ``qs[k]`` meets the fan of triangles that ``ps[k]`` spans from
     ``centres[k]`` (boundaries included). Two polygons can only be linked if one crosses a surface the
     other bounds, so pairs that do not are skipped before their linking number: the test costs a
-    fraction of Gauss's sum. Padding (repeated first corners) gives flat triangles and empty segments."""
-    e1 = _xyz((ps - centres[:, None, :])[:, :, None, :])
-    e2 = _xyz((np.roll(ps, -1, axis=1) - centres[:, None, :])[:, :, None, :])
-    d = _xyz((np.roll(qs, -1, axis=1) - qs)[:, None, :, :])
-    s = _xyz((qs - centres[:, None, :])[:, None, :, :])
-    return _fan_hits(e1, e2, s, d, 0.0).any(axis=(1, 2))
+    fraction of Gauss's sum. Only segments that pass within the fan's bounding sphere (about its
+    centre, out to its farthest corner) are tried against its triangles. Padding (repeated first
+    corners) gives flat triangles and empty segments."""
+    out = np.zeros(len(ps), dtype=bool)
+    if not len(ps):
+        return out
+    reach = np.sqrt(_dot(*(_xyz(ps - centres[:, None, :]),) * 2).max(axis=1))  # (k,)
+    d = np.roll(qs, -1, axis=1) - qs  # (k, m, 3)
+    w = centres[:, None, :] - qs
+    t = np.clip(_dot(_xyz(w), _xyz(d)) / np.maximum(_dot(_xyz(d), _xyz(d)), 1e-300), 0.0, 1.0)
+    gap = w - t[..., None] * d
+    pair, seg = np.nonzero(_dot(_xyz(gap), _xyz(gap)) <= (reach[:, None] + 1e-9) ** 2)
+    if not len(pair):
+        return out
+    e1 = _xyz(ps[pair] - centres[pair, None, :])
+    e2 = _xyz(np.roll(ps, -1, axis=1)[pair] - centres[pair, None, :])
+    start = _xyz((qs[pair, seg] - centres[pair])[:, None, :])
+    step = _xyz(d[pair, seg][:, None, :])
+    hit = _fan_hits(e1, e2, start, step, 0.0).any(axis=1)
+    out[pair[hit]] = True
+    return out
 
 
 def _fan_hits(e1: tuple, e2: tuple, s: tuple, d: tuple, inside: float) -> np.ndarray:

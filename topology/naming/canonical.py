@@ -317,21 +317,28 @@ def _lattice_basis(vectors: np.ndarray) -> np.ndarray:
 
 def color_refinement(graph: PeriodicGraph) -> np.ndarray:
     """Invariant vertex classes: colour refinement (1-dimensional Weisfeiler-Leman) on the quotient
-    graph, started from the degrees. Colours are named by a digest of what they saw, so they depend
-    only on the net and the class that starts the canonical search is the same for every description."""
+    graph, started from the degrees. A vertex's new colour is the rank of (its colour, its neighbours'
+    colours sorted) among all vertices' such rows: ranks of a set of rows that depends only on the net,
+    so the class that starts the canonical search is the same for every description."""
     src, dst, _ = graph.directed()
-    color = graph.degrees().astype(np.int64)
+    degree = graph.degrees()
+    color = degree.astype(np.int64)
+    width = int(degree.max(initial=0))
+    order = np.lexsort((dst, src))
+    src, dst = src[order], dst[order]
+    column = np.arange(len(src)) - np.searchsorted(src, src)  # the edge's place in its vertex's list
+    count = len(np.unique(color))
     for _ in range(graph.n):
-        nbr: list[list[int]] = [[] for _ in range(graph.n)]
-        for u, v in zip(src.tolist(), dst.tolist()):
-            nbr[u].append(int(color[v]))
-        signature = [(int(color[v]), tuple(sorted(nbr[v]))) for v in range(graph.n)]
-        names = {s: int(hashlib.sha1(repr(s).encode()).hexdigest()[:15], 16) for s in set(signature)}
-        refined = np.array([names[s] for s in signature], dtype=np.int64)
-        stable = len(names) == len(set(color.tolist()))
-        color = refined
-        if stable:
+        rows = np.full((graph.n, width + 1), -1, dtype=np.int64)
+        rows[:, 0] = color
+        seen = color[dst]
+        by = np.lexsort((seen, src))  # each vertex's neighbour colours, ascending
+        rows[src, 1 + column] = seen[by]  # src is sorted, so a vertex keeps its edges' places
+        distinct, refined = np.unique(rows, axis=0, return_inverse=True)
+        color = refined.ravel().astype(np.int64)
+        if len(distinct) == count:
             break
+        count = len(distinct)
     return color
 
 
@@ -394,7 +401,12 @@ def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vecs: li
     d = graph.dim
     # the rank of a vertex's star is an invariant too: colour refinement may put a flat and a full
     # star in one class (fta), so the start class is chosen by (rank, colour)
-    rank = np.array([np.linalg.matrix_rank(v, tol=1e-9) for v in vecs])
+    rank = np.zeros(len(vecs), dtype=int)
+    by_degree: dict[int, list[int]] = {}
+    for v, star in enumerate(vecs):
+        by_degree.setdefault(len(star), []).append(v)
+    for members in by_degree.values():  # one stacked rank per degree
+        rank[members] = np.linalg.matrix_rank(np.stack([vecs[v] for v in members]), tol=1e-9)
     best = int(rank.max())
     eligible = rank == best
     values, counts = np.unique(classes[eligible], return_counts=True)
@@ -488,10 +500,18 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
     perms, lins = images[found], near[integral][found]
     orbits = _orbits(n, list(perms))
     # frames at one vertex of each orbit stand for the frames at all the others, and of the frames at
-    # one vertex, one of each family that the vertex's own symmetries permute
+    # one vertex, one of each family that the vertex's own symmetries permute. Orbit sizes are
+    # invariants too: of the start class's orbits, only those of the size that holds the fewest of its
+    # vertices start (a small orbit's vertices have many symmetries, so few families of frames)
+    size = np.bincount(orbits)
+    held: dict[int, int] = {}
+    for o in np.unique(orbits[origin]).tolist():
+        held[int(size[o])] = held.get(int(size[o]), 0) + int(size[o])
+    chosen = min(held, key=lambda k: (held[k], k))
     first: dict[int, int] = {}
     for v in origin.tolist():
-        first.setdefault(int(orbits[v]), v)
+        if size[orbits[v]] == chosen:
+            first.setdefault(int(orbits[v]), v)
     keep = np.isin(origin, list(first.values()))
     origin, basis, inv = origin[keep], basis[keep], inv[keep]
     keep = _one_per_family(origin, basis, perms, lins)
