@@ -146,8 +146,9 @@ def expanded_crystal(name: str, cell: gemmi.UnitCell, ops: list[gemmi.Op], sg_na
     if sites["repeated"]:
         notes.append(f"{sites['repeated']} repeated atom-site rows (same label and position) read once")
     check_atoms(name, len(sites["frac"]), len(ops), cell.volume)
-    frac, index = _expand(sites["frac"], ops, cell, name)
+    frac, index, made_by = _expand(sites["frac"], ops, cell, name)
     check_expanded(name, len(frac), cell.volume)
+    special = np.bincount(index, minlength=len(sites["frac"])) < len(ops)  # images merged: on a special position
     alike = np.unique(np.column_stack([np.unique(sites["elements"], return_inverse=True)[1].ravel(),
                                        sites["disorder"], np.round(sites["occupancy"] * 1000)]), axis=0,
                       return_inverse=True)[1].ravel()
@@ -157,7 +158,7 @@ def expanded_crystal(name: str, cell: gemmi.UnitCell, ops: list[gemmi.Op], sg_na
     if not keep.all():
         notes.append(f"{int((~keep).sum())} atoms at the place of another of the same element read once (a site listed "
                      f"twice, e.g. with its symmetry copies)")
-        frac, index = frac[keep], index[keep]
+        frac, index, made_by = frac[keep], index[keep], made_by[keep]
     group = sites["disorder"][index]
     negative = sorted(set(group[group < 0].tolist()), reverse=True)
     if negative:
@@ -172,7 +173,7 @@ def expanded_crystal(name: str, cell: gemmi.UnitCell, ops: list[gemmi.Op], sg_na
         occupancy=sites["occupancy"][index],
         disorder_group=group,
         disorder_assembly=sites["assembly"][index],
-        symmetry_copy=_symmetry_copies(sites["frac"], index, frac, ops, cell, group != 0) if group.any() else None,
+        symmetry_copy=_symmetry_copies(sites["frac"], index, made_by, special, frac, ops) if group.any() else None,
         operations=tuple(op.triplet() for op in ops),
         block=block,
         spacegroup=sg_name,
@@ -506,29 +507,23 @@ def site_table(name: str, labels: list[str], elements: list[str], frac: np.ndarr
     }
 
 
-def _symmetry_copies(site_frac: np.ndarray, index: np.ndarray, frac: np.ndarray, ops: gemmi.GroupOps,
-                     cell: gemmi.UnitCell, which: np.ndarray) -> np.ndarray:
-    """Which copy of its part each disordered atom is (see ``Crystal.symmetry_copy``).
+def _symmetry_copies(site_frac: np.ndarray, index: np.ndarray, made_by: np.ndarray, special: np.ndarray,
+                     frac: np.ndarray, ops: list[gemmi.Op]) -> np.ndarray:
+    """Which copy of its part each atom is (see ``Crystal.symmetry_copy``; used for disordered atoms).
 
     SHELX's negative PART numbers mark a part whose symmetry images are alternatives to it (a
     ligand disordered across an inversion centre): bonds may join atoms of one copy only. An atom
-    is of the copy ``g`` whose image of its site it is, translated by the lattice vector that
-    wrapped it into the cell; where several operations put the site there (a special position)
-    it is shared, operation -1. Rows of other atoms are zero.
+    is of the copy ``g``, the operation that made it from its site, translated by the lattice vector
+    that wrapped it into the cell; where several operations put the site there (a special position)
+    it is shared, operation -1.
     """
-    copies = np.zeros((len(frac), 4), dtype=np.int64)
     den = gemmi.Op.DEN
-    rot = np.array([op.rot for op in ops], dtype=float) / den
-    tran = np.array([op.tran for op in ops], dtype=float) / den
-    orth = np.array(cell.orth.mat.tolist())
-    for atoms in np.array_split(np.flatnonzero(which), max(1, int(which.sum()) * len(rot) // 100_000)):
-        raw = images_of(rot, site_frac[index[atoms]]) + tran[None, :, :]  # (k, m, 3)
-        diff = frac[atoms, None, :] - raw
-        shift = np.round(diff)
-        close = np.linalg.norm((diff - shift) @ orth.T, axis=2) < SPECIAL_POSITION_TOLERANCE
-        op = np.argmax(close, axis=1)
-        copies[atoms, 0] = np.where(close.sum(axis=1) == 1, op, -1)
-        copies[atoms, 1:] = shift[np.arange(len(atoms)), op]
+    rot = np.array([op.rot for op in ops], dtype=float)[made_by] / den  # (n, 3, 3): each atom's own operation
+    tran = np.array([op.tran for op in ops], dtype=float)[made_by] / den
+    raw = np.einsum("nij,nj->ni", rot, site_frac[index]) + tran
+    copies = np.zeros((len(frac), 4), dtype=np.int64)
+    copies[:, 0] = np.where(special[index], -1, made_by)
+    copies[:, 1:] = np.round(frac - raw)
     return copies
 
 
@@ -541,14 +536,14 @@ def _integer(text: str) -> int:
 
 
 def _expand(frac: np.ndarray, ops: list[gemmi.Op], cell: gemmi.UnitCell,
-            source: str = "input.cif") -> tuple[np.ndarray, np.ndarray]:
+            source: str = "input.cif") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All symmetry images of the sites, wrapped into the cell, with images on special positions merged.
 
     Images of one site closer than :data:`SPECIAL_POSITION_TOLERANCE` are one atom (the first one
     stays). Two images ``g1 x`` and ``g2 x`` coincide when ``x`` nearly stays put under
     ``h = g1^-1 g2``, so it is enough to measure how far each operation moves each site and, for
     the few sites some operation barely moves, to merge through the group's multiplication table.
-    Returns the coordinates and, for each, the index of its site.
+    Returns the coordinates and, for each, the index of its site and of the operation that made it.
     """
     den = gemmi.Op.DEN
     rot = np.array([op.rot for op in ops], dtype=np.int64)  # (m, 3, 3), in units of 1/DEN
@@ -558,28 +553,29 @@ def _expand(frac: np.ndarray, ops: list[gemmi.Op], cell: gemmi.UnitCell,
     images[images >= 1.0] = 0.0
     flat = images.reshape(-1, 3)
     site = np.repeat(np.arange(len(frac)), len(rot))
+    op = np.tile(np.arange(len(rot)), len(frac))
     if len(rot) == 1 or len(flat) == 0:
-        return flat, site
+        return flat, site, op
     identity = np.flatnonzero((rot == np.eye(3, dtype=np.int64) * den).all(axis=(1, 2)) & ~tran.any(axis=1))
     if len(identity) != 1:
-        return _merge_close_images(flat, site, cell, source)
+        return _merge_close_images(flat, site, op, cell, source)
     moved = images - images[:, identity[0], None, :]
     moved -= np.round(moved)
     orth = np.array(cell.orth.mat.tolist())
     fixes = np.linalg.norm(moved @ orth.T, axis=2) < SPECIAL_POSITION_TOLERANCE  # (n, m): h nearly fixes x
     special = np.flatnonzero(fixes.sum(axis=1) > 1)
     if len(special) == 0:
-        return flat, site
+        return flat, site, op
     columns = np.flatnonzero(fixes[special].any(axis=0))
     table = _products(rot, tran, den, columns)
     if table is None:
-        return _merge_close_images(flat, site, cell, source)
+        return _merge_close_images(flat, site, op, cell, source)
     keep = np.ones(images.shape[:2], dtype=bool)
     for s in special:
         # image g coincides with the images g h, h nearly fixing the site: the first of them stays
         keep[s] = table[:, np.searchsorted(columns, np.flatnonzero(fixes[s]))].min(axis=1) == np.arange(len(rot))
     keep = keep.ravel()
-    return flat[keep], site[keep]
+    return flat[keep], site[keep], op[keep]
 
 
 def images_of(rot: np.ndarray, points: np.ndarray) -> np.ndarray:
@@ -636,10 +632,10 @@ def _first_of_coinciding(frac: np.ndarray, kind: np.ndarray, cell: gemmi.UnitCel
     return keep
 
 
-def _merge_close_images(flat: np.ndarray, site: np.ndarray, cell: gemmi.UnitCell,
-                        source: str) -> tuple[np.ndarray, np.ndarray]:
+def _merge_close_images(flat: np.ndarray, site: np.ndarray, op: np.ndarray, cell: gemmi.UnitCell,
+                        source: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Merge images of one site closer than the tolerance (operations that are not a group). The
     distances are on fractional coordinates scaled by the cell lengths, with wrap-around: exact for
     orthogonal cells, close enough at this tolerance for oblique ones."""
     keep = _first_of_coinciding(flat, site, cell, source)  # of images that coincide, the first one stays
-    return flat[keep], site[keep]
+    return flat[keep], site[keep], op[keep]
