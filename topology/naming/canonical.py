@@ -594,13 +594,13 @@ def _one_per_family(origin: np.ndarray, basis: np.ndarray, perms: np.ndarray, li
     count = len(origin)
     weights = np.random.default_rng(0).integers(1, 2**61, size=1 + basis[0].size)
 
-    def code(o, b):
-        table = np.concatenate([o[..., None], np.round(b * ROUND).astype(np.int64).reshape(o.shape + (-1,))], axis=-1)
-        return (table * weights).sum(axis=-1)  # wraps around modulo 2^64: a hash, checked below
+    def code(o, b):  # wraps around modulo 2^64: a hash, checked below
+        return o * weights[0] + np.rint(b * ROUND).astype(np.int64).reshape(o.shape + (-1,)) @ weights[1:]
 
     own = code(origin, basis)
     order = np.argsort(own)
-    images = code(perms[:, origin], np.einsum("gij,fjk->gfik", lins, basis))  # (symmetry, frame)
+    moved = np.tensordot(lins, basis, axes=([2], [1])).transpose(0, 2, 1, 3)  # (symmetry, frame, 3, 3)
+    images = code(perms[:, origin], moved)  # (symmetry, frame)
     at = order[np.minimum(np.searchsorted(own[order], images), count - 1)]
     hit = (own[at] == images) & (origin[at] == perms[:, origin])
     src = np.broadcast_to(np.arange(count), images.shape)[hit]
