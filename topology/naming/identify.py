@@ -30,8 +30,8 @@ from topology.naming.invariants import (
     SHELLS,
     Shells,
     coordination_sequences,
+    point_symbols,
     total_point_symbol,
-    vertex_point_symbol,
 )
 from topology.net.periodic import Component
 
@@ -62,13 +62,7 @@ def identify(graph: PeriodicGraph, simplified: bool = True) -> NetIdentity:
     counts = [int((kinds == k).sum()) for k in np.unique(kinds)]
     seqs = [tuple(cs) for cs in coordination_sequences(adj, reps, SHELLS)]
     order = sorted(range(len(reps)), key=lambda i: (-len(adj[reps[i]]), seqs[i]))
-    rings = Shells(adj, RING_LIMIT - 2)
-    symbols = []
-    for i in order:
-        symbol = vertex_point_symbol(adj, reps[i], rings)
-        if symbol is None:
-            break
-        symbols.append(symbol)
+    symbols = point_symbols(adj, [reps[i] for i in order], Shells(adj, RING_LIMIT - 2)) or []
     notes = [] if form.stable else [f"not named: {form.reason}"]
     if len(symbols) < len(order):
         notes.append(f"point symbol not computed: the ring searches of its {len(reps)} vertex kinds outgrow "

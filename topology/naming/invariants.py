@@ -62,7 +62,8 @@ class Shells:
     def run(self, vert: np.ndarray, shift: np.ndarray, banned: np.ndarray | None = None):
         """Yield, shell after shell, the (source, vertex, shift) arrays of the new vertices; stop early
         (``self.cut`` set) rather than reach out from a shell to more than :data:`MAX_SHELL_IMAGES` images
-        or beyond the budget of the whole search."""
+        or beyond the budget of the whole search. A mask of sources sent back (``generator.send``)
+        stops the searches of the others: their shells are no longer grown."""
         src = np.arange(len(vert), dtype=np.int64)
         barred = np.sort(self.code(src, *banned)) if banned is not None else np.zeros(0, dtype=np.int64)
         previous = barred
@@ -83,7 +84,10 @@ class Shells:
                 fresh &= ~_within(codes, barred)
             previous, current = current, codes[fresh]
             src, vert, shift = s2[first[fresh]], v2[first[fresh]], sh2[first[fresh]]
-            yield src, vert, shift
+            going = yield src, vert, shift
+            if going is not None:  # only the searches still wanted grow on
+                alive = going[src]
+                src, vert, shift, current = src[alive], vert[alive], shift[alive], current[alive]
 
 
 def _within(values: np.ndarray, sorted_codes: np.ndarray) -> np.ndarray:
@@ -105,30 +109,47 @@ def coordination_sequences(adj, starts: list[int], shells: int = SHELLS) -> list
     return [list(row) for row in zip(*out)] if out else [[] for _ in starts]
 
 
-def vertex_point_symbol(adj, v: int, search: Shells | None = None) -> Counter | None:
-    """Length of the shortest cycle through each pair of edges at ``v`` (0 when none is found within
-    :data:`RING_LIMIT`): a search from every edge's far end, in the net without ``v``, until it reaches
-    the far ends of the other edges. None when the search (``search``, whose budget the ring searches
-    of one net share) runs out first."""
-    ends = adj[v]
-    k = len(ends)
+def point_symbols(adj, vertices: list[int], search: Shells | None = None) -> list[Counter] | None:
+    """For each vertex, the length of the shortest cycle through each pair of its edges (0 when none is
+    found within :data:`RING_LIMIT`): searches from every edge's far end, in the net without the vertex,
+    until they reach the far ends of its other edges; the searches of all the vertices at once, each
+    vertex's stopping when its pairs are all found. None when the search (``search``) runs out first."""
     search = search or Shells(adj, RING_LIMIT - 2)
-    vert = np.array([w for w, _ in ends], dtype=np.int64)
-    shift = np.array([s for _, s in ends], dtype=np.int64).reshape(k, search.dim)
-    banned = (np.full(k, v, dtype=np.int64), np.zeros((k, search.dim), dtype=np.int64))
-    target = {int(c): j for j, c in enumerate(search.code(np.zeros(k, dtype=np.int64), vert, shift).tolist())}
-    ring = np.zeros((k, k), dtype=np.int64)
-    for d, (src, w, s) in enumerate(search.run(vert, shift, banned), start=1):
-        codes = search.code(np.zeros(len(src), dtype=np.int64), w, s)
-        for i, c in zip(src.tolist(), codes.tolist()):
-            j = target.get(c)
-            if j is not None and ring[i, j] == 0:
-                ring[i, j] = d + 2
-        if (ring[np.triu_indices(k, 1)] > 0).all():
+    dim = search.dim
+    owner = np.array([k for k, v in enumerate(vertices) for _ in adj[v]], dtype=np.int64)  # each end's vertex
+    vert = np.array([w for v in vertices for w, _ in adj[v]], dtype=np.int64)
+    shift = np.array([s for v in vertices for _, s in adj[v]], dtype=np.int64).reshape(-1, dim)
+    centre = np.array(vertices, dtype=np.int64)[owner]
+    first = np.concatenate([[0], np.cumsum([len(adj[v]) for v in vertices])])
+    # an end is found from another end of its vertex when (vertex, end image) is reached: one code each
+    targets = search.code(owner, vert, shift)
+    order = np.argsort(targets)
+    ring: dict[tuple[int, int], int] = {}  # (end a, end b) of one vertex, a < b: the shortest cycle through both
+    wanted = np.array([len(adj[v]) * (len(adj[v]) - 1) // 2 for v in vertices], dtype=np.int64)
+    found = np.zeros(len(vertices), dtype=np.int64)
+    steps = search.run(vert, shift, (centre, np.zeros_like(shift)))
+    shell, depth = next(steps, None), 1
+    while shell is not None:
+        src, w, s = shell
+        codes = search.code(owner[src], w, s)
+        at = np.minimum(np.searchsorted(targets[order], codes), len(order) - 1)
+        hit = targets[order[at]] == codes
+        i, j = src[hit], order[at[hit]]
+        for a, b in zip(i[i < j].tolist(), j[i < j].tolist()):
+            if (a, b) not in ring:
+                ring[(a, b)] = depth + 2
+                found[owner[a]] += 1
+        going = found < wanted
+        if not going.any():
             break
+        try:
+            shell, depth = steps.send(going[owner]), depth + 1
+        except StopIteration:
+            shell = None
     if search.cut:
         return None
-    return Counter(int(x) for x in ring[np.triu_indices(k, 1)])
+    return [Counter(ring.get((a, b), 0) for a in range(first[k], first[k + 1]) for b in range(a + 1, first[k + 1]))
+            for k in range(len(vertices))]
 
 
 def total_point_symbol(symbols: list[Counter], counts: list[int]) -> str:
