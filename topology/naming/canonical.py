@@ -518,6 +518,8 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
     origin, basis, inv = origin[keep], basis[keep], inv[keep]
     keep = _one_per_family(origin, basis, perms, lins)
     origin, basis, inv = origin[keep], basis[keep], inv[keep]
+    if _coincident_neighbours(vec, valid):
+        return None  # two neighbours at one place: an unstable net
     f_count = len(origin)
     number = np.full((f_count, n), -1, dtype=np.int64)
     lift = np.zeros((f_count, n, d), dtype=np.int64)
@@ -526,6 +528,7 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
     number[rows, origin] = 0
     order[:, 0] = origin
     count = np.ones(f_count, dtype=np.int64)
+    stars = _StarOrders(inv, vec, valid)
     for k in range(n):
         if len(inv) == 1:
             break
@@ -533,18 +536,8 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
             return None  # not connected
         rows = np.arange(len(inv))
         u = order[:, k]
-        ok = valid[u]
-        coords = np.einsum("fij,fej->fei", inv, vec[u])
-        coords[~ok] = np.inf
-        coords = _ranks(coords)
-        flat = coords.reshape(-1, d)
-        frame_of = np.repeat(rows, width)
-        srt = np.lexsort(tuple(flat[:, j] for j in range(d - 1, -1, -1)) + (frame_of,)).reshape(-1, width) % width
-        cs = np.take_along_axis(coords, srt[:, :, None], axis=1)
-        oks = np.take_along_axis(ok, srt, axis=1)
-        same = (np.diff(cs, axis=1) == 0).all(axis=2) & oks[:, 1:]
-        if same.any():
-            return None  # two neighbours at one place: an unstable net
+        srt = stars.at(u)
+        oks = np.take_along_axis(valid[u], srt, axis=1)
         w = nbr[u[:, None], srt]
         s = shf[u[:, None], srt]
         unseen = (number[rows[:, None], w] < 0) & oks
@@ -570,10 +563,79 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
         if not keep.all():
             origin, basis, inv, number, lift, order, count = (
                 a[keep] for a in (origin, basis, inv, number, lift, order, count))
-    emitted = _emitted(adj, int(origin[0]), inv[0], vec, d)
+            stars.keep(keep)
+    emitted = _emitted(adj, int(origin[0]), stars.of_frame(0), d)
     if emitted is None:
         return None
     return _key(d, emitted), orbits
+
+
+TABULATE_ENTRIES = 32
+"""Frames times vertex degree at or under which every vertex's neighbour order is worked out ahead, for
+the rest of the search: the search then costs one lookup a step. With more frames (they thin out within
+the first steps) working out each step's orders as it comes is cheaper."""
+
+
+class _StarOrders:
+    """The order in which each frame's search visits each vertex's neighbours: by their coordinates in
+    the frame (as ranks, so that noise cannot reorder them). Worked out step by step while many frames
+    go on, for every vertex at once when few are left (see :data:`TABULATE_ENTRIES`)."""
+
+    def __init__(self, inv: np.ndarray, vec: np.ndarray, valid: np.ndarray) -> None:
+        self.inv, self.vec, self.valid = inv, vec, valid
+        self.table: np.ndarray | None = None
+        self._tabulate()
+
+    def _tabulate(self) -> None:
+        f, (n, width, _) = len(self.inv), self.vec.shape
+        if f * width <= TABULATE_ENTRIES:
+            self.table = _neighbour_order(np.repeat(self.inv, n, axis=0), np.tile(self.vec, (f, 1, 1)),
+                                          np.tile(self.valid, (f, 1))).reshape(f, n, width)
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Only the frames of ``mask`` go on."""
+        self.inv = self.inv[mask]
+        if self.table is not None:
+            self.table = self.table[mask]
+        else:
+            self._tabulate()
+
+    def at(self, u: np.ndarray) -> np.ndarray:
+        """Neighbour order of vertex ``u[f]`` in frame f, for every frame."""
+        if self.table is not None:
+            return self.table[np.arange(len(u)), u]
+        return _neighbour_order(self.inv, self.vec[u], self.valid[u])
+
+    def of_frame(self, f: int) -> np.ndarray:
+        """Neighbour order of every vertex in frame ``f``."""
+        if self.table is not None:
+            return self.table[f]
+        n = len(self.vec)
+        return _neighbour_order(np.repeat(self.inv[f:f + 1], n, axis=0), self.vec, self.valid)
+
+
+def _neighbour_order(inv: np.ndarray, vec: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Row r's neighbours (``vec[r]`` in the old basis, ``valid[r]`` the real ones) sorted by their
+    coordinates in the frame ``inv[r]``, lexicographically, padding last."""
+    coords = np.einsum("fij,fej->fei", inv, vec)
+    coords[~valid] = np.inf
+    coords = _ranks(coords)
+    rows, width, d = coords.shape
+    flat = coords.reshape(-1, d)
+    row = np.repeat(np.arange(rows), width)
+    return np.lexsort(tuple(flat[:, j] for j in range(d - 1, -1, -1)) + (row,)).reshape(rows, width) % width
+
+
+def _coincident_neighbours(vec: np.ndarray, valid: np.ndarray) -> bool:
+    """Whether two neighbours of one vertex sit at one place (the same in every frame)."""
+    coords = np.where(valid[..., None], vec, np.inf)
+    ranks = _ranks(coords)
+    rows, width, d = ranks.shape
+    srt = np.lexsort(tuple(ranks.reshape(-1, d)[:, j] for j in range(d - 1, -1, -1))
+                     + (np.repeat(np.arange(rows), width),)).reshape(rows, width) % width
+    cs = np.take_along_axis(ranks, srt[:, :, None], axis=1)
+    oks = np.take_along_axis(valid, srt, axis=1)
+    return bool(((np.diff(cs, axis=1) == 0).all(axis=2) & oks[:, 1:]).any())
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:
@@ -581,7 +643,7 @@ def _ranks(values: np.ndarray) -> np.ndarray:
     next counting as one (infinite values rank last): integers that order and tell apart the exact
     rationals the floats stand for, the same whatever the floating-point noise of the description."""
     flat = values.ravel()
-    order = np.argsort(flat, kind="stable")
+    order = np.argsort(flat)  # equal values get one rank whatever their order
     ascending = flat[order]
     with np.errstate(invalid="ignore"):  # inf - inf: one rank for the padding
         step = np.diff(ascending) > FINE
@@ -614,27 +676,29 @@ def _one_per_family(origin: np.ndarray, basis: np.ndarray, perms: np.ndarray, li
     return keep
 
 
-def _emitted(adj, origin: int, inv: np.ndarray, vec: np.ndarray, d: int):
-    """The winning frame's search: (new u, new v, shift in the old lattice basis) in search order."""
+def _emitted(adj, origin: int, star_order: np.ndarray, d: int):
+    """The winning frame's search: (new u, new v, shift in the old lattice basis) in search order,
+    each vertex's neighbours visited in ``star_order[u]``."""
     n = len(adj)
-    number = np.full(n, -1, dtype=np.int64)
-    lift = np.zeros((n, d), dtype=np.int64)
+    number = [-1] * n
+    lift = [(0,) * d] * n
     number[origin] = 0
     order = [origin]
     out = []
+    orders = star_order.tolist()
     for k in range(n):
         if k >= len(order):
             return None
         u = order[k]
         nbrs = adj[u]
-        coords = _ranks(vec[u, :len(nbrs)] @ inv.T)
-        for e in np.lexsort(coords.T[::-1]).tolist():
+        lu = lift[u]
+        for e in orders[u][:len(nbrs)]:
             w, s = nbrs[e]
             if number[w] < 0:
                 number[w] = len(order)
                 order.append(w)
-                lift[w] = lift[u] + s
-            out.append((k, int(number[w]), tuple((lift[u] + np.array(s) - lift[w]).tolist())))
+                lift[w] = tuple(a + b for a, b in zip(lu, s))
+            out.append((k, number[w], tuple(a + b - c for a, b, c in zip(lu, s, lift[w]))))
     return out
 
 
