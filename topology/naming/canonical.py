@@ -445,7 +445,7 @@ def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vecs: li
     if not origins:
         return None
     basis = np.concatenate(bases)
-    return np.array(origins), basis, np.linalg.inv(basis)
+    return np.array(origins), basis
 
 
 def _completion(adj, pos: np.ndarray, v: int, star: np.ndarray, d: int, reach: int = 8) -> np.ndarray | None:
@@ -491,10 +491,10 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
     frames = _frames(graph, pos, classes, [vec[u, :deg[u]] for u in range(n)])
     if frames is None:
         return None
-    origin, basis, inv = frames
+    origin, basis = frames
     auto = Symmetry(graph, pos)
     # the symmetries of the net: every one takes the first frame onto a frame of the start class
-    lin = basis @ inv[0]
+    lin = basis @ np.linalg.inv(basis[0])
     near = np.round(lin)
     integral = (np.abs(lin - near) < 1e-6).all(axis=(1, 2)) & (np.abs(np.abs(np.linalg.det(near)) - 1) < 1e-6)
     images = auto.maps(int(origin[0]), near[integral], origin[integral])
@@ -515,9 +515,10 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
         if size[orbits[v]] == chosen:
             first.setdefault(int(orbits[v]), v)
     keep = np.isin(origin, list(first.values()))
-    origin, basis, inv = origin[keep], basis[keep], inv[keep]
+    origin, basis = origin[keep], basis[keep]
     keep = _one_per_family(origin, basis, perms, lins)
-    origin, basis, inv = origin[keep], basis[keep], inv[keep]
+    origin, basis = origin[keep], basis[keep]
+    inv = np.linalg.inv(basis)
     if _coincident_neighbours(vec, valid):
         return None  # two neighbours at one place: an unstable net
     f_count = len(origin)
