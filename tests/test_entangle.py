@@ -260,3 +260,18 @@ def test_many_copies_shifted_along_a_diagonal_are_all_interpenetrated(copies: in
     assert report.classification == "3D-3D interpenetrated"
     assert report.interpenetration_class == {"class": "Ia", "Z": copies, "Zt": copies, "Zn": 1}
     assert all(e.kind == "interpenetration" and e.hopf_links > 0 for e in report.entanglement)
+
+
+def test_nearly_repeating_positions_give_translations_of_finite_order():
+    """BEXVAD (a P1 file of a C-centred cobalt MOF, from CrystalNets.jl's tests): its vertices repeat
+    under (1/2, 1/2, 0) only to within a few hundredths of an Angstrom, and the measured shift, never
+    coming back to the origin, once filled the cell with 800,000 "translations" (the analysis ran past
+    its time limit). The shift is taken as the nearest fraction of small order: two lattice points."""
+    from topology.verdict import CellLattice
+
+    report = analyze_file(DATA / "crystalnets" / "BEXVAD.cif")
+    assert [n.topology for n in report.nets] == ["dia", "dia"]
+    assert report.classification == "3D-3D interpenetrated"
+    translations = CellLattice(report.net).translations
+    assert len(translations) == 2
+    assert np.allclose(translations[1] % 1.0, [0.5, 0.5, 0.0])

@@ -87,3 +87,20 @@ def test_nott112_all_nodes_ntt_and_its_unstable_single_nodes_net_unnamed() -> No
     assert (net.dimensionality, net.fold, net.node_degrees) == (3, 1, (6, 4))
     assert net.topology_key.startswith("~")
     assert any("two vertices share a barycentric position" in note for note in report.notes)
+
+
+def test_two_branch_point_tetracarboxylate_named_both_ways() -> None:
+    """CIZPOS (a paddlewheel MOF of a tetracarboxylate whose two rings each carry two carboxylates):
+    CrystalNets.jl's test suite gives "AllNodes: fof" and "SingleNodes: nbo"."""
+    report = analyze_file(PEERS / "CIZPOS.cif")
+    assert report.topology_by_clustering == {"SingleNodes": ["nbo"], "AllNodes": ["fof"]}
+    assert analyze_file(PEERS / "CIZPOS.cif", clustering="AllNodes").nets[0].node_degrees == (4, 3)
+
+
+def test_organic_branch_points_of_juc101_ewetuw_and_wemfif() -> None:
+    """Three more structures with CrystalNets.jl's per-clustering answers (its test/runtests.jl):
+    JUC-101 "SingleNodes: nia", "AllNodes: jjt"; EWETUW "SingleNodes: fit"; WEMFIF dia under both."""
+    assert analyze_file(PEERS / "JUC-101.cif").topology_by_clustering == {"SingleNodes": ["nia"], "AllNodes": ["jjt"]}
+    assert analyze_file(PEERS / "EWETUW_clean.cif").topology_by_clustering["SingleNodes"] == ["fit"]
+    assert analyze_file(PEERS / "WEMFIF_clean.cif").topology_by_clustering == {"SingleNodes": ["dia"],
+                                                                                 "AllNodes": ["dia"]}

@@ -219,9 +219,11 @@ def lattice_points(frac: np.ndarray, labels: list[str], edges: np.ndarray, orth:
     codes = {tuple(r) for r in edges.tolist()}
     group = [np.zeros(3)]
     seen = {_point_key(group[0])}
+    most = 1 + len(candidates)  # the translations act freely on the vertices of vertex 0's label
     for w in candidates.tolist():
-        t = (frac[w] - frac[0]) % 1.0
-        if _point_key(t) in seen or not _maps_onto_itself(frac, label, edges, codes, tree, orth, t, tolerance):
+        t = _rational((frac[w] - frac[0]) % 1.0, most, orth, tolerance)
+        if t is None or _point_key(t) in seen or not _maps_onto_itself(frac, label, edges, codes, tree, orth, t,
+                                                                        tolerance):
             continue
         step, cosets = t, [list(group)]
         while _point_key(step) not in seen:  # the group grows by the multiples of t
@@ -230,6 +232,18 @@ def lattice_points(frac: np.ndarray, labels: list[str], edges: np.ndarray, orth:
             step = (step + t) % 1.0
         group = [p for coset in cosets for p in coset]
     return group
+
+
+def _rational(t: np.ndarray, most: int, orth: np.ndarray, tolerance: float) -> np.ndarray | None:
+    """The translation of finite order that ``t`` stands for: k/N for the smallest N (up to ``most``,
+    the number of vertices it could permute) that carries the structure back onto itself, N t within
+    ``tolerance`` Angstrom of a lattice vector; None if there is none. ``t``, measured between positions
+    that only nearly repeat, might never come back to the origin, and its multiples would fill the cell."""
+    for order in range(1, most + 1):
+        whole = np.round(t * order)
+        if np.linalg.norm((t * order - whole) @ orth.T) <= tolerance:
+            return (whole / order) % 1.0
+    return None
 
 
 def translation_images(frac: np.ndarray, t: np.ndarray) -> np.ndarray:
