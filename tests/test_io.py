@@ -103,6 +103,17 @@ def test_normalize_hm() -> None:
     assert normalize_hm("f_d_-3_m") == "f d -3 m"
 
 
+def test_occupancy_above_one_is_read_as_full_with_a_note() -> None:
+    """Database files carry occupancies above 1 (1.125 for an O of IST-1 among CrystalNets.jl's test
+    structures): read as 1, the note naming the site and the line; a negative occupancy is refused."""
+    crystal = parse_cif(cif(rows="Zn1 Zn 0.1 0.1 0.1 1.125\nO1 O 0.3 0.3 0.3 2\nO2 O 0.5 0.5 0.5 1.004"))
+    assert crystal.occupancy.tolist() == [1.0, 1.0, 1.0]
+    assert "occupancy 1.125 of site 'Zn1' and 1 more (the atom loop at line 9) above 1, the most a site holds: " \
+           "read as 1" in crystal.notes
+    with pytest.raises(InputError, match="occupancy -0.2 of site 'O1' .* is negative"):
+        parse_cif(cif(rows="Zn1 Zn 0.1 0.1 0.1 1\nO1 O 0.3 0.3 0.3 -0.2"))
+
+
 def test_min_occupancy_drops_sites_before_bonding() -> None:
     rows = "Zn1 Zn 0 0 0 1\nO1 O 0.2 0 0 0.5\nO2 O 0 0.2 0 1"
     text = cif("_space_group_IT_number 221", rows=rows, a="4")

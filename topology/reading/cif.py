@@ -37,8 +37,9 @@ SPECIAL_POSITION_TOLERANCE = 0.3
 """Symmetry images of one site closer than this (in Angstrom) are merged (special positions)."""
 
 OCCUPANCY_SLACK = 0.01
-"""How far above 1 an occupancy may be written (rounding, as 1.001) before it is refused; the IUCr
-dictionary's range for ``_atom_site_occupancy`` is 0 to 1, and checkCIF flags anything above."""
+"""How far above 1 an occupancy may be written (rounding, as 1.001) before a note says it was read as 1;
+the IUCr dictionary's range for ``_atom_site_occupancy`` is 0 to 1 and checkCIF flags anything above,
+but files in the databases carry such values (1.125 in IST-1 of CrystalNets.jl's tests)."""
 
 _SYMOP_TAGS = (
     "_space_group_symop_operation_xyz",
@@ -139,7 +140,7 @@ def expanded_crystal(name: str, cell: gemmi.UnitCell, ops: list[gemmi.Op], sg_na
                      notes: list[str], block: str = "") -> Crystal:
     """The sites of an asymmetric unit (from :func:`site_table`) expanded by the operations into the
     whole cell: the one road from a CIF block, or from gemmi, pymatgen and ASE structures, to a Crystal."""
-    notes = list(notes)
+    notes = list(notes) + list(sites.get("notes", []))
     if sites["unknown"]:
         notes.append(f"{len(sites['unknown'])} sites with no recognisable element left out "
                      f"({', '.join(sites['unknown'][:5])}{', ...' if len(sites['unknown']) > 5 else ''})")
@@ -462,16 +463,19 @@ def _sites(block: gemmi.cif.Block, name: str) -> dict[str, np.ndarray]:
         i = int(np.flatnonzero(~np.isfinite(occupancy))[0])
         raw = _column(block, prefix + "occupancy", n, name)[i] or ""
         raise InputError(name, f"occupancy of site {labels[i][:40]!r} is not a number ({raw[:40]!r})")
-    impossible = (occupancy < 0) | (occupancy > 1 + OCCUPANCY_SLACK)
-    if impossible.any():
-        i = int(np.flatnonzero(impossible)[0])
-        raise InputError(name, f"occupancy {occupancy[i]:g} of site {labels[i][:40]!r} (the atom loop at line "
-                               f"{_line(block, prefix + 'occupancy')}) is not between 0 and 1")
+    where = f"the atom loop at line {_line(block, prefix + 'occupancy')}"
+    if (occupancy < 0).any():
+        i = int(np.flatnonzero(occupancy < 0)[0])
+        raise InputError(name, f"occupancy {occupancy[i]:g} of site {labels[i][:40]!r} ({where}) is negative")
+    over = np.flatnonzero(occupancy > 1 + OCCUPANCY_SLACK)
+    notes = [f"occupancy {occupancy[over[0]]:g} of site {labels[over[0]][:40]!r}"
+             f"{f' and {len(over) - 1} more' if len(over) > 1 else ''} ({where}) above 1, the most a site holds: "
+             f"read as 1"] if len(over) else []
     disorder = [_integer(gemmi.cif.as_string(v)) if v is not None else 0
                 for v in _column(block, prefix + "disorder_group", n, name)]
     assembly = [gemmi.cif.as_string(v).strip() if v is not None else ""
                 for v in _column(block, prefix + "disorder_assembly", n, name)]
-    return site_table(name, labels, elements, frac, occupancy, disorder, assembly)
+    return {**site_table(name, labels, elements, frac, occupancy, disorder, assembly), "notes": notes}
 
 
 def site_table(name: str, labels: list[str], elements: list[str], frac: np.ndarray, occupancy: np.ndarray,
