@@ -104,3 +104,16 @@ def test_organic_branch_points_of_juc101_ewetuw_and_wemfif() -> None:
     assert analyze_file(PEERS / "EWETUW_clean.cif").topology_by_clustering["SingleNodes"] == ["fit"]
     assert analyze_file(PEERS / "WEMFIF_clean.cif").topology_by_clustering == {"SingleNodes": ["dia"],
                                                                                  "AllNodes": ["dia"]}
+
+
+def test_mofid_known_mofs() -> None:
+    """MOFs with the nets MOFid gives them (its known_mof_info.json, or its own simplified net read back):
+    a ToBaCCo tetracarboxylate with two branch points, "nbo,fof" (SingleNodes, AllNodes); NU-1000 csq;
+    a Co isonicotinate whose carboxylate-bridged Co pair is no paddlewheel, rtl; MIL-88 acs."""
+    assert analyze_file(REAL / "mofid_nbob_tobacco_nbo-fof.cif").topology_by_clustering == {
+        "SingleNodes": ["nbo"], "AllNodes": ["fof"]}
+    for name, net in [("mofid_NU-1000_S1_csq.cif", "csq"), ("mofid_ABAVIJ_clean_rtl.cif", "rtl"),
+                      ("mofid_01_MIL-88_acs.cif", "acs")]:
+        report = analyze_file(REAL / name)
+        assert report.topology_by_clustering == {"SingleNodes": [net], "AllNodes": [net]}, name
+        assert report.classification == "non-interpenetrated", name
