@@ -496,7 +496,7 @@ def site_table(name: str, labels: list[str], elements: list[str], frac: np.ndarr
     if not known.any():
         shown = ", ".join(repr(label[:20]) for label in labels[:3])
         raise InputError(name, f"no atom site has a recognisable element (labels {shown}{', ...' if n > 3 else ''})")
-    keys = [(label, *np.round(f, 6)) for label, f in zip(labels, frac.tolist())]
+    keys = [(label, *f) for label, f in zip(labels, np.round(frac, 6).tolist())]
     first = sorted({key: k for k, key in reversed(list(enumerate(keys)))}.values())
     keep = np.array([k for k in first if known[k]], dtype=int)
     return {
