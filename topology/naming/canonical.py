@@ -422,20 +422,26 @@ def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vecs: li
         start = min(frames, key=lambda c: (frames[c], c))
         if frames[start] > MAX_FRAMES:
             raise TooManyFrames(f"its fewest start vertices and edge bases give {frames[start]:,} frames")
+    members = np.flatnonzero((classes == start) & eligible)
+    choices = np.array(list(itertools.permutations(range(degree[start]), best)), dtype=np.int64).reshape(-1, best)
+    if best == d:  # stars that span the space: every vertex's frames at once
+        mats = np.stack([vecs[v] for v in members])[:, choices].transpose(0, 1, 3, 2)  # (vertex, frame, d, d)
+        good = np.abs(np.linalg.det(mats)) > 1e-9
+        if not good.any():
+            return None
+        return np.repeat(members, good.sum(axis=1)), mats[good]
     adj = graph.adjacency()
     origins, bases = [], []
-    for v in np.flatnonzero((classes == start) & eligible).tolist():
+    for v in members.tolist():
         star = vecs[v]
-        heads = np.array(list(itertools.permutations(range(len(star)), best)), dtype=np.int64).reshape(-1, best)
-        heads = star[heads]  # (k, best, d)
-        if best < d:
-            pool = _completion(adj, pos, v, star, d)
-            if pool is None:
-                return None
-            if len(heads) * math.perm(len(pool), d - best) > MAX_FRAMES:
-                raise TooManyFrames(f"a flat star completed by {len(pool)} vectors gives too many frames")
-            tails = pool[np.array(list(itertools.permutations(range(len(pool)), d - best)), dtype=np.int64)]
-            heads = np.concatenate([np.repeat(heads, len(tails), axis=0), np.tile(tails, (len(heads), 1, 1))], axis=1)
+        heads = star[choices]  # (k, best, d)
+        pool = _completion(adj, pos, v, star, d)  # a flat star: completed by vectors further out
+        if pool is None:
+            return None
+        if len(heads) * math.perm(len(pool), d - best) > MAX_FRAMES:
+            raise TooManyFrames(f"a flat star completed by {len(pool)} vectors gives too many frames")
+        tails = pool[np.array(list(itertools.permutations(range(len(pool)), d - best)), dtype=np.int64)]
+        heads = np.concatenate([np.repeat(heads, len(tails), axis=0), np.tile(tails, (len(heads), 1, 1))], axis=1)
         mats = heads.transpose(0, 2, 1)  # columns are the basis vectors
         good = np.abs(np.linalg.det(mats)) > 1e-9
         origins += [v] * int(good.sum())
