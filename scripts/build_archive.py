@@ -6,9 +6,11 @@
 RCSR: Systre's rcsr.arc (Gavrog, Apache-2.0; RCSR: O'Keeffe, Peskov, Ramsden & Yaghi, Acc. Chem. Res.
 41, 1782 (2008)) -> topology/data/rcsr-keys.json.gz. IZA zeolites: CrystalNets.jl's zeolites.arc
 (Liozou/CrystalNetsArchive, MIT, copyright 2022 Lionel Zoubritzky; framework type codes of the IZA
-Structure Commission) -> topology/data/zeolites-keys.json.gz. Each net is read from its own key, given
-Interlace's canonical key (topology.naming.canonical) and stored by digest. Nets whose barycentric
-placement collides (none in either archive) would be left out and listed.
+Structure Commission) -> topology/data/zeolites-keys.json.gz. CrystalNets.jl's rcsr.arc (same repository,
+MIT; 3,031 RCSR nets) -> topology/data/rcsr-crystalnets-keys.json.gz. Each net is read from its own key,
+given Interlace's canonical key (topology.naming.canonical) and stored by digest; a net whose barycentric
+placement collides (an unstable net: four in CrystalNets' RCSR archive) is stored apart by its invariant
+key, and the nets with no key at all are listed.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from topology.naming.canonical import canonical_form
 SOURCES = {
     "RCSR": "Systre's rcsr.arc (odf/gavrog, src/org/gavrog/apps/systre/rcsr.arc, Apache-2.0); RCSR data: "
             "O'Keeffe, Peskov, Ramsden & Yaghi, Acc. Chem. Res. 41, 1782 (2008)",
+    "RCSR (CrystalNets.jl)": "CrystalNets.jl's rcsr.arc (Liozou/CrystalNetsArchive@177c686, archives/rcsr.arc, "
+                             "MIT, copyright 2022 Lionel Zoubritzky); RCSR data: O'Keeffe, Peskov, Ramsden & Yaghi, "
+                             "Acc. Chem. Res. 41, 1782 (2008)",
     "IZA zeolites (CrystalNets.jl)": "CrystalNets.jl's zeolites.arc (Liozou/CrystalNetsArchive@177c686, "
                                      "archives/zeolites.arc, MIT, copyright 2022 Lionel Zoubritzky); "
                                      "framework type codes of the IZA Structure Commission",
@@ -35,6 +40,7 @@ def build(archive: str) -> None:
     """Key every net of one archive and write its key file."""
     start = time.perf_counter()
     names: dict[str, list[str]] = defaultdict(list)
+    unstable: dict[str, list[str]] = defaultdict(list)
     skipped = []
     entries = arc_entries(archive)
     for k, (name, graph) in enumerate(entries):
@@ -43,11 +49,13 @@ def build(archive: str) -> None:
             names[form.digest].append(name)
         else:
             skipped.append(name)
+            if form.unstable:
+                unstable[form.digest].append(name)
         if k % 250 == 0:
             print(f"{archive}: {k}/{len(entries)} nets, {time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
     shared = {d: n for d, n in names.items() if len(n) > 1}
     data = {"source": SOURCES[archive], "nets": {d: "/".join(sorted(n)) for d, n in sorted(names.items())},
-            "unkeyed": sorted(skipped)}
+            "unstable": {d: "/".join(sorted(n)) for d, n in sorted(unstable.items())}, "unkeyed": sorted(skipped)}
     with gzip.open(ARCHIVES[archive][1], "wt") as fh:
         json.dump(data, fh, indent=0, sort_keys=True)
     print(f"{archive}: {len(entries)} nets read, {sum(map(len, names.values()))} keyed in "

@@ -77,16 +77,18 @@ def test_mof177_file_without_the_linkers_on_its_threefold_axes_says_so() -> None
     assert not any("bind no linker" in note for note in analyze_file(REAL / "mofid_ja512311a_si_007_Zn4O-qom.cif").notes)
 
 
-def test_nott112_all_nodes_ntt_and_its_unstable_single_nodes_net_unnamed() -> None:
+def test_nott112_all_nodes_ntt_and_its_unstable_single_nodes_net_nts() -> None:
     """NOTT-112 (Cu2 paddlewheels, a hexacarboxylate with three branch points): CrystalNets.jl's test suite
     gives ntt under AllNodes and nts under SingleNodes. nts is unstable (two vertices at one barycentric
-    position); its key is an invariant, not a proof, so the net is left unnamed and the note says why."""
+    position): it has no canonical key, and is named by its coordination sequences matching those of
+    nts in CrystalNets.jl's RCSR archive, with a note that says so."""
     report = analyze_file(PEERS / "NOTT-112.cif")
-    assert report.topology_by_clustering == {"SingleNodes": ["unnamed 3D net"], "AllNodes": ["ntt"]}
+    assert report.topology_by_clustering == {"SingleNodes": ["nts"], "AllNodes": ["ntt"]}
     net = report.nets[0]
     assert (net.dimensionality, net.fold, net.node_degrees) == (3, 1, (6, 4))
-    assert net.topology_key.startswith("~")
-    assert any("two vertices share a barycentric position" in note for note in report.notes)
+    assert net.topology_key.startswith("~") and net.archive == "RCSR (CrystalNets.jl)"
+    assert any("named nts by its coordination sequences" in note and "two vertices share a barycentric position"
+               in note for note in report.notes)
 
 
 def test_two_branch_point_tetracarboxylate_named_both_ways() -> None:

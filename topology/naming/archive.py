@@ -7,11 +7,16 @@ gives a net as Systre's key, which is itself an edge list: ``dim`` then ``u v sh
 ``data/rcsr-keys.json.gz`` maps the digest of *our* canonical key of each of those nets to its
 symbol; ``scripts/build_archive.py`` writes it from the ``.arc`` file.
 
-Behind RCSR comes CrystalNets.jl's archive of zeolite frameworks (repository
-Liozou/CrystalNetsArchive, ``archives/zeolites.arc``, MIT licence, copyright 2022 Lionel Zoubritzky;
-framework type codes of the IZA Structure Commission): ``data/zeolites.arc.gz`` and its keys
-``data/zeolites-keys.json.gz``. A net both archives hold keeps its RCSR symbol (ABW is ``sra``); one
-RCSR lacks (EMT, RRO) is named by its zeolite code.
+Behind it come CrystalNets.jl's archives (repository Liozou/CrystalNetsArchive, MIT licence,
+copyright 2022 Lionel Zoubritzky): its RCSR archive (``archives/rcsr.arc`` as ``data/rcsr-crystalnets.arc.gz``),
+3,031 nets, a hundred of them newer than Systre's list, four of those unstable (``nts``); and its zeolite
+frameworks (``archives/zeolites.arc``, framework type codes of the IZA Structure Commission) as
+``data/zeolites.arc.gz``. A net several archives hold keeps the first one's symbol (ABW is ``sra``);
+one RCSR lacks (EMT, RRO) is named by its zeolite code.
+
+An unstable net (two vertices at one barycentric position) has no exact key; its invariant key (the
+coordination sequences of its vertices, :func:`topology.naming.canonical.canonical_form`) is stored
+apart, under ``unstable``, and names a net only with a note saying so (:func:`lookup_unstable`).
 """
 
 from __future__ import annotations
@@ -27,7 +32,9 @@ from topology.naming.canonical import PeriodicGraph
 DATA = Path(__file__).resolve().parents[1] / "data"
 ARC = DATA / "rcsr.arc.gz"
 KEYS = DATA / "rcsr-keys.json.gz"
-ARCHIVES = {"RCSR": (ARC, KEYS), "IZA zeolites (CrystalNets.jl)": (DATA / "zeolites.arc.gz", DATA / "zeolites-keys.json.gz")}
+ARCHIVES = {"RCSR": (ARC, KEYS),
+            "RCSR (CrystalNets.jl)": (DATA / "rcsr-crystalnets.arc.gz", DATA / "rcsr-crystalnets-keys.json.gz"),
+            "IZA zeolites (CrystalNets.jl)": (DATA / "zeolites.arc.gz", DATA / "zeolites-keys.json.gz")}
 """Each archive by name, in the order names are looked up: its ``.arc`` and the keys built from it."""
 
 
@@ -79,6 +86,22 @@ def lookup(digest: str) -> str | None:
     """The symbol of a net with this canonical key digest, from the first archive that has it, or None."""
     found = lookup_source(digest)
     return found[0] if found else None
+
+
+@cache
+def _unstable(archive: str) -> dict[str, str]:
+    with gzip.open(ARCHIVES[archive][1], "rt") as fh:
+        return json.load(fh).get("unstable", {})
+
+
+def lookup_unstable(digest: str) -> tuple[str, str] | None:
+    """(symbol, archive) of an unstable net with this invariant key digest, or None: a name that rests on
+    the coordination sequences alone, not on a canonical key (CrystalNets.jl keys such nets exactly)."""
+    for archive in ARCHIVES:
+        name = _unstable(archive).get(digest)
+        if name:
+            return name, archive
+    return None
 
 
 def lookup_source(digest: str) -> tuple[str, str] | None:

@@ -26,9 +26,11 @@ tells different nets apart in practice but is not a proof of identity; they are 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import math
+from collections import Counter
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -357,6 +359,7 @@ class CanonicalForm:
     orbits: np.ndarray  # orbit id of each vertex of ``graph``
     graph: PeriodicGraph  # the net on its own lattice (minimal image)
     reason: str = ""  # why the key is not exact
+    unstable: bool = False  # two vertices share a barycentric position: the key is the invariant one
 
     @property
     def digest(self) -> str:
@@ -369,7 +372,7 @@ def canonical_form(graph: PeriodicGraph) -> CanonicalForm:
     pos = barycentric(graph)
     if collides(pos):
         return CanonicalForm("~" + _invariant_key(graph), False, classes, graph,
-                             "two vertices share a barycentric position (an unstable net)")
+                             "two vertices share a barycentric position (an unstable net)", unstable=True)
     graph, pos, classes = minimal_image(graph, pos, classes)
     try:
         result = _least_frame(graph, pos, classes)
@@ -383,10 +386,14 @@ def canonical_form(graph: PeriodicGraph) -> CanonicalForm:
 
 
 def _invariant_key(graph: PeriodicGraph) -> str:
-    """A key from the coordination sequences of all vertices (for nets with no exact key), as many
-    shells as their bound allows (a number that depends only on the net)."""
-    seqs = sorted(tuple(cs) for cs in coordination_sequences(graph.adjacency(), list(range(graph.n)), 10))
-    return f"{graph.dim} " + hashlib.sha256(repr(seqs).encode()).hexdigest()[:24]
+    """A key from the coordination sequences of the vertices (for nets with no exact key): each distinct
+    sequence with its share of the vertices (counts over their greatest common divisor, so that any cell
+    of the net gives the same key), as many shells as their bound allows (a number that depends only on
+    the net). An invariant, not a proof: two nets can share it."""
+    seqs = Counter(tuple(cs) for cs in coordination_sequences(graph.adjacency(), list(range(graph.n)), 10))
+    share = functools.reduce(math.gcd, seqs.values(), 0) or 1
+    rows = sorted((cs, count // share) for cs, count in seqs.items())
+    return f"{graph.dim} " + hashlib.sha256(repr(rows).encode()).hexdigest()[:24]
 
 
 SENTINEL = np.iinfo(np.int64).max // 4

@@ -63,7 +63,18 @@ def identify(graph: PeriodicGraph, simplified: bool = True) -> NetIdentity:
     seqs = [tuple(cs) for cs in coordination_sequences(adj, reps, SHELLS)]
     order = sorted(range(len(reps)), key=lambda i: (-len(adj[reps[i]]), seqs[i]))
     symbols = point_symbols(adj, [reps[i] for i in order], Shells(adj, RING_LIMIT - 2)) or []
-    notes = [] if form.stable else [f"not named: {form.reason}"]
+    name, source = (None, None)
+    if form.stable:
+        name, source = archive.lookup_source(form.digest) or (None, None)
+    elif form.unstable:
+        name, source = archive.lookup_unstable(form.digest) or (None, None)
+    if form.stable:
+        notes = []
+    elif name:
+        notes = [f"named {name} by its coordination sequences, which match the unstable net {name} of {source}: "
+                 f"{form.reason}, so there is no canonical key to prove it"]
+    else:
+        notes = [f"not named: {form.reason}"]
     if len(symbols) < len(order):
         notes.append(f"point symbol not computed: the ring searches of its {len(reps)} vertex kinds outgrow "
                      f"{MAX_SEARCH_IMAGES:,} vertex images")
@@ -71,7 +82,6 @@ def identify(graph: PeriodicGraph, simplified: bool = True) -> NetIdentity:
     if shells < SHELLS:
         notes.append(f"coordination sequences to {shells} shells only, TD10 not given: the shells of its "
                      f"{len(reps)} vertex kinds outgrow {MAX_SHELL_IMAGES:,} vertex images")
-    name, source = (archive.lookup_source(form.digest) or (None, None)) if form.stable else (None, None)
     point = total_point_symbol(symbols, [counts[i] for i in order]) if len(symbols) == len(order) else None
     td10 = tuple(1 + sum(seqs[i]) for i in order) if shells == SHELLS else ()
     return NetIdentity(name, form.key, point, tuple(seqs[i] for i in order), td10, form.stable, tuple(notes), source)
