@@ -677,12 +677,13 @@ def _one_per_family(origin: np.ndarray, basis: np.ndarray, perms: np.ndarray, li
 
     own = code(origin, basis)
     order = np.argsort(own)
-    moved = np.tensordot(lins, basis, axes=([2], [1])).transpose(0, 2, 1, 3)  # (symmetry, frame, 3, 3)
-    images = code(perms[:, origin], moved)  # (symmetry, frame)
+    # the frames stand at one vertex of each orbit, so only the symmetries that keep a frame's origin
+    # can take it onto another frame
+    g, f = np.nonzero(perms[:, origin] == origin[None, :])
+    images = code(origin[f], np.matmul(lins[g], basis[f]))
     at = order[np.minimum(np.searchsorted(own[order], images), count - 1)]
-    hit = (own[at] == images) & (origin[at] == perms[:, origin])
-    src = np.broadcast_to(np.arange(count), images.shape)[hit]
-    dst = at[hit]
+    hit = (own[at] == images) & (origin[at] == origin[f])
+    src, dst = f[hit], at[hit]
     graph = csr_matrix((np.ones(len(src)), (src, dst)), shape=(count, count))
     labels = connected_components(graph, directed=False)[1]
     keep = np.zeros(count, dtype=bool)
