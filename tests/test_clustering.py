@@ -27,7 +27,7 @@ def test_a_linker_with_several_branch_points_is_named_both_ways() -> None:
     assert [(n.topology, n.node_degrees) for n in every.nets] == [("ntt", (4, 3))]
     assert single.topology_by_clustering == every.topology_by_clustering
     assert every.topology_by_clustering["AllNodes"] == ["ntt"]
-    assert single.topology_by_clustering["SingleNodes"] != ["ntt"]
+    assert single.topology_by_clustering["SingleNodes"] == ["nts"]  # as NOTT-112 (tests/test_sbus.py)
 
 
 def test_a_linker_with_one_branch_point_is_the_same_under_both() -> None:
@@ -49,7 +49,7 @@ def test_branch_points_of_a_hand_made_skeleton() -> None:
 def test_cli_prints_the_names_per_clustering_when_they_differ(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["analyze", str(REAL / "raspa2_PCN-61.cif"), "--clustering", "AllNodes"]) == 0
     out = capsys.readouterr().out
-    assert "  AllNodes: ntt" in out and "  SingleNodes: unnamed 3D net" in out
+    assert "  AllNodes: ntt" in out and "  SingleNodes: nts" in out
     assert main(["analyze", str(REAL / "raspa2_PCN-61.cif"), "--clustering", "AllNodes", "--json"]) == 0
     record = json.loads(capsys.readouterr().out)
     assert record["clustering"] == "AllNodes" and record["topology_by_clustering"]["AllNodes"] == ["ntt"]
