@@ -111,11 +111,19 @@ def teach_sentence(report: Report, hidden: tuple[int, ...] = ()) -> str:
     first, rest = shown[0], shown[1:]
     names = [name(n, c[0]) for n, c in shown]
     together = ", ".join(names[:-1]) + f" and {names[-1]}"
+    tangled = {frozenset(e.between) for e in report.entanglement if e.kind != "none"}
+    ids = [n.id for n, _ in shown]
+    among = {pair for pair in tangled if len(pair) == 2 and pair <= set(ids)}
+    if entangled and hidden and not among:  # the nets shown are entangled only with hidden ones
+        others = [f"the {noun(n)}" for n in report.nets if n.id in hidden and n.dimensionality > 0]
+        return (f"{together[0].upper()}{together[1:]}, shown without {' and '.join(others)} they are entangled "
+                f"with (bring {'it' if len(others) == 1 else 'them'} back under Nets shown).")
     if not entangled:
         return f"{together[0].upper()}{together[1:]} lie side by side without entangling."
     lower = [n for n, _ in rest if n.dimensionality < first[0].dimensionality]
-    if len(rest) == 1 and lower:
-        sentence = f"{names[1][0].upper()}{names[1][1:]} is threaded by {names[0]}"
+    if len(lower) == len(rest) and (len(rest) == 1 or among == {frozenset((ids[0], i)) for i in ids[1:]}):
+        threaded = ", ".join(names[1:-1]) + " and " + names[-1] if len(rest) > 1 else names[1]
+        sentence = f"{threaded[0].upper()}{threaded[1:]} {'is' if len(rest) == 1 else 'are'} threaded by {names[0]}"
     else:
         sentence = f"{together[0].upper()}{together[1:]} pass through each other's rings"
     return f"{sentence}: they share no bond, yet cannot be pulled apart without breaking one."
