@@ -197,8 +197,8 @@ def test_a_users_series_on_the_page_escaped_with_the_movie_the_cli_makes() -> No
 
 
 def test_player_draws_each_structures_nets_and_holds_captions_to_read() -> None:
-    """The in-app player gets the Teach nets of every structure (SC-1: a pcu net and the two layers
-    of a cell, one the other's screw image; SC-2: two pcu copies with half-occupied links), short captions, and each caption stays
+    """The in-app player gets the Teach nets of every structure (SC-1: two nets of different
+    dimension, its layers in two stacks of one colour; SC-2: two pcu copies with half-occupied links), short captions, and each caption stays
     its reading time (3 words a second and one more)."""
     from viewer.movie3d import player_data
     from viewer.storyboard import frame_seconds
@@ -211,7 +211,7 @@ def test_player_draws_each_structures_nets_and_holds_captions_to_read() -> None:
     caption_of = [0 if f.t == 0 and f.step == 0 else 2 if f.t == 0 else 1 for f in movie]
     data = player_data(series, rs, movie, titles, caption_of, frame_seconds([titles[c] for c in caption_of], movie, 12))
     first, second = data["nets"]
-    assert len({n[4] for n in first["nodes"]}) == 3 and len({n[4] for n in second["nodes"]}) == 2
+    assert len({n[4] for n in first["nodes"]}) == 2 and len({n[4] for n in second["nodes"]}) == 2
     assert not any(e[10] < 1 for e in first["edges"]) and any(e[10] == 0.5 for e in second["edges"])
     held: dict[int, float] = {}
     for f in data["frames"]:
