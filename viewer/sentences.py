@@ -45,8 +45,10 @@ def nets_sentence(report: Report) -> str:
     """The nets of a structure in words a lecturer can read out: "2 interpenetrating pcu nets" (SC-2,
     and JXUST-1's two copies of one net), "one pcu net and one sql layer, interpenetrating" (SC-1),
     "one pcu net, not interpenetrated" (SC-3); without names, "2 interpenetrating 3D nets
-    (6-connected)"."""
-    periodic = [n for n in report.nets if n.dimensionality > 0]
+    (6-connected)". The stacks of one layer that share a colour (:func:`viewer.palette.stacks`, SC-1's
+    two a cell) count as one net."""
+    first = palette.stacks(report)
+    periodic = [n for n in report.nets if n.dimensionality > 0 and first[n.id] == n.id]
     if not periodic:
         return "discrete units only: no net extends through the crystal"
     entangled = report.classification not in NOT_ENTANGLED
