@@ -238,8 +238,13 @@ class Packing:
     def expand(self, x: np.ndarray, rewrap: bool = False) -> np.ndarray:
         """Positions ``x`` with the images of the asymmetric unit put back on the unit's images (the
         lattice vector of each copy kept, or with ``rewrap`` chosen anew so that its centre is in the cell)."""
+        return self._expanded(x, rewrap)[0]
+
+    def _expanded(self, x: np.ndarray, rewrap: bool) -> tuple[np.ndarray, list[np.ndarray]]:
+        """:meth:`expand`, and for each operation the lattice vector each part's copy was moved by."""
         x = x.copy()
         n, na = self.unit_parts, self.unit_atoms
+        shifts = [np.zeros((n, 3))]
         for g in range(1, len(self.symmetry)):
             rot, moved = self.symmetry.rotations[g], slice(g * na, (g + 1) * na)
             image = x[:na] @ rot.T + self.symmetry.translations[g]
@@ -250,10 +255,8 @@ class Packing:
                 shift = _sum_by(x[moved] - image, self.owner[:na], n) / self.sizes[:n, None]
                 shift = np.round(shift @ np.linalg.inv(self.cell)) @ self.cell
             x[moved] = image + shift[self.owner[:na]]
-            if hasattr(self, "pivot"):
-                self.pivot[g * n:(g + 1) * n] = self.pivot[:n] @ rot.T + self.symmetry.translations[g] + shift
-                self.home[g * n:(g + 1) * n] = self.home[:n] @ rot.T
-        return x
+            shifts.append(shift)
+        return x, shifts
 
     def reduce(self, gradient: np.ndarray) -> np.ndarray:
         """A gradient over every atom of the cell as one over the asymmetric unit (each copy's share
@@ -265,10 +268,15 @@ class Packing:
         return out
 
     def symmetrize(self, rewrap: bool = True) -> None:
-        """Put every copy back on its image of the asymmetric unit (presence too)."""
+        """Put every copy back on its image of the asymmetric unit (pivots, leaning homes and presence too)."""
         if len(self.symmetry) == 1:
             return
-        self.x = self.expand(self.x, rewrap)
+        self.x, shifts = self._expanded(self.x, rewrap)
+        n = self.unit_parts
+        for g in range(1, len(self.symmetry)):
+            rot = self.symmetry.rotations[g]
+            self.pivot[g * n:(g + 1) * n] = self.pivot[:n] @ rot.T + self.symmetry.translations[g] + shifts[g]
+            self.home[g * n:(g + 1) * n] = self.home[:n] @ rot.T
         self.present = np.tile(self.present[:self.unit_atoms], len(self.symmetry))
 
     # -- bonds -------------------------------------------------------------------------------------
