@@ -120,7 +120,7 @@ def test_html_names_the_nets_and_escapes_file_text():
     assert "polycatenation" in page
     bundled = topology.analyze(STRUCTURES / "SC-1.cif")._repr_html_()
     assert "Idealised model" in bundled and "Idealised model" not in page  # only the bundled file is called a model
-    assert repr(report).endswith("2D-3D interpenetrating, pcu + sql>")
+    assert repr(report).endswith("2D-3D interpenetrating, pcu + sql + sql>")  # two layers a cell
 
 
 def test_to_dict_is_the_json_report_of_the_cli(capsys):

@@ -31,7 +31,7 @@ def test_opens_on_sc1_with_its_classification_and_caveat() -> None:
     assert "2D-3D interpenetrating" in badge(at)
     assert any("Idealised model" in c.value and "CCDC 2384559" in c.value for c in at.caption)
     table = at.table[0].value
-    assert sorted(table["dimension"]) == ["2D", "3D"]
+    assert sorted(table["dimension"]) == ["2D", "2D", "3D"]  # the pcu net and its two stacks of layers
 
 
 def test_min_occupancy_slider_turns_sc2_into_layers() -> None:
@@ -41,9 +41,9 @@ def test_min_occupancy_slider_turns_sc2_into_layers() -> None:
     assert not [c.value for c in at.caption if " lies in " in c.value]  # two 3D nets: nothing to place
     at.slider(key="min_occupancy").set_value(0.6).run()
     assert "2D layers" in badge(at)
-    assert list(at.table[0].value["dimension"]) == ["2D", "2D"]
+    assert list(at.table[0].value["dimension"]) == ["2D"] * 4  # two stacks of layers of each net
     assert [c.value for c in at.caption if " lies in " in c.value] == [
-        "Net 0 lies in (0 0 1) planes, 1 per cell.", "Net 1 lies in (0 0 1) planes, 1 per cell."]
+        f"Net {k} lies in (0 1 0) planes, 1 per cell." for k in range(4)]
 
 
 def test_every_bundled_structure_and_style_renders() -> None:

@@ -310,7 +310,7 @@ def test_movie_nets_are_the_teach_nets_and_follow_their_atoms() -> None:
     add_block_net(second, net, b, 1.0)
     for v, tracks in net.tracks.items():
         moved = b.xyz[tracks].mean(axis=0) - a.xyz[tracks].mean(axis=0)
-        home = [k for k, n in enumerate(first.net_nodes) if n["vertex"] == v and n["image"] == (0, 0, 0)]
+        home = [k for k, n in enumerate(first.net_nodes) if n["vertex"] == v]  # any image the block draws
         cell_change = (b.cell - a.cell) @ (np.asarray(first.net_nodes[home[0]]["image"]) + net.offset[v])
         assert np.allclose(second.net_nodes[home[0]]["xyz"] - first.net_nodes[home[0]]["xyz"], moved + cell_change)
 
@@ -338,7 +338,7 @@ def test_movie_frames_of_sc1_and_sc2_show_their_own_nets(tmp_path: Path, artifac
         area = drawing.width * drawing.height
         keys = dict(legend(report, Options(atoms=False, net=True, cell=False, teach=True)))
         nets = [c for c, text in keys.items() if "net " in text]
-        assert len(nets) == 2
+        assert len(nets) == 2  # SC-1: the pcu and its layers (two stacks, one colour)
         share = [near(drawing, c) / area for c in nets]
         assert min(share) > 0.015, (report.source, share)
         if style.PARTIAL_LINKER_COLOR in keys:
@@ -347,7 +347,7 @@ def test_movie_frames_of_sc1_and_sc2_show_their_own_nets(tmp_path: Path, artifac
         Image.fromarray(picture).save(artifacts / f"movie-{report.source}.png")
     assert style.PARTIAL_LINKER_COLOR in dict(legend(reports[1], Options(atoms=False, net=True, teach=True)))
     ratio = [a / b for a, b in shares]
-    assert max(ratio) / min(ratio) > 2  # the layer of SC-1 is a framework in SC-2: their shares change
+    assert max(ratio) / min(ratio) > 1.2  # the layers of SC-1 are a framework in SC-2: their shares change
 
 
 @pytest.mark.parametrize("args", [

@@ -176,7 +176,7 @@ def test_peer_mofs_get_crystalnets_names(name):
     assert got == sorted(n["SingleNodes"] for n in EXPECTED[name]["nets"])
 
 
-@pytest.mark.parametrize(("model", "names"), [("SC-1", ["pcu", "sql"]), ("SC-2-0.8", ["pcu", "pcu"]),
+@pytest.mark.parametrize(("model", "names"), [("SC-1", ["pcu", "sql", "sql"]), ("SC-2-0.8", ["pcu", "pcu"]),
                                               ("SC-2-0.5", ["pcu", "pcu"]), ("SC-3", ["pcu"])])
 def test_sc_models_are_named_as_the_paper_describes_them(model, names):
     report = analyze_file(Path(__file__).parent.parent / "assets" / "structures" / f"{model}.cif")

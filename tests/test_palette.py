@@ -52,10 +52,12 @@ def test_each_copy_of_a_twofold_net_has_its_own_colour_and_neighbours_share_it()
 
 def test_the_sc_series_keeps_the_papers_blue_framework_and_orange_layer() -> None:
     sc1 = analyze_file(STRUCTURES / "SC-1.cif")
-    assert palette.net_colors(sc1) == [(palette.SKY_BLUE,), (palette.ORANGE,)]
-    sc2 = analyze_file(STRUCTURES / "SC-2-0.5.cif", 0.6)  # two layers: neither in the partial-occupancy indigo
+    assert palette.net_colors(sc1) == [(palette.SKY_BLUE,), (palette.ORANGE,), (palette.ORANGE,)]  # two stacks
+    sc2 = analyze_file(STRUCTURES / "SC-2-0.5.cif", 0.6)  # layers only, images of each other: one colour
     colors = [c for copies in palette.net_colors(sc2) for c in copies]
-    assert len(set(colors)) == 2 and palette.PARTIAL not in colors
+    assert len(colors) == 4 and set(colors) == {palette.ORANGE}
+    assert [c for copies in palette.net_colors(analyze_file(STRUCTURES / "SC-2-0.5.cif")) for c in copies] == \
+        [palette.SKY_BLUE, palette.ORANGE]  # two entangled pcu nets keep two colours
 
 
 @pytest.mark.parametrize("fold", [2, 3, 5])

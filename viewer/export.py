@@ -57,10 +57,12 @@ def bundled_model(report: Report) -> dict | None:
     ours = read_cif(STRUCTURES / entry["file"])
     if not np.allclose(ours.cell.parameters, report.crystal.cell.parameters, atol=1e-3):
         return None
-    where = {str(label): f for label, f in zip(ours.labels, ours.frac)}
+    where: dict[str, list[np.ndarray]] = {}  # a label's places: its site and the site's symmetry copies
+    for label, f in zip(ours.labels, ours.frac):
+        where.setdefault(str(label), []).append(f)
     for label, f in zip(report.crystal.labels, report.crystal.frac):
-        g = where.get(str(label))
-        if g is None or np.abs((f - g) - np.round(f - g)).max() > 1e-4:
+        g = np.array(where.get(str(label), np.zeros((0, 3))))
+        if not len(g) or np.abs((f - g) - np.round(f - g)).max(axis=1).min() > 1e-4:
             return None
     return entry
 

@@ -15,11 +15,15 @@ A copy of a k-fold net is one of the k translation-equivalent pieces it splits i
 vertex image belongs to follows from the net's cycle lattice L: the image of vertex ``v`` in cell
 ``t`` lies in the copy of ``t - shift[v]`` modulo L (``shift`` from :func:`topology.net.periodic.lift`),
 and only the part of that class inside the net's own lattice planes counts (the torsion of Z^3/L,
-of order k), so parallel layers of a 1-fold layer net share one colour.
+of order k), so parallel layers of a 1-fold layer net share one colour. So do the layers (or chains)
+that the engine lists as separate nets only because no translation relates them, where an operation
+of the crystal carries one onto the other and they do not entangle each other (two stacks of one
+layer, half a cell apart under a 2_1 screw): :func:`stacks`.
 """
 
 from __future__ import annotations
 
+import gemmi
 import numpy as np
 
 from topology.net.periodic import hermite_basis, lift
@@ -41,10 +45,49 @@ from the orange layer): Tol's indigo, which no net uses."""
 def net_colors(report: Report) -> list[tuple[str, ...]]:
     """For each net (by id), one colour per copy: ``net_colors(r)[net][copy]``, ``fold`` entries each.
 
-    SC-1 gives ``[("#56B4E9",), ("#E69F00",)]`` (blue pcu, orange sql); JXUST-1's 2-fold pcu gives
+    SC-1 gives ``[("#56B4E9",), ("#E69F00",), ("#E69F00",)]`` (blue pcu, its two stacks of orange sql
+    layers); JXUST-1's 2-fold pcu gives
     ``[("#56B4E9", "#E69F00")]``.
     """
-    return copy_colors([n.dimensionality for n in report.nets], [n.fold for n in report.nets])
+    first = stacks(report)
+    own = [n for n in report.nets if first[n.id] == n.id]
+    colors = dict(zip((n.id for n in own), copy_colors([n.dimensionality for n in own], [n.fold for n in own])))
+    return [colors[first[n.id]] for n in report.nets]
+
+
+STACK_TOLERANCE = 1e-3
+"""How close (fractional) a vertex's image must come to a vertex of the other net."""
+
+
+def stacks(report: Report) -> list[int]:
+    """For each net (by id), the net whose colours it takes: the first net of the same dimension, 1 or 2,
+    that an operation of the crystal carries onto it and that it does not entangle with; itself when
+    there is none."""
+    out = [n.id for n in report.nets]
+    ops = report.crystal.operations if report.crystal is not None else ()
+    if len(ops) < 2:
+        return out
+    frac = report.net.frac()
+    tangled = {frozenset(e.between) for e in report.entanglement if e.kind != "none"}
+    moves = [(np.array(op.rot, dtype=float) / gemmi.Op.DEN, np.array(op.tran, dtype=float) / gemmi.Op.DEN)
+             for op in map(gemmi.Op, ops)]
+
+    def carried(a, b) -> bool:
+        there = frac[list(b.vertices)]
+        for rot, tran in moves:
+            diff = (frac[list(a.vertices)] @ rot.T + tran)[:, None] - there[None]
+            if (np.abs(diff - np.round(diff)).max(axis=2).min(axis=1) < STACK_TOLERANCE).all():
+                return True
+        return False
+
+    for k, net in enumerate(report.nets):
+        for other in report.nets[:k]:
+            if (net.dimensionality in (1, 2) and other.dimensionality == net.dimensionality
+                    and out[other.id] == other.id and len(net.vertices) == len(other.vertices)
+                    and frozenset((net.id, other.id)) not in tangled and carried(other, net)):
+                out[net.id] = other.id
+                break
+    return out
 
 
 def copy_colors(dimensionalities: list[int], folds: list[int]) -> list[tuple[str, ...]]:

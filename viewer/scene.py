@@ -350,16 +350,17 @@ def _simplified_net(report: Report) -> tuple[set[int], list]:
 
 
 def _teach_images(report: Report, options: Options) -> list[list[tuple[int, int, int]]]:
-    """The cells each vertex is drawn in for the Teach view: the images less than half a block plus half
-    a cell from the centre of the solid net's block (as many cells as the supercell), so that the nets
-    interweave around one centre instead of sitting side by side: a net offset from the solid one by
-    about half a cell gets one image more along that axis, reaching out on both sides."""
+    """The cells each vertex is drawn in for the Teach view: the images less than half a block plus a
+    quarter cell from the centre of the solid net's block (as many cells as the supercell), so that the
+    nets interweave around one centre instead of sitting side by side: a net offset from the solid one
+    by about half a cell gets one image more along that axis, reaching out on both sides, and one that
+    sits level with the centre as many images as the block, as many on each side."""
     frac = report.net.frac()
     net_of = report.net_of_vertex()
     block = np.array(options.supercell, dtype=float)
     solid = [v for v in range(len(frac)) if net_of[v] == _solid_net(report, options)] or list(range(len(frac)))
     centre = frac[solid].mean(axis=0) + (block - 1) / 2
-    reach = (block + 1) / 2 - 1e-6
+    reach = block / 2 + 0.25
     out = []
     for f in frac:
         low = np.ceil(centre - reach - f).astype(int)

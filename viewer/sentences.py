@@ -4,6 +4,7 @@ the command line can use them."""
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 
 from topology.report import NetSummary, Report
@@ -44,8 +45,10 @@ def nets_sentence(report: Report) -> str:
     """The nets of a structure in words a lecturer can read out: "2 interpenetrating pcu nets" (SC-2,
     and JXUST-1's two copies of one net), "one pcu net and one sql layer, interpenetrating" (SC-1),
     "one pcu net, not interpenetrated" (SC-3); without names, "2 interpenetrating 3D nets
-    (6-connected)"."""
-    periodic = [n for n in report.nets if n.dimensionality > 0]
+    (6-connected)". The stacks of one layer that share a colour (:func:`viewer.palette.stacks`, SC-1's
+    two a cell) count as one net."""
+    first = palette.stacks(report)
+    periodic = [n for n in report.nets if n.dimensionality > 0 and first[n.id] == n.id]
     if not periodic:
         return "discrete units only: no net extends through the crystal"
     entangled = report.classification not in NOT_ENTANGLED
@@ -74,28 +77,44 @@ def copies_sentence(net: NetSummary) -> str:
 
 
 def teach_sentence(report: Report, hidden: tuple[int, ...] = ()) -> str:
-    """One sentence for the Teach view, naming the nets shown (not the ``hidden`` ones) by their colours."""
+    """One sentence for the Teach view, naming the nets shown (not the ``hidden`` ones) by their colours;
+    the stacks of one layer that share a colour (:func:`viewer.palette.stacks`) are named once, plural."""
     colors = palette.net_colors(report)
-    shown = [(n, colors[n.id]) for n in report.nets if n.dimensionality > 0 and n.id not in hidden]
+    stack = palette.stacks(report)
+    members: dict[int, list[int]] = {}
+    for n in report.nets:
+        if n.dimensionality > 0 and n.id not in hidden:
+            members.setdefault(stack[n.id], []).append(n.id)
+    shown = [(report.nets[ids[0]], colors[ids[0]]) for ids in members.values()]
+    many = {report.nets[ids[0]].id: len(ids) > 1 for ids in members.values()}
+
+    def called(net: NetSummary) -> str:
+        return noun(net) + ("s" if many.get(net.id) else "")
+
+    hidden_names = list(dict.fromkeys(f"the {noun(n)}" + ("s" if sum(stack[m.id] == stack[n.id] and m.id in hidden
+                                                                      for m in report.nets) > 1 else "")
+                                      for n in report.nets if n.id in hidden and n.dimensionality > 0))
     if hidden and len(shown) == 1:  # "show only this net": say what is hidden, not what is not drawn
         net, copies = shown[0]
-        alone = f"The {palette.color_name(copies[0])} {noun(net)} ({connected(net)})" if net.fold == 1 else \
+        alone = f"The {palette.color_name(copies[0])} {called(net)} ({connected(net)})" if net.fold == 1 else \
             f"The {NUMBERS.get(net.fold, str(net.fold))} copies of one {noun(net)}"
-        others = [f"the {noun(n)}" for n in report.nets if n.id in hidden and n.dimensionality > 0]
-        are = "is" if len(others) == 1 else "are"
+        are = "is" if len(hidden_names) == 1 and not hidden_names[0].endswith("s") else "are"
         if report.classification in NOT_ENTANGLED:
-            return f"{alone}, shown alone; {' and '.join(others)} {are} hidden."
-        return (f"{alone}, shown alone: {' and '.join(others)} it {'is' if net.fold == 1 else 'are'} entangled with "
-                f"{are} hidden (bring {'it' if len(others) == 1 else 'them'} back under Nets shown).")
+            return f"{alone}, shown alone; {' and '.join(hidden_names)} {are} hidden."
+        it = "it is" if net.fold == 1 and not many[net.id] else "they are"
+        return (f"{alone}, shown alone: {' and '.join(hidden_names)} {it} entangled with "
+                f"{are} hidden (bring {'it' if are == 'is' else 'them'} back under Nets shown).")
     entangled = report.classification not in NOT_ENTANGLED
 
     def name(net: NetSummary, color: str) -> str:
-        return f"the {palette.color_name(color)} {noun(net)} ({connected(net)})"
+        return f"the {palette.color_name(color)} {called(net)} ({connected(net)})"
 
     if not shown:
         return "This structure has no net that extends through the crystal: only discrete units."
     if len(shown) == 1 and shown[0][0].fold == 1:
         net, (color,) = shown[0]
+        if many[net.id]:
+            return f"The {palette.color_name(color)} {called(net)}: they are not entangled."
         alone = "nothing passes through its rings" if net.dimensionality == 3 else "it is not entangled"
         return f"One {palette.color_name(color)} {noun(net)}: {alone}."
     if len(shown) == 1:
@@ -111,11 +130,20 @@ def teach_sentence(report: Report, hidden: tuple[int, ...] = ()) -> str:
     first, rest = shown[0], shown[1:]
     names = [name(n, c[0]) for n, c in shown]
     together = ", ".join(names[:-1]) + f" and {names[-1]}"
+    tangled = {frozenset(e.between) for e in report.entanglement if e.kind != "none"}
+    ids = [n.id for n, _ in shown]
+    among = {frozenset((a, b)) for a, b in itertools.combinations(ids, 2)
+             if any(frozenset((x, y)) in tangled for x in members[stack[a]] for y in members[stack[b]])}
+    if entangled and hidden and not among:  # the nets shown are entangled only with hidden ones
+        return (f"{together[0].upper()}{together[1:]}, shown without {' and '.join(hidden_names)} they are entangled "
+                f"with (bring {'it' if len(hidden_names) == 1 else 'them'} back under Nets shown).")
     if not entangled:
         return f"{together[0].upper()}{together[1:]} lie side by side without entangling."
     lower = [n for n, _ in rest if n.dimensionality < first[0].dimensionality]
-    if len(rest) == 1 and lower:
-        sentence = f"{names[1][0].upper()}{names[1][1:]} is threaded by {names[0]}"
+    if len(lower) == len(rest) and (len(rest) == 1 or among == {frozenset((ids[0], i)) for i in ids[1:]}):
+        threaded = ", ".join(names[1:-1]) + " and " + names[-1] if len(rest) > 1 else names[1]
+        one = len(rest) == 1 and not many[rest[0][0].id]
+        sentence = f"{threaded[0].upper()}{threaded[1:]} {'is' if one else 'are'} threaded by {names[0]}"
     else:
         sentence = f"{together[0].upper()}{together[1:]} pass through each other's rings"
     return f"{sentence}: they share no bond, yet cannot be pulled apart without breaking one."

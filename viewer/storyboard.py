@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from topology.report import NetSummary, Report
+from viewer import palette
 from viewer.orientation import direction_rows, rows_quaternion
 from viewer.scene import TEACH_TILT, Options, build_scene, teach_cells, teach_direction
 from viewer.transition import Frame, Series
@@ -40,12 +41,17 @@ def _article(words: str) -> str:
 
 def nets_phrase(report: Report) -> str:
     """The nets in a few words: "an sql layer threaded through a pcu framework", "two interpenetrating
-    pcu frameworks", "one pcu framework, not interpenetrated"."""
-    periodic = [n for n in report.nets if n.dimensionality > 0]
+    pcu frameworks", "one pcu framework, not interpenetrated"; the stacks of one layer that share a
+    colour (:func:`viewer.palette.stacks`) as one net, in the plural ("sql layers threaded through ...")."""
+    first = palette.stacks(report)
+    periodic = [n for n in report.nets if n.dimensionality > 0 and first[n.id] == n.id]
+    stacked = {n.id for n in periodic if sum(first[m.id] == n.id for m in report.nets) > 1}
     copies = [n for n in periodic for _ in range(n.fold)]
     if not copies:
         return "no net through the crystal"
     if len(copies) == 1:
+        if copies[0].id in stacked:
+            return f"{_name(copies[0])}s, not entangled"
         return f"one {_name(copies[0])}, not interpenetrated"
     names = {_name(n) for n in copies}
     if len(names) == 1:
@@ -53,7 +59,8 @@ def nets_phrase(report: Report) -> str:
         return f"{count} interpenetrating {_name(copies[0])}s"
     if len(copies) == 2 and {n.dimensionality for n in copies} == {2, 3}:
         layer, frame = sorted(copies, key=lambda n: n.dimensionality)
-        return f"{_article(_name(layer))} threaded through {_article(_name(frame))}"
+        layers = f"{_name(layer)}s" if layer.id in stacked else _article(_name(layer))
+        return f"{layers} threaded through {_article(_name(frame))}"
     return f"{len(copies)} entangled nets"
 
 

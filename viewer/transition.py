@@ -2,7 +2,10 @@
 
 Atoms are paired by label when the structures share labels (the in-situ series keeps them), else
 by nearest position of the same element after the cells are aligned (in fractional coordinates,
-so a cell that grows or shears does not break the pairing). Between two structures the cell, the
+so a cell that grows or shears does not break the pairing). A label names a site of the asymmetric
+unit, which its symmetry copies share: the atoms of one label are paired among themselves by nearest
+position, and the atoms a label leaves over (a site that one structure lists and the other makes by
+symmetry) by nearest position among what is left. Between two structures the cell, the
 positions (minimum image, so no atom flies across the cell) and the occupancies (as opacity)
 change linearly; bonds that break or form fade; the colour switches at mid-step, so the net
 colouring follows the nets. Nothing here knows chemistry: it interpolates what the reports say.
@@ -44,12 +47,14 @@ def pair_atoms(first: Report, second: Report) -> Pairing:
     a, b = first.crystal, second.crystal
     if a is None or b is None:
         raise ValueError("pairing atoms needs two crystal structures")
-    labels_a = {str(x): i for i, x in enumerate(a.labels)}
-    labels_b = {str(x): i for i, x in enumerate(b.labels)}
-    shared = labels_a.keys() & labels_b.keys()
-    unique = len(labels_a) == len(a) and len(labels_b) == len(b)
-    if unique and shared and len(shared) >= LABEL_SHARE * min(len(a), len(b)):
-        pairs = np.array(sorted((labels_a[x], labels_b[x]) for x in shared), dtype=int).reshape(-1, 2)
+    labels_a, labels_b = set(map(str, a.labels)), set(map(str, b.labels))
+    shared = labels_a & labels_b
+    if shared and len(shared) >= LABEL_SHARE * min(len(labels_a), len(labels_b)):
+        pairs = _pair_by_position(first, second, by_label=True)
+        left_a = np.setdiff1d(np.arange(len(a)), pairs[:, 0])
+        left_b = np.setdiff1d(np.arange(len(b)), pairs[:, 1])
+        rest = _pair_by_position(first, second, left_a, left_b)
+        pairs = np.array(sorted(map(tuple, np.concatenate([pairs, rest]).tolist())), dtype=int).reshape(-1, 2)
         by = "label"
     else:
         pairs = _pair_by_position(first, second)
@@ -58,25 +63,37 @@ def pair_atoms(first: Report, second: Report) -> Pairing:
                    np.setdiff1d(np.arange(len(b)), pairs[:, 1]), by)
 
 
-def _pair_by_position(first: Report, second: Report) -> np.ndarray:
-    """Closest pairs first, each atom used once, same element only, within PAIR_DISTANCE."""
+def _pair_by_position(first: Report, second: Report, only_a: np.ndarray | None = None,
+                      only_b: np.ndarray | None = None, by_label: bool = False) -> np.ndarray:
+    """Closest pairs first, each atom used once, same element (``by_label``: same label) only, within
+    PAIR_DISTANCE (``by_label``: at any distance); of the atoms ``only_a`` and ``only_b`` (default all)."""
     a, b = first.crystal, second.crystal
+    only_a = np.arange(len(a)) if only_a is None else np.asarray(only_a, dtype=int)
+    only_b = np.arange(len(b)) if only_b is None else np.asarray(only_b, dtype=int)
+    if not len(only_a) or not len(only_b):
+        return np.zeros((0, 2), dtype=int)
+    key_a = (a.labels if by_label else a.elements)[only_a].astype(str)
+    key_b = (b.labels if by_label else b.elements)[only_b].astype(str)
     scale = np.cbrt(abs(np.linalg.det(b.orth)))
     wrap = np.nextafter(1.0, 0)
-    tree = cKDTree(np.clip(np.mod(b.frac, 1.0), 0, wrap), boxsize=1.0)
-    k = min(8, len(b))
-    dist, idx = tree.query(np.clip(np.mod(a.frac, 1.0), 0, wrap), k=k, distance_upper_bound=PAIR_DISTANCE / scale)
-    dist, idx = dist.reshape(len(a), k), idx.reshape(len(a), k)
-    candidates = [(d, i, j) for i in range(len(a)) for d, j in zip(dist[i], idx[i])
-                  if np.isfinite(d) and a.elements[i] == b.elements[j]]
+    where_a, where_b = np.clip(np.mod(a.frac[only_a], 1.0), 0, wrap), np.clip(np.mod(b.frac[only_b], 1.0), 0, wrap)
+    reach = np.inf if by_label else PAIR_DISTANCE / scale
+    candidates = []
+    for key in np.intersect1d(key_a, key_b):
+        ia, ib = np.flatnonzero(key_a == key), np.flatnonzero(key_b == key)
+        k = min(8, len(ib))
+        dist, idx = cKDTree(where_b[ib], boxsize=1.0).query(where_a[ia], k=k, distance_upper_bound=reach)
+        dist, idx = dist.reshape(len(ia), k), idx.reshape(len(ia), k)
+        candidates += [(d, int(only_a[ia[i]]), int(only_b[ib[j]])) for i in range(len(ia))
+                       for d, j in zip(dist[i], idx[i]) if np.isfinite(d)]
     taken_a: set[int] = set()
     taken_b: set[int] = set()
     pairs = []
     for _, i, j in sorted(candidates):
         if i not in taken_a and j not in taken_b:
-            pairs.append((i, int(j)))
+            pairs.append((i, j))
             taken_a.add(i)
-            taken_b.add(int(j))
+            taken_b.add(j)
     return np.array(sorted(pairs), dtype=int).reshape(-1, 2)
 
 

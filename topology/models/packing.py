@@ -22,6 +22,13 @@ a crystallographer leaves them out, except that an atom hung on an Ag or S keeps
 the other atoms of its anchor's cluster (:data:`NEED_13`). Each pair may carry a weight (how many
 structures of a series contain both parts), so that the search cares most for the contacts that
 appear most often.
+
+A structure with symmetry is relaxed as its asymmetric unit: the parts given are the unit's, and the
+cell holds their images under the crystal's operations (:class:`Symmetry`), which follow every move of
+the unit (a part is seated, shaken or regularised once; the settling moves all copies down a crowding
+that the operations leave unchanged, and the copies are put back on the images of the unit after each
+step). So every contact, with the unit's own images too, is measured, and the result has the symmetry
+exactly.
 """
 
 from __future__ import annotations
@@ -131,6 +138,38 @@ class Part:
         return [p.turned(t) for p in (self, *self.alternatives) for t in TURNS]
 
 
+@dataclass(frozen=True)
+class Symmetry:
+    """Operations of a crystal in Cartesian form (x -> rotation @ x + translation), the identity
+    first, and how they compose (``table[a, b]``: the operation a after b, modulo the lattice), with
+    ``rename(name, g)``, the name of the image of part ``name`` under operation g (its net's name
+    first, so that bonds are made only within a net)."""
+
+    rotations: np.ndarray
+    translations: np.ndarray
+    table: np.ndarray
+    rename: Callable[[str, int], str]
+
+    @staticmethod
+    def none() -> Symmetry:
+        return Symmetry(np.eye(3)[None], np.zeros((1, 3)), np.zeros((1, 1), dtype=int), lambda name, g: name)
+
+    def __len__(self) -> int:
+        return len(self.rotations)
+
+    def image(self, part: Part, g: int, cell: np.ndarray) -> Part:
+        """``part`` moved by operation g, then by the lattice vector that brings its centre into the cell."""
+        rot = self.rotations[g]
+        atoms = [(e, rot @ x + self.translations[g]) for e, x in part.atoms]
+        centre = np.mean([x for _, x in atoms], axis=0)
+        shift = -np.floor(centre @ np.linalg.inv(cell)) @ cell
+        def moved(v: np.ndarray | None) -> np.ndarray | None:
+            return None if v is None else rot @ v
+        return Part(self.rename(part.name, g), [(e, x + shift) for e, x in atoms], part.occupancy,
+                    None if part.pivot is None else rot @ part.pivot + self.translations[g] + shift,
+                    moved(part.axis), (), part.motion, moved(part.home), part.lean)
+
+
 def min_image(cell: np.ndarray, diff: np.ndarray) -> np.ndarray:
     """Lengths of the difference vectors ``diff`` (..., 3) to their nearest lattice image."""
     return np.linalg.norm(nearest_image(cell, diff), axis=-1)
@@ -154,8 +193,12 @@ class Packing:
     ``absent`` are left out until :meth:`put` places them.
     """
 
-    def __init__(self, cell: np.ndarray, parts: list[Part], weight: np.ndarray | None = None) -> None:
+    def __init__(self, cell: np.ndarray, parts: list[Part], weight: np.ndarray | None = None,
+                 symmetry: Symmetry | None = None) -> None:
         self.cell = cell
+        self.symmetry = Symmetry.none() if symmetry is None else symmetry
+        self.unit_parts = len(parts)
+        parts = [p if g == 0 else self.symmetry.image(p, g, cell) for g in range(len(self.symmetry)) for p in parts]
         self.parts = parts
         self.motion = np.array([p.motion for p in parts])
         self.elements = np.array([e for p in parts for e, _ in p.atoms])
@@ -170,11 +213,71 @@ class Packing:
         self.axis = np.array([np.zeros(3) if p.axis is None else unit(p.axis) for p in parts], dtype=float)
         self.home = np.array([np.zeros(3) if p.home is None else unit(p.home) for p in parts], dtype=float)
         self.lean = np.radians([p.lean for p in parts])
-        self.weight = np.ones((len(parts), len(parts))) if weight is None else weight
+        self.unit_atoms = int(self.start[self.unit_parts])
+        self.orbit = np.tile(np.arange(self.unit_parts), len(self.symmetry))
+        """The part of the asymmetric unit each part is an image of."""
+        self.weight = self.symmetric_weight(np.ones((len(parts), len(parts))) if weight is None else weight)
         self.present = np.ones(len(self.x), dtype=bool)
         self.shifts = IMAGES @ cell
         self.poses: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
         self.bond_graph()
+
+    # -- symmetry ----------------------------------------------------------------------------------
+
+    def symmetric_weight(self, weight: np.ndarray) -> np.ndarray:
+        """``weight`` (over all parts of the cell) averaged over the operations, so that the crowding
+        keeps the crystal's symmetry: the weight of two parts is that of every pair of their images."""
+        n = self.unit_parts
+        op = np.repeat(np.arange(len(self.symmetry)), n)
+        out = np.zeros_like(weight, dtype=float)
+        for g in range(len(self.symmetry)):
+            moved = self.symmetry.table[g][op] * n + self.orbit
+            out += weight[np.ix_(moved, moved)]
+        return out / len(self.symmetry)
+
+    def expand(self, x: np.ndarray, rewrap: bool = False) -> np.ndarray:
+        """Positions ``x`` with the images of the asymmetric unit put back on the unit's images (the
+        lattice vector of each copy kept, or with ``rewrap`` chosen anew so that its centre is in the cell)."""
+        return self._expanded(x, rewrap)[0]
+
+    def _expanded(self, x: np.ndarray, rewrap: bool) -> tuple[np.ndarray, list[np.ndarray]]:
+        """:meth:`expand`, and for each operation the lattice vector each part's copy was moved by."""
+        x = x.copy()
+        n, na = self.unit_parts, self.unit_atoms
+        shifts = [np.zeros((n, 3))]
+        for g in range(1, len(self.symmetry)):
+            rot, moved = self.symmetry.rotations[g], slice(g * na, (g + 1) * na)
+            image = x[:na] @ rot.T + self.symmetry.translations[g]
+            if rewrap:
+                centre = _sum_by(image, self.owner[:na], n) / self.sizes[:n, None]
+                shift = -np.floor(centre @ np.linalg.inv(self.cell)) @ self.cell
+            else:
+                shift = _sum_by(x[moved] - image, self.owner[:na], n) / self.sizes[:n, None]
+                shift = np.round(shift @ np.linalg.inv(self.cell)) @ self.cell
+            x[moved] = image + shift[self.owner[:na]]
+            shifts.append(shift)
+        return x, shifts
+
+    def reduce(self, gradient: np.ndarray) -> np.ndarray:
+        """A gradient over every atom of the cell as one over the asymmetric unit (each copy's share
+        turned back by its operation), zero on the copies."""
+        na = self.unit_atoms
+        out = np.zeros_like(gradient)
+        for g in range(len(self.symmetry)):
+            out[:na] += gradient[g * na:(g + 1) * na] @ self.symmetry.rotations[g]
+        return out
+
+    def symmetrize(self, rewrap: bool = True) -> None:
+        """Put every copy back on its image of the asymmetric unit (pivots, leaning homes and presence too)."""
+        if len(self.symmetry) == 1:
+            return
+        self.x, shifts = self._expanded(self.x, rewrap)
+        n = self.unit_parts
+        for g in range(1, len(self.symmetry)):
+            rot = self.symmetry.rotations[g]
+            self.pivot[g * n:(g + 1) * n] = self.pivot[:n] @ rot.T + self.symmetry.translations[g] + shifts[g]
+            self.home[g * n:(g + 1) * n] = self.home[:n] @ rot.T
+        self.present = np.tile(self.present[:self.unit_atoms], len(self.symmetry))
 
     # -- bonds -------------------------------------------------------------------------------------
 
@@ -208,7 +311,7 @@ class Packing:
 
     def anchor_at(self, k: int, pivot: np.ndarray) -> int:
         """The atom of part k's own net, in another part, at ``pivot``: the atom part k hangs on."""
-        here = np.linalg.norm(self.x - pivot, axis=1) < 1e-3
+        here = min_image(self.cell, self.x - pivot) < 1e-3
         here &= (self.net == self.net[self.start[k]]) & (self.owner != k) & self.present
         return int(np.flatnonzero(here)[0])
 
@@ -313,6 +416,8 @@ class Packing:
             e_new, g_new = self.energy(new)
             if e_new < e:
                 self.x, e, gradient = new, e_new, g_new
+                if len(self.symmetry) > 1:
+                    self.symmetrize(rewrap=False)
                 eta = min(eta * 1.2, 5.0)
             else:
                 eta *= 0.5
@@ -337,7 +442,7 @@ class Packing:
     def crowding(self, k: int, poses: np.ndarray, anchors: np.ndarray) -> np.ndarray:
         """Crowding of each pose (m, n_atoms, 3) of part k, hung on ``anchors`` (m), against every
         other part present (images included)."""
-        others = np.flatnonzero(self.present & (self.owner != k))
+        others = np.flatnonzero(self.present & (self.orbit[self.owner] != k))
         images = (self.x[others][None] + self.shifts[:, None]).reshape(-1, 3)
         index = np.tile(others, len(self.shifts))
         image = np.repeat(np.arange(len(self.shifts)), len(others))
@@ -394,12 +499,14 @@ class Packing:
         if home is not None:
             self.home[k] = home
         self.present[self.start[k]:self.start[k + 1]] = True
+        self.symmetrize()
         self.bond_graph()
 
     def take_out(self, parts: list[int]) -> None:
         """Leave ``parts`` out until they are put back."""
         for k in parts:
             self.present[self.start[k]:self.start[k + 1]] = False
+        self.symmetrize()
         self.bond_graph()
 
     def prune(self) -> None:
@@ -423,7 +530,7 @@ class Packing:
     def place_guest(self, k: int, build: Callable[[np.ndarray, np.ndarray, np.ndarray], Atoms]) -> tuple[float, np.ndarray]:
         """The least crowded pose of guest k (built by ``build(centre, u, v)``) among GUEST_ORIENTATIONS
         at the GUEST_SPOTS grid points farthest from every atom present, and its crowding."""
-        others = np.flatnonzero(self.present & (self.owner != k))
+        others = np.flatnonzero(self.present & (self.orbit[self.owner] != k))
         images = (self.x[others][None] + self.shifts[:, None]).reshape(-1, 3)
         index = np.tile(others, len(self.shifts))
         tree = cKDTree(images)
@@ -457,6 +564,7 @@ class Packing:
             if self.motion[k] == FREE:
                 x[s:t] += rng.normal(size=3) * shift
         self.x = self.within_lean(x)
+        self.symmetrize()
 
     def contacts(self, limit: float) -> list[tuple[float, str, str, str, str]]:
         """Pairs of heavy atoms of different parts closer than ``limit`` that are not 1-2 or 1-3
@@ -469,7 +577,7 @@ class Packing:
         return sorted(rows)
 
     def result(self) -> list[Part]:
-        """The parts in their present poses."""
+        """The parts in their present poses (the asymmetric unit's, then each operation's images)."""
         return [Part(p.name, [(e, self.x[i]) for i, (e, _) in zip(range(self.start[k], self.start[k + 1]), p.atoms)],
                      p.occupancy, None if p.pivot is None else self.pivot[k], p.axis, (), p.motion,
                      None if p.home is None else self.home[k], p.lean)
@@ -499,13 +607,15 @@ Builder = Callable[[np.ndarray, np.ndarray, np.ndarray], Atoms]
 
 
 def relax(cell: np.ndarray, parts: list[Part], guests: list[tuple[Part, Builder]],
-          weight: np.ndarray | None = None, seed: int = 0) -> list[Part]:
+          weight: np.ndarray | None = None, seed: int = 0, symmetry: Symmetry | None = None) -> list[Part]:
     """``parts`` and the ``guests`` (each with the function that builds it at a centre, in an
     orientation), posed so that they crowd each other least: seated one by one in their listed poses,
     the guests put in the roomiest spots, then shaken and settled (see the module docstring).
-    ``weight`` weighs the contacts between two parts (parts first, then guests)."""
+    ``weight`` weighs the contacts between two parts (over the whole cell: the unit's parts, then
+    guests, then their images under each operation of ``symmetry`` in turn); the parts and guests
+    given are the asymmetric unit's, and the result holds them and then their images."""
     everything = parts + [g for g, _ in guests]
-    packing = Packing(cell, everything, weight)
+    packing = Packing(cell, everything, weight, symmetry)
     movable = [k for k, p in enumerate(parts) if p.motion in (SPIN, HANG)]
     for k in movable:
         packing.list_poses(k, parts[k].options())
@@ -539,7 +649,8 @@ def shake_and_settle(packing: Packing, rng: np.random.Generator, shakes: int) ->
     """Basin hopping: shake the parts in trouble, settle, keep the result only if less crowded."""
     crowding = packing.settle(SETTLE_STEPS)
     for _ in range(shakes):
-        crowded = [k for k in np.flatnonzero(packing.part_crowding() > TROUBLE) if packing.motion[k] != FIXED]
+        crowding_of = packing.part_crowding()[:packing.unit_parts]
+        crowded = [k for k in np.flatnonzero(crowding_of > TROUBLE) if packing.motion[k] != FIXED]
         if not crowded:
             break
         chosen = [k for k in crowded if rng.random() < SHAKE_SHARE] or crowded[:1]

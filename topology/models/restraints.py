@@ -30,6 +30,11 @@ class Packing(Protocol):
     present: np.ndarray
     bonded: np.ndarray
     owner: np.ndarray
+    unit_atoms: int
+
+    def expand(self, x: np.ndarray, rewrap: bool = False) -> np.ndarray: ...
+
+    def reduce(self, gradient: np.ndarray) -> np.ndarray: ...
 
     def energy(self, x: np.ndarray) -> tuple[float, np.ndarray]: ...
 
@@ -122,8 +127,9 @@ def volumes(x: np.ndarray, cell: np.ndarray, centre: np.ndarray, arms: np.ndarra
 
 def regularize(packing: Packing) -> None:
     """Move every atom of ``packing`` to relieve the crowding left by the rigid-body search, keeping
-    bond lengths and angles (restrained to their values on entry)."""
-    present = np.flatnonzero(packing.present)
+    bond lengths and angles (restrained to their values on entry). The atoms of the asymmetric unit
+    are the variables; their images follow them (crowding and restraints summed over the whole cell)."""
+    present = np.flatnonzero(packing.present[:packing.unit_atoms])
     i, j, weight = restraint_pairs(packing)
     target = np.linalg.norm(nearest_image(packing.cell, packing.x[j] - packing.x[i]), axis=1)
 
@@ -157,9 +163,10 @@ def regularize(packing: Packing) -> None:
     def objective(flat: np.ndarray, start: np.ndarray) -> tuple[float, np.ndarray]:
         x = start.copy()
         x[present] = flat.reshape(-1, 3)
+        x = packing.expand(x)
         crowding, g_crowding = packing.energy(x)
         restrained, g_restrained = strain(x)
-        gradient = CROWDING_WEIGHT * g_crowding + g_restrained
+        gradient = packing.reduce(CROWDING_WEIGHT * g_crowding + g_restrained)
         return CROWDING_WEIGHT * crowding + restrained, gradient[present].ravel()
 
     for _ in range(ROUNDS):
@@ -168,3 +175,4 @@ def regularize(packing: Packing) -> None:
         found = minimize(objective, start[present].ravel(), args=(start,), jac=True, method="L-BFGS-B",
                          options={"maxiter": ITERATIONS})
         packing.x[present] = found.x.reshape(-1, 3)
+        packing.x = packing.expand(packing.x)

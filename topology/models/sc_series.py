@@ -9,23 +9,32 @@ The design, in the paper's terms:
 
 - Node: the [Ag12(iPrS)6]6+ cluster, a cuboctahedron of Ag (Ag...Ag = :data:`AG_AG`), each square
   face capped by a mu4 iPrS sulfur (Ag-S = :data:`AG_S`).
-- Net X: Ag12 nodes joined in the (a, b) layer by mu3 TCNB (1,2,4 mode: two ortho nitriles on an
-  Ag-Ag edge of one cluster, the para nitrile on the next) and along c by para (mu2, 1,4) TCNB
-  pillars: a pcu-like 3D net, 6-connected. The links are tilted as real ones are (a mu3 TCNB turned
-  about its Ag-Ag edge, a para nitrile bent at N, a pillar leaning off its Ag's radial direction) so
-  that the cell is nearly orthogonal: an oblique cell of straight links would hold the same atoms in
-  a tenth less volume.
-- Net Y: the same inverted through a centre of the cell (the two nets related by inversion, as in
-  the centrosymmetric P21/c of the real crystals), its node at :data:`NET_Y_OFFSET`, so its pillars
-  thread the rings of X's layers and X's pillars thread Y's.
+- Net X: Ag12 nodes joined in a layer by mu3 TCNB (1,2,4 mode: two ortho nitriles on an Ag-Ag edge
+  of one cluster, the para nitrile on the next) along links A (= a) and B (= a + c), and between
+  layers by para (mu2, 1,4) TCNB pillars: a pcu net, 6-connected. The links are tilted as real ones
+  are (a mu3 TCNB turned about its Ag-Ag edge, a para nitrile bent at N, a pillar leaning off its
+  Ag's radial direction). The node above a node is its image under the 2_1 screw along b (the layer
+  normal): each net has two nodes per cell and the symmetry P 1 21 1.
+- Net Y: net X inverted through the inversion centre at the origin (so also its image under the c
+  glide): the two nets are related by the crystal's inversion and glide, as in the centrosymmetric
+  P21/c the paper reports. Net Y's nodes sit near the centres of net X's cells, so its pillars thread
+  the rings of X's layers and X's pillars thread Y's.
 - SC-1: X with full pillars (3D, 6-c) and Y without pillars (2D layers, 4-c, carrying the two
-  coordinated CF3COOH): 2D-3D interpenetrating.
+  coordinated CF3COOH): 2D-3D interpenetrating. Its nets differ, so the inversion and the glide are
+  not among its operations: it is written in P 1 21 1 (No. 4), both nets in the asymmetric unit.
 - SC-2-0.8 / SC-2-0.5: X and Y both with pillars at occupancy 0.5 and coordinated CF3COOH at
   0.8 / 0.5: two 3D nets, 3D-3D interpenetrated; without the half-occupied pillars, 2D layers.
-- SC-3: X alone with full pillars: one 3D net, non-interpenetrated; CH2Cl2 in the channels.
+  Written in P 1 21/c 1 (No. 14): the asymmetric unit is one node of net X with its links, ligands
+  and guests; every atom is on a general position (Z = 4 Ag12 per cell), the half-occupied pillars
+  too (a pillar joins a node to its screw image, not two nodes through an inversion centre).
+- SC-3: X alone with full pillars: one 3D net, non-interpenetrated; CH2Cl2 in the channels. One net
+  has no image to be inverted onto: P 1 21 1, the symmetry of the net itself.
 
-Composition per cell (two nodes, 24 Ag, except SC-3 with one node, 12 Ag), occupancy-weighted,
-against the formulas of the paper's Table (paper-facts):
+No atom can sit on an inversion centre here: a node there would make every link centrosymmetric,
+and the mu3 TCNB (three of its four nitriles bound) is not.
+
+Composition per 12 Ag or 24 Ag (the cell holds 48), occupancy-weighted, against the formulas of the
+paper's Table (paper-facts):
 
 - SC-1 {Ag12(iPrS)6(CF3COO)6(TCNB)2(CF3COOH)2}{Ag12(iPrS)6(CF3COO)6(TCNB)3} 4 CF3COOH 2 C7H8:
   N = 4 x 5 TCNB = 20 per 24 Ag; F = 3 x (12 TFA + 2 + 4 acids) = 54 per 24 Ag.
@@ -35,11 +44,15 @@ against the formulas of the paper's Table (paper-facts):
 - SC-3 {Ag12(iPrS)6(CF3COO)6(TCNB)3} 2 CF3COOH 2 CH2Cl2: N = 12, F = 3 x (6 + 2) = 24, Cl = 4.
 - S = 6 per 12 Ag in all.
 
-The cell is P1: the model has no symmetry beyond translations (the paper reports P21/c for the
-real crystals). Atom labels are numbered once over all sites of the series, so an atom keeps its
-label in every structure it is part of, and transitions can pair atoms by label. The flexible groups
-(isopropyls, TFA and acids, pillars, guests) are posed by :func:`topology.models.packing.relax`, which ends
-with a restrained regularisation of every atom (:mod:`topology.models.restraints`).
+The cell is monoclinic (a along link A, b the 2_1 axis, c = link B - link A, beta 135 deg: the
+P 1 21/c 1 setting in which the glide's translation, half of links A + B, is what relates net Y's
+nodes to the centres of net X's cells). The files list the asymmetric unit and the symmetry
+operations. Atom labels are numbered once over all sites of the series, so an atom keeps its label in
+every structure that lists it; net Y's atoms, listed in SC-1 and made by symmetry in SC-2, are paired
+by position (:mod:`viewer.transition`). The flexible groups (isopropyls, TFA and acids, pillars,
+guests) are posed by :func:`topology.models.packing.relax` on the asymmetric unit, every contact with
+the images of the unit measured, which ends with a restrained regularisation of every atom
+(:mod:`topology.models.restraints`).
 """
 
 from __future__ import annotations
@@ -163,40 +176,111 @@ def mu3_link(a: int, b: int, turn: float) -> Mu3Link:
     return Mu3Link(a, b, w, tuple(atoms), n4 + AG_N * to_ag - AG_VERTICES[w])
 
 
+def layer_normal() -> np.ndarray:
+    """Unit normal of the layer of mu3 links (the monoclinic b axis): along (link B) x (link A)."""
+    return unit(np.cross(mu3_link(*LINK_B).vector, mu3_link(*LINK_A).vector))
+
+
+def screw_rotation() -> np.ndarray:
+    """The rotation part of the 2_1 screw: a half turn about the layer normal."""
+    n = layer_normal()
+    return 2 * np.outer(n, n) - np.eye(3)
+
+
 def pillar_direction() -> np.ndarray:
-    """Direction of the pillar's Ag-N bonds: PILLAR's radial direction leaned by PILLAR_LEAN toward
-    Ag PILLAR_TOWARD."""
-    r = unit(AG_VERTICES[PILLAR])
-    toward = unit(AG_VERTICES[PILLAR_TOWARD] - np.dot(AG_VERTICES[PILLAR_TOWARD], r) * r)
-    return np.cos(np.radians(PILLAR_LEAN)) * r + np.sin(np.radians(PILLAR_LEAN)) * toward
+    """Direction of the pillar: from Ag PILLAR of one node to Ag LANDING of the node above, which is
+    the first turned by the screw. Halfway between the two Ag's radial directions (which would put it
+    on the layer normal), tilted by PILLAR_TILT across their plane, so that the node above is not
+    straight above (a net whose nodes all sat on the 2_1 axes would have half of b as a translation)."""
+    bisector = unit(unit(AG_VERTICES[PILLAR]) - unit(screw_rotation() @ AG_VERTICES[LANDING]))
+    side = unit(AG_VERTICES[PILLAR] - np.dot(AG_VERTICES[PILLAR], bisector) * bisector)
+    turn = np.radians(PILLAR_TILT_TURN)
+    axis = np.cos(turn) * side + np.sin(turn) * np.cross(bisector, side)
+    return rotation(axis * np.radians(PILLAR_TILT)) @ bisector
 
 
 def pillar() -> tuple[Atoms, np.ndarray]:
-    """A straight para TCNB: N1 on Ag PILLAR, N4 on the opposite Ag of the next cluster (the pillar
-    sits on an inversion centre), and the lattice vector it spans."""
+    """A straight para TCNB: N1 on Ag PILLAR, N4 on Ag LANDING of the next node up (the image of
+    this one under the 2_1 screw), and the vector from this node's centre to that node's."""
     d = pillar_direction()
     centre = AG_VERTICES[PILLAR] + (AG_N + mol.NITRILE_REACH) * d
     atoms, _ = mol.tcnb(centre, -d, mol.perpendicular(d))
-    return atoms, 2 * centre
+    return atoms, 2 * centre - screw_rotation() @ AG_VERTICES[LANDING] - AG_VERTICES[PILLAR]
+
+
+def node() -> np.ndarray:
+    """Where net X's node sits in the cell (fractional): where the 2_1 screw takes it to the node its
+    pillar binds (x and z from the pillar's step), at the height NODE_Y."""
+    step = pillar()[1] @ np.linalg.inv(lattice())
+    return np.array([-step[0] / 2, NODE_Y, (0.5 - step[2]) / 2])
 
 
 LINK_A = (0, 1, 0.0)
 LINK_B = (7, 2, 5.0)
-PILLAR = 6
-PILLAR_LEAN = 20.0
-PILLAR_TOWARD = 7
-"""The mu3 links along a and b (Ag of nitrile 1, Ag of nitrile 2, turn in deg about their edge) and
-the pillar along c (its Ag; its Ag-N bonds lean 20 deg toward the direction of Ag 7): of the
-arrangements that use eight different Ag for the nitriles, one of the largest cells within 10 deg of
-orthogonal (5341 A^3, against 4873 A^3 for the best cell of straight links) with the least bending."""
-NET_Y_OFFSET = np.array([0.40, 0.60, 0.40])
-"""Where net Y's node sits in the cell (fractional): of a grid of positions (steps of 0.1), the one
-whose relaxed frameworks (both nets, every ligand, no guests) kept the fewest contacts under 3 A."""
+PILLAR = 5
+LANDING = 6
+PILLAR_TILT = 10.0
+PILLAR_TILT_TURN = 30.0
+"""The mu3 links of the layer (Ag of nitrile 1, Ag of nitrile 2, turn in deg about their edge) and
+the pillar between layers (from Ag PILLAR up to Ag LANDING of the node above, tilted by PILLAR_TILT
+deg off the layer normal, about an axis turned PILLAR_TILT_TURN deg from the plane of its two Ag's
+radial directions). The links: of the arrangements that use eight different Ag for the
+nitriles, one of the largest cells within 10 deg of orthogonal with the least bending. The pillar:
+of the Ag pairs that no link binds, the one that joins a node to the one above it nearest the layer
+normal (its Ag-N bonds lean 24 and 34 deg off their Ag's radial directions). The tilt moves the node
+above 2.2 A sideways, off the 2_1 axis and off the diagonal between links A and B (the links are
+nearly alike), so that the net's own embedding (nodes and link midpoints, within 0.5 A) has no more
+symmetry than the crystal."""
+NODE_Y = 0.125
+"""Height (fractional y) of net X's node: net Y's node, its image through the inversion centre at
+the origin, then sits near the centre of a cell of net X (as in the usual 2-fold interpenetrated pcu;
+net X's links run along a, a + c and about b/2), and away from the heights (multiples of 1/4) at
+which a translation would carry net X onto net Y."""
+
+SYMMETRY_OPERATIONS = ("x, y, z", "-x, y+1/2, -z+1/2", "-x, -y, -z", "x, -y+1/2, z+1/2")
+"""P 1 21/c 1 (No. 14): identity, 2_1 screw along b, inversion, c glide. The first two (P 1 21 1,
+No. 4) keep each net; the inversion and the glide turn net X into net Y."""
+NET_KEEPING = 2
+"""How many of SYMMETRY_OPERATIONS (the first) keep each net: the group of a structure whose two nets
+differ (SC-1) or that has one net (SC-3)."""
 
 
 def lattice() -> np.ndarray:
-    """Rows a, b, c (Angstrom) of the cell."""
-    return np.array([mu3_link(*LINK_A).vector, mu3_link(*LINK_B).vector, pillar()[1]])
+    """Rows a, b, c (Angstrom) of the monoclinic cell: a along link A, b twice the pillar's step
+    along the layer normal (the 2_1 axis), c = link B - link A (so that the c glide's translation,
+    half of link A + link B, puts net Y's nodes at the centres of net X's cells)."""
+    link_a, link_b = mu3_link(*LINK_A).vector, mu3_link(*LINK_B).vector
+    n = layer_normal()
+    return np.array([link_a, 2 * np.dot(pillar()[1], n) * n, link_b - link_a])
+
+
+def operation(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The rotation and translation (fractional) of a symmetry operation written as x, y, z."""
+    rows = []
+    for term in text.replace(" ", "").split(","):
+        values = [float(eval(term, {}, dict(zip("xyz", v)))) for v in np.vstack([np.zeros(3), np.eye(3)])]
+        rows.append((np.array(values[1:]) - values[0], values[0]))
+    return np.array([r for r, _ in rows]), np.array([t for _, t in rows])
+
+
+def symmetry(cell: np.ndarray, count: int) -> packing.Symmetry:
+    """The first ``count`` SYMMETRY_OPERATIONS in Cartesian form, with the names of the images of a
+    part: under the inversion and the glide a part of net X becomes one of net Y (a guest one of the
+    inverted guests, ``guesti``); a screw or glide image is primed."""
+    m = cell.T
+    rotations, translations = [], []
+    for text in SYMMETRY_OPERATIONS[:count]:
+        w, t = operation(text)
+        rotations.append(m @ w @ np.linalg.inv(m))
+        translations.append(m @ t)
+    table = np.array([[a ^ b for b in range(count)] for a in range(count)])  # the group is Z2 x Z2
+
+    def rename(name: str, g: int) -> str:
+        head, rest = name.split(".", 1)
+        if g >= 2:
+            head = {"X": "Y", "Y": "X"}.get(head, head + "i")
+        return f"{head}.{rest}" + ("'" if g % 2 else "")
+    return packing.Symmetry(np.array(rotations), np.array(translations), table, rename)
 
 
 def node_parts(net: str, origin: np.ndarray) -> list[Part]:
@@ -210,8 +294,7 @@ def node_parts(net: str, origin: np.ndarray) -> list[Part]:
     atoms, _ = pillar()
     parts.append(Part(f"{net}.pillar", [(e, x + origin) for e, x in atoms], pivot=origin + AG_VERTICES[PILLAR],
                       axis=pillar_direction(), motion=SPIN))
-    opposite = int(np.argmin(np.linalg.norm(AG_VERTICES + AG_VERTICES[PILLAR], axis=1)))
-    bound = {la.a, la.b, la.w, lb.a, lb.b, lb.w, PILLAR, opposite}
+    bound = {la.a, la.b, la.w, lb.a, lb.b, lb.w, PILLAR, LANDING}
     free = [i for i in range(12) if i not in bound]
     for k, i in enumerate(free):
         parts.append(_ligand(f"{net}.tfa{k + 1}", origin, [i], acid=False))
@@ -235,40 +318,41 @@ def _ligand(name: str, origin: np.ndarray, vertices: list[int], acid: bool) -> P
 
 
 def framework() -> tuple[np.ndarray, list[Part]]:
-    """The cell and every framework part of the series (nets X and Y, all ligands), as built."""
+    """The cell and the parts of net X's node in the asymmetric unit (every ligand), as built; the
+    rest of the crystal is their images under SYMMETRY_OPERATIONS."""
     cell = lattice()
-    return cell, node_parts("X", np.zeros(3)) + [inverted(p, NET_Y_OFFSET @ cell) for p in node_parts("Y", np.zeros(3))]
-
-
-def inverted(part: Part, centre: np.ndarray) -> Part:
-    """``part`` (built at the origin) inverted through ``centre / 2``, so that its node sits at
-    ``centre``: net Y is the inverse of net X, the two nets related by an inversion centre as in a
-    centrosymmetric crystal (the paper's P21/c), which packs their ligands against each other better
-    than a plain translate."""
-    def flip(v: np.ndarray | None) -> np.ndarray | None:
-        return None if v is None else -v
-    out = Part(part.name, [(e, centre - x) for e, x in part.atoms], part.occupancy,
-               None if part.pivot is None else centre - part.pivot, flip(part.axis), (), part.motion,
-               flip(part.home), part.lean)
-    out.alternatives = tuple(inverted(p, centre) for p in part.alternatives)
-    return out
+    return cell, node_parts("X", node() @ cell)
 
 
 @dataclass(frozen=True)
 class Model:
-    """One structure of the series: which parts it keeps, at which occupancy, and its guests."""
+    """One structure of the series: which parts it keeps (of both nets), at which occupancy, its
+    guests (per asymmetric unit of P 1 21/c 1, 12 Ag; the inverted guests ``guesti`` follow them), and
+    whether its two nets are alike, so that the inversion and the glide belong to its symmetry."""
 
     name: str
     ccdc: str
     keep: dict[str, float]
     guests: dict[str, int]
+    centric: bool
 
     def holds(self, name: str) -> bool:
-        """Whether the part (or guest site) ``name`` is in this structure."""
-        if name.startswith("guest."):
+        """Whether the part (or guest site) ``name``, or its image, is in this structure."""
+        name = name.rstrip("'")
+        if name.startswith("guest"):
             kind, number = name.split(".")[1].rsplit("-", 1)
             return int(number) <= self.guests.get(kind, 0)
         return name in self.keep
+
+    def operations(self) -> tuple[str, ...]:
+        """Its symmetry operations: P 1 21/c 1, or P 1 21 1 when its nets differ or it has one."""
+        return SYMMETRY_OPERATIONS if self.centric else SYMMETRY_OPERATIONS[:NET_KEEPING]
+
+    def written(self, name: str) -> bool:
+        """Whether the part ``name`` is listed in the file (the asymmetric unit), not made by its operations."""
+        if name.endswith("'") or not self.holds(name):
+            return False
+        return not self.centric or name.split(".")[0] in ("X", "guest")
 
 
 def _net_parts(net: str, pillar_occ: float | None, acid_occ: float | None) -> dict[str, float]:
@@ -284,19 +368,19 @@ def _net_parts(net: str, pillar_occ: float | None, acid_occ: float | None) -> di
 
 SERIES = (
     Model("SC-1", "2384559", {**_net_parts("X", 1.0, None), **_net_parts("Y", None, 1.0)},
-          {"acid": 4, "toluene": 2}),
+          {"acid": 2, "toluene": 1}, centric=False),
     Model("SC-2-0.8", "2384563", {**_net_parts("X", 0.5, 0.8), **_net_parts("Y", 0.5, 0.8)},
-          {"acid": 4, "toluene": 4}),
+          {"acid": 2, "toluene": 2}, centric=True),
     Model("SC-2-0.5", "2384564", {**_net_parts("X", 0.5, 0.5), **_net_parts("Y", 0.5, 0.5)},
-          {"acid": 4, "toluene": 2}),
-    Model("SC-3", "2384561", _net_parts("X", 1.0, None), {"acid3": 2, "dcm": 2}),
+          {"acid": 2, "toluene": 1}, centric=True),
+    Model("SC-3", "2384561", _net_parts("X", 1.0, None), {"acid3": 2, "dcm": 2}, centric=False),
 )
 """The four structures: occupancies of the pillars (para TCNB) and coordinated acids, and guests
-per cell, from the paper's formulas (paper-facts, structures table; see the module docstring)."""
+per 12 Ag, from the paper's formulas (paper-facts, structures table; see the module docstring)."""
 
-GUEST_SITES = (("acid", 4), ("toluene", 4))
-"""Guest sites of SC-1 and SC-2, placed once against both nets so that a guest keeps its place
-(and label) while it stays; SC-3's guests are placed against its own single net."""
+GUEST_SITES = (("acid", 2), ("toluene", 2))
+"""Guest sites of SC-1 and SC-2 in the asymmetric unit, placed once against both nets so that a
+guest keeps its place (and label) while it stays; SC-3's guests are placed against its own single net."""
 SC3_GUEST_SITES = (("acid3", 2), ("dcm", 2))
 GUEST_BUILDERS = {"acid": mol.free_acid, "acid3": mol.free_acid, "toluene": mol.toluene,
                   "dcm": mol.dichloromethane}
@@ -326,43 +410,50 @@ def shared_weight(names: list[str], models: tuple[Model, ...]) -> np.ndarray:
 
 
 def arrange(cell: np.ndarray, parts: list[Part]) -> dict[str, list[Part]]:
-    """The parts of every structure, relaxed together with their guests.
+    """The parts of every structure (the asymmetric unit's and their images), relaxed with their guests.
 
-    SC-1 and SC-2 share one arrangement, relaxed with all their parts and guests, so that an atom
-    keeps its place (and label) while it stays (each contact weighed by the structures that hold it);
-    SC-3, whose framework re-forms, is relaxed on its own with its guests."""
+    SC-1 and SC-2 share one arrangement in P 1 21/c 1, relaxed with all their parts and guests, so
+    that an atom keeps its place (and label) while it stays (each contact weighed by the structures
+    that hold it; SC-1, whose nets differ, keeps a subset of it with the symmetry P 1 21 1); SC-3,
+    whose framework re-forms, is relaxed on its own with its guests in P 1 21 1."""
+    four, two = symmetry(cell, len(SYMMETRY_OPERATIONS)), symmetry(cell, NET_KEEPING)
     shared_parts = [p for p in parts if any(m.holds(p.name) for m in SERIES[:-1])]
     visitors = guests(GUEST_SITES)
-    names = [p.name for p in shared_parts] + [g.name for g, _ in visitors]
-    shared = packing.relax(cell, shared_parts, visitors, shared_weight(names, SERIES[:-1]))
-    alone = packing.relax(cell, [p for p in parts if SERIES[-1].holds(p.name)], guests(SC3_GUEST_SITES))
+    unit_names = [p.name for p in shared_parts] + [g.name for g, _ in visitors]
+    names = [four.rename(n, g) for g in range(len(four)) for n in unit_names]
+    shared = packing.relax(cell, shared_parts, visitors, shared_weight(names, SERIES[:-1]), symmetry=four)
+    alone = packing.relax(cell, [p for p in parts if SERIES[-1].holds(p.name)], guests(SC3_GUEST_SITES), symmetry=two)
     return {m.name: alone if m is SERIES[-1] else shared for m in SERIES}
 
 
-def labels(parts: list[Part]) -> dict[tuple[str, int], str]:
-    """The label of every atom of the series, by (part name, index in the part): numbered once per
-    element over the framework parts and then every guest site, in a fixed order."""
+def labels(names: list[tuple[str, list[str]]]) -> dict[tuple[str, int], str]:
+    """The label of every atom of the series, by (part name, index in the part), from the parts'
+    names and elements in a fixed order: numbered once per element."""
     counts: dict[str, int] = {}
     out = {}
-    for name, atoms in [(p.name, p.atoms) for p in parts] + [(g.name, g.atoms) for g, _ in guests(GUEST_SITES + SC3_GUEST_SITES)]:
-        for index, (element, _) in enumerate(atoms):
+    for name, elements in names:
+        for index, element in enumerate(elements):
             counts[element] = counts.get(element, 0) + 1
             out[(name, index)] = f"{element}{counts[element]}"
     return out
 
 
 def all_sites() -> tuple[np.ndarray, dict[str, list[Site]]]:
-    """The cell and the atom sites of every structure of the series, labelled once for the series."""
+    """The cell and the atom sites of every structure of the series (its asymmetric unit), labelled
+    once for the series: net X's parts and the guests, then net Y's parts and the inverted guests
+    (listed in SC-1 only), then SC-3's guests."""
     cell, parts = framework()
-    names = labels(parts)
-    order = {label: k for k, label in enumerate(names.values())}
     inv = np.linalg.inv(cell)
     arranged = arrange(cell, parts)
+    listed = {p.name: [e for e, _ in p.atoms] for p in arranged[SERIES[0].name] + arranged[SERIES[-1].name]
+              if any(m.written(p.name) for m in SERIES)}
+    names = labels(list(listed.items()))
+    order = {label: k for k, label in enumerate(names.values())}
     structures = {}
     for model in SERIES:
         sites = []
         for part in arranged[model.name]:
-            if not model.holds(part.name):
+            if not model.written(part.name):
                 continue
             occupancy = model.keep.get(part.name, 1.0)
             for index, (element, xyz) in enumerate(part.atoms):
@@ -390,8 +481,10 @@ def cif_text(model: Model, cell: np.ndarray, sites: list[Site]) -> str:
              f"_database_code_CSD_real_structure {model.ccdc}",
              f"_cell_length_a {a:.4f}", f"_cell_length_b {b:.4f}", f"_cell_length_c {c:.4f}",
              f"_cell_angle_alpha {alpha:.3f}", f"_cell_angle_beta {beta:.3f}", f"_cell_angle_gamma {gamma:.3f}",
-             "_symmetry_space_group_name_H-M 'P 1'", "_space_group_IT_number 1",
-             "loop_", "_space_group_symop_operation_xyz", "'x, y, z'",
+             "_space_group_crystal_system monoclinic",
+             f"_space_group_name_H-M_alt '{'P 1 21/c 1' if model.centric else 'P 1 21 1'}'",
+             f"_space_group_IT_number {14 if model.centric else 4}",
+             "loop_", "_space_group_symop_operation_xyz", *[f"'{op}'" for op in model.operations()],
              "loop_", "_atom_site_label", "_atom_site_type_symbol", "_atom_site_fract_x", "_atom_site_fract_y",
              "_atom_site_fract_z", "_atom_site_occupancy"]
     for s in sites:
