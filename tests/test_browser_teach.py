@@ -157,6 +157,8 @@ def test_figures_can_follow_the_view_as_turned(browser, app_server) -> None:
     page.get_by_text("Download figures and data").click()
     page.wait_for_function("() => [...document.querySelectorAll('code')].some(c => c.innerText.includes("
                            "\"--view 'q:0,0,0,1'\"))", timeout=60000)  # not turned yet: the starting orientation
+    canvas.scroll_into_view_if_needed()  # the opened panel may have scrolled the view away, as a user would scroll back
+    page.wait_for_timeout(500)
     box = canvas.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x, y)

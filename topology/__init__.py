@@ -10,7 +10,7 @@ over many files. Nothing here imports a user interface: the notebook methods of 
 
 >>> import topology
 >>> topology.analyze("assets/structures/SC-1.cif").topologies
-'pcu + sql'
+'pcu + sql + sql'
 """
 
 from __future__ import annotations
