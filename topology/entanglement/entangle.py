@@ -219,9 +219,10 @@ def lattice_points(frac: np.ndarray, labels: list[str], edges: np.ndarray, orth:
     codes = {tuple(r) for r in edges.tolist()}
     group = [np.zeros(3)]
     seen = {_point_key(group[0])}
-    most = 1 + len(candidates)  # the translations act freely on the vertices of vertex 0's label
+    same = int((label == label[0]).sum())  # the translations act freely on these: their orders divide it
+    orders = [k for k in range(1, same + 1) if same % k == 0]
     for w in candidates.tolist():
-        t = _rational((frac[w] - frac[0]) % 1.0, most, orth, tolerance)
+        t = _rational((frac[w] - frac[0]) % 1.0, orders, orth, tolerance)
         if t is None or _point_key(t) in seen or not _maps_onto_itself(frac, label, edges, codes, tree, orth, t,
                                                                         tolerance):
             continue
@@ -234,12 +235,13 @@ def lattice_points(frac: np.ndarray, labels: list[str], edges: np.ndarray, orth:
     return group
 
 
-def _rational(t: np.ndarray, most: int, orth: np.ndarray, tolerance: float) -> np.ndarray | None:
-    """The translation of finite order that ``t`` stands for: k/N for the smallest N (up to ``most``,
-    the number of vertices it could permute) that carries the structure back onto itself, N t within
-    ``tolerance`` Angstrom of a lattice vector; None if there is none. ``t``, measured between positions
-    that only nearly repeat, might never come back to the origin, and its multiples would fill the cell."""
-    for order in range(1, most + 1):
+def _rational(t: np.ndarray, orders: list[int], orth: np.ndarray, tolerance: float) -> np.ndarray | None:
+    """The translation of finite order that ``t`` stands for: k/N for the smallest N of ``orders`` that
+    carries the structure back onto itself, N t within ``tolerance`` Angstrom of a lattice vector; None
+    if there is none. (A translation permutes the vertices of one label freely, so its order divides
+    their number: ``orders`` are its divisors.) ``t``, measured between positions that only nearly
+    repeat, might never come back to the origin, and its multiples would fill the cell."""
+    for order in orders:
         whole = np.round(t * order)
         if np.linalg.norm((t * order - whole) @ orth.T) <= tolerance:
             return (whole / order) % 1.0
