@@ -12,6 +12,9 @@ with three or more connections are the branch points.
 from __future__ import annotations
 
 import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
+
 from topology.net.bonds import Bonds, bond_graph_arrays
 from topology.net.quotient import PeriodicNet
 from topology.net.units import BRANCH, BuildingUnits
@@ -145,7 +148,9 @@ def all_nodes(net: PeriodicNet, crystal: Crystal, bonds: Bonds, units: BuildingU
     split = 0
     mine_of, touch_of = _by_part(np.flatnonzero(inner), part_of[src]), _by_part(np.flatnonzero(outer), part_of[src])
     empty = np.zeros(0, dtype=int)
-    for k in branch:
+    at_most_one = _at_most_one_branch_point(len(crystal), part_of, heavy, src[inner], dst[inner],
+                                            np.column_stack([src[outer], units.owner[dst[outer]], image[outer]]))
+    for k in branch[~at_most_one[branch]]:
         atoms = org.atoms[org.bounds[k]: org.bounds[k + 1]]
         atoms = atoms[heavy[atoms]]
         mine, touch = mine_of.get(int(k), empty), touch_of.get(int(k), empty)
@@ -174,6 +179,38 @@ def all_nodes(net: PeriodicNet, crystal: Crystal, bonds: Bonds, units: BuildingU
             else:
                 out.add_edge(ids[i], ids[j], wraps[j] - wraps[i])
     return out, split
+
+
+def _at_most_one_branch_point(n: int, part_of: np.ndarray, heavy: np.ndarray, a: np.ndarray, b: np.ndarray,
+                              contacts: np.ndarray) -> np.ndarray:
+    """For every organic part, whether it surely has at most one branch point, found for all parts at
+    once (most parts of most MOFs, whose branch-point search is then skipped). A branch point is a ring
+    system or an atom out of the rings with three or more connections (bonds within the part, clusters
+    it binds); pruning and contracting only lower them. A part with at most one ring (its cyclomatic
+    number: bonds - atoms + pieces) has its ring, if any, as its 2-core; if that and the atoms of three
+    connections or more off it number at most one, the part stays one vertex."""
+    pairs = np.unique(np.sort(np.column_stack([a, b]), axis=1), axis=0) if len(a) else np.zeros((0, 2), int)
+    atoms = np.flatnonzero((part_of >= 0) & heavy)
+    parts = int(part_of.max(initial=-1)) + 1
+    pieces_of = connected_components(csr_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n)),
+                                     directed=False)[1]
+    one_each = atoms[np.unique(pieces_of[atoms], return_index=True)[1]]  # an atom of every piece
+    pieces = np.bincount(part_of[one_each], minlength=parts)
+    cyclomatic = (np.bincount(part_of[pairs[:, 0]], minlength=parts) - np.bincount(part_of[atoms], minlength=parts)
+                  + pieces)
+    core = np.zeros(n, dtype=bool)
+    core[atoms] = True
+    while True:  # the 2-core: atoms left once those with one bond or none are stripped, again and again
+        live = pairs[core[pairs[:, 0]] & core[pairs[:, 1]]]
+        degree = np.bincount(live.ravel(), minlength=n)
+        strip = core & (degree <= 1)
+        if not strip.any():
+            break
+        core &= ~strip
+    terminals = np.bincount(np.unique(contacts, axis=0)[:, 0], minlength=n) if len(contacts) else np.zeros(n, int)
+    connections = np.bincount(pairs.ravel(), minlength=n) + terminals
+    junctions = np.bincount(part_of[atoms], weights=((connections[atoms] >= 3) & ~core[atoms]), minlength=parts)
+    return (cyclomatic <= 1) & (np.minimum(cyclomatic, 1) + junctions <= 1)
 
 
 def _by_part(bonds: np.ndarray, part: np.ndarray) -> dict[int, np.ndarray]:
