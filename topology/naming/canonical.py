@@ -127,7 +127,7 @@ def simplify(graph: PeriodicGraph) -> PeriodicGraph:
 
 def simplified(graph: PeriodicGraph) -> tuple[PeriodicGraph, list[int]]:
     """:func:`simplify`, and the vertices of ``graph`` that are left (in the new numbering's order)."""
-    if graph.n > 1 and graph.degrees().min(initial=0) >= 3:
+    if graph.n > 1 and graph.degrees().min() >= 3:
         return graph, list(range(graph.n))  # nothing dangles and nothing is 2-connected: a MOF's net, mostly
     adj: dict[int, dict[tuple[int, tuple[int, ...]], None]] = {v: {} for v in range(graph.n)}
     for u, v, s in zip(graph.src.tolist(), graph.dst.tolist(), graph.shift.tolist()):
