@@ -492,13 +492,15 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
     they are the net's symmetries, and give its vertex orbits."""
     n, d = graph.n, graph.dim
     adj = graph.adjacency()
-    width = max(len(a) for a in adj)
-    deg = np.array([len(a) for a in adj])
-    nbr = np.full((n, width), 0, dtype=np.int64)
+    src, dst, shift = graph.directed()
+    by_vertex = np.argsort(src, kind="stable")  # each vertex's neighbours in the order of adj[u]
+    deg = np.bincount(src, minlength=n)
+    width = int(deg.max())
+    column = np.arange(len(src)) - np.concatenate([[0], np.cumsum(deg)[:-1]])[src[by_vertex]]
+    nbr = np.zeros((n, width), dtype=np.int64)
     shf = np.zeros((n, width, d), dtype=np.int64)
-    for u, a in enumerate(adj):
-        nbr[u, :len(a)] = [w for w, _ in a]
-        shf[u, :len(a)] = [t for _, t in a]
+    nbr[src[by_vertex], column] = dst[by_vertex]
+    shf[src[by_vertex], column] = shift[by_vertex]
     vec = pos[nbr] + shf - pos[:, None, :]
     valid = np.arange(width)[None, :] < deg[:, None]
     frames = _frames(graph, pos, classes, [vec[u, :deg[u]] for u in range(n)])
