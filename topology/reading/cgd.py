@@ -24,7 +24,7 @@ from topology.limits import MAX_EDGE_SPAN, MAX_NET_EDGES, MAX_NET_LINES, MAX_NET
 from topology.net.periodic import solve_laplacian
 from topology.net.quotient import PeriodicNet
 from topology.reading.cgd_edges import nearest_neighbour_edges
-from topology.reading.cif import normalize_hm
+from topology.reading.cif import images_of, normalize_hm
 
 MATCH_TOLERANCE = 1e-3
 """Fractional distance within which an edge end is taken to be a node."""
@@ -241,7 +241,7 @@ def _crystal(lines: list[Line], name: str) -> tuple[PeriodicNet, tuple[str, ...]
     if len(used) * len(ops) > MAX_NET_NODES:
         raise InputError(name, f"net too big: {len(used)} nodes x {len(ops)} symmetry operations")
     # symmetry-unique node positions: all images, wrapped, merged when they coincide
-    images = (np.einsum("mij,nj->nmi", rots, np.array([r.frac for r in used])) + trans).reshape(-1, 3)
+    images = (images_of(rots, np.array([r.frac for r in used])) + trans).reshape(-1, 3)
     images -= np.floor(images + MATCH_TOLERANCE / 2)
     images = np.clip(images, 0.0, np.nextafter(1.0, 0))
     tree = cKDTree(images, boxsize=1.0)
@@ -256,8 +256,8 @@ def _crystal(lines: list[Line], name: str) -> tuple[PeriodicNet, tuple[str, ...]
     for p in pos:
         net.add_vertex("node", p, "")
     ends = np.array(edges)  # (e, 2, 3)
-    e1 = np.einsum("mij,ej->emi", rots, ends[:, 0]).reshape(-1, 3) + np.tile(trans, (len(edges), 1))
-    e2 = np.einsum("mij,ej->emi", rots, ends[:, 1]).reshape(-1, 3) + np.tile(trans, (len(edges), 1))
+    e1 = (images_of(rots, ends[:, 0]) + trans).reshape(-1, 3)
+    e2 = (images_of(rots, ends[:, 1]) + trans).reshape(-1, 3)
     node_tree = cKDTree(pos, boxsize=1.0)
     w1, w2 = np.floor(e1 + MATCH_TOLERANCE / 2), np.floor(e2 + MATCH_TOLERANCE / 2)
     d1, u = node_tree.query(np.clip(e1 - w1, 0, np.nextafter(1.0, 0)))
