@@ -635,20 +635,21 @@ def _neighbour_order(inv: np.ndarray, vec: np.ndarray, valid: np.ndarray) -> np.
     coordinates in the frame ``inv[r]``, lexicographically, padding last."""
     coords = np.einsum("fij,fej->fei", inv, vec)
     coords[~valid] = np.inf
-    coords = _ranks(coords)
-    rows, width, d = coords.shape
-    flat = coords.reshape(-1, d)
+    return _row_order(_ranks(coords))
+
+
+def _row_order(ranks: np.ndarray) -> np.ndarray:
+    """The entries of each row of ``ranks`` (rows, width, d) sorted lexicographically by their d ranks."""
+    rows, width, d = ranks.shape
+    flat = ranks.reshape(-1, d)
     row = np.repeat(np.arange(rows), width)
     return np.lexsort(tuple(flat[:, j] for j in range(d - 1, -1, -1)) + (row,)).reshape(rows, width) % width
 
 
 def _coincident_neighbours(vec: np.ndarray, valid: np.ndarray) -> bool:
     """Whether two neighbours of one vertex sit at one place (the same in every frame)."""
-    coords = np.where(valid[..., None], vec, np.inf)
-    ranks = _ranks(coords)
-    rows, width, d = ranks.shape
-    srt = np.lexsort(tuple(ranks.reshape(-1, d)[:, j] for j in range(d - 1, -1, -1))
-                     + (np.repeat(np.arange(rows), width),)).reshape(rows, width) % width
+    ranks = _ranks(np.where(valid[..., None], vec, np.inf))
+    srt = _row_order(ranks)
     cs = np.take_along_axis(ranks, srt[:, :, None], axis=1)
     oks = np.take_along_axis(valid, srt, axis=1)
     return bool(((np.diff(cs, axis=1) == 0).all(axis=2) & oks[:, 1:]).any())
