@@ -63,17 +63,15 @@ def identify(graph: PeriodicGraph, simplified: bool = True) -> NetIdentity:
     seqs = [tuple(cs) for cs in coordination_sequences(adj, reps, SHELLS)]
     order = sorted(range(len(reps)), key=lambda i: (-len(adj[reps[i]]), seqs[i]))
     symbols = point_symbols(adj, [reps[i] for i in order], Shells(adj, RING_LIMIT - 2)) or []
-    name, source = (None, None)
     if form.stable:
         name, source = archive.lookup_source(form.digest) or (None, None)
-    elif form.unstable:
-        name, source = archive.lookup_unstable(form.digest) or (None, None)
-    if form.stable:
         notes = []
-    elif name:
+    elif form.unstable and (found := archive.lookup_unstable(form.digest)):
+        name, source = found
         notes = [f"named {name} by its coordination sequences, which match the unstable net {name} of {source}: "
                  f"{form.reason}, so there is no canonical key to prove it"]
     else:
+        name, source = None, None
         notes = [f"not named: {form.reason}"]
     if len(symbols) < len(order):
         notes.append(f"point symbol not computed: the ring searches of its {len(reps)} vertex kinds outgrow "
