@@ -17,12 +17,12 @@ from topology.net.bonds import find_bonds
 from topology.net.clustering import all_nodes
 from topology.net.periodic import direction, lifted_components, plane_normal
 from topology.net.quotient import PeriodicNet, build_net
-from topology.net.symmetry import file_operations, net_operations
+from topology.net.symmetry import net_operations
 from topology.net.units import find_units
 from topology.options import CLUSTERINGS, Options
 from topology.reading import cgd
 from topology.reading import cif as io
-from topology.reading.crystal import Crystal
+from topology.reading.crystal import Crystal, file_operations
 from topology.reading.disorder import major_parts
 from topology.report import NetSummary, Report
 from topology.stages import stage

@@ -25,7 +25,8 @@ import numpy as np
 
 from topology.entanglement.entangle import Entanglement, lattice_points
 from topology.net.quotient import PeriodicNet
-from topology.net.symmetry import Operation, precision
+from topology.net.symmetry import precision
+from topology.reading.crystal import Operation
 from topology.report import NetSummary
 
 CLASSIFICATIONS = (

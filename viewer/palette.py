@@ -23,10 +23,10 @@ layer, half a cell apart under a 2_1 screw): :func:`stacks`.
 
 from __future__ import annotations
 
-import gemmi
 import numpy as np
 
 from topology.net.periodic import hermite_basis, lift
+from topology.reading.crystal import file_operations
 from topology.report import Report
 
 SKY_BLUE, ORANGE, GREEN, PURPLE, BLUE, VERMILION = "#56B4E9", "#E69F00", "#009E73", "#CC79A7", "#0072B2", "#D55E00"
@@ -69,8 +69,7 @@ def stacks(report: Report) -> list[int]:
         return out
     frac = report.net.frac()
     tangled = {frozenset(e.between) for e in report.entanglement if e.kind != "none"}
-    moves = [(np.array(op.rot, dtype=float) / gemmi.Op.DEN, np.array(op.tran, dtype=float) / gemmi.Op.DEN)
-             for op in map(gemmi.Op, ops)]
+    moves = file_operations(ops)
 
     def carried(a, b) -> bool:
         there = frac[list(b.vertices)]

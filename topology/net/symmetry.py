@@ -14,7 +14,6 @@ import itertools
 import os
 import warnings
 
-import gemmi
 import numpy as np
 
 os.environ.setdefault("SPGLIB_WARNING", "OFF")  # its C code would print its search's dead ends on stderr
@@ -23,21 +22,11 @@ from scipy.spatial import cKDTree
 from spglib.error import SpglibError
 
 from topology.net.quotient import PeriodicNet
+from topology.reading.crystal import Operation
 
 SYMPREC = 0.5
 """Tolerance (Angstrom) within which a vertex or edge midpoint must land on a like one; smaller for a
 net whose points lie closer (:func:`precision`)."""
-
-Operation = tuple[np.ndarray, np.ndarray]
-"""A space-group operation in the cell's fractional basis: rotation (3x3) and translation (3)."""
-
-
-def file_operations(triplets: tuple[str, ...]) -> list[Operation]:
-    """The operations a file gives, as x,y,z triplets (the identity when it gives none)."""
-    ops = [gemmi.Op(t) for t in triplets] or [gemmi.Op("x,y,z")]
-    return [(np.array(op.rot, dtype=float) / gemmi.Op.DEN, np.array(op.tran, dtype=float) / gemmi.Op.DEN)
-            for op in ops]
-
 
 def precision(net: PeriodicNet) -> float:
     """:data:`SYMPREC`, or a quarter of the shortest distance between two vertices when that is less:

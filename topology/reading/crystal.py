@@ -70,6 +70,17 @@ class Crystal:
         return self.select(keep, note)
 
 
+Operation = tuple[np.ndarray, np.ndarray]
+"""A space-group operation in the cell's fractional basis: rotation (3x3) and translation (3)."""
+
+
+def file_operations(triplets: tuple[str, ...]) -> list[Operation]:
+    """The operations a file gives, as x,y,z triplets (the identity when it gives none)."""
+    ops = [gemmi.Op(t) for t in triplets] or [gemmi.Op("x,y,z")]
+    return [(np.array(op.rot, dtype=float) / gemmi.Op.DEN, np.array(op.tran, dtype=float) / gemmi.Op.DEN)
+            for op in ops]
+
+
 def covalent_radii(elements: np.ndarray) -> np.ndarray:
     """Covalent radius of each element symbol (Angstrom)."""
     symbols, code = np.unique(elements, return_inverse=True)
