@@ -399,7 +399,22 @@ def _invariant_key(graph: PeriodicGraph) -> str:
 SENTINEL = np.iinfo(np.int64).max // 4
 
 
-def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vecs: list[np.ndarray]):
+@dataclass(frozen=True)
+class _Frames:
+    """Candidate frames: frame f stands at vertex ``origin[f]`` with basis columns ``basis[f]``, which
+    are the vectors ``picks[f]`` of that vertex's candidates ``vectors[origin[f]]`` (its star, then,
+    for a flat star, the vectors further out that complete it)."""
+
+    origin: np.ndarray
+    basis: np.ndarray
+    picks: np.ndarray
+    vectors: dict[int, np.ndarray]
+
+    def take(self, mask: np.ndarray) -> _Frames:
+        return _Frames(self.origin[mask], self.basis[mask], self.picks[mask], self.vectors)
+
+
+def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vecs: list[np.ndarray]) -> _Frames | None:
     """Candidate frames: (origin, ordered basis) for every vertex of the start class.
 
     The start class is the smallest class of vertices whose stars (edge vectors) span the most
@@ -436,29 +451,31 @@ def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vecs: li
         good = np.abs(np.linalg.det(mats)) > 1e-9
         if not good.any():
             return None
-        return np.repeat(members, good.sum(axis=1)), mats[good]
+        picks = np.broadcast_to(choices, good.shape + (best,))[good]
+        return _Frames(np.repeat(members, good.sum(axis=1)), mats[good], picks,
+                       {int(v): vecs[v] for v in members})
     adj = graph.adjacency()
-    origins, bases = [], []
+    origins, bases, picked, vectors = [], [], [], {}
     for v in members.tolist():
         star = vecs[v]
-        heads = star[choices]  # (k, best, d)
         pool = _completion(adj, pos, v, star, d)  # a flat star: completed by vectors further out
         if pool is None:
             return None
-        if len(heads) * math.perm(len(pool), d - best) > MAX_FRAMES:
+        if len(choices) * math.perm(len(pool), d - best) > MAX_FRAMES:
             raise TooManyFrames(f"a flat star completed by {len(pool)} vectors gives too many frames")
-        tails = pool[np.array(list(itertools.permutations(range(len(pool)), d - best)), dtype=np.int64)]
-        heads = np.concatenate([np.repeat(heads, len(tails), axis=0), np.tile(tails, (len(heads), 1, 1))], axis=1)
-        mats = heads.transpose(0, 2, 1)  # columns are the basis vectors
+        tails = len(star) + np.array(list(itertools.permutations(range(len(pool)), d - best)), dtype=np.int64)
+        picks = np.concatenate([np.repeat(choices, len(tails), axis=0), np.tile(tails, (len(choices), 1))], axis=1)
+        vectors[v] = np.vstack([star, pool])
+        mats = vectors[v][picks].transpose(0, 2, 1)  # columns are the basis vectors
         good = np.abs(np.linalg.det(mats)) > 1e-9
         origins += [v] * int(good.sum())
         bases.append(mats[good])
+        picked.append(picks[good])
         if len(origins) > MAX_FRAMES:
             raise TooManyFrames(f"its start vertices give more than {MAX_FRAMES:,} frames")
     if not origins:
         return None
-    basis = np.concatenate(bases)
-    return np.array(origins), basis
+    return _Frames(np.array(origins), np.concatenate(bases), np.concatenate(picked), vectors)
 
 
 def _completion(adj, pos: np.ndarray, v: int, star: np.ndarray, d: int, reach: int = 8) -> np.ndarray | None:
@@ -503,10 +520,12 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
     shf[src[by_vertex], column] = shift[by_vertex]
     vec = pos[nbr] + shf - pos[:, None, :]
     valid = np.arange(width)[None, :] < deg[:, None]
+    if _coincident_neighbours(vec, valid):
+        return None  # two neighbours at one place: an unstable net
     frames = _frames(graph, pos, classes, [vec[u, :deg[u]] for u in range(n)])
     if frames is None:
         return None
-    origin, basis = frames
+    origin, basis = frames.origin, frames.basis
     auto = Symmetry(graph, pos)
     # the symmetries of the net: every one takes the first frame onto a frame of the start class
     lin = basis @ np.linalg.inv(basis[0])
@@ -529,13 +548,10 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
     for v in origin.tolist():
         if size[orbits[v]] == chosen:
             first.setdefault(int(orbits[v]), v)
-    keep = np.isin(origin, list(first.values()))
-    origin, basis = origin[keep], basis[keep]
-    keep = _one_per_family(origin, basis, perms, lins)
-    origin, basis = origin[keep], basis[keep]
+    frames = frames.take(np.isin(origin, list(first.values())))
+    frames = frames.take(_one_per_family(frames, perms, lins))
+    origin, basis = frames.origin, frames.basis
     inv = np.linalg.inv(basis)
-    if _coincident_neighbours(vec, valid):
-        return None  # two neighbours at one place: an unstable net
     f_count = len(origin)
     number = np.full((f_count, n), -1, dtype=np.int64)
     lift = np.zeros((f_count, n, d), dtype=np.int64)
@@ -669,29 +685,42 @@ def _ranks(values: np.ndarray) -> np.ndarray:
     return ranks.reshape(values.shape)
 
 
-def _one_per_family(origin: np.ndarray, basis: np.ndarray, perms: np.ndarray, lins: np.ndarray) -> np.ndarray:
+def _one_per_family(frames: _Frames, perms: np.ndarray, lins: np.ndarray) -> np.ndarray:
     """Mask keeping one frame of each family of frames that the symmetries (vertex permutations
-    ``perms`` with linear parts ``lins``) take onto each other: they would give the same edge list."""
-    count = len(origin)
-    weights = np.random.default_rng(0).integers(1, 2**61, size=1 + basis[0].size)
+    ``perms`` with linear parts ``lins``) take onto each other: they would give the same edge list.
 
-    def code(o, b):  # wraps around modulo 2^64: a hash, checked below
-        return o * weights[0] + np.rint(b * ROUND).astype(np.int64).reshape(o.shape + (-1,)) @ weights[1:]
-
-    own = code(origin, basis)
-    order = np.argsort(own)
-    # the frames stand at one vertex of each orbit, so only the symmetries that keep a frame's origin
-    # can take it onto another frame
-    g, f = np.nonzero(perms[:, origin] == origin[None, :])
-    images = code(origin[f], np.matmul(lins[g], basis[f]))
-    at = order[np.minimum(np.searchsorted(own[order], images), count - 1)]
-    hit = (own[at] == images) & (origin[at] == origin[f])
-    src, dst = f[hit], at[hit]
-    graph = csr_matrix((np.ones(len(src)), (src, dst)), shape=(count, count))
-    labels = connected_components(graph, directed=False)[1]
-    keep = np.zeros(count, dtype=bool)
-    keep[np.unique(labels, return_index=True)[1]] = True
+    The frames stand at one vertex of each orbit, so only the symmetries that keep a frame's origin can
+    take it onto another frame. Such a symmetry permutes the origin's candidate vectors, so it acts on
+    frames as on tuples of vector indices: of each family, the frame whose tuple is least under every
+    symmetry is kept, with integer work only."""
+    keep = np.zeros(len(frames.origin), dtype=bool)
+    for o in np.unique(frames.origin).tolist():
+        at = np.flatnonzero(frames.origin == o)
+        vectors = frames.vectors[o]
+        moved = _permutations_of(vectors, lins[perms[:, o] == o])
+        if moved is None:  # candidate vectors the symmetries do not permute: no family is merged
+            keep[at] = True
+            continue
+        picks = frames.picks[at]
+        weights = len(vectors) ** np.arange(picks.shape[1] - 1, -1, -1)
+        codes = moved[:, picks] @ weights  # (symmetry, frame): each image's tuple as one integer
+        keep[at] = picks @ weights == codes.min(axis=0)
     return keep
+
+
+def _permutations_of(vectors: np.ndarray, lins: np.ndarray) -> np.ndarray | None:
+    """For each linear part, the permutation of ``vectors`` it makes (row g: where vector i goes),
+    or None when one of them does not map the vectors onto themselves."""
+    k = len(vectors)
+    images = np.matmul(vectors, lins.transpose(0, 2, 1)).reshape(-1, vectors.shape[1])
+    grid = np.round(np.vstack([vectors, images]) * ROUND).astype(np.int64)
+    ids = np.unique(grid, axis=0, return_inverse=True)[1].ravel()
+    index = np.full(len(grid), -1)
+    index[ids[:k]] = np.arange(k)
+    moved = index[ids[k:]]
+    if len(np.unique(ids[:k])) < k or (moved < 0).any():
+        return None
+    return moved.reshape(len(lins), k)
 
 
 def _emitted(adj, origin: int, star_order: np.ndarray, d: int):
