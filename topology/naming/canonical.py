@@ -505,12 +505,12 @@ def _completion(adj, pos: np.ndarray, v: int, star: np.ndarray, d: int, reach: i
 
 def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
     """Breadth-first searches from every candidate frame in lock step (numpy over frames); after each
-    vertex only the frames whose edge list so far is least go on. The frames left at the end tie:
-    they are the net's symmetries, and give its vertex orbits."""
+    vertex only the frames whose edge list so far is least go on, and once few are left each one's
+    whole search is run and compared (:func:`_least_search`). The net's symmetries, found on the way,
+    give its vertex orbits."""
     n, d = graph.n, graph.dim
-    adj = graph.adjacency()
     src, dst, shift = graph.directed()
-    by_vertex = np.argsort(src, kind="stable")  # each vertex's neighbours in the order of adj[u]
+    by_vertex = np.argsort(src, kind="stable")  # each vertex's neighbours in the order of its edges
     deg = np.bincount(src, minlength=n)
     width = int(deg.max())
     column = np.arange(len(src)) - np.concatenate([[0], np.cumsum(deg)[:-1]])[src[by_vertex]]
@@ -562,7 +562,7 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
     count = np.ones(f_count, dtype=np.int64)
     stars = _StarOrders(inv, vec, valid)
     for k in range(n):
-        if len(inv) == 1:
+        if len(inv) <= FEW_FRAMES:
             break
         if (count <= k).any():
             return None  # not connected
@@ -596,10 +596,42 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
             origin, basis, inv, number, lift, order, count = (
                 a[keep] for a in (origin, basis, inv, number, lift, order, count))
             stars.keep(keep)
-    emitted = _emitted(adj, int(origin[0]), stars.of_frame(0), d)
+    emitted = _least_search(nbr, shf, deg, origin, [stars.of_frame(f) for f in range(len(inv))], inv)
     if emitted is None:
         return None
     return _key(d, emitted), orbits
+
+
+FEW_FRAMES = 4
+"""Frames at or under which the lock-step search stops and each frame's whole search is run on its
+own: a search step over all frames costs some twenty array operations whatever their number, a
+whole search in plain Python about what a few such steps cost, and few frames can tie for long
+(MIL-100's net: 3 frames tie for 80 steps)."""
+
+
+def _least_search(nbr: np.ndarray, shf: np.ndarray, deg: np.ndarray, origin: np.ndarray, orders: list[np.ndarray],
+                  inv: np.ndarray) -> np.ndarray | None:
+    """The least of the frames' whole searches (see :func:`_emitted`), as the lock-step search would
+    find it: a search is read as a sequence of rows, one per edge it lists (the degree of the vertex
+    it stands at, the neighbour's number, the edge's shift in the frame as ranks over all the frames'
+    values), and the sequences are compared lexicographically."""
+    nbrs = [row[:k] for row, k in zip(nbr.tolist(), deg.tolist())]
+    tables = [_emitted(nbrs, nbr, shf, int(o), order) for o, order in zip(origin.tolist(), orders)]
+    if any(t is None for t in tables):
+        return None
+    if len(tables) == 1:
+        return tables[0]
+    framed = _ranks(np.concatenate([t[:, 2:] @ m.T for t, m in zip(tables, inv)]))
+    start = np.cumsum([0] + [len(t) for t in tables])
+    seqs = [np.column_stack([np.bincount(t[:, 0])[t[:, 0]], t[:, 1], framed[start[f]:start[f + 1]]]).ravel()
+            for f, t in enumerate(tables)]
+    best = 0
+    for f in range(1, len(seqs)):
+        size = min(len(seqs[f]), len(seqs[best]))
+        differ = np.flatnonzero(seqs[f][:size] != seqs[best][:size])
+        if len(differ) and seqs[f][differ[0]] < seqs[best][differ[0]]:
+            best = f
+    return tables[best]
 
 
 TABULATE_ENTRIES = 32
@@ -723,30 +755,41 @@ def _permutations_of(vectors: np.ndarray, lins: np.ndarray) -> np.ndarray | None
     return moved.reshape(len(lins), k)
 
 
-def _emitted(adj, origin: int, star_order: np.ndarray, d: int):
-    """The winning frame's search: (new u, new v, shift in the old lattice basis) in search order,
-    each vertex's neighbours visited in ``star_order[u]``."""
-    n = len(adj)
+def _emitted(nbrs: list[list[int]], nbr: np.ndarray, shf: np.ndarray, origin: int, star_order: np.ndarray):
+    """A frame's whole search: one row (new u, new v, shift in the old lattice basis) per edge it
+    lists, in search order, each vertex's neighbours (``nbrs[u]``, in ``nbr``/``shf`` padded to one
+    width) visited in ``star_order[u]``. Only the numbering runs edge by edge; the shifts follow from
+    the search tree's lifts at once. None when the net is not connected."""
+    n, width, d = shf.shape
     number = [-1] * n
-    lift = [(0,) * d] * n
     number[origin] = 0
     order = [origin]
-    out = []
+    found_by = [0] * n  # the slot (u * width + e) of the edge that reached each vertex
+    slots = []
     orders = star_order.tolist()
     for k in range(n):
         if k >= len(order):
             return None
         u = order[k]
-        nbrs = adj[u]
-        lu = lift[u]
-        for e in orders[u][:len(nbrs)]:
-            w, s = nbrs[e]
+        row = nbrs[u]
+        for e in orders[u][:len(row)]:
+            w = row[e]
             if number[w] < 0:
                 number[w] = len(order)
                 order.append(w)
-                lift[w] = tuple(a + b for a, b in zip(lu, s))
-            out.append((k, number[w], tuple(a + b - c for a, b, c in zip(lu, s, lift[w]))))
-    return out
+                found_by[w] = u * width + e
+            slots.append(u * width + e)
+    steps = shf.reshape(-1, d).tolist()
+    lifts: list = [None] * n
+    lifts[origin] = (0,) * d
+    for w in order[1:]:
+        slot = found_by[w]
+        lifts[w] = tuple(a + b for a, b in zip(lifts[slot // width], steps[slot]))
+    lift = np.array(lifts, dtype=np.int64).reshape(n, d)
+    slot = np.array(slots, dtype=np.int64)
+    u, w = slot // width, nbr.ravel()[slot]
+    num = np.array(number, dtype=np.int64)
+    return np.column_stack([num[u], num[w], lift[u] + shf.reshape(-1, d)[slot] - lift[w]])
 
 
 def _orbits(n: int, perms: list[np.ndarray]) -> np.ndarray:
@@ -759,20 +802,17 @@ def _orbits(n: int, perms: list[np.ndarray]) -> np.ndarray:
     return connected_components(graph, directed=False)[1]
 
 
-def _key(d: int, emitted: list[tuple[int, int, tuple[int, ...]]]) -> str:
-    """The key text: each edge once, shifts in the column Hermite normal form of the shift matrix."""
-    seen: set[tuple[int, int, tuple[int, ...]]] = set()
-    rows = []
-    for u, v, s in emitted:
-        back = (v, u, tuple(-x for x in s))
-        if back in seen or (u, v, s) in seen:
-            continue
-        seen.add((u, v, s))
-        rows.append((u, v, s))
-    shifts = column_hermite(np.array([s for _, _, s in rows], dtype=object).reshape(-1, d))
+def _key(d: int, emitted: np.ndarray) -> str:
+    """The key text: each edge once (where the search first lists it), shifts in the column Hermite
+    normal form of the shift matrix."""
+    u, v, shift = emitted[:, 0], emitted[:, 1], emitted[:, 2:]
+    flip = (u > v) | ((u == v) & _negative(shift))
+    undirected = np.column_stack([np.where(flip, v, u), np.where(flip, u, v), np.where(flip[:, None], -shift, shift)])
+    rows = emitted[np.sort(np.unique(undirected, axis=0, return_index=True)[1])]
+    shifts = column_hermite(rows[:, 2:].astype(object))
     parts = [str(d)]
-    for (u, v, _), h in zip(rows, shifts.tolist()):
-        parts += [str(u + 1), str(v + 1), *(str(int(x)) for x in h)]
+    for (a, b), h in zip((rows[:, :2] + 1).tolist(), shifts.tolist()):
+        parts += [str(a), str(b), *(str(int(x)) for x in h)]
     return " ".join(parts)
 
 
