@@ -13,7 +13,7 @@ import pytest
 from topology import analyze_file
 from topology.naming.archive import arc_entries, lookup, systre_key_graph
 from topology.naming.canonical import PeriodicGraph, canonical_form, column_hermite, simplify
-from topology.naming.identify import identify
+from topology.naming.identify import Namer, identify
 from topology.naming.invariants import coordination_sequence
 from topology.net.quotient import PeriodicNet
 from topology.pipeline import summarize
@@ -110,6 +110,15 @@ def test_unknown_net_keeps_one_key_under_every_change():
     for changed in (relabel(g, rng), rebase(g, rng), supercell(g, (2, 1, 1)), supercell(g, (1, 2, 2))):
         assert canonical_form(changed).key == form.key
     assert identify(g).topology is None and identify(g).key == form.key
+
+
+def test_a_net_met_twice_in_one_analysis_is_named_once(monkeypatch):
+    named = []
+    monkeypatch.setattr("topology.naming.identify.identify", lambda g: named.append(g) or identify(g))
+    namer = Namer()
+    first, again, other = namer(ENTRIES["dia"]), namer(relabel(ENTRIES["dia"], random.Random(0))), namer(ENTRIES["dia"])
+    assert len(named) == 2 and other is first
+    assert first.topology == again.topology == "dia"
 
 
 def test_different_nets_get_different_keys():

@@ -12,7 +12,7 @@ import numpy as np
 from topology.entanglement.entangle import Entanglement, Placed, entangle, translation_images
 from topology.entanglement.rings import net_geometry
 from topology.errors import InputError
-from topology.naming.identify import component_graph, identify
+from topology.naming.identify import Namer, component_graph
 from topology.net.bonds import find_bonds
 from topology.net.clustering import all_nodes
 from topology.net.periodic import direction, lifted_components, plane_normal
@@ -89,9 +89,11 @@ def crystal_class(lattice: CellLattice, nets: list[NetSummary],
     return interpenetration_class(lattice, nets, found), (note,)
 
 
-def summarize(net: PeriodicNet, names: bool = True) -> list[NetSummary]:
+def summarize(net: PeriodicNet, names: bool = True, namer: Namer | None = None) -> list[NetSummary]:
     """One summary per connected component, ordered by dimensionality (highest first), then size;
-    2D and 3D nets are named (:mod:`topology.naming.identify`) unless ``names`` is false."""
+    2D and 3D nets are named (:mod:`topology.naming.identify`, through ``namer`` when one analysis
+    names several nets) unless ``names`` is false."""
+    namer = namer or Namer()
     with stage("net"):
         src, dst, off = net.directed_arrays()
         lifted = lifted_components(net.graph.number_of_nodes(), src, dst, off)
@@ -105,7 +107,7 @@ def summarize(net: PeriodicNet, names: bool = True) -> list[NetSummary]:
         named = None
         if names and c.dimensionality >= 2:
             with stage("naming"):
-                named = identify(component_graph(src, dst, off, lifted.shift, c))
+                named = namer(component_graph(src, dst, off, lifted.shift, c))
         out.append(NetSummary(k, c.dimensionality, c.fold, tuple(int(v) for v in c.nodes), degrees, orient,
                               c.copies_per_cell,
                               topology=named.topology if named else None,
@@ -149,12 +151,13 @@ def run(crystal: Crystal, options: Options) -> Report:
         every, split = all_nodes(single, kept, bonds, units)
     nets_of = {"SingleNodes": single, "AllNodes": every}
     net = nets_of[options.clustering]
-    nets = summarize(net, options.names)
+    namer = Namer()
+    nets = summarize(net, options.names, namer)
     by_clustering = {options.clustering: names_of(nets)}
     if options.names:
         for other in CLUSTERINGS:
             if other not in by_clustering:
-                by_clustering[other] = names_of(nets) if not split else names_of(summarize(nets_of[other]))
+                by_clustering[other] = names_of(nets) if not split else names_of(summarize(nets_of[other], namer=namer))
     lattice = CellLattice(net)
     found = entanglements(lattice, nets)
     with stage("verdict"):

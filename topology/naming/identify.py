@@ -85,6 +85,20 @@ def identify(graph: PeriodicGraph, simplified: bool = True) -> NetIdentity:
     return NetIdentity(name, form.key, point, tuple(seqs[i] for i in order), td10, form.stable, tuple(notes), source)
 
 
+class Namer:
+    """:func:`identify` for the nets of one analysis: a net met again (the copies of an interpenetrated
+    array, the nets of one clustering again in the other) is named once."""
+
+    def __init__(self) -> None:
+        self._named: dict[tuple, NetIdentity] = {}
+
+    def __call__(self, graph: PeriodicGraph) -> NetIdentity:
+        given = (graph.dim, graph.n, graph.src.tobytes(), graph.dst.tobytes(), graph.shift.tobytes())
+        if given not in self._named:
+            self._named[given] = identify(graph)
+        return self._named[given]
+
+
 def _classes(graph: PeriodicGraph) -> np.ndarray:
     return np.unique(color_refinement(graph), return_inverse=True)[1].ravel()
 
