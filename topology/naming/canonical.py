@@ -247,11 +247,11 @@ class Symmetry:
             return out
         target = self.order[at[hit]]
         lift = np.round(moved[hit] - self.pos[target]).astype(np.int64)
-        rows = np.arange(len(hit))[:, None]
-        s = np.round(np.matmul(self.shift.astype(float), lins[hit].transpose(0, 2, 1))).astype(np.int64)
-        s += lift[rows, self.dst] - lift[rows, self.src]
+        s = np.matmul(self.shift, np.round(lins[hit]).astype(np.int64).transpose(0, 2, 1))
+        s += np.take(lift, self.dst, axis=1) - np.take(lift, self.src, axis=1)
         small = (np.abs(s) < 512).all(axis=(1, 2))
-        codes = self._edge_code(target[:, self.src], target[:, self.dst], np.clip(s, -511, 511))
+        codes = self._edge_code(np.take(target, self.src, axis=1), np.take(target, self.dst, axis=1),
+                                np.clip(s, -511, 511))
         at = np.minimum(np.searchsorted(self.edges, codes), len(self.edges) - 1)
         good = small & (self.edges[at] == codes).all(axis=1)
         out[hit[good]] = target[good]
@@ -530,7 +530,8 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
     # the symmetries of the net: every one takes the first frame onto a frame of the start class
     lin = basis @ np.linalg.inv(basis[0])
     near = np.round(lin)
-    integral = (np.abs(lin - near) < 1e-6).all(axis=(1, 2)) & (np.abs(np.abs(np.linalg.det(near)) - 1) < 1e-6)
+    integral = (np.abs(lin - near) < 1e-6).all(axis=(1, 2))
+    integral[integral] = np.abs(np.abs(np.linalg.det(near[integral])) - 1) < 1e-6
     images = auto.maps(int(origin[0]), near[integral], origin[integral])
     found = images[:, 0] >= 0
     perms, lins = images[found], near[integral][found]
@@ -544,11 +545,9 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
     for o in np.unique(orbits[origin]).tolist():
         held[int(size[o])] = held.get(int(size[o]), 0) + int(size[o])
     chosen = min(held, key=lambda k: (held[k], k))
-    first: dict[int, int] = {}
-    for v in origin.tolist():
-        if size[orbits[v]] == chosen:
-            first.setdefault(int(orbits[v]), v)
-    frames = frames.take(np.isin(origin, list(first.values())))
+    starting = np.flatnonzero(size[orbits[origin]] == chosen)
+    first = origin[starting[np.unique(orbits[origin[starting]], return_index=True)[1]]]
+    frames = frames.take(np.isin(origin, first))
     frames = frames.take(_one_per_family(frames, perms, lins))
     origin, basis = frames.origin, frames.basis
     inv = np.linalg.inv(basis)
@@ -616,7 +615,7 @@ def _least_search(nbr: np.ndarray, shf: np.ndarray, deg: np.ndarray, origin: np.
     it stands at, the neighbour's number, the edge's shift in the frame as ranks over all the frames'
     values), and the sequences are compared lexicographically."""
     nbrs = [row[:k] for row, k in zip(nbr.tolist(), deg.tolist())]
-    tables = [_emitted(nbrs, nbr, shf, int(o), order) for o, order in zip(origin.tolist(), orders)]
+    tables = [_emitted(nbrs, nbr, shf, deg, int(o), order) for o, order in zip(origin.tolist(), orders)]
     if any(t is None for t in tables):
         return None
     if len(tables) == 1:
@@ -755,17 +754,17 @@ def _permutations_of(vectors: np.ndarray, lins: np.ndarray) -> np.ndarray | None
     return moved.reshape(len(lins), k)
 
 
-def _emitted(nbrs: list[list[int]], nbr: np.ndarray, shf: np.ndarray, origin: int, star_order: np.ndarray):
+def _emitted(nbrs: list[list[int]], nbr: np.ndarray, shf: np.ndarray, deg: np.ndarray, origin: int,
+             star_order: np.ndarray) -> np.ndarray | None:
     """A frame's whole search: one row (new u, new v, shift in the old lattice basis) per edge it
-    lists, in search order, each vertex's neighbours (``nbrs[u]``, in ``nbr``/``shf`` padded to one
-    width) visited in ``star_order[u]``. Only the numbering runs edge by edge; the shifts follow from
-    the search tree's lifts at once. None when the net is not connected."""
+    lists, in search order, each vertex's ``deg[u]`` neighbours (``nbrs[u]``, in ``nbr``/``shf`` padded
+    to one width) visited in ``star_order[u]``. Only the numbering runs edge by edge; the rows follow
+    at once, the shifts from the search tree's lifts. None when the net is not connected."""
     n, width, d = shf.shape
     number = [-1] * n
     number[origin] = 0
     order = [origin]
     found_by = [0] * n  # the slot (u * width + e) of the edge that reached each vertex
-    slots = []
     orders = star_order.tolist()
     for k in range(n):
         if k >= len(order):
@@ -778,18 +777,26 @@ def _emitted(nbrs: list[list[int]], nbr: np.ndarray, shf: np.ndarray, origin: in
                 number[w] = len(order)
                 order.append(w)
                 found_by[w] = u * width + e
-            slots.append(u * width + e)
-    steps = shf.reshape(-1, d).tolist()
-    lifts: list = [None] * n
-    lifts[origin] = (0,) * d
-    for w in order[1:]:
-        slot = found_by[w]
-        lifts[w] = tuple(a + b for a, b in zip(lifts[slot // width], steps[slot]))
-    lift = np.array(lifts, dtype=np.int64).reshape(n, d)
-    slot = np.array(slots, dtype=np.int64)
+    lift = _tree_lifts(np.array(found_by, dtype=np.int64), shf.reshape(-1, d), origin, width)
+    visited = np.array(order, dtype=np.int64)
+    slot = (visited[:, None] * width + star_order[visited])[np.arange(width) < deg[visited][:, None]]
     u, w = slot // width, nbr.ravel()[slot]
     num = np.array(number, dtype=np.int64)
     return np.column_stack([num[u], num[w], lift[u] + shf.reshape(-1, d)[slot] - lift[w]])
+
+
+def _tree_lifts(found_by: np.ndarray, steps: np.ndarray, root: int, width: int) -> np.ndarray:
+    """Each vertex's lattice shift along the search tree (vertex w reached through slot ``found_by[w]``,
+    the parent's edge ``steps[slot]``): sums along the paths to the root by pointer jumping, in as many
+    array steps as the tree's depth has binary digits."""
+    parent = found_by // width
+    parent[root] = root
+    lift = steps[found_by]
+    lift[root] = 0
+    while (parent != root).any():
+        lift = lift + lift[parent]
+        parent = parent[parent]
+    return lift
 
 
 def _orbits(n: int, perms: list[np.ndarray]) -> np.ndarray:
@@ -821,40 +828,51 @@ def column_hermite(m: np.ndarray) -> np.ndarray:
     rank: the same for ``m`` and ``m @ V`` for any unimodular V, so shifts written this way do not
     depend on the lattice basis they were given in.
 
+    The column operations are decided row by row from the top until every column has its pivot; they
+    are gathered in U (as small as the matrix is wide), and the whole matrix is multiplied once.
+
     >>> column_hermite(np.array([[2, 0], [1, 1], [0, 3]], dtype=object)).tolist()
     [[2, 0], [0, 1], [-3, 3]]
     """
     a = [[int(x) for x in row] for row in m.tolist()]
     rows, cols = len(a), (len(a[0]) if a else 0)
+    u = [[int(i == j) for j in range(cols)] for i in range(cols)]
+
+    def add(row: list[int], j: int, c: int, q: int) -> None:  # column j -= q * column c
+        row[j] -= q * row[c]
+        for line in u:
+            line[j] -= q * line[c]
+
     c = 0
     for r in range(rows):
         if c == cols:
             break
+        if not any(a[r]):
+            continue
+        row = [sum(x * line[j] for x, line in zip(a[r], u)) for j in range(cols)]  # row r as it now stands
         # Euclid across columns c.. on row r until a single nonzero entry is left, at column c
         while True:
-            nz = [j for j in range(c, cols) if a[r][j] != 0]
+            nz = [j for j in range(c, cols) if row[j] != 0]
             if not nz:
                 break
-            p = min(nz, key=lambda j: abs(a[r][j]))
+            p = min(nz, key=lambda j: abs(row[j]))
             if p != c:
-                for row in a:
-                    row[p], row[c] = row[c], row[p]
+                row[p], row[c] = row[c], row[p]
+                for line in u:
+                    line[p], line[c] = line[c], line[p]
             for j in range(c + 1, cols):
-                if a[r][j]:
-                    q = a[r][j] // a[r][c]
-                    for row in a:
-                        row[j] -= q * row[c]
-            if all(a[r][j] == 0 for j in range(c + 1, cols)):
+                if row[j]:
+                    add(row, j, c, row[j] // row[c])
+            if all(row[j] == 0 for j in range(c + 1, cols)):
                 break
-        if all(a[r][j] == 0 for j in range(c, cols)):
+        if all(row[j] == 0 for j in range(c, cols)):
             continue
-        if a[r][c] < 0:
-            for row in a:
-                row[c] = -row[c]
+        if row[c] < 0:
+            row[c] = -row[c]
+            for line in u:
+                line[c] = -line[c]
         for j in range(c):  # reduce the entries left of the pivot into [0, pivot)
-            q = a[r][j] // a[r][c]
-            if q:
-                for row in a:
-                    row[j] -= q * row[c]
+            if q := row[j] // row[c]:
+                add(row, j, c, q)
         c += 1
-    return np.array(a, dtype=object).reshape(rows, cols)
+    return np.array(a, dtype=object).reshape(rows, cols).dot(np.array(u, dtype=object).reshape(cols, cols))
