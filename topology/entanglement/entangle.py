@@ -19,6 +19,7 @@ supercell gives the same numbers.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 
@@ -81,31 +82,57 @@ def pair_linking_numbers(ps: np.ndarray, qs: np.ndarray) -> np.ndarray:
     return np.round((omega * sign).sum(axis=(1, 2)) / (4 * np.pi)).astype(int)
 
 
-def pair_crossed(ps: np.ndarray, centres: np.ndarray, qs: np.ndarray) -> np.ndarray:
-    """Whether any segment of polygon ``qs[k]`` meets the fan of triangles that ``ps[k]`` spans from
-    ``centres[k]`` (boundaries included). Two polygons can only be linked if one crosses a surface the
+def pair_crossed(fans: Fans, rings: np.ndarray, qs: np.ndarray) -> np.ndarray:
+    """Whether any segment of polygon ``qs[k]`` meets the fan of triangles that ring ``rings[k]`` of
+    ``fans`` spans from its centre. Two polygons can only be linked if one crosses a surface the
     other bounds, so pairs that do not are skipped before their linking number: the test costs a
-    fraction of Gauss's sum. Only segments that pass within the fan's bounding sphere (about its
-    centre, out to its farthest corner) are tried against its triangles. Padding (repeated first
-    corners) gives flat triangles and empty segments."""
-    out = np.zeros(len(ps), dtype=bool)
-    if not len(ps):
+    fraction of Gauss's sum. Only segments that pass within the fan's bounding sphere are tried, by
+    signed volumes from the fan's own precomputed edges and normals, with a margin: a test that may
+    let a pair through, never keep one out. Padding (repeated first corners) gives flat triangles and
+    empty segments."""
+    out = np.zeros(len(rings), dtype=bool)
+    if not len(rings):
         return out
-    reach = np.sqrt(_dot(*(_xyz(ps - centres[:, None, :]),) * 2).max(axis=1))  # (k,)
+    centres = fans.centre[rings]
     d = np.roll(qs, -1, axis=1) - qs  # (k, m, 3)
     w = centres[:, None, :] - qs
     t = np.clip(_dot(_xyz(w), _xyz(d)) / np.maximum(_dot(_xyz(d), _xyz(d)), 1e-300), 0.0, 1.0)
     gap = w - t[..., None] * d
-    pair, seg = np.nonzero(_dot(_xyz(gap), _xyz(gap)) <= (reach[:, None] + 1e-9) ** 2)
+    pair, seg = np.nonzero(_dot(_xyz(gap), _xyz(gap)) <= (fans.reach[rings][:, None] + 1e-9) ** 2)
     if not len(pair):
         return out
-    e1 = _xyz(ps[pair] - centres[pair, None, :])
-    e2 = _xyz(np.roll(ps, -1, axis=1)[pair] - centres[pair, None, :])
-    start = _xyz((qs[pair, seg] - centres[pair])[:, None, :])
+    ring = rings[pair]
     step = _xyz(d[pair, seg][:, None, :])
-    hit = _fan_hits(e1, e2, start, step, 0.0).any(axis=1)
+    start = _xyz(-w[pair, seg][:, None, :])  # the segment's start seen from the fan's centre
+    edge, normal = _xyz(fans.edge[ring]), _xyz(fans.normal[ring])  # (hits, width) components
+    below = _dot(start, normal)
+    above = below + _dot(step, normal)
+    across = _dot(edge, _cross3(step, start))  # the volume the segment's line makes with each spoke
+    after = np.roll(across, -1, axis=1)
+    sides = (-across, _dot(step, normal) + across - after, after)
+    margin = FAN_MARGIN
+    inside = ((sides[0] >= -margin) & (sides[1] >= -margin) & (sides[2] >= -margin)) | (
+        (sides[0] <= margin) & (sides[1] <= margin) & (sides[2] <= margin))
+    hit = ((below * above <= margin) & inside).any(axis=1)
     out[pair[hit]] = True
     return out
+
+
+FAN_MARGIN = 1e-6
+"""Signed volumes (cubic Angstrom) within this of zero count as zero in the linking prefilter:
+far above floating-point noise, far below the volumes a ring and a segment make."""
+
+
+class Fans:
+    """The fans of triangles a net's rings span from their centres: each ring's spokes (corners less
+    centre), the normals of its triangles and its reach (farthest corner), worked out once for all
+    the ring pairs it meets."""
+
+    def __init__(self, corners: np.ndarray, centre: np.ndarray) -> None:
+        self.centre = centre
+        self.edge = corners - centre[:, None, :]
+        self.normal = np.stack(_cross3(_xyz(self.edge), _xyz(np.roll(self.edge, -1, axis=1))), axis=-1)
+        self.reach = np.sqrt(_dot(_xyz(self.edge), _xyz(self.edge)).max(axis=1, initial=0.0))
 
 
 def _fan_hits(e1: tuple, e2: tuple, s: tuple, d: tuple, inside: float) -> np.ndarray:
@@ -179,6 +206,10 @@ class Placed:
         self.ring_copy = np.array([np.array(r.shifts[0]) - shift[r.vertices[0]] for r in self.rings]).reshape(-1, 3)
         self.basis = component.basis
         self.dim = component.dimensionality
+
+    @functools.cached_property
+    def fans(self) -> Fans:
+        return Fans(self.corners, self.centre)
 
     def same_copy(self, difference: np.ndarray) -> np.ndarray:
         """Whether lattice vectors (rows) join two images of one copy of this net (lie in its lattice)."""
@@ -293,9 +324,9 @@ def entangle(first: Placed, second: Placed, ids: tuple[int, int], orth: np.ndarr
     linked = np.zeros(len(a), dtype=bool)
     for chunk in _chunks(len(a), first.corners.shape[1] * second.corners.shape[1]):
         rows = np.arange(len(a))[chunk]
-        ps, qs = first.corners[a[chunk]], second.corners[b[chunk]] + moves[g[chunk]][:, None, :]
-        crossed = pair_crossed(ps, first.centre[a[chunk]], qs)
-        linked[rows[crossed]] = np.abs(pair_linking_numbers(ps[crossed], qs[crossed])) == 1
+        qs = second.corners[b[chunk]] + moves[g[chunk]][:, None, :]
+        crossed = pair_crossed(first.fans, a[chunk], qs)
+        linked[rows[crossed]] = np.abs(pair_linking_numbers(first.corners[a[chunk]][crossed], qs[crossed])) == 1
     links = int(linked.sum())
     example = None
     if linked.any():
@@ -324,10 +355,10 @@ def _near(centre: np.ndarray, radius: np.ndarray, other: np.ndarray, other_radiu
     if not len(centre) or not len(other):
         return (np.zeros(0, dtype=int),) * 3
     placed = (other[:, None, :] + moves[None, :, :]).reshape(-1, 3)
-    tree = cKDTree(placed)
-    hits = tree.query_ball_point(centre, radius + other_radius.max())
+    tree = cKDTree(placed, balanced_tree=False, compact_nodes=False)  # built for one query: cheaper unbalanced
+    hits = tree.query_ball_point(centre, radius + other_radius.max(), return_sorted=True)
     i = np.repeat(np.arange(len(centre)), [len(h) for h in hits])
-    flat = np.array([x for h in hits for x in sorted(h)], dtype=int)
+    flat = np.concatenate([np.asarray(h, dtype=int) for h in hits]) if len(i) else np.zeros(0, dtype=int)
     j, move = flat // len(moves), flat % len(moves)
     keep = np.linalg.norm(centre[i] - placed[flat], axis=1) < radius[i] + other_radius[j]
     return i[keep], j[keep], move[keep]
