@@ -47,17 +47,21 @@ class Shells:
         self.budget, self.visited, self.cut = budget, 0, False
         self.n = len(adj)
         self.dim = next((len(a[0][1]) for a in adj if a), 0)
-        self.deg = np.array([len(a) for a in adj])
+        self.deg = np.array([len(a) for a in adj], dtype=np.int64)
         self.ptr = np.concatenate([[0], np.cumsum(self.deg)])
         self.nbr = np.array([w for a in adj for w, _ in a], dtype=np.int64)
         self.step = np.array([s for a in adj for _, s in a], dtype=np.int64).reshape(-1, self.dim)
         self.depth = depth
+        # shifts reach at most this far from the source within ``depth`` steps: the code's field width
+        self.bound = int(np.abs(self.step).max(initial=1)) * depth + 1
+        self.weights = (2 * self.bound + 1) ** np.arange(self.dim - 1, -1, -1, dtype=np.int64)
+        owner = np.repeat(np.arange(self.n, dtype=np.int64), self.deg)
+        self.delta = (self.nbr - owner) * (2 * self.bound + 1) ** self.dim + self.step @ self.weights
 
     def code(self, src: np.ndarray, vert: np.ndarray, shift: np.ndarray) -> np.ndarray:
-        c = src * self.n + vert
-        for j in range(self.dim):
-            c = c * (4 * self.depth + 3) + (shift[:, j] + 2 * self.depth + 1)
-        return c
+        """One integer per vertex image seen from a source; linear in the vertex and the shift, so an
+        edge adds the same amount (``delta``) to the code of every image it leaves from."""
+        return (src * self.n + vert) * (2 * self.bound + 1) ** self.dim + (shift + self.bound) @ self.weights
 
     def run(self, vert: np.ndarray, shift: np.ndarray, banned: np.ndarray | None = None):
         """Yield, shell after shell, the (source, vertex, shift) arrays of the new vertices; stop early
@@ -67,7 +71,9 @@ class Shells:
         src = np.arange(len(vert), dtype=np.int64)
         barred = np.sort(self.code(src, *banned)) if banned is not None else np.zeros(0, dtype=np.int64)
         previous = barred
-        current = np.sort(self.code(src, vert, shift))
+        here = self.code(src, vert, shift)
+        order = np.argsort(here)
+        src, vert, shift, current = src[order], vert[order], shift[order], here[order]
         for _ in range(self.depth):
             count = self.deg[vert]
             reach = int(count.sum())
@@ -75,19 +81,30 @@ class Shells:
                 self.cut = True
                 return
             self.visited += reach
-            starts = np.repeat(self.ptr[vert], count)
-            idx = starts + np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
-            s2, v2, sh2 = np.repeat(src, count), self.nbr[idx], np.repeat(shift, count, axis=0) + self.step[idx]
-            codes, first = np.unique(self.code(s2, v2, sh2), return_index=True)
+            parent = np.repeat(np.arange(len(vert)), count)
+            edge = np.repeat(self.ptr[vert] - np.cumsum(count) + count, count) + np.arange(reach)
+            codes, first = _distinct(current[parent] + self.delta[edge])
             fresh = ~_within(codes, current) & ~_within(codes, previous)
             if banned is not None:  # the banned image stays out for good
                 fresh &= ~_within(codes, barred)
+            chosen = first[fresh]
+            p, e = parent[chosen], edge[chosen]
+            src, vert, shift = src[p], self.nbr[e], shift[p] + self.step[e]
             previous, current = current, codes[fresh]
-            src, vert, shift = s2[first[fresh]], v2[first[fresh]], sh2[first[fresh]]
             going = yield src, vert, shift
             if going is not None:  # only the searches still wanted grow on
                 alive = going[src]
                 src, vert, shift, current = src[alive], vert[alive], shift[alive], current[alive]
+
+
+def _distinct(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct codes, sorted, and an index of each (any one of its copies: a code stands for
+    one vertex image, so which copy is kept does not matter, and an unstable sort is quicker)."""
+    order = np.argsort(codes)
+    ordered = codes[order]
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[1:] = ordered[1:] != ordered[:-1]
+    return ordered[keep], order[keep]
 
 
 def _within(values: np.ndarray, sorted_codes: np.ndarray) -> np.ndarray:
