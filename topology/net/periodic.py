@@ -86,7 +86,7 @@ def lift(n: int, src: np.ndarray, dst: np.ndarray, offset: np.ndarray) -> tuple[
     up = np.append(np.where(pred[:n] < 0, n, pred[:n]), n)
     up[roots] = n
     while np.any(up[:n] != n):
-        step += step[up]
+        step += np.take(step, up, axis=0)
         up = up[up]
     return labels, step[:n].astype(int)
 
@@ -156,12 +156,13 @@ class Lifted:
         if the graph had only those nodes: what lifting that subgraph would give, without a search."""
         if len(nodes) == 0:
             return Lifted(np.zeros(0, int), np.zeros((0, 3), int), np.zeros(0, int), np.zeros(1, int), {})
-        kept, labels = np.unique(self.labels[nodes], return_inverse=True)
-        labels = labels.ravel()
-        new_id = {int(c): k for k, c in enumerate(kept)}
+        present = np.zeros(self.count, dtype=bool)
+        present[self.labels[nodes]] = True
+        new_id = np.cumsum(present) - 1
+        labels = new_id[self.labels[nodes]]
         order = stable_argsort(labels)
-        bounds = np.concatenate([[0], np.cumsum(np.bincount(labels, minlength=len(kept)))])
-        bases = {new_id[c]: b for c, b in self.bases.items() if c in new_id}
+        bounds = np.concatenate([[0], np.cumsum(np.bincount(labels, minlength=int(new_id[-1]) + 1))])
+        bases = {int(new_id[c]): b for c, b in self.bases.items() if present[c]}
         return Lifted(labels, self.shift[nodes], order, bounds, bases)
 
 
