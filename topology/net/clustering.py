@@ -11,6 +11,8 @@ with three or more connections are the branch points.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
@@ -147,6 +149,10 @@ def all_nodes(net: PeriodicNet, crystal: Crystal, bonds: Bonds, units: BuildingU
         """The cell a vertex's centroid was wrapped from (as :func:`~topology.net.quotient.build_net` does)."""
         return np.floor(pos[group].mean(axis=0) + 1e-9).astype(int)
 
+    @functools.cache
+    def vertex_wrap(vertex: int) -> np.ndarray:
+        return wrap(net.graph.nodes[vertex]["atoms"])
+
     split = 0
     at_most_one = _at_most_one_branch_point(len(crystal), part_of, heavy, src[inner], dst[inner],
                                             np.column_stack([src[outer], units.owner[dst[outer]], image[outer]]))
@@ -165,7 +171,7 @@ def all_nodes(net: PeriodicNet, crystal: Crystal, bonds: Bonds, units: BuildingU
         if len(groups) < 2:
             continue
         if out is net:
-            out = PeriodicNet(net.cell, net.graph.copy())
+            out = net.copy()
         split += 1
         u0 = int(org.vertex[k])
         out.graph.remove_edges_from(list(out.graph.edges(u0, keys=True)))
@@ -176,12 +182,17 @@ def all_nodes(net: PeriodicNet, crystal: Crystal, bonds: Bonds, units: BuildingU
         for v, group, w in zip(ids, groups, wraps):
             out.graph.nodes[v]["frac"] = pos[group].mean(axis=0) - w
             out.graph.nodes[v]["atoms"] = group
+        tails, heads, offsets = [], [], []
         for i, j in edges:
+            tails.append(ids[i])
             if isinstance(j, tuple):
-                vertex, a, b, c = j
-                out.add_edge(ids[i], vertex, np.array([a, b, c]) + wrap(net.graph.nodes[vertex]["atoms"]) - wraps[i])
+                heads.append(j[0])
+                offsets.append(np.array(j[1:]) + vertex_wrap(j[0]) - wraps[i])
             else:
-                out.add_edge(ids[i], ids[j], wraps[j] - wraps[i])
+                heads.append(ids[j])
+                offsets.append(wraps[j] - wraps[i])
+        out.add_edges(tails, heads, np.array(offsets).reshape(-1, 3), [None] * len(tails), [1.0] * len(tails),
+                      [()] * len(tails))
     return out, split
 
 
