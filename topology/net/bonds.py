@@ -6,6 +6,7 @@ i in the home cell. Each bond is listed once, with i <= j.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +14,7 @@ from scipy.spatial import cKDTree
 
 from topology.errors import InputError
 from topology.limits import MAX_BOND_CANDIDATES, SHORT_CONTACT, check_contacts, check_images, check_pairs
+from topology.net.periodic import column_range
 from topology.reading.crystal import Crystal, covalent_radii
 from topology.reading.disorder import BOND_TOLERANCE, OVERLAP, alternatives
 
@@ -90,68 +92,132 @@ def _pairs_within(crystal: Crystal, reach: float, short_reach: float,
 
     One plain k-d tree holds the cell and the images of the atoms within ``reach`` of it (a
     periodic tree is about twice as slow); every pair with an atom in the home cell is a bond
-    candidate, found from both ends.
+    candidate, found from both ends. Offsets are carried as their row in the table of images
+    until the end.
     """
     n = len(crystal)
     orth = crystal.orth
     offsets = _image_offsets(crystal, reach)
-    margin = reach * np.linalg.norm(np.linalg.inv(orth), axis=1)  # reach in fractional units, per axis
     home = np.flatnonzero(~offsets.any(axis=1))[0]
     offsets[[0, home]] = offsets[[home, 0]]  # the home cell first: its atoms are points 0..n-1
-    # an image is kept when within reach of the home cell along every axis (tested per axis: cheap)
-    near = np.ones((len(offsets), n), dtype=bool)
-    for k in range(3):
-        steps = np.unique(offsets[:, k])
-        shifted = crystal.frac[None, :, k] + steps[:, None]
-        ok = (shifted > -margin[k]) & (shifted < 1 + margin[k])
-        near &= ok[np.searchsorted(steps, offsets[:, k])]
-    near[0] = True
-    check_images(crystal.source, n, len(offsets), int(near.sum()))
-    which, atom = np.nonzero(near)
-    img_point = which * n + atom
-    img_frac = crystal.frac[atom] + offsets[which]
+    which, atom = _images_near(crystal.frac, offsets, reach * np.linalg.norm(np.linalg.inv(orth), axis=1))
+    check_images(crystal.source, n, len(offsets), n + len(atom))
+    img_frac = np.concatenate([crystal.frac, crystal.frac[atom] + offsets[which]])
+    img_point = np.concatenate([np.arange(n), which * n + atom])
     tree = cKDTree(img_frac @ orth.T, balanced_tree=False, compact_nodes=False)
     if _pairs_bound(tree.data, short_reach) > MAX_BOND_CANDIDATES:  # only then counted exactly, not listed
         check_pairs(crystal.source, (tree.count_neighbors(tree, short_reach) - tree.n) // 2, n)
     a, b = tree.query_pairs(short_reach, output_type="ndarray").T
-    # a pair with an end in the home cell: (atom i there, atom j, offset of j). One between a home
+    # a pair with an end in the home cell: (atom i there, atom j, image w of j). One between a home
     # atom and an image is found from both ends (i with j + o, j with i - o): keep it from one
     a, b = img_point[a], img_point[b]
     a, b = np.where(a < n, a, b), np.where(a < n, b, a)
-    i, j, off = a, b % n, offsets[b // n]
-    once = (a < n) & (~off.any(axis=1) | (i < j) | ((i == j) & _lex_positive(off)))
-    i, j, off = i[once], j[once], off[once]
+    i, j, w = a, b % n, b // n
+    positive = _lex_positive(offsets)
+    once = (a < n) & ((w == 0) | (i < j) | ((i == j) & positive[w]))
+    i, j, w = i[once], j[once], w[once]
     large = np.flatnonzero(large_atoms)
     if len(large) and reach > short_reach:
         # the few large atoms (metals, S, Cl) look further, beyond the short reach; a pair of two
         # large atoms is found from both ends, a pair with a small atom from the large one only
-        check_pairs(crystal.source, int(tree.query_ball_point(tree.data[large], reach, return_length=True).sum()), n)
-        hits = tree.query_ball_point(tree.data[large], reach, return_sorted=False)
-        a2 = np.repeat(large, [len(h) for h in hits])
-        b2 = img_point[np.concatenate([np.asarray(h, dtype=int) for h in hits])] if len(a2) else np.zeros(0, int)
-        j2, off2 = b2 % n, offsets[b2 // n]
-        far = np.linalg.norm((crystal.frac[j2] + off2 - crystal.frac[a2]) @ orth.T, axis=1) > short_reach
-        keep = far & (~large_atoms[j2] | (a2 < j2) | ((a2 == j2) & _lex_positive(off2)))
-        i, j, off = np.concatenate([i, a2[keep]]), np.concatenate([j, j2[keep]]), np.concatenate([off, off2[keep]])
-    flip = (j < i) | ((i == j) & ~_lex_positive(off))
-    i, j, off = np.where(flip, j, i), np.where(flip, i, j), np.where(flip[:, None], -off, off)
-    dist = np.linalg.norm((crystal.frac[j] + off - crystal.frac[i]) @ orth.T, axis=1)
+        a2, b2 = _reached_from(tree, large, reach, crystal.source, n)
+        j2, w2 = img_point[b2] % n, img_point[b2] // n
+        far = _norms((np.take(crystal.frac, j2, axis=0) + offsets[w2] - np.take(crystal.frac, a2, axis=0)) @ orth.T) \
+            > short_reach
+        keep = far & (~large_atoms[j2] | (a2 < j2) | ((a2 == j2) & positive[w2]))
+        i, j, w = np.concatenate([i, a2[keep]]), np.concatenate([j, j2[keep]]), np.concatenate([w, w2[keep]])
+    flip = (j < i) | ((i == j) & ~positive[w])
+    opposite = _opposite(offsets)
+    i, j, w = np.where(flip, j, i), np.where(flip, i, j), np.where(flip, opposite[w], w)
+    off = np.take(offsets, w, axis=0)
+    dist = _norms((np.take(crystal.frac, j, axis=0) + off - np.take(crystal.frac, i, axis=0)) @ orth.T)
     return i, j, off, dist
 
 
+def _norms(x: np.ndarray) -> np.ndarray:
+    """``np.linalg.norm(x, axis=1)`` of an (m, 3) array, summed in its order, column by column
+    (a reduction along rows of three is several times slower)."""
+    return np.sqrt(x[:, 0] * x[:, 0] + x[:, 1] * x[:, 1] + x[:, 2] * x[:, 2])
+
+
+def _images_near(frac: np.ndarray, offsets: np.ndarray, margin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The images (row of ``offsets``, atom) other than the home cell's (row 0) within ``margin``
+    (fractional, per axis) of the home cell along every axis, by image then atom. Only atoms that
+    near a face along some axis have any: the others are looked at no further."""
+    steps = [np.unique(offsets[:, k]) for k in range(3)]
+    ok = [(frac[None, :, k] + steps[k][:, None] > -margin[k]) & (frac[None, :, k] + steps[k][:, None] < 1 + margin[k])
+          for k in range(3)]
+    edge = np.flatnonzero(np.logical_or.reduce([ok[k][steps[k] != 0].any(axis=0) for k in range(3)]))
+    near = np.ones((len(offsets), len(edge)), dtype=bool)
+    for k in range(3):
+        near &= ok[k][:, edge][np.searchsorted(steps[k], offsets[:, k])]
+    which, col = np.nonzero(near[1:])
+    return which + 1, edge[col]
+
+
+def _reached_from(tree: cKDTree, centres: np.ndarray, reach: float, source: str,
+                  n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every point of ``tree`` within ``reach`` of points ``centres`` (as pairs: centre, point), in
+    the order the tree meets them, after checking that they are not too many to list."""
+    grid = _Grid.of(tree.data, reach)
+    if grid is None or grid.around(centres) > MAX_BOND_CANDIDATES:  # only then counted exactly
+        check_pairs(source, int(tree.query_ball_point(tree.data[centres], reach, return_length=True).sum()), n)
+    hits = tree.query_ball_point(tree.data[centres], reach, return_sorted=False)
+    counts = np.fromiter(map(len, hits), dtype=np.intp, count=len(hits))
+    points = np.fromiter(itertools.chain.from_iterable(hits), dtype=np.intp, count=int(counts.sum()))
+    return np.repeat(centres, counts), points
+
+
+def _opposite(offsets: np.ndarray) -> np.ndarray:
+    """For every row of ``offsets``, the row holding its negative (the table is symmetric)."""
+    row = {o: k for k, o in enumerate(map(tuple, offsets.tolist()))}
+    return np.array([row[(-a, -b, -c)] for a, b, c in offsets.tolist()], dtype=int)
+
+
 def _pairs_bound(points: np.ndarray, reach: float) -> int:
-    """An upper bound on the pairs of points closer than ``reach``, in one sort: such a pair lies in
+    """An upper bound on the pairs of points closer than ``reach``, in one pass: such a pair lies in
     two neighbouring boxes of a grid of side ``reach``, and a box's pairs with its 26 neighbours are at
     most 27 times the sum of the squared box counts (Cauchy-Schwarz). A third of the time of counting
     the pairs, and loose by a factor of ten to thirty on a framework."""
     if len(points) < 2:
         return 0
-    keys = np.floor((points - points.min(axis=0)) / reach).astype(np.int64)
-    span = keys.max(axis=0) + 1
-    if float(np.prod(span.astype(float))) > 2.0 ** 62:
-        return int(len(points)) ** 2  # too sparse a grid for one integer key: no bound
-    counts = np.unique((keys[:, 0] * span[1] + keys[:, 1]) * span[2] + keys[:, 2], return_counts=True)[1]
-    return (27 * int((counts.astype(np.int64) ** 2).sum()) - len(points)) // 2
+    grid = _Grid.of(points, reach)
+    if grid is not None:
+        counts = grid.counts
+    else:
+        keys = np.floor((points - column_range(points)[0]) / reach).astype(np.int64)
+        span = column_range(keys)[1] + 1
+        if float(np.prod(span.astype(float))) > 2.0 ** 62:
+            return int(len(points)) ** 2  # too sparse a grid for one integer key: no bound
+        counts = np.unique((keys[:, 0] * span[1] + keys[:, 1]) * span[2] + keys[:, 2], return_counts=True)[1]
+    return (27 * int(np.dot(counts, counts)) - len(points)) // 2
+
+
+@dataclass(frozen=True, eq=False)
+class _Grid:
+    """Points binned in cubes of side ``side`` (from the least coordinates), with an empty layer of
+    boxes around them: the box of every point as one integer, and the count of every box."""
+
+    box: np.ndarray
+    counts: np.ndarray
+    shape: np.ndarray
+
+    @classmethod
+    def of(cls, points: np.ndarray, side: float) -> _Grid | None:
+        """The grid, or None when it would have more than a few boxes per point (atoms far apart)."""
+        cell = np.floor((points - column_range(points)[0]) / side).astype(np.int64) + 1
+        shape = column_range(cell)[1] + 2
+        if float(np.prod(shape.astype(float))) > 8 * len(points) + 4096:
+            return None
+        box = (cell[:, 0] * shape[1] + cell[:, 1]) * shape[2] + cell[:, 2]
+        return cls(box, np.bincount(box, minlength=int(np.prod(shape))), shape)
+
+    def around(self, points: np.ndarray) -> int:
+        """How many points lie in the 27 boxes around each of ``points`` (indices), summed: a bound
+        on the pairs they make within ``side``."""
+        steps = np.array([(a * self.shape[1] + b) * self.shape[2] + c
+                          for a, b, c in itertools.product((-1, 0, 1), repeat=3)])
+        return int(self.counts[self.box[points][:, None] + steps].sum())
 
 
 def _lex_positive(off: np.ndarray) -> np.ndarray:

@@ -11,11 +11,14 @@ with three or more connections are the branch points.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from topology.net.bonds import Bonds, bond_graph_arrays
+from topology.net.periodic import stable_argsort, unique_rows
 from topology.net.quotient import PeriodicNet
 from topology.net.units import BRANCH, BuildingUnits
 from topology.reading.crystal import Crystal
@@ -125,7 +128,8 @@ def _ring_systems(adj: dict[int, set[int]]) -> dict[int, int]:
 def all_nodes(net: PeriodicNet, crystal: Crystal, bonds: Bonds, units: BuildingUnits) -> tuple[PeriodicNet, int]:
     """The AllNodes net from the SingleNodes one, and how many organic SBUs were split."""
     org = units.organic
-    branch = np.flatnonzero(org.kinds == BRANCH)
+    is_branch = org.kinds == BRANCH
+    branch = np.flatnonzero(is_branch)
     if len(branch) == 0:
         return net, 0
     src, dst, off = bond_graph_arrays(bonds)
@@ -133,11 +137,11 @@ def all_nodes(net: PeriodicNet, crystal: Crystal, bonds: Bonds, units: BuildingU
     n_vertex_units = len(units.vertex_like)
     in_vertex = units.unit < n_vertex_units
     part_of = np.full(len(crystal), -1)
-    for k in branch:
-        part_of[org.atoms[org.bounds[k]: org.bounds[k + 1]]] = k
+    part = np.repeat(np.arange(len(org.kinds)), np.diff(org.bounds))
+    part_of[org.atoms[is_branch[part]]] = part[is_branch[part]]
     inner = (part_of[src] >= 0) & (part_of[src] == part_of[dst]) & heavy[src] & heavy[dst] & (src < dst)
     outer = (part_of[src] >= 0) & in_vertex[dst] & (units.owner[dst] >= 0)
-    image = off + units.shift[src] - units.shift[dst]
+    image = off + np.take(units.shift, src, axis=0) - np.take(units.shift, dst, axis=0)
     out = net  # copied at the first split only: most MOFs have nothing to split
     pos = crystal.frac + units.shift
 
@@ -145,11 +149,17 @@ def all_nodes(net: PeriodicNet, crystal: Crystal, bonds: Bonds, units: BuildingU
         """The cell a vertex's centroid was wrapped from (as :func:`~topology.net.quotient.build_net` does)."""
         return np.floor(pos[group].mean(axis=0) + 1e-9).astype(int)
 
+    @functools.cache
+    def vertex_wrap(vertex: int) -> np.ndarray:
+        return wrap(net.graph.nodes[vertex]["atoms"])
+
     split = 0
-    mine_of, touch_of = _by_part(np.flatnonzero(inner), part_of[src]), _by_part(np.flatnonzero(outer), part_of[src])
-    empty = np.zeros(0, dtype=int)
     at_most_one = _at_most_one_branch_point(len(crystal), part_of, heavy, src[inner], dst[inner],
                                             np.column_stack([src[outer], units.owner[dst[outer]], image[outer]]))
+    searched = np.append(~at_most_one, False)[part_of[src]]  # the parts whose branch points are searched
+    mine_of = _by_part(np.flatnonzero(inner & searched), part_of[src])
+    touch_of = _by_part(np.flatnonzero(outer & searched), part_of[src])
+    empty = np.zeros(0, dtype=int)
     for k in branch[~at_most_one[branch]]:
         atoms = org.atoms[org.bounds[k]: org.bounds[k + 1]]
         atoms = atoms[heavy[atoms]]
@@ -161,7 +171,7 @@ def all_nodes(net: PeriodicNet, crystal: Crystal, bonds: Bonds, units: BuildingU
         if len(groups) < 2:
             continue
         if out is net:
-            out = PeriodicNet(net.cell, net.graph.copy())
+            out = net.copy()
         split += 1
         u0 = int(org.vertex[k])
         out.graph.remove_edges_from(list(out.graph.edges(u0, keys=True)))
@@ -172,12 +182,17 @@ def all_nodes(net: PeriodicNet, crystal: Crystal, bonds: Bonds, units: BuildingU
         for v, group, w in zip(ids, groups, wraps):
             out.graph.nodes[v]["frac"] = pos[group].mean(axis=0) - w
             out.graph.nodes[v]["atoms"] = group
+        tails, heads, offsets = [], [], []
         for i, j in edges:
+            tails.append(ids[i])
             if isinstance(j, tuple):
-                vertex, a, b, c = j
-                out.add_edge(ids[i], vertex, np.array([a, b, c]) + wrap(net.graph.nodes[vertex]["atoms"]) - wraps[i])
+                heads.append(j[0])
+                offsets.append(np.array(j[1:]) + vertex_wrap(j[0]) - wraps[i])
             else:
-                out.add_edge(ids[i], ids[j], wraps[j] - wraps[i])
+                heads.append(ids[j])
+                offsets.append(wraps[j] - wraps[i])
+        out.add_edges(tails, heads, np.array(offsets).reshape(-1, 3), [None] * len(tails), [1.0] * len(tails),
+                      [()] * len(tails))
     return out, split
 
 
@@ -189,7 +204,7 @@ def _at_most_one_branch_point(n: int, part_of: np.ndarray, heavy: np.ndarray, a:
     it binds); pruning and contracting only lower them. A part with at most one ring (its cyclomatic
     number: bonds - atoms + pieces) has its ring, if any, as its 2-core; if that and the atoms of three
     connections or more off it number at most one, the part stays one vertex."""
-    pairs = np.unique(np.sort(np.column_stack([a, b]), axis=1), axis=0) if len(a) else np.zeros((0, 2), int)
+    pairs = unique_rows(np.column_stack([np.minimum(a, b), np.maximum(a, b)])) if len(a) else np.zeros((0, 2), int)
     atoms = np.flatnonzero((part_of >= 0) & heavy)
     parts = int(part_of.max(initial=-1)) + 1
     pieces_of = connected_components(csr_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n)),
@@ -207,7 +222,7 @@ def _at_most_one_branch_point(n: int, part_of: np.ndarray, heavy: np.ndarray, a:
         if not strip.any():
             break
         core &= ~strip
-    terminals = np.bincount(np.unique(contacts, axis=0)[:, 0], minlength=n) if len(contacts) else np.zeros(n, int)
+    terminals = np.bincount(unique_rows(contacts)[:, 0], minlength=n) if len(contacts) else np.zeros(n, int)
     connections = np.bincount(pairs.ravel(), minlength=n) + terminals
     junctions = np.bincount(part_of[atoms], weights=((connections[atoms] >= 3) & ~core[atoms]), minlength=parts)
     return (cyclomatic <= 1) & (np.minimum(cyclomatic, 1) + junctions <= 1)
@@ -215,6 +230,7 @@ def _at_most_one_branch_point(n: int, part_of: np.ndarray, heavy: np.ndarray, a:
 
 def _by_part(bonds: np.ndarray, part: np.ndarray) -> dict[int, np.ndarray]:
     """The bonds (indices) of each part, grouped in one sort rather than one pass over all bonds a part."""
-    order = bonds[np.argsort(part[bonds], kind="stable")]
-    keys, starts = np.unique(part[order], return_index=True)
-    return {int(k): chunk for k, chunk in zip(keys, np.split(order, starts[1:]))}
+    order = bonds[stable_argsort(part[bonds])]
+    keys = part[order]
+    starts = np.flatnonzero(np.append(True, keys[1:] != keys[:-1])).tolist() if len(keys) else []
+    return {int(keys[a]): order[a:b] for a, b in zip(starts, starts[1:] + [len(order)])}

@@ -13,7 +13,7 @@ import gemmi
 import networkx as nx
 import numpy as np
 
-from topology.net.periodic import Component, periodic_components, unique_rows
+from topology.net.periodic import Component, periodic_components, stable_argsort, unique_rows
 from topology.net.units import BRANCH, LINKER, BuildingUnits
 from topology.reading.crystal import Crystal
 
@@ -40,9 +40,20 @@ def group_formulas(group: np.ndarray, n_groups: int, elements: np.ndarray) -> li
     symbols, code = np.unique(elements, return_inverse=True)
     sel = group >= 0
     counts = np.bincount(group[sel] * len(symbols) + code[sel], minlength=n_groups * len(symbols))
-    distinct, which = np.unique(counts.reshape(n_groups, len(symbols)), axis=0, return_inverse=True)
-    text = [hill_formula({str(symbols[e]): int(c) for e, c in enumerate(row) if c}) for row in distinct]
-    return [text[w] for w in which.ravel()]
+    counts = counts.reshape(n_groups, len(symbols))
+    keys = _row_keys(counts)
+    _, first, which = np.unique(keys, axis=0 if keys.ndim == 2 else None, return_index=True, return_inverse=True)
+    text = [hill_formula({str(symbols[e]): int(c) for e, c in enumerate(row) if c}) for row in counts[first]]
+    return [text[w] for w in which.ravel().tolist()]
+
+
+def _row_keys(counts: np.ndarray) -> np.ndarray:
+    """One integer per row of a table of counts, distinct for distinct rows (the table itself when
+    the keys would not fit in 62 bits): ``np.unique`` of rows is several times slower."""
+    radix = counts.max(axis=0) + 1
+    if np.prod(radix.astype(float)) >= 2.0**62:
+        return counts
+    return counts @ np.concatenate([[1], np.cumprod(radix[:-1])])
 
 
 @dataclass(eq=False)
@@ -66,10 +77,10 @@ class PeriodicNet:
     def add_vertices(self, kinds: list[str], frac: np.ndarray, compositions: list[str], atoms: list) -> None:
         """Append vertices, numbered on from the last."""
         start = self.graph.number_of_nodes()
-        self.graph.add_nodes_from(
-            (start + k, {"kind": kind, "composition": comp, "frac": np.asarray(f, dtype=float),
-                         "atoms": np.asarray(a, dtype=int)})
-            for k, (kind, f, comp, a) in enumerate(zip(kinds, frac, compositions, atoms)))
+        frac = np.asarray(frac, dtype=float).reshape(-1, 3)
+        _add_nodes(self.graph, start, [
+            {"kind": kind, "composition": comp, "frac": f, "atoms": np.asarray(a, dtype=int)}
+            for kind, f, comp, a in zip(kinds, frac, compositions, atoms)])
         self._arrays = None
 
     def add_edge(self, u: int, v: int, offset, linker: str | None = None, occupancy: float = 1.0,
@@ -81,11 +92,24 @@ class PeriodicNet:
         u, v = np.asarray(u, dtype=int).tolist(), np.asarray(v, dtype=int).tolist()
         offsets = np.asarray(offsets, dtype=int).reshape(-1, 3).tolist()
         occupancy = np.asarray(occupancy, dtype=float).tolist()
-        self.graph.add_edges_from(
+        _add_edges(self.graph, [
             (a, b, {"tail": a, "offset": tuple(o), "linker": lk, "occupancy": occ, "atoms": np.asarray(at, dtype=int)})
             for a, b, o, lk, occ, at in zip(u, v, offsets, linkers, occupancy, atoms)
-            if a != b or any(o))
+            if a != b or any(o)])
         self._arrays = None
+
+    def copy(self) -> PeriodicNet:
+        """A net with copies of this one's vertex and edge dicts, as ``MultiGraph.copy`` makes them
+        (that goes through ``add_nodes_from`` and ``add_edges_from``: several times slower)."""
+        graph = nx.MultiGraph()
+        graph.graph.update(self.graph.graph)
+        _add_nodes(graph, 0, [attr.copy() for attr in self.graph._node.values()])
+        adj = graph._adj
+        for u, nbrs in self.graph._adj.items():
+            for v, keys in nbrs.items():
+                if v not in adj[u]:
+                    adj[u][v] = adj[v][u] = {key: data.copy() for key, data in keys.items()}
+        return PeriodicNet(self.cell, graph)
 
     def edges(self) -> list[tuple[int, int, Offset, dict]]:
         """Every edge once, oriented from its tail: (u, v, offset, data)."""
@@ -128,6 +152,37 @@ class PeriodicNet:
         return np.array([self.graph.nodes[v]["frac"] for v in range(n)]).reshape(n, 3)
 
 
+def _add_nodes(graph: nx.MultiGraph, start: int, attrs: list[dict]) -> None:
+    """Add nodes ``start``, ``start + 1``, ... with their attribute dicts, straight into the graph's
+    dicts as ``add_nodes_from`` leaves them: it costs several times more, per node, than the dicts."""
+    for k, attr in enumerate(attrs, start):
+        graph._node[k] = attr
+        graph._adj[k] = {}
+    _changed(graph)
+
+
+def _add_edges(graph: nx.MultiGraph, edges: list[tuple[int, int, dict]]) -> None:
+    """Add edges (u, v, data) between existing nodes, each with the least free key, straight into the
+    graph's dicts as ``add_edges_from`` leaves them (a MOF's net has thousands of edges)."""
+    adj = graph._adj
+    for u, v, data in edges:
+        keys = adj[u].get(v)
+        if keys is None:
+            keys = adj[u][v] = adj[v][u] = {}
+        key = len(keys)
+        while key in keys:
+            key += 1
+        keys[key] = data
+    _changed(graph)
+
+
+def _changed(graph: nx.MultiGraph) -> None:
+    """Drop what networkx cached about the graph (as its own ``add_*`` methods do)."""
+    cache = getattr(graph, "__networkx_cache__", None)
+    if cache:
+        cache.clear()
+
+
 def build_net(crystal: Crystal, units: BuildingUnits) -> PeriodicNet:
     """The net of a crystal cut into building units: vertices at unit centroids, edges from linkers.
 
@@ -139,7 +194,7 @@ def build_net(crystal: Crystal, units: BuildingUnits) -> PeriodicNet:
     vertex_of_unit[units.vertex_units] = np.arange(n_v)
     atom_vertex = vertex_of_unit[units.unit]
     in_vertex = np.flatnonzero(atom_vertex >= 0)
-    by_vertex = in_vertex[np.argsort(atom_vertex[in_vertex], kind="stable")]
+    by_vertex = in_vertex[stable_argsort(atom_vertex[in_vertex])]
     size = np.bincount(atom_vertex[in_vertex], minlength=n_v)
     pos = crystal.frac + units.shift
     centroid = np.column_stack([np.bincount(atom_vertex[in_vertex], pos[in_vertex, k], n_v)
@@ -148,7 +203,8 @@ def build_net(crystal: Crystal, units: BuildingUnits) -> PeriodicNet:
     wrap = np.floor(centroid + 1e-9).astype(int)
     composition = group_formulas(atom_vertex, n_v, crystal.elements)
     kinds = [units.vertex_like[k].kind if k < len(units.vertex_like) else BRANCH for k in units.vertex_units]
-    vertex_atoms = np.split(by_vertex, np.cumsum(size)[:-1]) if n_v else []
+    ends = np.cumsum(size).tolist()
+    vertex_atoms = [by_vertex[a:b] for a, b in zip([0] + ends[:-1], ends)]
     net.add_vertices(kinds, centroid - wrap, composition, vertex_atoms)
 
     org = units.organic
@@ -167,8 +223,7 @@ def build_net(crystal: Crystal, units: BuildingUnits) -> PeriodicNet:
     # branch points: one edge to each vertex image they bind
     branch = np.flatnonzero(org.kinds == BRANCH)
     count = org.first[branch + 1] - org.first[branch]
-    rows = org.contacts[np.concatenate([np.arange(org.first[k], org.first[k + 1]) for k in branch])] \
-        if len(branch) else np.zeros((0, 4), dtype=int)
+    rows = org.contacts[np.repeat(org.first[branch] - np.cumsum(count) + count, count) + np.arange(count.sum())]
     u = np.repeat(org.vertex[branch], count)
     net.add_edges(u, rows[:, 0], rows[:, 1:] + wrap[rows[:, 0]] - wrap[u], [None] * len(u),
                   np.repeat(occupancy[branch], count), [()] * len(u))

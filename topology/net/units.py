@@ -211,13 +211,16 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     vertex_units: list[int] = []
     bridges: list[tuple[int, int, tuple[int, int, int]]] = []
 
-    def add_vertex_unit(kind: str, atoms: np.ndarray) -> int:
-        v = len(vertex_units)
-        vertex_units.append(len(units))
-        units.append(Unit(kind=kind, atoms=atoms, vertex=v))
-        unit[atoms] = len(units) - 1
-        owner[atoms] = v
-        return v
+    def add_vertex_units(kind: str, groups: list[np.ndarray]) -> None:
+        """One vertex unit per group of atoms, numbered on."""
+        first_unit, first_vertex = len(units), len(vertex_units)
+        vertex_units.extend(range(first_unit, first_unit + len(groups)))
+        units.extend(Unit(kind=kind, atoms=atoms, vertex=first_vertex + k) for k, atoms in enumerate(groups))
+        if groups:
+            atoms = np.concatenate(groups)
+            which = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+            unit[atoms] = first_unit + which
+            owner[atoms] = first_vertex + which
 
     if not metal.any():
         notes.append("no metal atoms: organic SBUs (bonded carbon atoms and the small rings they share) are vertices"
@@ -233,29 +236,28 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     lifted = lifted_components(n, src[same], dst[same], off[same])
     idx = np.flatnonzero(in_cluster)
     clusters = lifted.restrict(idx)
-    rods = 0
-    for c in range(clusters.count):
-        atoms = idx[clusters.nodes(c)]
-        if c not in clusters.bases:
-            shift[atoms] = clusters.shift[clusters.nodes(c)]
-            add_vertex_unit(CLUSTER, atoms)
-        else:
-            rods += 1
-            atom_vertex[atoms[metal[atoms]]] = True
-            in_cluster[atoms[~metal[atoms]]] = False  # bridging atoms join the organic parts
+    finite = np.ones(clusters.count, dtype=bool)
+    finite[list(clusters.bases)] = False
+    shift[idx] = np.where(finite[clusters.labels][:, None], clusters.shift, shift[idx])
+    grouped = idx[clusters.order]
+    add_vertex_units(CLUSTER, [grouped[a:b] for a, b, keep in
+                               zip(clusters.bounds[:-1].tolist(), clusters.bounds[1:].tolist(), finite.tolist()) if keep])
+    rods = int((~finite).sum())
+    in_rod = idx[~finite[clusters.labels]]
+    atom_vertex[in_rod[metal[in_rod]]] = True
+    in_cluster[in_rod[~metal[in_rod]]] = False  # bridging atoms join the organic parts
     if rods:
         notes.append(f"{rods} infinite metal cluster(s) (rods): their metal atoms are vertices")
 
     # organic parts: the rest, as periodic components
     organic = ~in_cluster & ~atom_vertex
-    for a in np.nonzero(atom_vertex & metal)[0]:
-        add_vertex_unit(ROD, np.array([a]))
+    add_vertex_units(ROD, [np.array([a]) for a in np.flatnonzero(atom_vertex & metal).tolist()])
 
     def add_organic_sbus(which: np.ndarray) -> None:
         groups, sbu_shift = organic_sbus(crystal.elements, which, src, dst, off)
         shift[which] = sbu_shift[which]
         for atoms in groups:
-            add_vertex_unit(ATOM if len(atoms) == 1 else ORGANIC, atoms)
+            add_vertex_units(ATOM if len(atoms) == 1 else ORGANIC, [atoms])
 
     if (atom_vertex & ~metal).any():
         add_organic_sbus(atom_vertex & ~metal)
