@@ -173,13 +173,23 @@ def barycentric(graph: PeriodicGraph) -> np.ndarray:
     deg = np.bincount(src, minlength=n).astype(float)
     rhs = np.zeros((n, d))
     np.add.at(rhs, src, shift.astype(float))
+    pos = np.zeros((n, d))
+    if n <= DENSE_PLACEMENT:
+        lap = np.diag(deg)
+        np.add.at(lap, (src, dst), -1.0)
+        pos[1:] = np.linalg.solve(lap[1:, 1:], rhs[1:])
+        return pos
     rows = np.concatenate([np.arange(n), src])
     cols = np.concatenate([np.arange(n), dst])
     vals = np.concatenate([deg, -np.ones(len(src))])
     lap = csc_matrix((vals, (rows, cols)), shape=(n, n))[1:, 1:]
-    pos = np.zeros((n, d))
     pos[1:] = solve_laplacian(lap, rhs[1:])
     return pos
+
+
+DENSE_PLACEMENT = 64
+"""Vertices up to which the placement is solved densely: a few microseconds of LAPACK, where building
+a sparse matrix alone costs a hundred."""
 
 
 def _keys(frac: np.ndarray) -> list[tuple[int, ...]]:
@@ -812,13 +822,19 @@ def _tree_lifts(found_by: np.ndarray, steps: np.ndarray, root: int, width: int) 
 
 
 def _orbits(n: int, perms: list[np.ndarray]) -> np.ndarray:
-    """Vertex orbits under the symmetries found (vertex permutations): components of the graph
-    joining every vertex to its images."""
+    """Vertex orbits under the symmetries found (vertex permutations), numbered in the order of their
+    least vertices: each vertex takes the least vertex it reaches through the permutations, in one
+    step when they form a group (they do: all the net's symmetries are found), in a few otherwise."""
     if not perms:
         return np.arange(n)
-    images = np.concatenate(perms)
-    graph = csr_matrix((np.ones(len(images)), (np.tile(np.arange(n), len(perms)), images)), shape=(n, n))
-    return connected_components(graph, directed=False)[1]
+    images = np.stack(perms)
+    least = images.min(axis=0)
+    while True:
+        lower = np.minimum(least, least[images].min(axis=0))
+        if (lower == least).all():
+            break
+        least = lower
+    return np.unique(least, return_inverse=True)[1].ravel()
 
 
 def _key(d: int, emitted: np.ndarray) -> str:
