@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from topology import analyze_file
-from topology.entanglement.entangle import linking_number, pierces
+from topology.entanglement.entangle import Fans, fan_linking_numbers, linking_number, pair_linking_numbers, pierces
 from topology.pipeline import analyze_bytes
 
 DATA = Path(__file__).parent / "data"
@@ -31,6 +31,18 @@ def test_linking_number_of_hand_made_rings():
     assert linking_number(square, twice) == 2
     assert pierces(square, np.array([[1.0, 1.0, -1.0]]), np.array([[1.0, 1.0, 1.0]])).tolist() == [True]
     assert pierces(square, np.array([[3.0, 1.0, -1.0]]), np.array([[3.0, 1.0, 1.0]])).tolist() == [False]
+
+
+def test_fan_crossings_count_the_linking_number():
+    rng = np.random.default_rng(7)
+    angle = np.linspace(0, 2 * np.pi, 7, endpoint=False)
+    ring = np.stack([3 * np.cos(angle), 3 * np.sin(angle), rng.normal(0, 0.8, 7)], axis=1)  # a puckered ring
+    loop = np.stack([3 * np.cos(angle), np.zeros(7), 3 * np.sin(angle)], axis=1)
+    others = loop[None] + rng.normal(0, 0.7, (3000, 7, 3)) + rng.uniform(-4, 4, (3000, 1, 3))
+    count, unsure = fan_linking_numbers(Fans(ring[None], ring.mean(axis=0)[None]), np.zeros(3000, dtype=int), others)
+    gauss = pair_linking_numbers(np.broadcast_to(ring, (3000, 7, 3)), others)
+    assert (count[~unsure] == gauss[~unsure]).all()
+    assert (gauss != 0).sum() > 500 and unsure.sum() < 30  # many linked loops, few too close to call
 
 
 def test_sc1_layer_is_entangled_with_the_framework():

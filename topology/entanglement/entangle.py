@@ -2,10 +2,12 @@
 
 For every pair of nets, and between the copies of one net (a k-fold net, or the stacked copies of a
 layer), the rings of one (:mod:`topology.entanglement.rings`) are tested against the rings and edges of the other
-near them. The linking number of two closed polygons is Gauss's double integral, which for polygons
-is an exact sum over pairs of segments of signed solid angles (Klenin & Langowski, Biopolymers 54,
-307 (2000)); it is an integer up to rounding. A ring is threaded when an edge of the other net
-crosses the surface the ring spans (a fan of triangles from its centroid).
+near them. The linking number of two closed polygons is the number of times one crosses a surface the
+other bounds, with signs: here the fan of triangles a ring spans from its centroid. Where a crossing
+is too close to a triangle's edge or plane to be sure of, it is Gauss's double integral instead, which
+for polygons is an exact sum over pairs of segments of signed solid angles (Klenin & Langowski,
+Biopolymers 54, 307 (2000)), an integer up to rounding. A ring is threaded when an edge of the other
+net crosses the same fan.
 
 Each pair gets a kind, after Carlucci, Ciani & Proserpio (Coord. Chem. Rev. 246, 247 (2003)):
 ``interpenetration`` (nets of one dimensionality that each span the array: 3D with 3D, or layers
@@ -82,45 +84,55 @@ def pair_linking_numbers(ps: np.ndarray, qs: np.ndarray) -> np.ndarray:
     return np.round((omega * sign).sum(axis=(1, 2)) / (4 * np.pi)).astype(int)
 
 
-def pair_crossed(fans: Fans, rings: np.ndarray, qs: np.ndarray) -> np.ndarray:
-    """Whether any segment of polygon ``qs[k]`` meets the fan of triangles that ring ``rings[k]`` of
-    ``fans`` spans from its centre. Two polygons can only be linked if one crosses a surface the
-    other bounds, so pairs that do not are skipped before their linking number: the test costs a
-    fraction of Gauss's sum. Only segments that pass within the fan's bounding sphere are tried, by
-    signed volumes from the fan's own precomputed edges and normals, with a margin: a test that may
-    let a pair through, never keep one out. Padding (repeated first corners) gives flat triangles and
-    empty segments."""
-    out = np.zeros(len(rings), dtype=bool)
+def fan_linking_numbers(fans: Fans, rings: np.ndarray, qs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Linking numbers of ring ``rings[k]`` of ``fans`` with polygon ``qs[k]``, counted as the signed
+    crossings of the polygon through the fan of triangles the ring spans from its centre: the fan is
+    a surface the ring bounds, and a closed curve's signed crossings of any such surface are its
+    linking number with the ring. Returns the counts and the pairs they are not sure for: a segment
+    passing within :data:`FAN_MARGIN` (a signed volume) of a triangle's edge or plane, whose linking
+    number is then Gauss's sum (:func:`pair_linking_numbers`). Only segments that pass within the
+    fan's bounding sphere and its slab (the heights its corners span along the ring's mean normal) are
+    tried; the spokes and normals are the fan's own, worked out once.
+    Padding (repeated first corners) gives flat triangles and empty segments."""
+    count = np.zeros(len(rings), dtype=np.int64)
+    unsure = np.zeros(len(rings), dtype=bool)
     if not len(rings):
-        return out
-    centres = fans.centre[rings]
-    d = np.roll(qs, -1, axis=1) - qs  # (k, m, 3)
-    w = centres[:, None, :] - qs
-    t = np.clip(_dot(_xyz(w), _xyz(d)) / np.maximum(_dot(_xyz(d), _xyz(d)), 1e-300), 0.0, 1.0)
-    gap = w - t[..., None] * d
-    pair, seg = np.nonzero(_dot(_xyz(gap), _xyz(gap)) <= (fans.reach[rings][:, None] + 1e-9) ** 2)
+        return count, unsure
+    corner = _xyz(qs)  # (k, m) each
+    d = tuple(np.roll(x, -1, axis=1) - x for x in corner)
+    w = tuple(c[rings][:, None] - x for c, x in zip(fans.centre.T, corner))
+    t = np.clip(_dot(w, d) / np.maximum(_dot(d, d), 1e-300), 0.0, 1.0)
+    gap = tuple(a - t * b for a, b in zip(w, d))
+    axis = tuple(x[rings][:, None] for x in fans.axis.T)
+    height = -_dot(w, axis)  # the segment's start above the fan's centre, along the ring's mean normal
+    end = height + _dot(d, axis)
+    within = ((np.maximum(height, end) >= fans.low[rings][:, None] - 1e-9)
+              & (np.minimum(height, end) <= fans.high[rings][:, None] + 1e-9))
+    pair, seg = np.nonzero(within & (_dot(gap, gap) <= (fans.reach[rings][:, None] + 1e-9) ** 2))
     if not len(pair):
-        return out
+        return count, unsure
     ring = rings[pair]
-    step = _xyz(d[pair, seg][:, None, :])
-    start = _xyz(-w[pair, seg][:, None, :])  # the segment's start seen from the fan's centre
-    edge, normal = _xyz(fans.edge[ring]), _xyz(fans.normal[ring])  # (hits, width) components
+    step = tuple(x[pair, seg][:, None] for x in d)
+    start = tuple(-x[pair, seg][:, None] for x in w)  # the segment's start seen from the fan's centre
+    edge, normal = tuple(x[ring] for x in fans.edge), tuple(x[ring] for x in fans.normal)  # (hits, width)
     below = _dot(start, normal)
-    above = below + _dot(step, normal)
+    rise = _dot(step, normal)
     across = _dot(edge, _cross3(step, start))  # the volume the segment's line makes with each spoke
     after = np.roll(across, -1, axis=1)
-    sides = (-across, _dot(step, normal) + across - after, after)
-    margin = FAN_MARGIN
-    inside = ((sides[0] >= -margin) & (sides[1] >= -margin) & (sides[2] >= -margin)) | (
-        (sides[0] <= margin) & (sides[1] <= margin) & (sides[2] <= margin))
-    hit = ((below * above <= margin) & inside).any(axis=1)
-    out[pair[hit]] = True
-    return out
+    sides = (-across, rise + across - after, after)
+    low, high = (np.minimum(np.minimum(*sides[:2]), sides[2]), np.maximum(np.maximum(*sides[:2]), sides[2]))
+    ends = below * (below + rise)  # negative when the segment's ends lie on two sides of the plane
+    crossing = (ends < -FAN_MARGIN) & ((low > FAN_MARGIN) | (high < -FAN_MARGIN))
+    near = (ends <= FAN_MARGIN) & ((low >= -FAN_MARGIN) | (high <= FAN_MARGIN)) & ~crossing
+    signed = np.where(crossing, np.sign(rise), 0.0).sum(axis=1)
+    count = np.rint(np.bincount(pair, signed, minlength=len(rings))).astype(np.int64)
+    unsure[pair[near.any(axis=1)]] = True
+    return count, unsure
 
 
 FAN_MARGIN = 1e-6
-"""Signed volumes (cubic Angstrom) within this of zero count as zero in the linking prefilter:
-far above floating-point noise, far below the volumes a ring and a segment make."""
+"""Signed volumes (cubic Angstrom) within this of zero leave a crossing unsure: far above floating-point
+noise, far below the volumes a ring and a segment make."""
 
 
 class Fans:
@@ -130,9 +142,14 @@ class Fans:
 
     def __init__(self, corners: np.ndarray, centre: np.ndarray) -> None:
         self.centre = centre
-        self.edge = corners - centre[:, None, :]
-        self.normal = np.stack(_cross3(_xyz(self.edge), _xyz(np.roll(self.edge, -1, axis=1))), axis=-1)
-        self.reach = np.sqrt(_dot(_xyz(self.edge), _xyz(self.edge)).max(axis=1, initial=0.0))
+        self.edge = tuple(np.ascontiguousarray(x) for x in _xyz(corners - centre[:, None, :]))  # (rings, width) each
+        self.normal = _cross3(self.edge, tuple(np.roll(x, -1, axis=1) for x in self.edge))
+        self.reach = np.sqrt(_dot(self.edge, self.edge).max(axis=1, initial=0.0))
+        # the fan lies in the hull of its centre and corners: between these heights along any axis
+        total = np.stack([x.sum(axis=1) for x in self.normal], axis=1)
+        self.axis = total / np.maximum(np.linalg.norm(total, axis=1), 1e-300)[:, None]
+        heights = _dot(self.edge, tuple(x[:, None] for x in self.axis.T))
+        self.low, self.high = np.minimum(heights.min(axis=1), 0.0), np.maximum(heights.max(axis=1), 0.0)
 
 
 def _fan_hits(e1: tuple, e2: tuple, s: tuple, d: tuple, inside: float) -> np.ndarray:
@@ -325,8 +342,9 @@ def entangle(first: Placed, second: Placed, ids: tuple[int, int], orth: np.ndarr
     for chunk in _chunks(len(a), first.corners.shape[1] * second.corners.shape[1]):
         rows = np.arange(len(a))[chunk]
         qs = second.corners[b[chunk]] + moves[g[chunk]][:, None, :]
-        crossed = pair_crossed(first.fans, a[chunk], qs)
-        linked[rows[crossed]] = np.abs(pair_linking_numbers(first.corners[a[chunk]][crossed], qs[crossed])) == 1
+        number, unsure = fan_linking_numbers(first.fans, a[chunk], qs)
+        number[unsure] = pair_linking_numbers(first.corners[a[chunk]][unsure], qs[unsure])
+        linked[rows] = np.abs(number) == 1
     links = int(linked.sum())
     example = None
     if linked.any():
