@@ -373,10 +373,13 @@ def _near(centre: np.ndarray, radius: np.ndarray, other: np.ndarray, other_radiu
     if not len(centre) or not len(other):
         return (np.zeros(0, dtype=int),) * 3
     placed = (other[:, None, :] + moves[None, :, :]).reshape(-1, 3)
-    tree = cKDTree(placed, balanced_tree=False, compact_nodes=False)  # built for one query: cheaper unbalanced
+    # only the images within reach of the box round the spheres can meet one: most moves lead far off
+    reach = radius.max() + other_radius.max()
+    box = np.flatnonzero(((placed >= centre.min(axis=0) - reach) & (placed <= centre.max(axis=0) + reach)).all(axis=1))
+    tree = cKDTree(placed[box], balanced_tree=False, compact_nodes=False)  # built for one query: cheaper unbalanced
     hits = tree.query_ball_point(centre, radius + other_radius.max(), return_sorted=True)
     i = np.repeat(np.arange(len(centre)), [len(h) for h in hits])
-    flat = np.concatenate([np.asarray(h, dtype=int) for h in hits]) if len(i) else np.zeros(0, dtype=int)
+    flat = box[np.concatenate([np.asarray(h, dtype=int) for h in hits])] if len(i) else np.zeros(0, dtype=int)
     j, move = flat // len(moves), flat % len(moves)
     keep = np.linalg.norm(centre[i] - placed[flat], axis=1) < radius[i] + other_radius[j]
     return i[keep], j[keep], move[keep]
