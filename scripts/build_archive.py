@@ -10,19 +10,24 @@ Structure Commission) -> topology/data/zeolites-keys.json.gz. CrystalNets.jl's r
 MIT; 3,031 RCSR nets) -> topology/data/rcsr-crystalnets-keys.json.gz. Each net is read from its own key,
 given Interlace's canonical key (topology.naming.canonical) and stored by digest; a net whose barycentric
 placement collides (an unstable net: four in CrystalNets' RCSR archive) is stored apart by its invariant
-key, and the nets with no key at all are listed.
+key, and the nets with no key at all are listed. The invariants of every keyed net (point symbol,
+coordination sequences, TD10) go to topology/data/invariants.json.gz, by digest, where their bounds
+left nothing out.
 """
 
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import sys
 import time
 from collections import defaultdict
+from pathlib import Path
 
-from topology.naming.archive import ARCHIVES, arc_entries
+from topology.naming.archive import ARCHIVES, INVARIANTS, arc_entries
 from topology.naming.canonical import canonical_form
+from topology.naming.identify import invariants
 
 SOURCES = {
     "RCSR": "Systre's rcsr.arc (odf/gavrog, src/org/gavrog/apps/systre/rcsr.arc, Apache-2.0); RCSR data: "
@@ -36,8 +41,8 @@ SOURCES = {
 }
 
 
-def build(archive: str) -> None:
-    """Key every net of one archive and write its key file."""
+def build(archive: str, found: dict[str, list]) -> None:
+    """Key every net of one archive and write its key file; add the invariants of its keyed nets to ``found``."""
     start = time.perf_counter()
     names: dict[str, list[str]] = defaultdict(list)
     unstable: dict[str, list[str]] = defaultdict(list)
@@ -47,6 +52,9 @@ def build(archive: str) -> None:
         form = canonical_form(graph)
         if form.stable:
             names[form.digest].append(name)
+            point, seqs, td10, notes = invariants(form)
+            if not notes:
+                found[form.digest] = [point, [list(cs) for cs in seqs], list(td10)]
         else:
             skipped.append(name)
             if form.unstable:
@@ -56,11 +64,16 @@ def build(archive: str) -> None:
     shared = {d: n for d, n in names.items() if len(n) > 1}
     data = {"source": SOURCES[archive], "nets": {d: "/".join(sorted(n)) for d, n in sorted(names.items())},
             "unstable": {d: "/".join(sorted(n)) for d, n in sorted(unstable.items())}, "unkeyed": sorted(skipped)}
-    with gzip.open(ARCHIVES[archive][1], "wt") as fh:
+    with _written(ARCHIVES[archive][1]) as fh:
         json.dump(data, fh, indent=0, sort_keys=True)
     print(f"{archive}: {len(entries)} nets read, {sum(map(len, names.values()))} keyed in "
           f"{time.perf_counter() - start:.0f} s; {len(skipped)} without an exact key {skipped[:10]}; "
           f"{len(shared)} keys shared by several symbols {list(shared.values())[:10]}")
+
+
+def _written(path: Path) -> io.TextIOWrapper:
+    """A gzip text file with no time stamp, so that the same data give the same bytes."""
+    return io.TextIOWrapper(gzip.GzipFile(path, "wb", mtime=0), encoding="utf-8")
 
 
 def main(argv: list[str]) -> int:
@@ -68,8 +81,16 @@ def main(argv: list[str]) -> int:
     if not chosen:
         print(f"no archive matches {argv}; the archives are {list(ARCHIVES)}", file=sys.stderr)
         return 2
+    found: dict[str, list] = {}
+    if INVARIANTS.exists():
+        with gzip.open(INVARIANTS, "rt") as fh:
+            found = json.load(fh)["nets"]
     for archive in chosen:
-        build(archive)
+        build(archive, found)
+    with _written(INVARIANTS) as fh:
+        json.dump({"source": "scripts/build_archive.py, from the archives' nets", "nets": dict(sorted(found.items()))},
+                  fh, separators=(",", ":"))
+    print(f"invariants of {len(found)} nets written", file=sys.stderr)
     return 0
 
 

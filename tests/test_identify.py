@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 
 from topology import analyze_file
+from topology.naming import archive
 from topology.naming.archive import arc_entries, lookup, systre_key_graph
 from topology.naming.canonical import PeriodicGraph, canonical_form, column_hermite, simplify
-from topology.naming.identify import Namer, identify
+from topology.naming.identify import Namer, identify, invariants
 from topology.naming.invariants import coordination_sequence
 from topology.net.quotient import PeriodicNet
 from topology.pipeline import summarize
@@ -67,6 +68,16 @@ def test_archive_net_keeps_its_name_under_any_description(name):
     assert form.stable and lookup(form.digest) == name
     for changed in (relabel(g, rng), rebase(relabel(g, rng), rng)):
         assert canonical_form(changed).key == form.key
+
+
+@pytest.mark.parametrize("name", SAMPLE[::3])
+def test_stored_invariants_are_those_worked_out_under_any_description(name):
+    g = ENTRIES[name]
+    stored = archive.invariants(canonical_form(g).digest)
+    assert stored is not None and stored[0]
+    for changed in (g, relabel(g, random.Random(name)), rebase(relabel(g, random.Random(name)), random.Random(1))):
+        point, seqs, td10, notes = invariants(canonical_form(changed))
+        assert (point, seqs, td10) == stored and not notes
 
 
 @pytest.mark.parametrize("name", COMMON[:12])

@@ -14,6 +14,10 @@ frameworks (``archives/zeolites.arc``, framework type codes of the IZA Structure
 ``data/zeolites.arc.gz``. A net several archives hold keeps the first one's symbol (ABW is ``sra``);
 one RCSR lacks (EMT, RRO) is named by its zeolite code.
 
+The invariants a report gives with a name (point symbol, coordination sequences, TD10) are those of
+the net alone, so for the archives' nets they are worked out with the keys and stored by digest in
+``data/invariants.json.gz``.
+
 An unstable net (two vertices at one barycentric position) has no exact key; its invariant key (the
 coordination sequences of its vertices, :func:`topology.naming.canonical.canonical_form`) is stored
 apart, under ``unstable``, and names a net only with a note saying so (:func:`lookup_unstable`).
@@ -36,6 +40,8 @@ ARCHIVES = {"RCSR": (ARC, KEYS),
             "RCSR (CrystalNets.jl)": (DATA / "rcsr-crystalnets.arc.gz", DATA / "rcsr-crystalnets-keys.json.gz"),
             "IZA zeolites (CrystalNets.jl)": (DATA / "zeolites.arc.gz", DATA / "zeolites-keys.json.gz")}
 """Each archive by name, in the order names are looked up: its ``.arc`` and the keys built from it."""
+INVARIANTS = DATA / "invariants.json.gz"
+"""The point symbol, coordination sequences and TD10 of every keyed net of the archives, by key digest."""
 
 
 def read_arc(text: str) -> Iterator[tuple[str, PeriodicGraph]]:
@@ -102,6 +108,23 @@ def lookup_unstable(digest: str) -> tuple[str, str] | None:
         if name:
             return name, archive
     return None
+
+
+@cache
+def _invariants() -> dict[str, list]:
+    with gzip.open(INVARIANTS, "rt") as fh:
+        return json.load(fh)["nets"]
+
+
+def invariants(digest: str) -> tuple[str, tuple[tuple[int, ...], ...], tuple[int, ...]] | None:
+    """(point symbol, coordination sequences, TD10 per vertex kind) of an archive net with this canonical
+    key digest, as :func:`topology.naming.identify.invariants` works them out, or None: they depend on
+    the net alone, so those of the archives' nets are worked out once, when the archives are keyed."""
+    found = _invariants().get(digest)
+    if found is None:
+        return None
+    point, seqs, td10 = found
+    return point, tuple(tuple(cs) for cs in seqs), tuple(td10)
 
 
 def lookup_source(digest: str) -> tuple[str, str] | None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from topology.naming import archive
-from topology.naming.canonical import PeriodicGraph, canonical_form, color_refinement, simplify
+from topology.naming.canonical import CanonicalForm, PeriodicGraph, canonical_form, color_refinement, simplify
 from topology.naming.invariants import (
     MAX_SEARCH_IMAGES,
     MAX_SHELL_IMAGES,
@@ -51,28 +51,41 @@ class NetIdentity:
 
 
 def identify(graph: PeriodicGraph, simplified: bool = True) -> NetIdentity:
-    """Name one connected 2- or 3-periodic net given on its own lattice."""
+    """Name one connected 2- or 3-periodic net given on its own lattice. The invariants of a net the
+    archives hold are read from them (:func:`topology.naming.archive.invariants`), others worked out."""
     if simplified:
         graph = simplify(graph)
     form = canonical_form(graph)
+    known = archive.invariants(form.digest) if form.stable else None
+    point, seqs, td10, notes = known + ([],) if known else invariants(form)
+    if form.stable:
+        name, source = archive.lookup_source(form.digest) or (None, None)
+    elif form.unstable and (found := archive.lookup_unstable(form.digest)):
+        name, source = found
+        notes = [f"named {name} by its coordination sequences, which match the unstable net {name} of {source}: "
+                 f"{form.reason}, so there is no canonical key to prove it", *notes]
+    else:
+        name, source = None, None
+        notes = [f"not named: {form.reason}", *notes]
+    return NetIdentity(name, form.key, point, seqs, td10, form.stable, tuple(notes), source)
+
+
+def invariants(form: CanonicalForm) -> tuple[str | None, tuple[tuple[int, ...], ...], tuple[int, ...], list[str]]:
+    """The point symbol, the coordination sequences and TD10 of each vertex kind (the net's vertex
+    orbits, or its colour classes where it has no exact key), with notes on what their bounds left out.
+    Kinds are ordered by degree, highest first, then by coordination sequence, point symbol and number,
+    so that the order depends on the net alone."""
     net = form.graph
     kinds = form.orbits if form.stable else _classes(net)
     adj = net.adjacency()
     reps = [int(np.flatnonzero(kinds == k)[0]) for k in np.unique(kinds)]
     counts = [int((kinds == k).sum()) for k in np.unique(kinds)]
     seqs = [tuple(cs) for cs in coordination_sequences(adj, reps, SHELLS)]
-    order = sorted(range(len(reps)), key=lambda i: (-len(adj[reps[i]]), seqs[i]))
-    symbols = point_symbols(adj, [reps[i] for i in order], Shells(adj, RING_LIMIT - 2)) or []
-    if form.stable:
-        name, source = archive.lookup_source(form.digest) or (None, None)
-        notes = []
-    elif form.unstable and (found := archive.lookup_unstable(form.digest)):
-        name, source = found
-        notes = [f"named {name} by its coordination sequences, which match the unstable net {name} of {source}: "
-                 f"{form.reason}, so there is no canonical key to prove it"]
-    else:
-        name, source = None, None
-        notes = [f"not named: {form.reason}"]
+    found = point_symbols(adj, reps, Shells(adj, RING_LIMIT - 2))
+    own = [total_point_symbol([symbol], [1]) for symbol in found] if found else [""] * len(reps)
+    order = sorted(range(len(reps)), key=lambda i: (-len(adj[reps[i]]), seqs[i], own[i], counts[i]))
+    symbols = [found[i] for i in order] if found else []
+    notes = []
     if len(symbols) < len(order):
         notes.append(f"point symbol not computed: the ring searches of its {len(reps)} vertex kinds outgrow "
                      f"{MAX_SEARCH_IMAGES:,} vertex images")
@@ -82,7 +95,7 @@ def identify(graph: PeriodicGraph, simplified: bool = True) -> NetIdentity:
                      f"{len(reps)} vertex kinds outgrow {MAX_SHELL_IMAGES:,} vertex images")
     point = total_point_symbol(symbols, [counts[i] for i in order]) if len(symbols) == len(order) else None
     td10 = tuple(1 + sum(seqs[i]) for i in order) if shells == SHELLS else ()
-    return NetIdentity(name, form.key, point, tuple(seqs[i] for i in order), td10, form.stable, tuple(notes), source)
+    return point, tuple(seqs[i] for i in order), td10, notes
 
 
 class Namer:
