@@ -192,11 +192,6 @@ DENSE_PLACEMENT = 64
 a sparse matrix alone costs a hundred."""
 
 
-def _keys(frac: np.ndarray) -> list[tuple[int, ...]]:
-    """Hashable rounded positions modulo the lattice."""
-    return [tuple(r) for r in _grid(frac).tolist()]
-
-
 def _grid(frac: np.ndarray) -> np.ndarray:
     """Positions modulo the lattice as integers on the rounding grid."""
     return np.round(frac * ROUND).astype(np.int64) % int(ROUND)
@@ -303,11 +298,11 @@ def minimal_image(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray) ->
     if not found:
         return graph, pos, classes
     new_pos = pos @ np.linalg.inv(basis)
-    keys = _keys(new_pos)
-    reps: dict[tuple[int, ...], int] = {}
-    rep_of = np.array([reps.setdefault(k, len(reps)) for k in keys])
-    first = np.zeros(len(reps), dtype=int)
-    first[rep_of[::-1]] = np.arange(n)[::-1]
+    # the vertices that the translations make one: numbered in the order of their first vertex
+    _, first, inverse = np.unique(_codes(new_pos), return_index=True, return_inverse=True)
+    renumber = np.empty(len(first), dtype=np.int64)
+    renumber[np.argsort(first)] = np.arange(len(first))
+    rep_of, first = renumber[inverse.ravel()], np.sort(first)
     rep_pos = new_pos[first]
     # every edge of the old graph, from its end's representative, in new integer shifts
     src, dst, shift = graph.directed()
@@ -315,7 +310,7 @@ def minimal_image(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray) ->
     end = new_pos[dst] + shift @ np.linalg.inv(basis)
     lift_dst = np.round(end - rep_pos[rep_of[dst]]).astype(np.int64)
     table = np.column_stack([rep_of[src], rep_of[dst], lift_dst - lift_src])
-    reduced = PeriodicGraph.from_arrays(table, d, n=len(reps))
+    reduced = PeriodicGraph.from_arrays(table, d, n=len(first))
     return reduced, rep_pos, classes[first]
 
 
@@ -871,7 +866,7 @@ def column_hermite(m: np.ndarray) -> np.ndarray:
     >>> column_hermite(np.array([[2, 0], [1, 1], [0, 3]], dtype=object)).tolist()
     [[2, 0], [0, 1], [-3, 3]]
     """
-    a = [[int(x) for x in row] for row in m.tolist()]
+    a = [list(map(int, row)) for row in m.tolist()]
     rows, cols = len(a), (len(a[0]) if a else 0)
     u = [[int(i == j) for j in range(cols)] for i in range(cols)]
 
