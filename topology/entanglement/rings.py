@@ -171,7 +171,7 @@ def _angle_paths(codes: _Codes, origin: int, ends: list[int], reach: int, longes
     for depth in range(1, reach + 1):
         for k in {k for pair in pairs for k in pair}:
             searches[k].grow(codes, depth)
-        for i, j in sorted(pairs):
+        for i, j in list(pairs):  # in order: pairs were made in order, and only removed since
             a, b = searches[i], searches[j]
             best = min(pairs[i, j], _meeting(a, b, depth), _meeting(b, a, depth))
             if best <= 2 * depth or depth == reach:
@@ -246,9 +246,15 @@ def _shortest_paths(a: _Search, b: _Search, length: int) -> list[list[int]]:
 
 def _walks_back(node: int, parents: dict[int, list[int]]) -> list[list[int]]:
     """Every path from ``node`` back to the root along ``parents`` (at most :data:`MAX_TIES`)."""
-    walks = [[node]]
-    while parents[walks[0][-1]]:
+    walk = [node]
+    up = parents[node]
+    while len(up) == 1:  # most images have one parent: one walk, extended in place
+        walk.append(up[0])
+        up = parents[up[0]]
+    walks = [walk]
+    while up:
         walks = [w + [p] for w in walks for p in parents[w[-1]]][:MAX_TIES]
+        up = parents[walks[0][-1]]
     return walks
 
 
