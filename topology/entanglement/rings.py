@@ -8,6 +8,7 @@ vertices' own positions. One ring stands for all its lattice translates; ``shift
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -186,26 +187,23 @@ def _angle_paths(codes: _Codes, origin: int, ends: list[int], reach: int, longes
 
 
 class _Search:
-    """A breadth-first search from the coded image ``start`` without the image ``banned`` (-1 for none):
-    each reached image's distance, its shells, and all its neighbours one step nearer (every shortest
-    path can be walked back)."""
+    """A breadth-first search from the coded image ``start`` without the image ``banned`` (if any): each
+    reached image's distance, its shells, and all its neighbours one step nearer (every shortest path
+    can be walked back). The banned image is entered at distance -1, seen already and never a parent."""
 
-    def __init__(self, start: int, banned: int) -> None:
-        self.distance = {start: 0}
+    def __init__(self, start: int, banned: int | None) -> None:
+        self.distance = {start: 0} if banned is None else {start: 0, banned: -1}
         self.parents: dict[int, list[int]] = {start: []}
         self.shells = [[start]]
-        self.banned = banned
 
     def grow(self, codes: _Codes, depth: int) -> None:
         """Reach the images ``depth`` bonds away (the shell before must be the last grown)."""
         nxt = []
-        steps, cell, banned = codes.steps, codes.cell, self.banned
+        steps, cell = codes.steps, codes.cell
         distance, parents = self.distance, self.parents
         for node in self.shells[-1]:
             for step in steps[node // cell]:
                 image = node + step
-                if image == banned:
-                    continue
                 seen = distance.get(image)
                 if seen is None:
                     distance[image] = depth
@@ -222,8 +220,8 @@ def _meeting(a: _Search, b: _Search, depth: int) -> float:
     far = b.distance
     best = INF
     for node in a.shells[depth]:
-        d = far.get(node)
-        if d is not None and d < best:
+        d = far.get(node, INF)
+        if d < best:
             best = d
     return depth + best
 
@@ -271,7 +269,7 @@ class _Neighbourhoods:
         """Bonds from ``v`` at the origin to the coded images at most ``depth`` bonds away (maybe more)."""
         search = self.searches.get(v)
         if search is None:
-            search = self.searches[v] = _Search(self.codes.origin(v), -1)
+            search = self.searches[v] = _Search(self.codes.origin(v), None)
         for d in range(len(search.shells), depth + 1):
             search.grow(self.codes, d)
         return search.distance
@@ -280,16 +278,26 @@ class _Neighbourhoods:
 def _no_shortcut(near: _Neighbourhoods, cycle: list[int]) -> bool:
     """Whether no two vertices of the cycle are closer in the net than along the cycle: a ring, not a
     sum of smaller rings (the 6-cycle round two squares of pcu is not a ring)."""
-    size = len(cycle)
-    cell, zero = near.codes.cell, near.codes.zero
-    for i in range(size - 2):
+    cell, zero, searches = near.codes.cell, near.codes.zero, near.searches
+    for i, depth, later in _chords(len(cycle)):
         v, shift = divmod(cycle[i], cell)
-        distance = near.around(v, min(size // 2, size - 1 - i) - 1)
+        search = searches.get(v)
+        distance = search.distance if search is not None and len(search.shells) > depth else near.around(v, depth)
         move = zero - shift
-        for j in range(i + 2, size):
-            arc = min(j - i, size - (j - i))
-            if arc >= 2:
-                d = distance.get(cycle[j] + move)
-                if d is not None and d < arc:
-                    return False
+        for j, arc in later:
+            if distance.get(cycle[j] + move, arc) < arc:
+                return False
     return True
+
+
+@lru_cache(maxsize=None)
+def _chords(size: int) -> tuple[tuple[int, int, tuple[tuple[int, int], ...]], ...]:
+    """For each position ``i`` of a cycle of ``size`` vertices: the later positions at least two bonds
+    away along the cycle with that distance, and the depth a search from ``i`` needs to find a shorter
+    way to any of them."""
+    out = []
+    for i in range(size - 2):
+        later = tuple((j, min(j - i, size - j + i)) for j in range(i + 2, size) if min(j - i, size - j + i) >= 2)
+        if later:
+            out.append((i, max(arc for _, arc in later) - 1, later))
+    return tuple(out)
