@@ -90,8 +90,7 @@ def smallest_rings(adj, max_size: int = MAX_RING) -> list[Ring]:
     for u in range(len(adj)):
         origin = codes.origin(u)
         ends = [origin + step for step in codes.steps[u]]
-        for path in _angle_paths(codes, origin, ends, reach, max_size - 2):
-            cycle = [origin] + path
+        for cycle in _angle_cycles(codes, origin, ends, reach, max_size - 2):
             key = codes.canonical(cycle)
             if key in found or key in shortcut:
                 continue
@@ -161,14 +160,15 @@ class _Codes:
 INF = float("inf")
 
 
-def _angle_paths(codes: _Codes, origin: int, ends: list[int], reach: int, longest: int) -> list[list[int]]:
-    """The shortest paths between the far ends of every two edges at ``origin``, avoiding it: searches
+def _angle_cycles(codes: _Codes, origin: int, ends: list[int], reach: int, longest: int) -> list[list[int]]:
+    """The cycles from ``origin`` closed by the shortest paths between the far ends of every two edges
+    at ``origin``, avoiding it: searches
     from every end grow together one bond at a time, and an end's search stops once the shortest paths
     to every other end are known (a path of ``m`` bonds is known once the searches reach ``m / 2``).
     A pair's shortest meeting so far is kept, so each new depth only looks at the two new shells."""
     searches = [_Search(end, origin) for end in ends]
     pairs = {(i, j): INF for i in range(len(ends)) for j in range(i + 1, len(ends)) if ends[i] != ends[j]}
-    paths: list[list[int]] = []
+    cycles: list[list[int]] = []
     for depth in range(1, reach + 1):
         for k in {k for pair in pairs for k in pair}:
             searches[k].grow(codes, depth)
@@ -178,12 +178,12 @@ def _angle_paths(codes: _Codes, origin: int, ends: list[int], reach: int, longes
             if best <= 2 * depth or depth == reach:
                 del pairs[i, j]
                 if best <= longest:
-                    paths += _shortest_paths(a, b, best)
+                    cycles += _shortest_cycles(origin, a, b, best)
             else:
                 pairs[i, j] = best
         if not pairs:
             break
-    return paths
+    return cycles
 
 
 class _Search:
@@ -226,24 +226,29 @@ def _meeting(a: _Search, b: _Search, depth: int) -> float:
     return depth + best
 
 
-def _shortest_paths(a: _Search, b: _Search, length: int) -> list[list[int]]:
-    """Every path of ``length`` bonds (the shortest) from the root of ``a`` to the root of ``b``, at most
-    :data:`MAX_TIES`; each is found once, at its vertex ``length // 2`` bonds from ``a``'s root."""
+def _shortest_cycles(origin: int, a: _Search, b: _Search, length: int) -> list[list[int]]:
+    """The cycles from ``origin`` through every path of ``length`` bonds (the shortest) from the root of
+    ``a`` to the root of ``b``, at most :data:`MAX_TIES`; each path is found once, at its vertex
+    ``length // 2`` bonds from ``a``'s root."""
     half = length // 2
-    far = b.distance
-    paths = []
-    for node in sorted(n for n in a.shells[half] if far.get(n) == length - half):
+    far, rest = b.distance, length - half
+    middles = [n for n in a.shells[half] if far.get(n) == rest]
+    middles.sort()
+    cycles = []
+    for node in middles:
         tails = _walks_back(node, b.parents)
         for head in _walks_back(node, a.parents):
+            head.append(origin)
+            head.reverse()
             for tail in tails:
-                paths.append(head[::-1] + tail[1:])
-                if len(paths) >= MAX_TIES:
-                    return paths
-    return paths
+                cycles.append(head + tail[1:])
+                if len(cycles) >= MAX_TIES:
+                    return cycles
+    return cycles
 
 
 def _walks_back(node: int, parents: dict[int, list[int]]) -> list[list[int]]:
-    """Every path from ``node`` back to the root along ``parents`` (at most :data:`MAX_TIES`)."""
+    """Every path from ``node`` back to the root along ``parents`` (at most :data:`MAX_TIES`), each a new list."""
     walk = [node]
     up = parents[node]
     while len(up) == 1:  # most images have one parent: one walk, extended in place
