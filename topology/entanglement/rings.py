@@ -8,7 +8,7 @@ vertices' own positions. One ring stands for all its lattice translates; ``shift
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -110,12 +110,14 @@ class _Codes:
     to the code of every image it leaves from, and codes sort as the (vertex, shift) pairs do."""
 
     def __init__(self, adj, max_size: int) -> None:
-        self.dim = next((len(a[0][1]) for a in adj if a), 3)
+        dim = next((len(a[0][1]) for a in adj if a), 3)
         widest = max((abs(x) for a in adj for _, s in a for x in s), default=1) or 1
-        self.bound = widest * (max_size + 2)  # shift components met within a ring, and between its images
-        self.base = 2 * self.bound + 1
-        self.place = [self.base ** (self.dim - 1 - i) for i in range(self.dim)]
-        self.cell = self.base ** self.dim  # one vertex's span of codes
+        # the searches reach (max_size - 1) // 2 bonds beyond an edge from the origin; the shortcut check
+        # and the ring's key take differences of two such shifts
+        self.bound = widest * (max_size + 2)
+        base = 2 * self.bound + 1
+        self.place = [base ** (dim - 1 - i) for i in range(dim)]
+        self.cell = base ** dim  # one vertex's span of codes
         self.zero = self.bound * sum(self.place)  # the code's shift part for shift 0
         self.steps = [[(w - v) * self.cell + sum(x * p for x, p in zip(s, self.place)) for w, s in a]
                       for v, a in enumerate(adj)]
@@ -127,14 +129,14 @@ class _Codes:
 
     def shift(self, code: int) -> tuple[int, ...]:
         """The lattice shift of a code (kept: rings repeat the few shifts near the origin)."""
-        part = code % self.cell
-        shift = self.shifts.get(part)
+        key = part = code % self.cell
+        shift = self.shifts.get(key)
         if shift is None:
             digits = []
             for p in self.place:
                 digit, part = divmod(part, p)
                 digits.append(digit - self.bound)
-            shift = self.shifts[code % self.cell] = tuple(digits)
+            shift = self.shifts[key] = tuple(digits)
         return shift
 
     def ring(self, cycle: list[int]) -> Ring:
@@ -162,10 +164,10 @@ INF = float("inf")
 
 def _angle_cycles(codes: _Codes, origin: int, ends: list[int], reach: int, longest: int) -> list[list[int]]:
     """The cycles from ``origin`` closed by the shortest paths between the far ends of every two edges
-    at ``origin``, avoiding it: searches
-    from every end grow together one bond at a time, and an end's search stops once the shortest paths
-    to every other end are known (a path of ``m`` bonds is known once the searches reach ``m / 2``).
-    A pair's shortest meeting so far is kept, so each new depth only looks at the two new shells."""
+    at ``origin``, avoiding it: searches from every end grow together one bond at a time, and an end's
+    search stops once the shortest paths to every other end are known (a path of ``m`` bonds is known
+    once the searches reach ``m / 2``). A pair's shortest meeting so far is kept, so each new depth only
+    looks at the two new shells."""
     searches = [_Search(end, origin) for end in ends]
     pairs = {(i, j): INF for i in range(len(ends)) for j in range(i + 1, len(ends)) if ends[i] != ends[j]}
     cycles: list[list[int]] = []
@@ -221,7 +223,7 @@ def _meeting(a: _Search, b: _Search, depth: int) -> float:
     best = INF
     for node in a.shells[depth]:
         d = far.get(node, INF)
-        if d < best:
+        if d < best:  # noqa: PLR1730 - min() here measured about 10% slower over the whole search
             best = d
     return depth + best
 
@@ -248,7 +250,8 @@ def _shortest_cycles(origin: int, a: _Search, b: _Search, length: int) -> list[l
 
 
 def _walks_back(node: int, parents: dict[int, list[int]]) -> list[list[int]]:
-    """Every path from ``node`` back to the root along ``parents`` (at most :data:`MAX_TIES`), each a new list."""
+    """Every path from ``node`` back to the root along ``parents`` (at most :data:`MAX_TIES`), each a new
+    list."""
     walk = [node]
     up = parents[node]
     while len(up) == 1:  # most images have one parent: one walk, extended in place
@@ -287,7 +290,8 @@ def _no_shortcut(near: _Neighbourhoods, cycle: list[int]) -> bool:
     for i, depth, later in _chords(len(cycle)):
         v, shift = divmod(cycle[i], cell)
         search = searches.get(v)
-        distance = search.distance if search is not None and len(search.shells) > depth else near.around(v, depth)
+        grown = search is not None and len(search.shells) > depth
+        distance = search.distance if grown else near.around(v, depth)
         move = zero - shift
         for j, arc in later:
             if distance.get(cycle[j] + move, arc) < arc:
@@ -295,14 +299,15 @@ def _no_shortcut(near: _Neighbourhoods, cycle: list[int]) -> bool:
     return True
 
 
-@lru_cache(maxsize=None)
+@cache
 def _chords(size: int) -> tuple[tuple[int, int, tuple[tuple[int, int], ...]], ...]:
     """For each position ``i`` of a cycle of ``size`` vertices: the later positions at least two bonds
     away along the cycle with that distance, and the depth a search from ``i`` needs to find a shorter
     way to any of them."""
     out = []
     for i in range(size - 2):
-        later = tuple((j, min(j - i, size - j + i)) for j in range(i + 2, size) if min(j - i, size - j + i) >= 2)
+        arcs = ((j, min(j - i, size - j + i)) for j in range(i + 2, size))
+        later = tuple((j, arc) for j, arc in arcs if arc >= 2)
         if later:
             out.append((i, max(arc for _, arc in later) - 1, later))
     return tuple(out)
