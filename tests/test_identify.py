@@ -132,6 +132,19 @@ def test_a_net_met_twice_in_one_analysis_is_named_once(monkeypatch):
     assert first.topology == again.topology == "dia"
 
 
+def test_an_unknown_net_described_twice_has_its_invariants_worked_out_once(monkeypatch):
+    # pcu with one face diagonal added: a net no archive holds
+    g = PeriodicGraph.from_edges(3, [(0, 0, (1, 0, 0)), (0, 0, (0, 1, 0)), (0, 0, (0, 0, 1)), (0, 1, (0, 0, 0)),
+                                     (1, 1, (1, 0, 0)), (1, 1, (0, 1, 0)), (1, 1, (0, 0, 1)), (1, 0, (1, 1, 0))])
+    worked = []
+    monkeypatch.setattr("topology.naming.identify.invariants", lambda form: worked.append(form) or invariants(form))
+    namer = Namer()
+    first, again = namer(g), namer(relabel(g, random.Random(5)))
+    assert len(worked) == 1 and first.topology is None
+    assert (again.key, again.point_symbol, again.coordination_sequences) == (first.key, first.point_symbol,
+                                                                            first.coordination_sequences)
+
+
 def test_different_nets_get_different_keys():
     keys = {canonical_form(ENTRIES[name]).key for name in SAMPLE}
     assert len(keys) == len(set(SAMPLE))

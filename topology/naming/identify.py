@@ -50,14 +50,22 @@ class NetIdentity:
     archive: str | None = None  # which archive named it (topology.naming.archive.ARCHIVES)
 
 
-def identify(graph: PeriodicGraph, simplified: bool = True) -> NetIdentity:
+def identify(graph: PeriodicGraph, simplified: bool = True, worked: dict[str, tuple] | None = None) -> NetIdentity:
     """Name one connected 2- or 3-periodic net given on its own lattice. The invariants of a net the
-    archives hold are read from them (:func:`topology.naming.archive.invariants`), others worked out."""
+    archives hold are read from them (:func:`topology.naming.archive.invariants`), others worked out,
+    or taken from ``worked`` (by exact key) where an earlier net of the same key left them."""
     if simplified:
         graph = simplify(graph)
     form = canonical_form(graph)
     known = archive.invariants(form.digest) if form.stable else None
-    point, seqs, td10, notes = known + ([],) if known else invariants(form)
+    if known:
+        point, seqs, td10, notes = *known, []
+    elif form.stable and worked is not None:
+        if form.key not in worked:
+            worked[form.key] = invariants(form)
+        point, seqs, td10, notes = worked[form.key]
+    else:
+        point, seqs, td10, notes = invariants(form)
     if form.stable:
         name, source = archive.lookup_source(form.digest) or (None, None)
     elif form.unstable and (found := archive.lookup_unstable(form.digest)):
@@ -100,15 +108,17 @@ def invariants(form: CanonicalForm) -> tuple[str | None, tuple[tuple[int, ...], 
 
 class Namer:
     """:func:`identify` for the nets of one analysis: a net met again (the copies of an interpenetrated
-    array, the nets of one clustering again in the other) is named once."""
+    array, the nets of one clustering again in the other) is named once, and its invariants are worked
+    out once even where it comes described another way (it simplifies to the same key)."""
 
     def __init__(self) -> None:
         self._named: dict[tuple, NetIdentity] = {}
+        self._worked: dict[str, tuple] = {}  # invariants by exact key: one net given twice, differently
 
     def __call__(self, graph: PeriodicGraph) -> NetIdentity:
         given = (graph.dim, graph.n, graph.src.tobytes(), graph.dst.tobytes(), graph.shift.tobytes())
         if given not in self._named:
-            self._named[given] = identify(graph)
+            self._named[given] = identify(graph, worked=self._worked)
         return self._named[given]
 
 
