@@ -125,7 +125,7 @@ def test_unknown_net_keeps_one_key_under_every_change():
 
 def test_a_net_met_twice_in_one_analysis_is_named_once(monkeypatch):
     named = []
-    monkeypatch.setattr("topology.naming.identify.identify", lambda g: named.append(g) or identify(g))
+    monkeypatch.setattr("topology.naming.identify.identify", lambda g, **kw: named.append(g) or identify(g, **kw))
     namer = Namer()
     first, again, other = namer(ENTRIES["dia"]), namer(relabel(ENTRIES["dia"], random.Random(0))), namer(ENTRIES["dia"])
     assert len(named) == 2 and other is first
