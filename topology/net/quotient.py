@@ -93,7 +93,7 @@ class PeriodicNet:
         offsets = np.asarray(offsets, dtype=int).reshape(-1, 3).tolist()
         occupancy = np.asarray(occupancy, dtype=float).tolist()
         _add_edges(self.graph, [
-            (a, b, {"tail": a, "offset": tuple(o), "linker": lk, "occupancy": occ, "atoms": np.asarray(at, dtype=int)})
+            (a, b, {"tail": a, "offset": tuple(o), "linker": lk, "occupancy": occ, "atoms": _atom_array(at)})
             for a, b, o, lk, occ, at in zip(u, v, offsets, linkers, occupancy, atoms)
             if a != b or any(o)])
         self._arrays = None
@@ -150,6 +150,16 @@ class PeriodicNet:
     def frac(self) -> np.ndarray:
         n = self.graph.number_of_nodes()
         return np.array([self.graph.nodes[v]["frac"] for v in range(n)]).reshape(n, 3)
+
+
+NO_ATOMS = np.zeros(0, dtype=int)
+NO_ATOMS.flags.writeable = False
+"""The atoms of an edge that is no linker (a branch point's bond, a direct bond): one read-only empty
+array shared by all of them (a net may have thousands)."""
+
+
+def _atom_array(atoms) -> np.ndarray:
+    return NO_ATOMS if len(atoms) == 0 else np.asarray(atoms, dtype=int)
 
 
 def _add_nodes(graph: nx.MultiGraph, start: int, attrs: list[dict]) -> None:
