@@ -277,6 +277,7 @@ def minimal_image(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray) ->
     n, d = graph.n, graph.dim
     base = 0
     others = np.flatnonzero(classes == classes[base])
+    class_size = len(others)  # the translations act freely on the class: their denominators divide its size
     others = others[others != base]
     symmetry = Symmetry(graph, pos)
     others = others[symmetry.carries_star(base, pos[others] - pos[base])]
@@ -293,7 +294,7 @@ def minimal_image(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray) ->
         hits = chunk[perms[:, 0] >= 0]
         if len(hits):
             found += [t - np.round(t) for t in pos[hits] - pos[base]]
-            basis = _lattice_basis(np.vstack([np.eye(d), *found]))
+            basis = _lattice_basis(np.vstack([np.eye(d), *found]), class_size)
             found = list(basis)  # the basis stands for everything found so far
     if not found:
         return graph, pos, classes
@@ -314,11 +315,16 @@ def minimal_image(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray) ->
     return reduced, rep_pos, classes[first]
 
 
-def _lattice_basis(vectors: np.ndarray) -> np.ndarray:
-    """A basis (rows) of the lattice spanned by rational ``vectors`` (rows with small denominators)."""
-    fr = [[Fraction(float(x)).limit_denominator(10_000) for x in row] for row in vectors]
-    den = math.lcm(*(x.denominator for row in fr for x in row))
-    ints = np.array([[int(x * den) for x in row] for row in fr], dtype=object)
+def _lattice_basis(vectors: np.ndarray, den: int) -> np.ndarray:
+    """A basis (rows) of the lattice spanned by rational ``vectors`` (rows with small denominators),
+    whose denominators most likely divide ``den`` (then no fraction is worked out)."""
+    near = np.round(vectors * den)
+    if np.abs(vectors * den - near).max(initial=0.0) < 1e-6:
+        ints = near.astype(np.int64).astype(object)
+    else:
+        fr = [[Fraction(float(x)).limit_denominator(10_000) for x in row] for row in vectors]
+        den = math.lcm(*(x.denominator for row in fr for x in row))
+        ints = np.array([[int(x * den) for x in row] for row in fr], dtype=object)
     d = ints.shape[1]
     basis = column_hermite(ints.T)[:, :d].T  # row operations on the generators, through the transpose
     return basis.astype(float) / den
