@@ -581,8 +581,8 @@ def _expand(frac: np.ndarray, rot: np.ndarray, tran: np.ndarray, cell: gemmi.Uni
         return _merge_close_images(flat, site, op, cell, source)
     moved = images - images[:, identity[0], None, :]
     moved -= np.round(moved)
-    orth = np.array(cell.orth.mat.tolist())
-    fixes = np.linalg.norm(moved @ orth.T, axis=2) < SPECIAL_POSITION_TOLERANCE  # (n, m): h nearly fixes x
+    cart = moved @ np.array(cell.orth.mat.tolist()).T
+    fixes = _lengths(cart) < SPECIAL_POSITION_TOLERANCE  # (n, m): h nearly fixes x
     special = np.flatnonzero(fixes.sum(axis=1) > 1)
     if len(special) == 0:
         return flat, site, op
@@ -590,12 +590,21 @@ def _expand(frac: np.ndarray, rot: np.ndarray, tran: np.ndarray, cell: gemmi.Uni
     table = _products(rot, tran, den, columns)
     if table is None:
         return _merge_close_images(flat, site, op, cell, source)
+    # image g coincides with the images g h, h nearly fixing the site: the first of them stays (worked out once
+    # for the sites fixed by the same operations)
+    fixing, which = np.unique(fixes[special][:, columns], axis=0, return_inverse=True)
+    first = np.array([table[:, f].min(axis=1) for f in fixing]) == np.arange(len(rot))
     keep = np.ones(images.shape[:2], dtype=bool)
-    for s in special:
-        # image g coincides with the images g h, h nearly fixing the site: the first of them stays
-        keep[s] = table[:, np.searchsorted(columns, np.flatnonzero(fixes[s]))].min(axis=1) == np.arange(len(rot))
+    keep[special] = first[which.ravel()]
     keep = keep.ravel()
     return flat[keep], site[keep], op[keep]
+
+
+def _lengths(vectors: np.ndarray) -> np.ndarray:
+    """Euclidean lengths along the last axis, of length 3: ``np.linalg.norm(vectors, axis=-1)`` to the
+    last bit (the same sums in the same order), without its reduction over so short an axis."""
+    x, y, z = vectors[..., 0], vectors[..., 1], vectors[..., 2]
+    return np.sqrt((x * x + y * y) + z * z)
 
 
 def images_of(rot: np.ndarray, points: np.ndarray) -> np.ndarray:
