@@ -156,14 +156,8 @@ def expanded_crystal(name: str, cell: gemmi.UnitCell, ops: list[gemmi.Op], sg_na
     frac, index, made_by = _expand(sites["frac"], rot, tran, cell, name)
     check_expanded(name, len(frac), cell.volume)
     special = np.bincount(index, minlength=len(sites["frac"])) < len(ops)  # images merged: on a special position
-    alike = np.unique(np.column_stack([np.unique(sites["elements"], return_inverse=True)[1].ravel(),
-                                       sites["disorder"], np.round(sites["occupancy"] * 1000)]), axis=0,
-                      return_inverse=True)[1].ravel()
-    kind = alike[index]
-    # a negative part's symmetry copies overlap by design: alternatives, each an atom of its own kind
-    kind = np.where(sites["disorder"][index] < 0, kind.max(initial=0) + 1 + np.arange(len(kind)), kind)
     keep = (np.ones(len(frac), dtype=bool) if _apart(sites["frac"], ops, rot, tran, cell)
-            else _first_of_coinciding(frac, kind, cell, name))
+            else _first_of_coinciding(frac, _kinds(sites, index), cell, name))
     if not keep.all():
         notes.append(f"{int((~keep).sum())} atoms at the place of another of the same element read once (a site listed "
                      f"twice, e.g. with its symmetry copies)")
@@ -188,6 +182,17 @@ def expanded_crystal(name: str, cell: gemmi.UnitCell, ops: list[gemmi.Op], sg_na
         spacegroup=sg_name,
         notes=tuple(notes),
     )
+
+
+def _kinds(sites: dict[str, np.ndarray], index: np.ndarray) -> np.ndarray:
+    """The kind of each atom (of site ``index``) that may be read once where two coincide: element,
+    disorder group and occupancy; every atom of a negative part a kind of its own, as the symmetry
+    copies of such a part overlap by design (alternatives)."""
+    alike = np.unique(np.column_stack([np.unique(sites["elements"], return_inverse=True)[1].ravel(),
+                                       sites["disorder"], np.round(sites["occupancy"] * 1000)]), axis=0,
+                      return_inverse=True)[1].ravel()
+    kind = alike[index]
+    return np.where(sites["disorder"][index] < 0, kind.max(initial=0) + 1 + np.arange(len(kind)), kind)
 
 
 def count_values(text: str) -> int:
@@ -456,7 +461,7 @@ def _column(block: gemmi.cif.Block, tag: str, n: int, name: str) -> list[str | N
     if len(values) != n:
         raise InputError(name, f"{tag} has {len(values)} value(s) for {n} atom sites (line {_line(block, tag)}): "
                                f"it belongs in the atom loop")
-    return [None if gemmi.cif.is_null(v) else v for v in values]
+    return [None if v == "?" or v == "." else v for v in values]  # gemmi.cif.is_null, without a call per value
 
 
 def _sites(block: gemmi.cif.Block, name: str) -> dict[str, np.ndarray]:
