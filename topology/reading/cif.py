@@ -707,11 +707,17 @@ def _apart(site_frac: np.ndarray, ops: list[gemmi.Op], rot: np.ndarray, tran: np
     den = gemmi.Op.DEN
     shifted = (site_frac[:, None, :] - centring[None, :, :] / den).reshape(-1, 3)  # site i at row i * len(centring)
     images = (images_of(sym_rot / den, site_frac) + sym_tran / den).reshape(-1, 3)  # of site j at j * len(sym_rot)
-    tree = cKDTree(_in_box(images, lengths), boxsize=lengths, balanced_tree=False, compact_nodes=False)  # searched
-    near = cKDTree(_in_box(shifted, lengths), boxsize=lengths).sparse_distance_matrix(  # once: the quickest to build
-        tree, SPECIAL_POSITION_TOLERANCE + APART_MARGIN, output_type="ndarray")
-    own = near["i"] // len(centring) == near["j"] // len(sym_rot)
-    return bool((own & (near["v"] < SPECIAL_POSITION_TOLERANCE - APART_MARGIN)).all())
+    points, around = _in_box(images, lengths), _in_box(shifted, lengths)
+    tree = cKDTree(points, boxsize=lengths, balanced_tree=False, compact_nodes=False)  # searched once: the quickest
+    found = tree.query_ball_point(around, SPECIAL_POSITION_TOLERANCE + APART_MARGIN, return_sorted=False)  # to build
+    counts = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+    image = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=int(counts.sum()))
+    site = np.repeat(np.arange(len(found)), counts)
+    if (site // len(centring) != image // len(sym_rot)).any():
+        return False
+    gap = points[image] - around[site]
+    gap -= lengths * np.round(gap / lengths)
+    return bool((_lengths(gap) < SPECIAL_POSITION_TOLERANCE - APART_MARGIN).all())
 
 
 def _axis_permutations(rot: np.ndarray, lengths: np.ndarray) -> bool:
