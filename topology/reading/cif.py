@@ -645,17 +645,19 @@ def _products(rot: np.ndarray, tran: np.ndarray, den: int, columns: np.ndarray) 
         return None  # entries beyond -1..1: an unusual setting, left to the k-d tree
     own, products = _op_key(rot, tran, den), _op_key(prod_rot, prod_tran, den).ravel()
     order = np.argsort(own)
-    where = order[np.minimum(np.searchsorted(own[order], products), len(own) - 1)]
-    if len(np.unique(own)) != len(own) or not (own[where] == products).all():
+    ranked = own[order]
+    where = order[np.minimum(np.searchsorted(ranked, products), len(own) - 1)]
+    if (ranked[1:] == ranked[:-1]).any() or not (own[where] == products).all():
         return None
     return where.reshape(len(rot), len(columns))
 
 
 def _op_key(rot: np.ndarray, tran: np.ndarray, den: int) -> np.ndarray:
-    """One integer per operation: its rotation entries (-1, 0, 1) and translation (in 1/DEN)."""
-    digits = np.concatenate([(rot // den + 1).reshape(*rot.shape[:-2], 9), tran], axis=-1)
-    bases = np.array([3] * 9 + [den] * 3, dtype=np.int64)
-    return digits @ np.concatenate([np.cumprod(bases[::-1])[::-1][1:], [1]])
+    """One integer per operation: its rotation entries (-1, 0, 1) as base-3 digits, above its
+    translation (in 1/DEN) as base-DEN digits."""
+    rot_weights = 3 ** np.arange(8, -1, -1, dtype=np.int64) * den**3
+    tran_weights = den ** np.arange(2, -1, -1, dtype=np.int64)
+    return (rot // den + 1).reshape(*rot.shape[:-2], 9) @ rot_weights + tran @ tran_weights
 
 
 def _first_of_coinciding(frac: np.ndarray, kind: np.ndarray, cell: gemmi.UnitCell, source: str) -> np.ndarray:
