@@ -14,6 +14,7 @@ import math
 import re
 import zlib
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import gemmi
@@ -35,6 +36,10 @@ from topology.reading.crystal import Crystal
 
 SPECIAL_POSITION_TOLERANCE = 0.3
 """Symmetry images of one site closer than this (in Angstrom) are merged (special positions)."""
+
+APART_MARGIN = 1e-6
+"""Distances within this (in Angstrom) of :data:`SPECIAL_POSITION_TOLERANCE` are measured atom by
+atom, never settled by symmetry (see :func:`_apart`): far above rounding, far below any real distance."""
 
 OCCUPANCY_SLACK = 0.01
 """How far above 1 an occupancy may be written (rounding, as 1.001) before a note says it was read as 1;
@@ -147,15 +152,12 @@ def expanded_crystal(name: str, cell: gemmi.UnitCell, ops: list[gemmi.Op], sg_na
     if sites["repeated"]:
         notes.append(f"{sites['repeated']} repeated atom-site rows (same label and position) read once")
     check_atoms(name, len(sites["frac"]), len(ops), cell.volume)
-    frac, index, made_by = _expand(sites["frac"], ops, cell, name)
+    rot, tran = seitz(ops)
+    frac, index, made_by = _expand(sites["frac"], rot, tran, cell, name)
     check_expanded(name, len(frac), cell.volume)
     special = np.bincount(index, minlength=len(sites["frac"])) < len(ops)  # images merged: on a special position
-    alike = np.unique(np.column_stack([np.unique(sites["elements"], return_inverse=True)[1].ravel(),
-                                       sites["disorder"], np.round(sites["occupancy"] * 1000)]), axis=0,
-                      return_inverse=True)[1].ravel()
-    kind = alike[index]
-    kind = np.where(sites["disorder"][index] < 0, kind.max(initial=0) + 1 + np.arange(len(kind)), kind)  # a negative
-    keep = _first_of_coinciding(frac, kind, cell, name)  # part's symmetry copies overlap by design: alternatives
+    keep = (np.ones(len(frac), dtype=bool) if _apart(sites["frac"], ops, rot, tran, cell)
+            else _first_of_coinciding(frac, _kinds(sites, index), cell, name))
     if not keep.all():
         notes.append(f"{int((~keep).sum())} atoms at the place of another of the same element read once (a site listed "
                      f"twice, e.g. with its symmetry copies)")
@@ -174,12 +176,23 @@ def expanded_crystal(name: str, cell: gemmi.UnitCell, ops: list[gemmi.Op], sg_na
         occupancy=sites["occupancy"][index],
         disorder_group=group,
         disorder_assembly=sites["assembly"][index],
-        symmetry_copy=_symmetry_copies(sites["frac"], index, made_by, special, frac, ops) if group.any() else None,
+        symmetry_copy=_symmetry_copies(sites["frac"], index, made_by, special, frac, rot, tran) if group.any() else None,
         operations=tuple(op.triplet() for op in ops),
         block=block,
         spacegroup=sg_name,
         notes=tuple(notes),
     )
+
+
+def _kinds(sites: dict[str, np.ndarray], index: np.ndarray) -> np.ndarray:
+    """The kind of each atom (of site ``index``) that may be read once where two coincide: element,
+    disorder group and occupancy; every atom of a negative part a kind of its own, as the symmetry
+    copies of such a part overlap by design (alternatives)."""
+    alike = np.unique(np.column_stack([np.unique(sites["elements"], return_inverse=True)[1].ravel(),
+                                       sites["disorder"], np.round(sites["occupancy"] * 1000)]), axis=0,
+                      return_inverse=True)[1].ravel()
+    kind = alike[index]
+    return np.where(sites["disorder"][index] < 0, kind.max(initial=0) + 1 + np.arange(len(kind)), kind)
 
 
 def count_values(text: str) -> int:
@@ -341,17 +354,24 @@ def _chosen_operations(block: gemmi.cif.Block, listed: list[tuple[str, list[str]
 
 def _listed_operations(triplets: list[str], name: str) -> tuple[list[gemmi.Op], str, str | None]:
     """Operations as a file lists them: parsed (never evaluated), checked to be crystallographic,
-    repeats read once; the identity added if missing. Applied as listed when they are not a group."""
+    repeats read once; the identity added if missing. Applied as listed when they are not a group.
+
+    The operations of a tabulated space group are crystallographic, so the check is left for
+    operations that are not, and for before refusing a file for another reason (each operation
+    refused for what the first of them fails)."""
     ops: dict[str, gemmi.Op] = {}
+    written: dict[str, str] = {}  # each operation as first written
     for triplet in dict.fromkeys("".join(t.split()).lower() for t in triplets):
         try:
             op = gemmi.parse_triplet(triplet).wrap()
         except (RuntimeError, ValueError):
+            _refuse_non_crystallographic(ops, written, name)
             raise InputError(name, f"symmetry operation {triplet[:60]!r} is not an x,y,z triplet") from None
-        if not _crystallographic(tuple(map(tuple, op.rot))):
-            raise InputError(name, f"symmetry operation {triplet[:60]!r} is not a symmetry of any lattice")
-        ops.setdefault(op.triplet(), op)
+        key = op.triplet()
+        written.setdefault(key, triplet)
+        ops.setdefault(key, op)
         if len(ops) > MAX_OPERATIONS:
+            _refuse_non_crystallographic(ops, written, name)
             raise InputError(name, f"more than {MAX_OPERATIONS} distinct symmetry operations; no space group has more")
     notes = []
     if len(ops) < len(triplets):
@@ -362,13 +382,22 @@ def _listed_operations(triplets: list[str], name: str) -> tuple[list[gemmi.Op], 
     listed = list(ops.values())
     group = gemmi.GroupOps(listed)
     sg = gemmi.find_spacegroup_by_ops(group)
-    tabulated = sg is not None and {op.wrap().triplet() for op in sg.operations()} == set(ops)  # a group already
-    if tabulated or _closed(listed, ops):
+    if sg is not None and {op.wrap().triplet() for op in sg.operations()} == set(ops):  # a group already, in
+        return list(group), sg.xhm(), "; ".join(notes) or None  # gemmi's order
+    _refuse_non_crystallographic(ops, written, name)
+    if _closed(listed, ops):
         if sorted(op.wrap().triplet() for op in group) == sorted(ops):
-            return list(group), (sg.xhm() if sg else f"{len(listed)} operations"), "; ".join(notes) or None
+            return list(group), f"{len(listed)} operations", "; ".join(notes) or None
         return listed, f"{len(listed)} operations", "; ".join(notes) or None
     notes.append(f"the {len(listed)} symmetry operations listed are not a group; applied as listed")
     return listed, f"{len(listed)} operations", "; ".join(notes)
+
+
+def _refuse_non_crystallographic(ops: dict[str, gemmi.Op], written: dict[str, str], name: str) -> None:
+    """Refuse the first of the operations that is no symmetry of any lattice, named as written."""
+    for key, op in ops.items():
+        if not _crystallographic(tuple(map(tuple, op.rot))):
+            raise InputError(name, f"symmetry operation {written[key][:60]!r} is not a symmetry of any lattice")
 
 
 def _closed(listed: list[gemmi.Op], ops: dict[str, gemmi.Op]) -> bool:
@@ -432,7 +461,7 @@ def _column(block: gemmi.cif.Block, tag: str, n: int, name: str) -> list[str | N
     if len(values) != n:
         raise InputError(name, f"{tag} has {len(values)} value(s) for {n} atom sites (line {_line(block, tag)}): "
                                f"it belongs in the atom loop")
-    return [None if gemmi.cif.is_null(v) else v for v in values]
+    return [None if v == "?" or v == "." else v for v in values]  # gemmi.cif.is_null, without a call per value
 
 
 def _sites(block: gemmi.cif.Block, name: str) -> dict[str, np.ndarray]:
@@ -512,7 +541,7 @@ def site_table(name: str, labels: list[str], elements: list[str], frac: np.ndarr
 
 
 def _symmetry_copies(site_frac: np.ndarray, index: np.ndarray, made_by: np.ndarray, special: np.ndarray,
-                     frac: np.ndarray, ops: list[gemmi.Op]) -> np.ndarray:
+                     frac: np.ndarray, rot: np.ndarray, tran: np.ndarray) -> np.ndarray:
     """Which copy of its part each atom is (see ``Crystal.symmetry_copy``; used for disordered atoms).
 
     SHELX's negative PART numbers mark a part whose symmetry images are alternatives to it (a
@@ -522,9 +551,9 @@ def _symmetry_copies(site_frac: np.ndarray, index: np.ndarray, made_by: np.ndarr
     it is shared, operation -1.
     """
     den = gemmi.Op.DEN
-    rot = np.array([op.rot for op in ops], dtype=float)[made_by] / den  # (n, 3, 3): each atom's own operation
-    tran = np.array([op.tran for op in ops], dtype=float)[made_by] / den
-    raw = np.einsum("nij,nj->ni", rot, site_frac[index]) + tran
+    own_rot = rot[made_by] / den  # (n, 3, 3): each atom's own operation
+    own_tran = tran[made_by] / den
+    raw = np.einsum("nij,nj->ni", own_rot, site_frac[index]) + own_tran
     copies = np.zeros((len(frac), 4), dtype=np.int64)
     copies[:, 0] = np.where(special[index], -1, made_by)
     copies[:, 1:] = np.round(frac - raw)
@@ -539,7 +568,16 @@ def _integer(text: str) -> int:
         return 0
 
 
-def _expand(frac: np.ndarray, ops: list[gemmi.Op], cell: gemmi.UnitCell,
+def seitz(ops: list[gemmi.Op]) -> tuple[np.ndarray, np.ndarray]:
+    """Rotation parts (m, 3, 3) and translations (m, 3) of the operations, in units of 1/DEN: read
+    from gemmi once, as a flat run of integers (numpy is slow to take nested lists)."""
+    flat = chain.from_iterable
+    rot = np.fromiter(flat(flat(op.rot for op in ops)), dtype=np.int64, count=9 * len(ops)).reshape(-1, 3, 3)
+    tran = np.fromiter(flat(op.tran for op in ops), dtype=np.int64, count=3 * len(ops)).reshape(-1, 3)
+    return rot, tran
+
+
+def _expand(frac: np.ndarray, rot: np.ndarray, tran: np.ndarray, cell: gemmi.UnitCell,
             source: str = "input.cif") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All symmetry images of the sites, wrapped into the cell, with images on special positions merged.
 
@@ -550,8 +588,7 @@ def _expand(frac: np.ndarray, ops: list[gemmi.Op], cell: gemmi.UnitCell,
     Returns the coordinates and, for each, the index of its site and of the operation that made it.
     """
     den = gemmi.Op.DEN
-    rot = np.array([op.rot for op in ops], dtype=np.int64)  # (m, 3, 3), in units of 1/DEN
-    tran = np.array([op.tran for op in ops], dtype=np.int64) % den  # (m, 3)
+    tran = tran % den
     images = images_of(rot / den, frac) + tran[None, :, :] / den  # (n, m, 3)
     images -= np.floor(images)
     images[images >= 1.0] = 0.0
@@ -565,8 +602,8 @@ def _expand(frac: np.ndarray, ops: list[gemmi.Op], cell: gemmi.UnitCell,
         return _merge_close_images(flat, site, op, cell, source)
     moved = images - images[:, identity[0], None, :]
     moved -= np.round(moved)
-    orth = np.array(cell.orth.mat.tolist())
-    fixes = np.linalg.norm(moved @ orth.T, axis=2) < SPECIAL_POSITION_TOLERANCE  # (n, m): h nearly fixes x
+    cart = moved @ np.array(cell.orth.mat.tolist()).T
+    fixes = _lengths(cart) < SPECIAL_POSITION_TOLERANCE  # (n, m): h nearly fixes x
     special = np.flatnonzero(fixes.sum(axis=1) > 1)
     if len(special) == 0:
         return flat, site, op
@@ -574,12 +611,21 @@ def _expand(frac: np.ndarray, ops: list[gemmi.Op], cell: gemmi.UnitCell,
     table = _products(rot, tran, den, columns)
     if table is None:
         return _merge_close_images(flat, site, op, cell, source)
+    # image g coincides with the images g h, h nearly fixing the site: the first of them stays (worked out once
+    # for the sites fixed by the same operations)
+    fixing, which = np.unique(fixes[special][:, columns], axis=0, return_inverse=True)
+    first = np.array([table[:, f].min(axis=1) for f in fixing]) == np.arange(len(rot))
     keep = np.ones(images.shape[:2], dtype=bool)
-    for s in special:
-        # image g coincides with the images g h, h nearly fixing the site: the first of them stays
-        keep[s] = table[:, np.searchsorted(columns, np.flatnonzero(fixes[s]))].min(axis=1) == np.arange(len(rot))
+    keep[special] = first[which.ravel()]
     keep = keep.ravel()
     return flat[keep], site[keep], op[keep]
+
+
+def _lengths(vectors: np.ndarray) -> np.ndarray:
+    """Euclidean lengths along the last axis, of length 3: ``np.linalg.norm(vectors, axis=-1)`` to the
+    last bit (the same sums in the same order), without its reduction over so short an axis."""
+    x, y, z = vectors[..., 0], vectors[..., 1], vectors[..., 2]
+    return np.sqrt((x * x + y * y) + z * z)
 
 
 def images_of(rot: np.ndarray, points: np.ndarray) -> np.ndarray:
@@ -599,17 +645,19 @@ def _products(rot: np.ndarray, tran: np.ndarray, den: int, columns: np.ndarray) 
         return None  # entries beyond -1..1: an unusual setting, left to the k-d tree
     own, products = _op_key(rot, tran, den), _op_key(prod_rot, prod_tran, den).ravel()
     order = np.argsort(own)
-    where = order[np.minimum(np.searchsorted(own[order], products), len(own) - 1)]
-    if len(np.unique(own)) != len(own) or not (own[where] == products).all():
+    ranked = own[order]
+    where = order[np.minimum(np.searchsorted(ranked, products), len(own) - 1)]
+    if (ranked[1:] == ranked[:-1]).any() or not (own[where] == products).all():
         return None
     return where.reshape(len(rot), len(columns))
 
 
 def _op_key(rot: np.ndarray, tran: np.ndarray, den: int) -> np.ndarray:
-    """One integer per operation: its rotation entries (-1, 0, 1) and translation (in 1/DEN)."""
-    digits = np.concatenate([(rot // den + 1).reshape(*rot.shape[:-2], 9), tran], axis=-1)
-    bases = np.array([3] * 9 + [den] * 3, dtype=np.int64)
-    return digits @ np.concatenate([np.cumprod(bases[::-1])[::-1][1:], [1]])
+    """One integer per operation: its rotation entries (-1, 0, 1) as base-3 digits, above its
+    translation (in 1/DEN) as base-DEN digits."""
+    rot_weights = 3 ** np.arange(8, -1, -1, dtype=np.int64) * den**3
+    tran_weights = den ** np.arange(2, -1, -1, dtype=np.int64)
+    return (rot // den + 1).reshape(*rot.shape[:-2], 9) @ rot_weights + tran @ tran_weights
 
 
 def _first_of_coinciding(frac: np.ndarray, kind: np.ndarray, cell: gemmi.UnitCell, source: str) -> np.ndarray:
@@ -634,6 +682,70 @@ def _first_of_coinciding(frac: np.ndarray, kind: np.ndarray, cell: gemmi.UnitCel
     pairs = pairs[kind[pairs[:, 0]] == kind[pairs[:, 1]]]
     keep[pairs.max(axis=1)] = False
     return keep
+
+
+def _apart(site_frac: np.ndarray, ops: list[gemmi.Op], rot: np.ndarray, tran: np.ndarray,
+           cell: gemmi.UnitCell) -> bool:
+    """Whether symmetry alone shows that no two atoms of the expanded cell are closer than the
+    tolerance, as :func:`_first_of_coinciding` measures them, sparing its search over every atom.
+
+    In an orthogonal cell whose operations form a space group of signed permutations of equally long
+    axes, the operations keep those distances: atoms ``g x_i`` and ``g' x_j`` are as far apart as
+    site ``x_i`` and the image ``g^-1 g' x_j``. It is enough to look around each site, shifted back by
+    each centring vector, among the images of the sites by the operations without centring (a
+    quarter of all images in an F-centred group). Only images of a site near itself may be found
+    there, and :func:`_expand` merged those; anything else, or a distance within
+    :data:`APART_MARGIN` of the tolerance, leaves the question to the full search.
+    """
+    if len(ops) < 2 or not cell.alpha == cell.beta == cell.gamma == 90:
+        return False
+    lengths = np.array([cell.a, cell.b, cell.c])
+    group = gemmi.GroupOps(ops)
+    sym_rot, sym_tran = seitz(group.sym_ops)
+    centring = np.array(group.cen_ops, dtype=np.int64).reshape(-1, 3)
+    if not (_axis_permutations(sym_rot, lengths) and _same_operations(rot, tran, sym_rot, sym_tran, centring)
+            and gemmi.find_spacegroup_by_ops(group) is not None):
+        return False
+    den = gemmi.Op.DEN
+    shifted = (site_frac[:, None, :] - centring[None, :, :] / den).reshape(-1, 3)  # site i at row i * len(centring)
+    images = (images_of(sym_rot / den, site_frac) + sym_tran / den).reshape(-1, 3)  # of site j at j * len(sym_rot)
+    points, around = _in_box(images, lengths), _in_box(shifted, lengths)
+    tree = cKDTree(points, boxsize=lengths, balanced_tree=False, compact_nodes=False)  # searched once: the quickest
+    found = tree.query_ball_point(around, SPECIAL_POSITION_TOLERANCE + APART_MARGIN, return_sorted=False)  # to build
+    counts = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
+    image = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=int(counts.sum()))
+    site = np.repeat(np.arange(len(found)), counts)
+    if (site // len(centring) != image // len(sym_rot)).any():
+        return False
+    gap = points[image] - around[site]
+    gap -= lengths * np.round(gap / lengths)
+    return bool((_lengths(gap) < SPECIAL_POSITION_TOLERANCE - APART_MARGIN).all())
+
+
+def _axis_permutations(rot: np.ndarray, lengths: np.ndarray) -> bool:
+    """Whether every rotation part (in 1/DEN) only permutes and flips axes of equal length."""
+    den = gemmi.Op.DEN
+    if (rot % den).any():
+        return False
+    size = np.abs(rot // den)
+    return bool((size.sum(axis=1) == 1).all() and (size.sum(axis=2) == 1).all() and (size @ lengths == lengths).all())
+
+
+def _same_operations(rot: np.ndarray, tran: np.ndarray, sym_rot: np.ndarray, sym_tran: np.ndarray,
+                     centring: np.ndarray) -> bool:
+    """Whether the operations are those of ``sym_rot, sym_tran`` combined with each centring vector
+    (translations modulo the lattice), each once."""
+    den = gemmi.Op.DEN
+    if len(rot) != len(sym_rot) * len(centring) or np.abs(rot).max() > den:
+        return False
+    every_rot = np.broadcast_to(sym_rot, (len(centring), *sym_rot.shape))
+    every_tran = (sym_tran[None, :, :] + centring[:, None, :]) % den
+    return bool((np.sort(_op_key(rot, tran % den, den)) == np.sort(_op_key(every_rot, every_tran, den).ravel())).all())
+
+
+def _in_box(frac: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Fractional coordinates as points of the periodic box of the cell lengths, [0, length) on each axis."""
+    return np.minimum((frac - np.floor(frac)) * lengths, np.nextafter(lengths, 0))
 
 
 def _merge_close_images(flat: np.ndarray, site: np.ndarray, op: np.ndarray, cell: gemmi.UnitCell,

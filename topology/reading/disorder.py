@@ -95,11 +95,11 @@ def assemblies(crystal: Crystal) -> np.ndarray:
     cols: list[int] = []
     if len(parts) > 1 and len(loose):
         radii = covalent_radii(crystal.elements[loose])
-        images = np.stack(np.meshgrid(*[np.arange(-1, 2)] * 3, indexing="ij"), axis=-1).reshape(-1, 3)
+        reach = OVERLAP * 2 * radii.max()
         home = crystal.frac[loose] @ crystal.orth.T
-        around = ((crystal.frac[loose][None, :, :] + images[:, None, :]).reshape(-1, 3)) @ crystal.orth.T
-        pairs = cKDTree(home).sparse_distance_matrix(cKDTree(around), OVERLAP * 2 * radii.max(), output_type="ndarray")
-        p, q = pairs["i"], pairs["j"] % len(loose)
+        around, image_of = images_near_cell(crystal, loose, reach)
+        pairs = cKDTree(home).sparse_distance_matrix(cKDTree(around), reach, output_type="ndarray")
+        p, q = pairs["i"], image_of[pairs["j"]] % len(loose)
         close = (pairs["v"] < OVERLAP * (radii[p] + radii[q])) & (groups[loose[p]] != groups[loose[q]])
         rows = [index[x] for x in groups[loose[p[close]]].tolist()]
         cols = [index[y] for y in groups[loose[q[close]]].tolist()]
@@ -114,6 +114,19 @@ def assemblies(crystal: Crystal) -> np.ndarray:
     return out
 
 
+def images_near_cell(crystal: Crystal, atoms: np.ndarray, reach: float) -> tuple[np.ndarray, np.ndarray]:
+    """Cartesian coordinates of the images of ``atoms`` in the cell and the 26 around it that come
+    within ``reach`` of the cell, and the index of each among all 27 * len(atoms) images (image-major):
+    the others are farther than ``reach`` from every atom, whose fractional coordinates are in [0, 1)."""
+    images = np.stack(np.meshgrid(*[np.arange(-1, 2)] * 3, indexing="ij"), axis=-1).reshape(-1, 3)
+    frac = crystal.frac[atoms]
+    slab = reach * np.linalg.norm(np.array(crystal.cell.frac.mat.tolist()), axis=1) * (1 + 1e-9) + 1e-9
+    within = np.stack([frac >= 1 - slab, np.ones(frac.shape, dtype=bool), frac <= slab])  # shifted by -1, 0, +1
+    near = np.flatnonzero((within[images[:, 0] + 1, :, 0] & within[images[:, 1] + 1, :, 1]
+                           & within[images[:, 2] + 1, :, 2]).ravel())
+    return ((frac[None, :, :] + images[:, None, :]).reshape(-1, 3) @ crystal.orth.T)[near], near
+
+
 def metal_bonds(crystal: Crystal, atoms: np.ndarray) -> np.ndarray:
     """The bonds ``atoms`` give each ordered metal atom, as counts over all the crystal's atoms (a
     metal met in two lattice images counts twice). Bonds as :mod:`topology.net.bonds` finds them,
@@ -125,12 +138,11 @@ def metal_bonds(crystal: Crystal, atoms: np.ndarray) -> np.ndarray:
     if len(donors) == 0 or len(metals) == 0:
         return np.zeros(len(crystal), dtype=int)
     radii = covalent_radii(crystal.elements)
-    images = np.stack(np.meshgrid(*[np.arange(-1, 2)] * 3, indexing="ij"), axis=-1).reshape(-1, 3)
-    around = (crystal.frac[metals][None, :, :] + images[:, None, :]).reshape(-1, 3) @ crystal.orth.T
     reach = radii[donors].max() + radii[metals].max() + BOND_TOLERANCE
+    around, image_of = images_near_cell(crystal, metals, reach)
     pairs = cKDTree(crystal.frac[donors] @ crystal.orth.T).sparse_distance_matrix(
         cKDTree(around), reach, output_type="ndarray")
-    d, m = donors[pairs["i"]], metals[pairs["j"] % len(metals)]
+    d, m = donors[pairs["i"]], metals[image_of[pairs["j"]] % len(metals)]
     bonded = pairs["v"] < radii[d] + radii[m] + BOND_TOLERANCE
     return np.bincount(m[bonded], minlength=len(crystal))
 
