@@ -151,6 +151,12 @@ class Fans:
         heights = _dot(self.edge, tuple(x[:, None] for x in self.axis.T))
         self.low, self.high = np.minimum(heights.min(axis=1), 0.0), np.maximum(heights.max(axis=1), 0.0)
 
+    def reached(self, rings: np.ndarray, polygons: np.ndarray) -> np.ndarray:
+        """Whether polygons (k, m, 3) reach the slabs of fans ``rings``: one wholly above or below a
+        fan's slab can neither cross the fan nor link its ring."""
+        height = _dot(_xyz(polygons - self.centre[rings][:, None, :]), tuple(x[rings][:, None] for x in self.axis.T))
+        return (height.min(axis=1) <= self.high[rings] + 1e-9) & (height.max(axis=1) >= self.low[rings] - 1e-9)
+
 
 def _fan_hits(e1: tuple, e2: tuple, s: tuple, d: tuple, inside: float) -> np.ndarray:
     """Möller-Trumbore on components: whether segment ``s + t d`` (t in [0, 1], shrunk by ``inside`` at
@@ -338,6 +344,8 @@ def entangle(first: Placed, second: Placed, ids: tuple[int, int], orth: np.ndarr
     if same and len(a):
         keep = ~first.same_copy(second.ring_copy[b] + grid[g] - first.ring_copy[a])
         a, b, g = a[keep], b[keep], g[keep]
+    keep = first.fans.reached(a, second.corners[b] + moves[g][:, None, :])
+    a, b, g = a[keep], b[keep], g[keep]
     linked = np.zeros(len(a), dtype=bool)
     for chunk in _chunks(len(a), first.corners.shape[1] * second.corners.shape[1]):
         rows = np.arange(len(a))[chunk]
