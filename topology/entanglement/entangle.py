@@ -214,19 +214,26 @@ class Placed:
     def __init__(self, geometry: NetGeometry, frac: np.ndarray, orth: np.ndarray, component: Component,
                  shift: np.ndarray) -> None:
         self.rings = list(geometry.rings)
-        self.points = [r.points(frac, orth) for r in self.rings]
-        self.centre = np.array([p.mean(axis=0) for p in self.points]).reshape(-1, 3)
-        self.radius = np.array([np.linalg.norm(p - p.mean(axis=0), axis=1).max() for p in self.points])
-        width = max((len(p) for p in self.points), default=1)
-        self.corners = np.array([np.concatenate([p, np.repeat(p[:1], width - len(p), axis=0)]) for p in self.points]
-                                ).reshape(-1, width, 3)  # every ring padded to one length by its first corner
+        # every ring's corners at once: padded to one length by repeating its first corner
+        size = np.array([len(r) for r in self.rings], dtype=int)
+        width = int(size.max(initial=1))
+        first = np.cumsum(size) - size
+        vertices = np.array([v for r in self.rings for v in r.vertices], dtype=int)
+        shifts = np.array([s for r in self.rings for s in r.shifts], dtype=float).reshape(-1, 3)
+        points = (frac[vertices] + shifts) @ orth.T if len(vertices) else np.zeros((0, 3))
+        column = np.arange(width)
+        self.corners = points[first[:, None] + np.where(column < size[:, None], column, 0)].reshape(-1, width, 3)
+        real = (column < size[:, None])[..., None]
+        self.centre = (self.corners * real).sum(axis=1) / np.maximum(size, 1)[:, None]
+        spread = np.where(real[..., 0], np.linalg.norm(self.corners - self.centre[:, None, :], axis=2), 0.0)
+        self.radius = spread.max(axis=1, initial=0.0)
         u = np.array([e[0] for e in geometry.edges], dtype=int)
         v = np.array([e[1] for e in geometry.edges], dtype=int)
         off = np.array([e[2] for e in geometry.edges], dtype=int).reshape(-1, 3)
         self.edge_start = frac[u] @ orth.T if len(u) else np.zeros((0, 3))
         self.edge_end = (frac[v] + off) @ orth.T if len(u) else np.zeros((0, 3))
         self.edge_copy = -shift[u] if len(u) else np.zeros((0, 3), dtype=int)  # copy key of each edge's start
-        self.ring_copy = np.array([np.array(r.shifts[0]) - shift[r.vertices[0]] for r in self.rings]).reshape(-1, 3)
+        self.ring_copy = (shifts[first] - shift[vertices[first]] if len(first) else np.zeros((0, 3))).astype(int)
         self.basis = component.basis
         self.dim = component.dimensionality
 
