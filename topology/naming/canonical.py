@@ -283,13 +283,15 @@ def minimal_image(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray) ->
     others = others[symmetry.carries_star(base, pos[others] - pos[base])]
     basis = np.eye(d)  # rows: the translation lattice found so far, in old coordinates
     found: list[np.ndarray] = []
-    batch = max(1, MAX_MAP_ENTRIES // max(1, n * d))
-    for start in range(0, len(others), batch):
-        chunk = others[start:start + batch]
-        coords = (pos[chunk] - pos[base]) @ np.linalg.inv(basis)
-        chunk = chunk[(np.abs(coords - np.round(coords)) > 1e-6).any(axis=1)]  # not yet in the lattice
+    largest, batch = max(1, MAX_MAP_ENTRIES // max(1, n * d)), 4
+    while len(others):
+        coords = (pos[others] - pos[base]) @ np.linalg.inv(basis)
+        others = others[(np.abs(coords - np.round(coords)) > 1e-6).any(axis=1)]  # not yet in the lattice
+        # batches that double from a few candidates: the first translations found usually span the
+        # lattice, and every candidate they already hold is then skipped untried
+        chunk, others, batch = others[:batch], others[batch:], min(largest, 2 * batch)
         if not len(chunk):
-            continue
+            break
         perms = symmetry.maps(base, np.broadcast_to(np.eye(d), (len(chunk), d, d)), chunk)
         hits = chunk[perms[:, 0] >= 0]
         if len(hits):
