@@ -62,8 +62,8 @@ def main() -> int:
     print(f"\nPeak memory: {own:.0f} MB in this process, {children:.0f} MB in the largest worker.")
     rate = n / one  # files per second per worker core
     for total in (12_000, 100_000):
-        print(f"{total:,} CIFs at {rate:.1f} files/s per core: {total / rate / 3600:.1f} h on one core, "
-              f"{total / rate / 3600 / 16:.2f} h on 16 cores")
+        print(f"{total:,} CIFs at {rate:.1f} files/s per core: {total / rate / 60:.0f} min on one core, "
+              f"{total / rate / 60 / 16:.1f} min on 16 cores")
     return 0
 
 
