@@ -11,7 +11,7 @@ MIT; 3,031 RCSR nets) -> topology/data/rcsr-crystalnets-keys.json.gz. Each net i
 given Interlace's canonical key (topology.naming.canonical) and stored by digest; a net whose barycentric
 placement collides (an unstable net: four in CrystalNets' RCSR archive) is stored apart by its invariant
 key, and the nets with no key at all are listed. The invariants of every keyed net (point symbol,
-coordination sequences, TD10) go to topology/data/invariants.json.gz, by digest, where their bounds
+coordination sequences, TD10) go to topology/data/invariants.tsv.gz, by digest, where their bounds
 left nothing out.
 """
 
@@ -25,7 +25,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from topology.naming.archive import ARCHIVES, INVARIANTS, arc_entries
+from topology.naming.archive import ARCHIVES, INVARIANTS, arc_entries, invariant_line
 from topology.naming.canonical import canonical_form
 from topology.naming.identify import invariants
 
@@ -41,7 +41,7 @@ SOURCES = {
 }
 
 
-def build(archive: str, found: dict[str, list]) -> None:
+def build(archive: str, found: dict[str, str]) -> None:
     """Key every net of one archive and write its key file; add the invariants of its keyed nets to ``found``."""
     start = time.perf_counter()
     names: dict[str, list[str]] = defaultdict(list)
@@ -54,7 +54,7 @@ def build(archive: str, found: dict[str, list]) -> None:
             names[form.digest].append(name)
             point, seqs, td10, notes = invariants(form)
             if not notes:
-                found[form.digest] = [point, [list(cs) for cs in seqs], list(td10)]
+                found[form.digest] = invariant_line(form.digest, point, seqs, td10)
         else:
             skipped.append(name)
             if form.unstable:
@@ -81,15 +81,15 @@ def main(argv: list[str]) -> int:
     if not chosen:
         print(f"no archive matches {argv}; the archives are {list(ARCHIVES)}", file=sys.stderr)
         return 2
-    found: dict[str, list] = {}
+    found: dict[str, str] = {}
     if INVARIANTS.exists():
-        with gzip.open(INVARIANTS, "rt") as fh:
-            found = json.load(fh)["nets"]
+        with gzip.open(INVARIANTS, "rt", encoding="utf-8") as fh:
+            found = {line.split("\t", 1)[0]: line for line in fh.read().splitlines() if line and line[0] != "#"}
     for archive in chosen:
         build(archive, found)
     with _written(INVARIANTS) as fh:
-        json.dump({"source": "scripts/build_archive.py, from the archives' nets", "nets": dict(sorted(found.items()))},
-                  fh, separators=(",", ":"))
+        fh.write("# digest, point symbol, coordination sequences (kinds by ';'), TD10: scripts/build_archive.py\n")
+        fh.writelines(line + "\n" for _, line in sorted(found.items()))
     print(f"invariants of {len(found)} nets written", file=sys.stderr)
     return 0
 

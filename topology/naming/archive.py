@@ -16,7 +16,7 @@ one RCSR lacks (EMT, RRO) is named by its zeolite code.
 
 The invariants a report gives with a name (point symbol, coordination sequences, TD10) are those of
 the net alone, so for the archives' nets they are worked out with the keys and stored by digest in
-``data/invariants.json.gz``.
+``data/invariants.tsv.gz``.
 
 An unstable net (two vertices at one barycentric position) has no exact key; its invariant key (the
 coordination sequences of its vertices, :func:`topology.naming.canonical.canonical_form`) is stored
@@ -40,7 +40,7 @@ ARCHIVES = {"RCSR": (ARC, KEYS),
             "RCSR (CrystalNets.jl)": (DATA / "rcsr-crystalnets.arc.gz", DATA / "rcsr-crystalnets-keys.json.gz"),
             "IZA zeolites (CrystalNets.jl)": (DATA / "zeolites.arc.gz", DATA / "zeolites-keys.json.gz")}
 """Each archive by name, in the order names are looked up: its ``.arc`` and the keys built from it."""
-INVARIANTS = DATA / "invariants.json.gz"
+INVARIANTS = DATA / "invariants.tsv.gz"
 """The point symbol, coordination sequences and TD10 of every keyed net of the archives, by key digest."""
 
 
@@ -111,20 +111,29 @@ def lookup_unstable(digest: str) -> tuple[str, str] | None:
 
 
 @cache
-def _invariants() -> dict[str, list]:
-    with gzip.open(INVARIANTS, "rt") as fh:
-        return json.load(fh)["nets"]
+def _invariant_lines() -> dict[str, str]:
+    """Each stored net's line by its digest, read once and parsed only when asked for (a few
+    milliseconds, where parsing all 3,000 nets would cost ten times more on every first analysis)."""
+    with gzip.open(INVARIANTS, "rt", encoding="utf-8") as fh:
+        return {line.split("\t", 1)[0]: line for line in fh.read().splitlines() if line and line[0] != "#"}
 
 
 def invariants(digest: str) -> tuple[str, tuple[tuple[int, ...], ...], tuple[int, ...]] | None:
     """(point symbol, coordination sequences, TD10 per vertex kind) of an archive net with this canonical
     key digest, as :func:`topology.naming.identify.invariants` works them out, or None: they depend on
     the net alone, so those of the archives' nets are worked out once, when the archives are keyed."""
-    found = _invariants().get(digest)
-    if found is None:
+    line = _invariant_lines().get(digest)
+    if line is None:
         return None
-    point, seqs, td10 = found
-    return point, tuple(tuple(cs) for cs in seqs), tuple(td10)
+    _, point, seqs, td10 = line.split("\t")
+    return (point, tuple(tuple(int(x) for x in cs.split(",")) for cs in seqs.split(";")),
+            tuple(int(x) for x in td10.split(",")))
+
+
+def invariant_line(digest: str, point: str, seqs, td10) -> str:
+    """The stored form of :func:`invariants`: digest, point symbol, sequences (kinds parted by ';',
+    terms by ','), TD10, parted by tabs."""
+    return "\t".join([digest, point, ";".join(",".join(map(str, cs)) for cs in seqs), ",".join(map(str, td10))])
 
 
 def lookup_source(digest: str) -> tuple[str, str] | None:
