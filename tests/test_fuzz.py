@@ -80,10 +80,10 @@ FAILURE_CLASSES = [
      "is not one of 1-230"),
     ("hall.cif", cif("10 10 10 90 90 90", "Zn1 Zn 0 0 0 .\n", "_space_group_name_Hall 'Q 9 z'\n"),
      "Hall symbol 'Q 9 z' (line 8) cannot be read and no H-M name or space-group number is given"),
-    ("disagree.cif", cif("10 10 10 90 90 90", "Zn1 Zn 0 0 0 .\n", SYMOPS + "x,y,z\n-x,-y,-z\n"
-                         "loop_\n_space_group_symop_operation_xyz\nx,y,z\n-x,y,z\n"),
-     "the symmetry operations of _space_group_symop_operation_xyz (line 12, 2 operations) and "
-     "_symmetry_equiv_pos_as_xyz (line 8, 2 operations) disagree"),
+    ("disagree.cif", cif("10 10 10 90 90 90", "Zn1 Zn 0 0 0 .\n", SYMOPS + ("x,y,z\n-x,-y,-z\n"
+                         "loop_\n_space_group_symop_operation_xyz\nx,y,z\n-x,y,z\n")),
+     ("the symmetry operations of _space_group_symop_operation_xyz (line 12, 2 operations) and "
+      "_symmetry_equiv_pos_as_xyz (line 8, 2 operations) disagree")),
     *[(f"occupancy{value}.cif", cif("10 10 10 90 90 90", f"Zn1 Zn 0 0 0 . {value}\n").replace(
         "_atom_site_disorder_group\n", "_atom_site_disorder_group\n_atom_site_occupancy\n"),
        f"occupancy {float(value):g} of site 'Zn1' (the atom loop at line 8) is negative")

@@ -35,8 +35,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-from scipy.sparse import csc_matrix, csr_matrix
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse import csc_matrix
 
 from topology.naming.invariants import coordination_sequences
 from topology.net.periodic import solve_laplacian, unique_rows

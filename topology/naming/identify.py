@@ -70,8 +70,8 @@ def identify(graph: PeriodicGraph, simplified: bool = True, worked: dict[str, tu
         name, source = archive.lookup_source(form.digest) or (None, None)
     elif form.unstable and (found := archive.lookup_unstable(form.digest)):
         name, source = found
-        notes = [f"named {name} by its coordination sequences, which match the unstable net {name} of {source}: "
-                 f"{form.reason}, so there is no canonical key to prove it", *notes]
+        notes = [(f"named {name} by its coordination sequences, which match the unstable net {name} of {source}: "
+                  f"{form.reason}, so there is no canonical key to prove it"), *notes]
     else:
         name, source = None, None
         notes = [f"not named: {form.reason}", *notes]

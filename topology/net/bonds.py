@@ -188,7 +188,7 @@ def _pairs_bound(points: np.ndarray, reach: float) -> int:
         keys = np.floor((points - column_range(points)[0]) / reach).astype(np.int64)
         span = column_range(keys)[1] + 1
         if float(np.prod(span.astype(float))) > 2.0 ** 62:
-            return int(len(points)) ** 2  # too sparse a grid for one integer key: no bound
+            return len(points) ** 2  # too sparse a grid for one integer key: no bound
         counts = np.unique((keys[:, 0] * span[1] + keys[:, 1]) * span[2] + keys[:, 2], return_counts=True)[1]
     return (27 * int(np.dot(counts, counts)) - len(points)) // 2
 

@@ -348,8 +348,8 @@ def _chosen_operations(block: gemmi.cif.Block, listed: list[tuple[str, list[str]
     if all(s == sets[widest] for s in sets):
         return ops, sg_name, note
     others = ", ".join(w for k, w in enumerate(where) if k != widest)
-    return ops, sg_name, "; ".join(filter(None, [note, f"operations of {where[widest]} used; {others} holds only "
-                                                       f"some of them"]))
+    return ops, sg_name, "; ".join(filter(None, [note, (f"operations of {where[widest]} used; {others} holds only "
+                                                        f"some of them")]))
 
 
 def _listed_operations(triplets: list[str], name: str) -> tuple[list[gemmi.Op], str, str | None]:
@@ -497,9 +497,9 @@ def _sites(block: gemmi.cif.Block, name: str) -> dict[str, np.ndarray]:
         i = int(np.flatnonzero(occupancy < 0)[0])
         raise InputError(name, f"occupancy {occupancy[i]:g} of site {labels[i][:40]!r} ({where}) is negative")
     over = np.flatnonzero(occupancy > 1 + OCCUPANCY_SLACK)
-    notes = [f"occupancy {occupancy[over[0]]:g} of site {labels[over[0]][:40]!r}"
-             f"{f' and {len(over) - 1} more' if len(over) > 1 else ''} ({where}) above 1, the most a site holds: "
-             f"read as 1"] if len(over) else []
+    notes = [(f"occupancy {occupancy[over[0]]:g} of site {labels[over[0]][:40]!r}"
+              f"{f' and {len(over) - 1} more' if len(over) > 1 else ''} ({where}) above 1, the most a site holds: "
+              f"read as 1")] if len(over) else []
     disorder = [_integer(gemmi.cif.as_string(v)) if v is not None else 0
                 for v in _column(block, prefix + "disorder_group", n, name)]
     assembly = [gemmi.cif.as_string(v).strip() if v is not None else ""

@@ -24,11 +24,11 @@ import streamlit as st
 from topology import glossary
 from topology.options import CLUSTERINGS
 from viewer import export, figure, graph2d, library, sentences, teaching
+from viewer.choices import COLOR_BY, STYLES
 from viewer.export_cli import MAX_FIGURE_ATOMS
 from viewer.live import live_view
 from viewer.orientation import IDENTITY, direction_rows, parse_direction, rows_quaternion, view_text
 from viewer.plain import escape, show
-from viewer.choices import COLOR_BY, STYLES
 from viewer.scene import TEACH_TILT, Options, legend, teach_cells, teach_direction
 from viewer.why import picture as why_picture
 from viewer.why import why_script
