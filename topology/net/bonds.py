@@ -74,14 +74,17 @@ def find_bonds(crystal: Crystal, tolerance: float = TOLERANCE) -> Bonds:
     i, j, off, d = _pairs_within(crystal, reach, short_reach, large)
     full = (crystal.occupancy >= 0.99) & (crystal.disorder_group == 0)
     crushed = (d >= MIN_BOND) & (d < SHORT_CONTACT * (radii[i] + radii[j])) & full[i] & full[j]
-    check_contacts(crystal.source, len(np.unique(np.concatenate([i[crushed], j[crushed]]))), n)
+    crushed_atom = np.zeros(n, dtype=bool)
+    crushed_atom[i[crushed]] = True
+    crushed_atom[j[crushed]] = True
+    check_contacts(crystal.source, int(np.count_nonzero(crushed_atom)), n)
     ok = (d >= MIN_BOND) & (d < radii[i] + radii[j] + tolerance)
     ok &= ~alternatives(crystal, i, j, off, d < OVERLAP * (radii[i] + radii[j]))
     is_h = crystal.elements == "H"
     ok &= ~(is_h[i] & is_h[j])
-    i, j, off, d = i[ok], j[ok], off[ok], d[ok]
+    i, j, off, d = i[ok], j[ok], np.compress(ok, off, axis=0), d[ok]
     keep = _shortest_for_hydrogen(i, j, d, is_h, n)
-    return Bonds(i[keep], j[keep], off[keep].astype(int), d[keep])
+    return Bonds(i[keep], j[keep], np.compress(keep, off, axis=0).astype(int), d[keep])
 
 
 def _pairs_within(crystal: Crystal, reach: float, short_reach: float,
@@ -102,7 +105,7 @@ def _pairs_within(crystal: Crystal, reach: float, short_reach: float,
     offsets[[0, home]] = offsets[[home, 0]]  # the home cell first: its atoms are points 0..n-1
     which, atom = _images_near(crystal.frac, offsets, reach * np.linalg.norm(np.linalg.inv(orth), axis=1))
     check_images(crystal.source, n, len(offsets), n + len(atom))
-    img_frac = np.concatenate([crystal.frac, crystal.frac[atom] + offsets[which]])
+    img_frac = np.concatenate([crystal.frac, np.take(crystal.frac, atom, axis=0) + np.take(offsets, which, axis=0)])
     img_point = np.concatenate([np.arange(n), which * n + atom])
     tree = cKDTree(img_frac @ orth.T, balanced_tree=False, compact_nodes=False)
     if _pairs_bound(tree.data, short_reach) > MAX_BOND_CANDIDATES:  # only then counted exactly, not listed
@@ -122,7 +125,7 @@ def _pairs_within(crystal: Crystal, reach: float, short_reach: float,
         # large atoms is found from both ends, a pair with a small atom from the large one only
         a2, b2 = _reached_from(tree, large, reach, crystal.source, n)
         j2, w2 = img_point[b2] % n, img_point[b2] // n
-        far = _norms((np.take(crystal.frac, j2, axis=0) + offsets[w2] - np.take(crystal.frac, a2, axis=0)) @ orth.T) \
+        far = _norms((np.take(crystal.frac, j2, axis=0) + np.take(offsets, w2, axis=0) - np.take(crystal.frac, a2, axis=0)) @ orth.T) \
             > short_reach
         keep = far & (~large_atoms[j2] | (a2 < j2) | ((a2 == j2) & positive[w2]))
         i, j, w = np.concatenate([i, a2[keep]]), np.concatenate([j, j2[keep]]), np.concatenate([w, w2[keep]])

@@ -155,7 +155,7 @@ def all_nodes(net: PeriodicNet, crystal: Crystal, bonds: Bonds, units: BuildingU
 
     split = 0
     at_most_one = _at_most_one_branch_point(len(crystal), part_of, heavy, src[inner], dst[inner],
-                                            np.column_stack([src[outer], units.owner[dst[outer]], image[outer]]))
+                                            np.column_stack([src[outer], units.owner[dst[outer]], np.compress(outer, image, axis=0)]))
     searched = np.append(~at_most_one, False)[part_of[src]]  # the parts whose branch points are searched
     mine_of = _by_part(np.flatnonzero(inner & searched), part_of[src])
     touch_of = _by_part(np.flatnonzero(outer & searched), part_of[src])

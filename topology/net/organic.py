@@ -55,7 +55,7 @@ def organic_sbus(elements: np.ndarray, which: np.ndarray, src: np.ndarray, dst: 
     n = len(elements)
     carbon = elements == "C"
     mine = which[src] & which[dst]
-    s, d, o = src[mine], dst[mine], off[mine]
+    s, d, o = src[mine], dst[mine], np.compress(mine, off, axis=0)
     join = carbon[s] == carbon[d]  # C-C, and other atoms with each other
     adj: list[list[tuple[int, tuple[int, int, int]]]] = [[] for _ in range(n)]
     for a, b, step in zip(s.tolist(), d.tolist(), o.tolist()):

@@ -81,7 +81,7 @@ def lift(n: int, src: np.ndarray, dst: np.ndarray, offset: np.ndarray) -> tuple[
     np.minimum.at(first, dst[tree_edge], tree_edge)
     step = np.zeros((n + 1, 3), dtype=np.int64)
     children = np.flatnonzero(first < len(src))
-    step[children] = offset[first[children]]
+    step[children] = np.take(offset, first[children], axis=0)
     # sum the steps up to each root by pointer jumping: log2(depth) vectorised rounds
     up = np.append(np.where(pred[:n] < 0, n, pred[:n]), n)
     up[roots] = n
@@ -163,17 +163,17 @@ class Lifted:
         order = stable_argsort(labels)
         bounds = np.concatenate([[0], np.cumsum(np.bincount(labels, minlength=int(new_id[-1]) + 1))])
         bases = {int(new_id[c]): b for c, b in self.bases.items() if present[c]}
-        return Lifted(labels, self.shift[nodes], order, bounds, bases)
+        return Lifted(labels, np.take(self.shift, nodes, axis=0), order, bounds, bases)
 
 
 def lifted_components(n: int, src: np.ndarray, dst: np.ndarray, offset: np.ndarray) -> Lifted:
     """Label, shift and component of every node, and each component's cycle lattice."""
     labels, shift = lift(n, src, dst, offset)
     count = int(labels.max()) + 1 if n else 0
-    cycles = shift[src] + offset - shift[dst]
+    cycles = np.take(shift, src, axis=0) + offset - np.take(shift, dst, axis=0)
     nonzero = (cycles[:, 0] != 0) | (cycles[:, 1] != 0) | (cycles[:, 2] != 0)
     # distinct nonzero cycle vectors of each component, grouped by one sort
-    rows = unique_rows(np.column_stack([labels[src][nonzero], cycles[nonzero]]))
+    rows = unique_rows(np.column_stack([labels[src][nonzero], np.compress(nonzero, cycles, axis=0)]))
     starts = np.searchsorted(rows[:, 0], np.arange(count + 1))
     bases = {int(c): hermite_basis(rows[starts[c]: starts[c + 1], 1:]) for c in np.unique(rows[:, 0])}
     order = stable_argsort(labels)

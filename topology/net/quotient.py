@@ -32,12 +32,15 @@ def hill_formula(counts: dict[str, int]) -> str:
     return "".join(f"{e}{counts[e] if counts[e] > 1 else ''}" for e in order)
 
 
-def group_formulas(group: np.ndarray, n_groups: int, elements: np.ndarray) -> list[str]:
+def group_formulas(group: np.ndarray, n_groups: int, elements: np.ndarray,
+                   codes: tuple[np.ndarray, np.ndarray] | None = None) -> list[str]:
     """Hill formula of each group of atoms (``group[i]`` is atom i's group, -1 for none), counted
-    with one ``bincount``: a framework has thousands of linkers and guests but few distinct ones."""
+    with one ``bincount``: a framework has thousands of linkers and guests but few distinct ones.
+    ``codes`` is ``np.unique(elements, return_inverse=True)`` when the caller has it already (a sort
+    of strings, slow on a large crystal)."""
     if n_groups == 0:
         return []
-    symbols, code = np.unique(elements, return_inverse=True)
+    symbols, code = codes if codes is not None else np.unique(elements, return_inverse=True)
     sel = group >= 0
     counts = np.bincount(group[sel] * len(symbols) + code[sel], minlength=n_groups * len(symbols))
     counts = counts.reshape(n_groups, len(symbols))
@@ -124,10 +127,20 @@ class PeriodicNet:
         """Both directions of every edge, as the arrays :mod:`topology.net.periodic` works on (kept until
         the next vertex or edge is added through this class)."""
         if self._arrays is None:
-            e = self.edges()
-            u = np.array([x[0] for x in e], dtype=int)
-            v = np.array([x[1] for x in e], dtype=int)
-            off = np.array([x[2] for x in e], dtype=int).reshape(-1, 3)
+            # every edge in the order ``graph.edges`` gives them, read straight from the adjacency dicts
+            tails, heads, offsets = [], [], []
+            seen: set[int] = set()
+            for a, nbrs in self.graph._adj.items():
+                for b, keys in nbrs.items():
+                    if b not in seen:
+                        for data in keys.values():
+                            u = data["tail"]
+                            tails.append(u)
+                            heads.append(b if u == a else a)
+                            offsets.append(data["offset"])
+                seen.add(a)
+            u, v = np.array(tails, dtype=int), np.array(heads, dtype=int)
+            off = np.array(offsets, dtype=int).reshape(-1, 3)
             self._arrays = np.concatenate([u, v]), np.concatenate([v, u]), np.concatenate([off, -off])
         return self._arrays
 
@@ -211,7 +224,8 @@ def build_net(crystal: Crystal, units: BuildingUnits) -> PeriodicNet:
                                 for k in range(3)]).astype(float).reshape(n_v, 3)
     centroid /= np.maximum(size, 1)[:, None]
     wrap = np.floor(centroid + 1e-9).astype(int)
-    composition = group_formulas(atom_vertex, n_v, crystal.elements)
+    codes = np.unique(crystal.elements, return_inverse=True)
+    composition = group_formulas(atom_vertex, n_v, crystal.elements, codes)
     kinds = [units.vertex_like[k].kind if k < len(units.vertex_like) else BRANCH for k in units.vertex_units]
     ends = np.cumsum(size).tolist()
     vertex_atoms = [by_vertex[a:b] for a, b in zip([0] + ends[:-1], ends)]
@@ -227,7 +241,7 @@ def build_net(crystal: Crystal, units: BuildingUnits) -> PeriodicNet:
     rank[linker] = np.arange(len(linker))
     atom_linker = np.full(len(crystal), -1)
     atom_linker[org.atoms] = rank[part_of]
-    formulas = group_formulas(atom_linker, len(linker), crystal.elements)
+    formulas = group_formulas(atom_linker, len(linker), crystal.elements, codes)
     net.add_edges(a[:, 0], b[:, 0], (b[:, 1:] + wrap[b[:, 0]]) - (a[:, 1:] + wrap[a[:, 0]]), formulas,
                   occupancy[linker], [org.atoms[org.bounds[k]: org.bounds[k + 1]] for k in linker])
     # branch points: one edge to each vertex image they bind

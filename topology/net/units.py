@@ -110,7 +110,7 @@ def _sub_graph(mask: np.ndarray, src: np.ndarray, dst: np.ndarray, off: np.ndarr
     remap = np.full(len(mask), -1)
     remap[idx] = np.arange(len(idx))
     keep = mask[src] & mask[dst]
-    return idx, remap[src[keep]], remap[dst[keep]], off[keep]
+    return idx, remap[src[keep]], remap[dst[keep]], np.compress(keep, off, axis=0)
 
 
 PADDLEWHEEL_REACH = 4.0
@@ -152,10 +152,10 @@ def _short_bridges(crystal: Crystal, src: np.ndarray, dst: np.ndarray, off: np.n
     count = np.searchsorted(src[dm], dst[xd], side="right") - lo
     first = np.repeat(xd, count)
     second = dm[np.repeat(lo - np.cumsum(count) + count, count) + np.arange(count.sum())]
-    x, d, m, image = src[first], dst[first], dst[second], off[first] + off[second]
+    x, d, m, image = src[first], dst[first], dst[second], np.take(off, first, axis=0) + np.take(off, second, axis=0)
     order = np.argsort(x, kind="stable")
-    x, d, m, image = x[order], d[order], m[order], image[order]
-    pos = (crystal.frac[m] + image) @ crystal.orth.T
+    x, d, m, image = x[order], d[order], m[order], np.take(image, order, axis=0)
+    pos = (np.take(crystal.frac, m, axis=0) + image) @ crystal.orth.T
     # pairs of paths from one X through two donors to two metal images close to each other
     bridged = np.zeros(n, dtype=bool)
     joined = []
@@ -172,7 +172,10 @@ def _short_bridges(crystal: Crystal, src: np.ndarray, dst: np.ndarray, off: np.n
     bridged[src[bridged[src] & bridged[dst]]] = False
     path = bridged[x]
     pairs = np.concatenate(joined).astype(int) if joined else np.zeros((0, 6), dtype=int)
-    return np.unique(np.concatenate([x[path], d[path]])), pairs[bridged[pairs[:, 0]], 1:]
+    in_bridge = np.zeros(n, dtype=bool)  # a mask, not np.unique: several times faster
+    in_bridge[x[path]] = True
+    in_bridge[d[path]] = True
+    return np.flatnonzero(in_bridge), pairs[bridged[pairs[:, 0]], 1:]
 
 
 def _bare_carboxylates(crystal: Crystal, src: np.ndarray, dst: np.ndarray, in_cluster: np.ndarray) -> int:
@@ -193,7 +196,7 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     notes: list[str] = []
     # non-metals bridging two or more metal atoms (distinct images) belong to the cluster
     to_metal = metal[dst] & ~metal[src]
-    pair = unique_rows(np.column_stack([src[to_metal], dst[to_metal], off[to_metal]]))
+    pair = unique_rows(np.column_stack([src[to_metal], dst[to_metal], np.compress(to_metal, off, axis=0)]))
     n_metal_neighbours = np.bincount(pair[:, 0], minlength=n) if len(pair) else np.zeros(n, int)
     in_cluster = metal | ((n_metal_neighbours >= 2) & ~hydrogen)
     bridges_found, joined = _short_bridges(crystal, src, dst, off, metal, hydrogen, in_cluster, n_metal_neighbours)
@@ -233,7 +236,7 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     # metal clusters and organic parts: periodic components of the bonds within each class, in one
     # search (bonds between a cluster and an organic atom are left out)
     same = in_cluster[src] == in_cluster[dst]
-    lifted = lifted_components(n, src[same], dst[same], off[same])
+    lifted = lifted_components(n, src[same], dst[same], np.compress(same, off, axis=0))
     idx = np.flatnonzero(in_cluster)
     clusters = lifted.restrict(idx)
     finite = np.ones(clusters.count, dtype=bool)
@@ -282,8 +285,8 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
 
     # contacts: bonds from organic atoms to atoms owned by a vertex
     from_org = organic[src] & (owner[dst] >= 0)
-    c_src, c_dst, c_off = src[from_org], dst[from_org], off[from_org]
-    image = c_off + shift[c_src] - shift[c_dst]  # image of the vertex, in the organic unit's frame
+    c_src, c_dst, c_off = src[from_org], dst[from_org], np.compress(from_org, off, axis=0)
+    image = c_off + np.take(shift, c_src, axis=0) - np.take(shift, c_dst, axis=0)  # image of the vertex, in the organic unit's frame
     local = np.full(n, -1)
     local[idx] = labels if len(idx) else local[idx]
     comp_of_contact = local[c_src]
