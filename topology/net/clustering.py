@@ -14,11 +14,10 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from topology.net.bonds import Bonds, bond_graph_arrays
-from topology.net.periodic import stable_argsort, unique_rows
+from topology.net.periodic import csr_adjacency, stable_argsort, unique_rows
 from topology.net.quotient import PeriodicNet
 from topology.net.units import BRANCH, BuildingUnits
 from topology.reading.crystal import Crystal
@@ -207,8 +206,7 @@ def _at_most_one_branch_point(n: int, part_of: np.ndarray, heavy: np.ndarray, a:
     pairs = unique_rows(np.column_stack([np.minimum(a, b), np.maximum(a, b)])) if len(a) else np.zeros((0, 2), int)
     atoms = np.flatnonzero((part_of >= 0) & heavy)
     parts = int(part_of.max(initial=-1)) + 1
-    pieces_of = connected_components(csr_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n)),
-                                     directed=False)[1]
+    pieces_of = connected_components(csr_adjacency(pairs[:, 0], pairs[:, 1], n), directed=False)[1]
     one_each = atoms[np.unique(pieces_of[atoms], return_index=True)[1]]  # an atom of every piece
     pieces = np.bincount(part_of[one_each], minlength=parts)
     cyclomatic = (np.bincount(part_of[pairs[:, 0]], minlength=parts) - np.bincount(part_of[atoms], minlength=parts)

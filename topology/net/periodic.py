@@ -68,7 +68,7 @@ def lift(n: int, src: np.ndarray, dst: np.ndarray, offset: np.ndarray) -> tuple[
     """
     if n == 0:
         return np.zeros(0, dtype=int), np.zeros((0, 3), dtype=int)
-    adj = _csr(src, dst, n)
+    adj = csr_adjacency(src, dst, n)
     n_comp, labels = connected_components(adj, directed=False)
     # one search from a virtual root, node n, joined to the first node of every component
     roots = _first_of_each(labels, n_comp)
@@ -91,7 +91,7 @@ def lift(n: int, src: np.ndarray, dst: np.ndarray, offset: np.ndarray) -> tuple[
     return labels, step[:n].astype(int)
 
 
-def _csr(rows: np.ndarray, cols: np.ndarray, n: int) -> csr_matrix:
+def csr_adjacency(rows: np.ndarray, cols: np.ndarray, n: int) -> csr_matrix:
     """An n x n 0/1 matrix in CSR form, built directly (no COO conversion: small graphs are many);
     each row's columns in the order given."""
     order = stable_argsort(rows)
