@@ -178,12 +178,13 @@ def _short_bridges(crystal: Crystal, src: np.ndarray, dst: np.ndarray, off: np.n
     return np.flatnonzero(in_bridge), pairs[bridged[pairs[:, 0]], 1:]
 
 
-def _bare_carboxylates(crystal: Crystal, src: np.ndarray, dst: np.ndarray, in_cluster: np.ndarray) -> int:
+def _bare_carboxylates(crystal: Crystal, src: np.ndarray, dst: np.ndarray, in_cluster: np.ndarray,
+                       hydrogen: np.ndarray) -> int:
     """Carboxylate carbons of a metal cluster bonded to their two donor atoms and nothing else: a
     linker whose atoms the file does not hold (a formate keeps its H, a carbonate has three O)."""
     carbon = (crystal.elements == "C") & in_cluster
     degree = np.bincount(src, minlength=len(crystal))
-    donors = np.bincount(src[in_cluster[dst] & (crystal.elements[dst] != "H")], minlength=len(crystal))
+    donors = np.bincount(src[in_cluster[dst] & ~hydrogen[dst]], minlength=len(crystal))
     return int((carbon & (degree == 2) & (donors == 2)).sum())
 
 
@@ -201,7 +202,7 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     in_cluster = metal | ((n_metal_neighbours >= 2) & ~hydrogen)
     bridges_found, joined = _short_bridges(crystal, src, dst, off, metal, hydrogen, in_cluster, n_metal_neighbours)
     in_cluster[bridges_found] = True
-    bare = _bare_carboxylates(crystal, src, dst, in_cluster)
+    bare = _bare_carboxylates(crystal, src, dst, in_cluster, hydrogen)
     if bare:
         notes.append(f"{bare} carboxylate group(s) of the metal clusters bind no linker (a carbon bonded to its two "
                      "O atoms alone): the file leaves out the atoms beyond them, so those clusters have fewer "
@@ -241,7 +242,7 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     clusters = lifted.restrict(idx)
     finite = np.ones(clusters.count, dtype=bool)
     finite[list(clusters.bases)] = False
-    shift[idx] = np.where(finite[clusters.labels][:, None], clusters.shift, shift[idx])
+    shift[idx] = np.where(finite[clusters.labels][:, None], clusters.shift, np.take(shift, idx, axis=0))
     grouped = idx[clusters.order]
     add_vertex_units(CLUSTER, [grouped[a:b] for a, b, keep in
                                zip(clusters.bounds[:-1].tolist(), clusters.bounds[1:].tolist(), finite.tolist()) if keep])
@@ -306,7 +307,7 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     comp_shift[terminal] = rows[first[terminal], 2:]
     if len(idx):
         owner[idx] = comp_owner[labels]
-        shift[idx] -= comp_shift[labels]
+        shift[idx] = np.take(shift, idx, axis=0) - np.take(comp_shift, labels, axis=0)
         unit[idx] = len(units) + labels
     order = np.argsort(labels, kind="stable") if len(idx) else np.zeros(0, dtype=int)
     organic_parts = OrganicParts(
