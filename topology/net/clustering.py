@@ -100,27 +100,27 @@ def _ring_systems(adj: dict[int, set[int]]) -> dict[int, int]:
         stack = [(root, -1, iter(sorted(adj[root])))]
         while stack:
             v, parent, rest = stack[-1]
-            w = next(rest, None)
-            if w is None:
+            for w in rest:  # v's next neighbour not yet looked at; the iterator resumes there after a child
+                if w == parent:
+                    continue
+                if w in order:
+                    if order[w] < low[v]:
+                        low[v] = order[w]
+                    continue
+                order[w] = low[w] = len(order)
+                seen.append(w)
+                stack.append((w, v, iter(sorted(adj[w]))))
+                break
+            else:
                 stack.pop()
-                if parent >= 0:
-                    low[parent] = min(low[parent], low[v])
+                if parent >= 0 and low[v] < low[parent]:
+                    low[parent] = low[v]
                 if parent < 0 or low[v] > order[parent]:  # v's bond to its parent is a bridge: v's system is complete
-                    k = len(seen) - 1
-                    while seen[k] != v:
-                        k -= 1
+                    k = seen.index(v)
                     system = seen[k:]
                     del seen[k:]
                     least = min(system)
                     node.update((a, least) for a in system)
-            elif w == parent:
-                continue
-            elif w in order:
-                low[v] = min(low[v], order[w])
-            else:
-                order[w] = low[w] = len(order)
-                seen.append(w)
-                stack.append((w, v, iter(sorted(adj[w]))))
     return node
 
 
@@ -139,8 +139,11 @@ def all_nodes(net: PeriodicNet, crystal: Crystal, bonds: Bonds, units: BuildingU
     part = np.repeat(np.arange(len(org.kinds)), np.diff(org.bounds))
     part_of[org.atoms[is_branch[part]]] = part[is_branch[part]]
     inner = (part_of[src] >= 0) & (part_of[src] == part_of[dst]) & heavy[src] & heavy[dst] & (src < dst)
-    outer = (part_of[src] >= 0) & in_vertex[dst] & (units.owner[dst] >= 0)
-    image = off + np.take(units.shift, src, axis=0) - np.take(units.shift, dst, axis=0)
+    # bonds from a part to a vertex, with the image of the vertex in the part's frame
+    outer = np.flatnonzero((part_of[src] >= 0) & in_vertex[dst] & (units.owner[dst] >= 0))
+    o_src, o_owner = src[outer], units.owner[dst[outer]]
+    o_image = (np.take(off, outer, axis=0) + np.take(units.shift, o_src, axis=0)
+               - np.take(units.shift, dst[outer], axis=0))
     out = net  # copied at the first split only: most MOFs have nothing to split
     pos = crystal.frac + units.shift
 
@@ -154,18 +157,18 @@ def all_nodes(net: PeriodicNet, crystal: Crystal, bonds: Bonds, units: BuildingU
 
     split = 0
     at_most_one = _at_most_one_branch_point(len(crystal), part_of, heavy, src[inner], dst[inner],
-                                            np.column_stack([src[outer], units.owner[dst[outer]], np.compress(outer, image, axis=0)]))
-    searched = np.append(~at_most_one, False)[part_of[src]]  # the parts whose branch points are searched
-    mine_of = _by_part(np.flatnonzero(inner & searched), part_of[src])
-    touch_of = _by_part(np.flatnonzero(outer & searched), part_of[src])
+                                            np.column_stack([o_src, o_owner, o_image]))
+    searched = np.append(~at_most_one, False)  # the parts whose branch points are searched
+    mine_of = _by_part(np.flatnonzero(inner & searched[part_of[src]]), part_of[src])
+    touch_of = _by_part(np.flatnonzero(searched[part_of[o_src]]), part_of[o_src])
     empty = np.zeros(0, dtype=int)
     for k in branch[~at_most_one[branch]]:
         atoms = org.atoms[org.bounds[k]: org.bounds[k + 1]]
         atoms = atoms[heavy[atoms]]
         mine, touch = mine_of.get(int(k), empty), touch_of.get(int(k), empty)
         contacts: dict[int, set[Terminal]] = {}
-        for e in touch:
-            contacts.setdefault(int(src[e]), set()).add((int(units.owner[dst[e]]), *map(int, image[e])))
+        for a, vertex, image in zip(o_src[touch].tolist(), o_owner[touch].tolist(), o_image[touch].tolist()):
+            contacts.setdefault(a, set()).add((vertex, *image))
         groups, edges = branch_points(atoms, list(zip(src[mine].tolist(), dst[mine].tolist())), contacts)
         if len(groups) < 2:
             continue
