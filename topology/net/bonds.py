@@ -125,8 +125,8 @@ def _pairs_within(crystal: Crystal, reach: float, short_reach: float,
         # large atoms is found from both ends, a pair with a small atom from the large one only
         a2, b2 = _reached_from(tree, large, reach, crystal.source, n)
         j2, w2 = img_point[b2] % n, img_point[b2] // n
-        far = _norms((np.take(crystal.frac, j2, axis=0) + np.take(offsets, w2, axis=0) - np.take(crystal.frac, a2, axis=0)) @ orth.T) \
-            > short_reach
+        far = _norms((np.take(crystal.frac, j2, axis=0) + np.take(offsets, w2, axis=0)
+                      - np.take(crystal.frac, a2, axis=0)) @ orth.T) > short_reach
         keep = far & (~large_atoms[j2] | (a2 < j2) | ((a2 == j2) & positive[w2]))
         i, j, w = np.concatenate([i, a2[keep]]), np.concatenate([j, j2[keep]]), np.concatenate([w, w2[keep]])
     flip = (j < i) | ((i == j) & ~positive[w])

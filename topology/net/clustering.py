@@ -104,8 +104,7 @@ def _ring_systems(adj: dict[int, set[int]]) -> dict[int, int]:
                 if w == parent:
                     continue
                 if w in order:
-                    if order[w] < low[v]:
-                        low[v] = order[w]
+                    low[v] = min(low[v], order[w])
                     continue
                 order[w] = low[w] = len(order)
                 seen.append(w)
@@ -113,8 +112,8 @@ def _ring_systems(adj: dict[int, set[int]]) -> dict[int, int]:
                 break
             else:
                 stack.pop()
-                if parent >= 0 and low[v] < low[parent]:
-                    low[parent] = low[v]
+                if parent >= 0:
+                    low[parent] = min(low[parent], low[v])
                 if parent < 0 or low[v] > order[parent]:  # v's bond to its parent is a bridge: v's system is complete
                     k = seen.index(v)
                     system = seen[k:]

@@ -243,7 +243,8 @@ def build_net(crystal: Crystal, units: BuildingUnits) -> PeriodicNet:
     atom_linker[org.atoms] = rank[part_of]
     formulas = group_formulas(atom_linker, len(linker), crystal.elements, codes)
     added = [(a[:, 0], b[:, 0], (b[:, 1:] + wrap[b[:, 0]]) - (a[:, 1:] + wrap[a[:, 0]]))]
-    net.add_edges(*added[-1], formulas, occupancy[linker], [org.atoms[org.bounds[k]: org.bounds[k + 1]] for k in linker])
+    net.add_edges(*added[-1], formulas, occupancy[linker],
+                  [org.atoms[org.bounds[k]: org.bounds[k + 1]] for k in linker])
     # branch points: one edge to each vertex image they bind
     branch = np.flatnonzero(org.kinds == BRANCH)
     count = org.first[branch + 1] - org.first[branch]
@@ -264,7 +265,8 @@ def build_net(crystal: Crystal, units: BuildingUnits) -> PeriodicNet:
     return net
 
 
-def _directed_in_graph_order(u: np.ndarray, v: np.ndarray, off: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _directed_in_graph_order(u: np.ndarray, v: np.ndarray,
+                             off: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:meth:`PeriodicNet.directed_arrays` of a net whose edges u -> v + off were all added, in this order, by
     :meth:`PeriodicNet.add_edges` to vertices numbered from 0, without reading the graph: ``graph.edges``
     lists the edges by their lesser end, then by the first edge added between the same two vertices, then

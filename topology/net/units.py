@@ -287,7 +287,8 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     # contacts: bonds from organic atoms to atoms owned by a vertex
     from_org = organic[src] & (owner[dst] >= 0)
     c_src, c_dst, c_off = src[from_org], dst[from_org], np.compress(from_org, off, axis=0)
-    image = c_off + np.take(shift, c_src, axis=0) - np.take(shift, c_dst, axis=0)  # image of the vertex, in the organic unit's frame
+    # image of the vertex, in the organic unit's frame
+    image = c_off + np.take(shift, c_src, axis=0) - np.take(shift, c_dst, axis=0)
     local = np.full(n, -1)
     local[idx] = labels if len(idx) else local[idx]
     comp_of_contact = local[c_src]
