@@ -248,8 +248,10 @@ class Placed:
         size = np.array([len(r) for r in self.rings], dtype=int)
         width = int(size.max(initial=1))
         first = np.cumsum(size) - size
-        vertices = np.array([v for r in self.rings for v in r.vertices], dtype=int)
-        shifts = np.array([s for r in self.rings for s in r.shifts], dtype=float).reshape(-1, 3)
+        chain = itertools.chain.from_iterable  # flat iterators of ints: numpy reads them without a tuple each
+        vertices = np.fromiter(chain(r.vertices for r in self.rings), dtype=int, count=int(size.sum()))
+        shifts = np.fromiter(chain(chain(r.shifts for r in self.rings)), dtype=float, count=3 * len(vertices))
+        shifts = shifts.reshape(-1, 3)
         points = (frac[vertices] + shifts) @ orth.T if len(vertices) else np.zeros((0, 3))
         column = np.arange(width)
         self.corners = points[first[:, None] + np.where(column < size[:, None], column, 0)].reshape(-1, width, 3)
@@ -375,7 +377,7 @@ def entangle(first: Placed, second: Placed, ids: tuple[int, int], orth: np.ndarr
     reach = (first.radius.max(initial=0) + second.radius.max(initial=0))
     widths = 1.0 / np.linalg.norm(np.linalg.inv(orth), axis=1)
     k = np.ceil(reach / widths).astype(int) + 1
-    grid = np.array(list(itertools.product(*(range(-n, n + 1) for n in k))), dtype=int)
+    grid = np.stack(np.meshgrid(*(np.arange(-n, n + 1) for n in k), indexing="ij"), axis=-1).reshape(-1, 3)
     moves = grid @ orth.T
     a, b, g = _near(first.centre, first.radius, second.centre, second.radius, moves)
     if same and len(a):
