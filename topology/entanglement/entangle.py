@@ -476,7 +476,8 @@ def _threaded(rings: Placed, edges: Placed, grid: np.ndarray, moves: np.ndarray,
     axis, centre = fans.axis[a], fans.centre[a]
     start = ((edges.edge_start[e] + moves[g] - centre) * axis).sum(axis=1)
     end = ((edges.edge_end[e] + moves[g] - centre) * axis).sum(axis=1)
-    keep = (np.maximum(start, end) >= fans.low[a] - SLAB_MARGIN) & (np.minimum(start, end) <= fans.high[a] + SLAB_MARGIN)
+    keep = ((np.maximum(start, end) >= fans.low[a] - SLAB_MARGIN)
+            & (np.minimum(start, end) <= fans.high[a] + SLAB_MARGIN))
     a, e, g = a[keep], e[keep], g[keep]
     hit = np.zeros(len(a), dtype=bool)
     for chunk in _chunks(len(a), rings.corners.shape[1]):
