@@ -440,7 +440,8 @@ def _near(centre: np.ndarray, radius: np.ndarray, other: np.ndarray, other_radiu
     i = np.repeat(np.arange(len(centre)), sizes)
     flat = box[np.fromiter(itertools.chain.from_iterable(hits), dtype=int, count=len(i))]
     j, move = flat // len(used), used[flat % len(used)]
-    keep = np.linalg.norm(centre[i] - placed[flat], axis=1) < radius[i] + other_radius[j]
+    gap = tuple(c[i] - p[flat] for c, p in zip(centre.T, placed.T))  # np.linalg.norm's sums, in the same order
+    keep = np.sqrt(_dot(gap, gap)) < radius[i] + other_radius[j]
     return i[keep], j[keep], move[keep]
 
 
