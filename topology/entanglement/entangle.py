@@ -166,7 +166,8 @@ class Fans:
     def __init__(self, corners: np.ndarray, centre: np.ndarray) -> None:
         self.centre = centre
         self.edge = tuple(np.ascontiguousarray(x) for x in _xyz(corners - centre[:, None, :]))  # (rings, width) each
-        self.normal = _cross3(self.edge, tuple(np.roll(x, -1, axis=1) for x in self.edge))
+        self.after = tuple(np.roll(x, -1, axis=1) for x in self.edge)  # each triangle's second spoke
+        self.normal = _cross3(self.edge, self.after)
         self.reach = np.sqrt(_dot(self.edge, self.edge).max(axis=1, initial=0.0))
         # the fan lies in the hull of its centre and corners: between these heights along any axis
         total = np.stack([x.sum(axis=1) for x in self.normal], axis=1)
@@ -180,6 +181,14 @@ class Fans:
         height = _dot(_xyz(centre - self.centre[rings]), _xyz(self.axis[rings]))
         return ((height + radius >= self.low[rings] - SLAB_MARGIN)
                 & (height - radius <= self.high[rings] + SLAB_MARGIN))
+
+    def pierced(self, rings: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """:func:`pair_pierces` of segment k with the fan of ring ``rings[k]``, from the spokes worked out
+        once (the same numbers :func:`pair_pierces` takes from the ring's corners and centre)."""
+        e1, e2 = tuple(x[rings] for x in self.edge), tuple(x[rings] for x in self.after)
+        d = _xyz((end - start)[:, None, :])
+        s = _xyz((start - self.centre[rings])[:, None, :])
+        return _fan_hits(e1, e2, s, d, 1e-9).any(axis=1)
 
     def reached(self, rings: np.ndarray, polygons: np.ndarray) -> np.ndarray:
         """Whether polygons (k, m, 3) reach the slabs of fans ``rings``: one wholly above or below a
@@ -475,16 +484,15 @@ def _threaded(rings: Placed, edges: Placed, grid: np.ndarray, moves: np.ndarray,
     # an edge wholly above or below a fan's slab (by far more than rounding) cannot cross the fan
     fans = rings.fans
     axis, centre = fans.axis[a], fans.centre[a]
-    start = ((edges.edge_start[e] + moves[g] - centre) * axis).sum(axis=1)
-    end = ((edges.edge_end[e] + moves[g] - centre) * axis).sum(axis=1)
+    start = _dot(_xyz(edges.edge_start[e] + moves[g] - centre), _xyz(axis))
+    end = _dot(_xyz(edges.edge_end[e] + moves[g] - centre), _xyz(axis))
     keep = ((np.maximum(start, end) >= fans.low[a] - SLAB_MARGIN)
             & (np.minimum(start, end) <= fans.high[a] + SLAB_MARGIN))
     a, e, g = a[keep], e[keep], g[keep]
     hit = np.zeros(len(a), dtype=bool)
     for chunk in _chunks(len(a), rings.corners.shape[1]):
         shift = moves[g[chunk]]
-        hit[chunk] = pair_pierces(rings.corners[a[chunk]], rings.centre[a[chunk]],
-                                  edges.edge_start[e[chunk]] + shift, edges.edge_end[e[chunk]] + shift)
+        hit[chunk] = fans.pierced(a[chunk], edges.edge_start[e[chunk]] + shift, edges.edge_end[e[chunk]] + shift)
     return len(np.unique(a[hit]))
 
 
