@@ -137,17 +137,14 @@ def interpenetration_class(lattice: CellLattice, nets: list[NetSummary], operati
 
 def _orbit_of(first: NetSummary, ops: list[Operation], frac: np.ndarray, which: np.ndarray,
               orth: np.ndarray, tolerance: float) -> tuple[set[int], set[int]]:
-    """The 3D nets that the crystal's pure translations, and all its operations, take the first one to."""
-    v = first.vertices[0]
-    by_translation, by_any = {0}, {0}
-    for rot, tran in ops:
-        image = rot @ frac[v] + tran
-        gap = (frac - image + 0.5) % 1.0 - 0.5
-        dist = np.linalg.norm(gap @ orth.T, axis=1)
-        hit = int(np.argmin(dist))
-        if dist[hit] > tolerance or which[hit] < 0:
-            continue
-        by_any.add(int(which[hit]))
-        if np.allclose(rot, np.eye(3)):
-            by_translation.add(int(which[hit]))
-    return by_translation, by_any
+    """The 3D nets that the crystal's pure translations, and all its operations, take the first one to:
+    every operation's image of one vertex at once (a crystal has up to 192 operations, each of which
+    would otherwise pay numpy's overhead on a few small arrays)."""
+    rot = np.array([r for r, _ in ops], dtype=float)
+    image = np.matmul(rot, frac[first.vertices[0]]) + np.array([t for _, t in ops], dtype=float)
+    gap = (frac[None, :, :] - image[:, None, :] + 0.5) % 1.0 - 0.5
+    dist = np.linalg.norm(gap @ orth.T, axis=2)
+    hit = dist.argmin(axis=1)
+    landed = (dist[np.arange(len(ops)), hit] <= tolerance) & (which[hit] >= 0)
+    pure = (np.abs(rot - np.eye(3)) <= 1e-8 + 1e-5 * np.eye(3)).all(axis=(1, 2))  # np.allclose(rot, eye)
+    return {0} | {int(k) for k in which[hit[landed & pure]]}, {0} | {int(k) for k in which[hit[landed]]}

@@ -101,19 +101,35 @@ def fan_linking_numbers(fans: Fans, rings: np.ndarray, qs: np.ndarray) -> tuple[
     corner = _xyz(qs)  # (k, m) each
     d = tuple(np.roll(x, -1, axis=1) - x for x in corner)
     w = tuple(c[rings][:, None] - x for c, x in zip(fans.centre.T, corner))
-    t = np.clip(_dot(w, d) / np.maximum(_dot(d, d), 1e-300), 0.0, 1.0)
-    gap = tuple(a - t * b for a, b in zip(w, d))
     axis = tuple(x[rings][:, None] for x in fans.axis.T)
     height = -_dot(w, axis)  # the segment's start above the fan's centre, along the ring's mean normal
     end = height + _dot(d, axis)
     within = ((np.maximum(height, end) >= fans.low[rings][:, None] - 1e-9)
               & (np.minimum(height, end) <= fans.high[rings][:, None] + 1e-9))
-    pair, seg = np.nonzero(within & (_dot(gap, gap) <= (fans.reach[rings][:, None] + 1e-9) ** 2))
-    if not len(pair):
+    pair, seg = np.nonzero(within)  # the distance to the centre only for the segments in the slab
+    w, d = tuple(x[pair, seg] for x in w), tuple(x[pair, seg] for x in d)
+    t = np.clip(_dot(w, d) / np.maximum(_dot(d, d), 1e-300), 0.0, 1.0)
+    gap = tuple(a - t * b for a, b in zip(w, d))
+    close = np.flatnonzero(_dot(gap, gap) <= (fans.reach[rings[pair]] + 1e-9) ** 2)
+    if not len(close):
         return count, unsure
-    ring = rings[pair]
-    step = tuple(x[pair, seg][:, None] for x in d)
-    start = tuple(-x[pair, seg][:, None] for x in w)  # the segment's start seen from the fan's centre
+    pair = pair[close]
+    step = tuple(x[close][:, None] for x in d)
+    start = tuple(-x[close][:, None] for x in w)  # the segment's start seen from the fan's centre
+    signed, near = np.zeros(len(pair)), np.zeros(len(pair), dtype=bool)
+    rows = max(1, FAN_BLOCK // fans.edge[0].shape[1])
+    for k in range(0, len(pair), rows):
+        block = slice(k, k + rows)
+        signed[block], near[block] = _fan_crossings(fans, rings[pair[block]], tuple(x[block] for x in start),
+                                                    tuple(x[block] for x in step))
+    count = np.rint(np.bincount(pair, signed, minlength=len(rings))).astype(np.int64)
+    unsure[pair[near]] = True
+    return count, unsure
+
+
+def _fan_crossings(fans: Fans, ring: np.ndarray, start: tuple, step: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """The signed crossings of each segment through the fan of ``ring`` (its start seen from the fan's
+    centre), and whether any of its triangles leaves one unsure."""
     edge, normal = tuple(x[ring] for x in fans.edge), tuple(x[ring] for x in fans.normal)  # (hits, width)
     below = _dot(start, normal)
     rise = _dot(step, normal)
@@ -124,15 +140,22 @@ def fan_linking_numbers(fans: Fans, rings: np.ndarray, qs: np.ndarray) -> tuple[
     ends = below * (below + rise)  # negative when the segment's ends lie on two sides of the plane
     crossing = (ends < -FAN_MARGIN) & ((low > FAN_MARGIN) | (high < -FAN_MARGIN))
     near = (ends <= FAN_MARGIN) & ((low >= -FAN_MARGIN) | (high <= FAN_MARGIN)) & ~crossing
-    signed = np.where(crossing, np.sign(rise), 0.0).sum(axis=1)
-    count = np.rint(np.bincount(pair, signed, minlength=len(rings))).astype(np.int64)
-    unsure[pair[near.any(axis=1)]] = True
-    return count, unsure
+    return np.where(crossing, np.sign(rise), 0.0).sum(axis=1), near.any(axis=1)
+
+
+FAN_BLOCK = 8192
+"""Segment-triangle pairs tried at once: arrays of this size stay in memory already mapped, where
+larger ones are mapped and unmapped again for every step and cost more than they save in calls."""
 
 
 FAN_MARGIN = 1e-6
 """Signed volumes (cubic Angstrom) within this of zero leave a crossing unsure: far above floating-point
 noise, far below the volumes a ring and a segment make."""
+
+
+SLAB_MARGIN = 1e-6
+"""Heights (Angstrom) an edge may lie beyond a fan's slab and still be tried against it: the triangle
+test's own tolerances move a crossing by far less."""
 
 
 class Fans:
@@ -143,13 +166,29 @@ class Fans:
     def __init__(self, corners: np.ndarray, centre: np.ndarray) -> None:
         self.centre = centre
         self.edge = tuple(np.ascontiguousarray(x) for x in _xyz(corners - centre[:, None, :]))  # (rings, width) each
-        self.normal = _cross3(self.edge, tuple(np.roll(x, -1, axis=1) for x in self.edge))
+        self.after = tuple(np.roll(x, -1, axis=1) for x in self.edge)  # each triangle's second spoke
+        self.normal = _cross3(self.edge, self.after)
         self.reach = np.sqrt(_dot(self.edge, self.edge).max(axis=1, initial=0.0))
         # the fan lies in the hull of its centre and corners: between these heights along any axis
         total = np.stack([x.sum(axis=1) for x in self.normal], axis=1)
         self.axis = total / np.maximum(np.linalg.norm(total, axis=1), 1e-300)[:, None]
         heights = _dot(self.edge, tuple(x[:, None] for x in self.axis.T))
         self.low, self.high = np.minimum(heights.min(axis=1), 0.0), np.maximum(heights.max(axis=1), 0.0)
+
+    def sphere_reached(self, rings: np.ndarray, centre: np.ndarray, radius: np.ndarray) -> np.ndarray:
+        """Whether spheres (centres, radii) may reach the slabs of fans ``rings``: False only where
+        :meth:`reached` is False for any polygon within the sphere."""
+        height = _dot(_xyz(centre - self.centre[rings]), _xyz(self.axis[rings]))
+        return ((height + radius >= self.low[rings] - SLAB_MARGIN)
+                & (height - radius <= self.high[rings] + SLAB_MARGIN))
+
+    def pierced(self, rings: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+        """:func:`pair_pierces` of segment k with the fan of ring ``rings[k]``, from the spokes worked out
+        once (the same numbers :func:`pair_pierces` takes from the ring's corners and centre)."""
+        e1, e2 = tuple(x[rings] for x in self.edge), tuple(x[rings] for x in self.after)
+        d = _xyz((end - start)[:, None, :])
+        s = _xyz((start - self.centre[rings])[:, None, :])
+        return _fan_hits(e1, e2, s, d, 1e-9).any(axis=1)
 
     def reached(self, rings: np.ndarray, polygons: np.ndarray) -> np.ndarray:
         """Whether polygons (k, m, 3) reach the slabs of fans ``rings``: one wholly above or below a
@@ -218,8 +257,10 @@ class Placed:
         size = np.array([len(r) for r in self.rings], dtype=int)
         width = int(size.max(initial=1))
         first = np.cumsum(size) - size
-        vertices = np.array([v for r in self.rings for v in r.vertices], dtype=int)
-        shifts = np.array([s for r in self.rings for s in r.shifts], dtype=float).reshape(-1, 3)
+        chain = itertools.chain.from_iterable  # flat iterators of ints: numpy reads them without a tuple each
+        vertices = np.fromiter(chain(r.vertices for r in self.rings), dtype=int, count=int(size.sum()))
+        shifts = np.fromiter(chain(chain(r.shifts for r in self.rings)), dtype=float, count=3 * len(vertices))
+        shifts = shifts.reshape(-1, 3)
         points = (frac[vertices] + shifts) @ orth.T if len(vertices) else np.zeros((0, 3))
         column = np.arange(width)
         self.corners = points[first[:, None] + np.where(column < size[:, None], column, 0)].reshape(-1, width, 3)
@@ -345,20 +386,28 @@ def entangle(first: Placed, second: Placed, ids: tuple[int, int], orth: np.ndarr
     reach = (first.radius.max(initial=0) + second.radius.max(initial=0))
     widths = 1.0 / np.linalg.norm(np.linalg.inv(orth), axis=1)
     k = np.ceil(reach / widths).astype(int) + 1
-    grid = np.array(list(itertools.product(*(range(-n, n + 1) for n in k))), dtype=int)
+    grid = np.stack(np.meshgrid(*(np.arange(-n, n + 1) for n in k), indexing="ij"), axis=-1).reshape(-1, 3)
     moves = grid @ orth.T
     a, b, g = _near(first.centre, first.radius, second.centre, second.radius, moves)
     if same and len(a):
         keep = ~first.same_copy(second.ring_copy[b] + grid[g] - first.ring_copy[a])
         a, b, g = a[keep], b[keep], g[keep]
-    keep = first.fans.reached(a, second.corners[b] + moves[g][:, None, :])
+    # linking is symmetric: a ring wholly to one side of the other's fan is not linked with it either,
+    # and a ring's bounding sphere tells so for most pairs before its corners are placed
+    keep = (first.fans.sphere_reached(a, second.centre[b] + moves[g], second.radius[b])
+            & second.fans.sphere_reached(b, first.centre[a] - moves[g], first.radius[a]))
     a, b, g = a[keep], b[keep], g[keep]
     linked = np.zeros(len(a), dtype=bool)
     for chunk in _chunks(len(a), first.corners.shape[1] * second.corners.shape[1]):
         rows = np.arange(len(a))[chunk]
-        qs = second.corners[b[chunk]] + moves[g[chunk]][:, None, :]
-        number, unsure = fan_linking_numbers(first.fans, a[chunk], qs)
-        number[unsure] = pair_linking_numbers(first.corners[a[chunk]][unsure], qs[unsure])
+        qs = second.corners[b[rows]] + moves[g[rows]][:, None, :]
+        keep = np.flatnonzero(first.fans.reached(a[rows], qs))
+        rows, qs = rows[keep], qs[keep]
+        keep = second.fans.reached(b[rows], first.corners[a[rows]] - moves[g[rows]][:, None, :])
+        rows, qs = rows[keep], qs[keep]
+        number, unsure = fan_linking_numbers(first.fans, a[rows], qs)
+        if unsure.any():
+            number[unsure] = pair_linking_numbers(first.corners[a[rows]][unsure], qs[unsure])
         linked[rows] = np.abs(number) == 1
     links = int(linked.sum())
     example = None
@@ -387,16 +436,21 @@ def _near(centre: np.ndarray, radius: np.ndarray, other: np.ndarray, other_radiu
     found with a k-d tree (the cost grows with the pairs that meet, not with all pairs), in order."""
     if not len(centre) or not len(other):
         return (np.zeros(0, dtype=int),) * 3
-    placed = (other[:, None, :] + moves[None, :, :]).reshape(-1, 3)
-    # only the images within reach of the box round the spheres can meet one: most moves lead far off
+    # only the images within reach of the box round the spheres can meet one: most moves lead far off,
+    # and those that take no sphere near the box are dropped before any image is placed
     reach = radius.max() + other_radius.max()
-    box = np.flatnonzero(((placed >= centre.min(axis=0) - reach) & (placed <= centre.max(axis=0) + reach)).all(axis=1))
+    low, high = centre.min(axis=0) - reach, centre.max(axis=0) + reach
+    used = np.flatnonzero(((moves + other.max(axis=0) >= low) & (moves + other.min(axis=0) <= high)).all(axis=1))
+    placed = (other[:, None, :] + moves[None, used, :]).reshape(-1, 3)
+    box = np.flatnonzero(((placed >= low) & (placed <= high)).all(axis=1))
     tree = cKDTree(placed[box], balanced_tree=False, compact_nodes=False)  # built for one query: cheaper unbalanced
     hits = tree.query_ball_point(centre, radius + other_radius.max(), return_sorted=True)
-    i = np.repeat(np.arange(len(centre)), [len(h) for h in hits])
-    flat = box[np.concatenate([np.asarray(h, dtype=int) for h in hits])] if len(i) else np.zeros(0, dtype=int)
-    j, move = flat // len(moves), flat % len(moves)
-    keep = np.linalg.norm(centre[i] - placed[flat], axis=1) < radius[i] + other_radius[j]
+    sizes = [len(h) for h in hits]
+    i = np.repeat(np.arange(len(centre)), sizes)
+    flat = box[np.fromiter(itertools.chain.from_iterable(hits), dtype=int, count=len(i))]
+    j, move = flat // len(used), used[flat % len(used)]
+    gap = tuple(c[i] - p[flat] for c, p in zip(centre.T, placed.T))  # np.linalg.norm's sums, in the same order
+    keep = np.sqrt(_dot(gap, gap)) < radius[i] + other_radius[j]
     return i[keep], j[keep], move[keep]
 
 
@@ -427,11 +481,18 @@ def _threaded(rings: Placed, edges: Placed, grid: np.ndarray, moves: np.ndarray,
     if same and len(a):
         keep = ~rings.same_copy(edges.edge_copy[e] + grid[g] - rings.ring_copy[a])
         a, e, g = a[keep], e[keep], g[keep]
+    # an edge wholly above or below a fan's slab (by far more than rounding) cannot cross the fan
+    fans = rings.fans
+    axis, centre = fans.axis[a], fans.centre[a]
+    start = _dot(_xyz(edges.edge_start[e] + moves[g] - centre), _xyz(axis))
+    end = _dot(_xyz(edges.edge_end[e] + moves[g] - centre), _xyz(axis))
+    keep = ((np.maximum(start, end) >= fans.low[a] - SLAB_MARGIN)
+            & (np.minimum(start, end) <= fans.high[a] + SLAB_MARGIN))
+    a, e, g = a[keep], e[keep], g[keep]
     hit = np.zeros(len(a), dtype=bool)
     for chunk in _chunks(len(a), rings.corners.shape[1]):
         shift = moves[g[chunk]]
-        hit[chunk] = pair_pierces(rings.corners[a[chunk]], rings.centre[a[chunk]],
-                                  edges.edge_start[e[chunk]] + shift, edges.edge_end[e[chunk]] + shift)
+        hit[chunk] = fans.pierced(a[chunk], edges.edge_start[e[chunk]] + shift, edges.edge_end[e[chunk]] + shift)
     return len(np.unique(a[hit]))
 
 

@@ -58,11 +58,11 @@ def net_geometry(src: np.ndarray, dst: np.ndarray, offset: np.ndarray, component
     keep = index[src] >= 0
     table = np.column_stack([index[src[keep]], index[dst[keep]], offset[keep]])
     graph, kept = simplified(PeriodicGraph.from_arrays(table, 3, n=len(nodes)))
-    original = nodes[np.array(kept, dtype=int)] if kept else np.zeros(0, dtype=int)
-    edges = tuple((int(original[u]), int(original[v]), tuple(int(x) for x in s))
+    original = nodes[np.array(kept, dtype=int)].tolist() if kept else []  # Python ints, looked up by the thousand
+    edges = tuple((original[u], original[v], tuple(int(x) for x in s))
                   for u, v, s in zip(graph.src.tolist(), graph.dst.tolist(), graph.shift.tolist()))
     rings = smallest_rings(graph.adjacency())
-    return NetGeometry(edges, tuple(Ring(tuple(int(original[v]) for v in r.vertices), r.shifts) for r in rings))
+    return NetGeometry(edges, tuple(Ring(tuple([original[v] for v in r.vertices]), r.shifts) for r in rings))
 
 
 def smallest_rings(adj, max_size: int = MAX_RING) -> list[Ring]:

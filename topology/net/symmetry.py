@@ -47,12 +47,12 @@ def net_operations(net: PeriodicNet, symprec: float) -> tuple[list[Operation], s
     and the space group's symbol, found within ``symprec`` (A, :func:`precision`); one identity and "P1"
     when spglib finds nothing."""
     frac = net.frac()
-    labels = [f"{net.graph.nodes[v]['kind']} {net.graph.nodes[v]['composition']}" for v in range(len(frac))]
-    points = [frac]
-    for u, v, off, data in net.edges():
-        points.append(((frac[u] + frac[v] + np.array(off)) / 2)[None, :])
-        labels.append(f"edge {data.get('linker') or ''}")
-    pos = np.concatenate(points) % 1.0
+    nodes = net.graph.nodes
+    labels = [f"{nodes[v]['kind']} {nodes[v]['composition']}" for v in range(len(frac))]
+    src, dst, off = net.directed_arrays()  # each edge once, in the order of net.edges(), then reversed
+    once = len(src) // 2
+    labels += [f"edge {data.get('linker') or ''}" for _, _, data in net.graph.edges(data=True)]
+    pos = np.concatenate([frac, (frac[src[:once]] + frac[dst[:once]] + off[:once]) / 2]) % 1.0
     kinds = {lab: k + 1 for k, lab in enumerate(dict.fromkeys(labels))}
     numbers = np.array([kinds[lab] for lab in labels])
     # one point per site: two edges may share a midpoint (two linkers between the same two vertices)
