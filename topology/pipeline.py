@@ -15,7 +15,7 @@ from topology.errors import InputError
 from topology.naming.identify import Namer, component_graph
 from topology.net.bonds import find_bonds
 from topology.net.clustering import all_nodes
-from topology.net.periodic import direction, lifted_components, plane_normal
+from topology.net.periodic import direction, plane_normal
 from topology.net.quotient import PeriodicNet, build_net
 from topology.net.symmetry import net_operations
 from topology.net.units import find_units
@@ -44,7 +44,7 @@ def entanglements(lattice: CellLattice, nets: list[NetSummary]) -> list[Entangle
 def _entanglements(lattice: CellLattice, pairs: list[tuple[NetSummary, NetSummary]]) -> list[Entanglement]:
     net = lattice.net
     src, dst, off = net.directed_arrays()
-    lifted = lifted_components(net.graph.number_of_nodes(), src, dst, off)
+    lifted = net.lifted()
     component = {int(lifted.component(c).nodes[0]): lifted.component(c) for c in range(lifted.count)}
     frac, orth = net.frac(), np.array(net.cell.orth.mat.tolist())
     placed: dict[int, Placed] = {}
@@ -96,7 +96,7 @@ def summarize(net: PeriodicNet, names: bool = True, namer: Namer | None = None) 
     namer = namer or Namer()
     with stage("net"):
         src, dst, off = net.directed_arrays()
-        lifted = lifted_components(net.graph.number_of_nodes(), src, dst, off)
+        lifted = net.lifted()
         comps = [lifted.component(c) for c in range(lifted.count)]
     comps.sort(key=lambda c: (-c.dimensionality, -len(c.nodes), int(c.nodes[0])))
     coordination = net.coordination()

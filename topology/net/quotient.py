@@ -13,7 +13,7 @@ import gemmi
 import networkx as nx
 import numpy as np
 
-from topology.net.periodic import Component, periodic_components, stable_argsort, unique_rows
+from topology.net.periodic import Component, Lifted, lifted_components, periodic_components, stable_argsort, unique_rows
 from topology.net.units import BRANCH, LINKER, BuildingUnits
 from topology.reading.crystal import Crystal
 
@@ -67,6 +67,7 @@ class PeriodicNet:
     cell: gemmi.UnitCell
     graph: nx.MultiGraph
     _arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(default=None, init=False, repr=False)
+    _lifted: tuple[tuple, Lifted] | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def empty(cls, cell: gemmi.UnitCell) -> PeriodicNet:
@@ -143,6 +144,14 @@ class PeriodicNet:
             off = np.array(offsets, dtype=int).reshape(-1, 3)
             self._arrays = np.concatenate([u, v]), np.concatenate([v, u]), np.concatenate([off, -off])
         return self._arrays
+
+    def lifted(self) -> Lifted:
+        """The net's connected components lifted into one image each (:func:`lifted_components`), kept
+        with the directed arrays they come from: naming and entanglement both start from them."""
+        arrays = self.directed_arrays()
+        if self._lifted is None or self._lifted[0] is not arrays:
+            self._lifted = (arrays, lifted_components(self.graph.number_of_nodes(), *arrays))
+        return self._lifted[1]
 
     def components(self) -> list[Component]:
         src, dst, off = self.directed_arrays()
