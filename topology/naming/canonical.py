@@ -856,10 +856,8 @@ def _key(d: int, emitted: np.ndarray) -> str:
     undirected = np.column_stack([np.where(flip, v, u), np.where(flip, u, v), np.where(flip[:, None], -shift, shift)])
     rows = emitted[np.sort(np.unique(_row_ranks(undirected), return_index=True)[1])]
     shifts = column_hermite(rows[:, 2:].astype(object))
-    parts = [str(d)]
-    for (a, b), h in zip((rows[:, :2] + 1).tolist(), shifts.tolist()):
-        parts += [str(a), str(b), *(str(int(x)) for x in h)]
-    return " ".join(parts)
+    table = np.column_stack([(rows[:, :2] + 1).astype(object), shifts])
+    return " ".join([str(d), *map(str, table.ravel().tolist())])
 
 
 def column_hermite(m: np.ndarray) -> np.ndarray:
@@ -873,7 +871,11 @@ def column_hermite(m: np.ndarray) -> np.ndarray:
     >>> column_hermite(np.array([[2, 0], [1, 1], [0, 3]], dtype=object)).tolist()
     [[2, 0], [0, 1], [-3, 3]]
     """
-    a = [list(map(int, row)) for row in m.tolist()]
+    try:  # most matrices fit in 64 bits: then read and multiplied as such
+        ints = np.asarray(m, dtype=np.int64)
+    except OverflowError:
+        ints = None
+    a = ints.tolist() if ints is not None else [list(map(int, row)) for row in m.tolist()]
     rows, cols = len(a), (len(a[0]) if a else 0)
     u = [[int(i == j) for j in range(cols)] for i in range(cols)]
 
@@ -914,4 +916,9 @@ def column_hermite(m: np.ndarray) -> np.ndarray:
             if q := row[j] // row[c]:
                 add(row, j, c, q)
         c += 1
-    return np.array(a, dtype=object).reshape(rows, cols).dot(np.array(u, dtype=object).reshape(cols, cols))
+    unimodular = np.array(u, dtype=object).reshape(cols, cols)
+    if ints is not None and rows and cols:
+        largest = max(map(abs, unimodular.ravel().tolist())) * int(np.abs(ints).max())
+        if largest * cols < 2**62:  # the product fits in 64 bits: one integer matrix product
+            return (ints.reshape(rows, cols) @ unimodular.astype(np.int64)).astype(object)
+    return np.array(a, dtype=object).reshape(rows, cols).dot(unimodular)
