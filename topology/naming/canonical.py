@@ -38,7 +38,7 @@ import numpy as np
 from scipy.sparse import csc_matrix
 
 from topology.naming.invariants import coordination_sequences
-from topology.net.periodic import solve_laplacian, unique_rows
+from topology.net.periodic import solve_laplacian, sums_to_root, unique_rows
 
 FINE = 1e-8
 """Frame coordinates (edge vectors and shifts in a frame of edge vectors) closer than this are equal:
@@ -820,16 +820,12 @@ def _emitted(nbrs: list[list[int]], nbr: np.ndarray, shf: np.ndarray, deg: np.nd
 
 def _tree_lifts(found_by: np.ndarray, steps: np.ndarray, root: int, width: int) -> np.ndarray:
     """Each vertex's lattice shift along the search tree (vertex w reached through slot ``found_by[w]``,
-    the parent's edge ``steps[slot]``): sums along the paths to the root by pointer jumping, in as many
-    array steps as the tree's depth has binary digits."""
+    the parent's edge ``steps[slot]``), summed up the tree (:func:`topology.net.periodic.sums_to_root`)."""
     parent = found_by // width
     parent[root] = root
     lift = steps[found_by]
     lift[root] = 0
-    while (parent != root).any():
-        lift = lift + lift[parent]
-        parent = parent[parent]
-    return lift
+    return sums_to_root(lift, parent, root)
 
 
 def _orbits(n: int, perms: list[np.ndarray]) -> np.ndarray:

@@ -82,13 +82,20 @@ def lift(n: int, src: np.ndarray, dst: np.ndarray, offset: np.ndarray) -> tuple[
     step = np.zeros((n + 1, 3), dtype=np.int64)
     children = np.flatnonzero(first < len(src))
     step[children] = np.take(offset, first[children], axis=0)
-    # sum the steps up to each root by pointer jumping: log2(depth) vectorised rounds
     up = np.append(np.where(pred[:n] < 0, n, pred[:n]), n)
     up[roots] = n
-    while np.any(up[:n] != n):
+    return labels, sums_to_root(step, up, n)[:n].astype(int)
+
+
+def sums_to_root(step: np.ndarray, up: np.ndarray, root: int) -> np.ndarray:
+    """Each node's sum of the steps along its path up a tree to ``root`` (``up``: each node's parent,
+    the root's its own; the root's step zero), by pointer jumping: as many vectorised rounds as the
+    tree's depth has binary digits."""
+    step, up = step.copy(), up.copy()
+    while np.any(up != root):
         step += np.take(step, up, axis=0)
         up = up[up]
-    return labels, step[:n].astype(int)
+    return step
 
 
 def csr_adjacency(rows: np.ndarray, cols: np.ndarray, n: int) -> csr_matrix:
