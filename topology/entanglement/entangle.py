@@ -104,8 +104,7 @@ def fan_linking_numbers(fans: Fans, rings: np.ndarray, qs: np.ndarray) -> tuple[
     axis = tuple(x[rings][:, None] for x in fans.axis.T)
     height = -_dot(w, axis)  # the segment's start above the fan's centre, along the ring's mean normal
     end = height + _dot(d, axis)
-    within = ((np.maximum(height, end) >= fans.low[rings][:, None] - 1e-9)
-              & (np.minimum(height, end) <= fans.high[rings][:, None] + 1e-9))
+    within = fans.meets_slab(rings[:, None], np.minimum(height, end), np.maximum(height, end), 1e-9)
     pair, seg = np.nonzero(within)  # the distance to the centre only for the segments in the slab
     w, d = tuple(x[pair, seg] for x in w), tuple(x[pair, seg] for x in d)
     t = np.clip(_dot(w, d) / np.maximum(_dot(d, d), 1e-300), 0.0, 1.0)
@@ -175,26 +174,39 @@ class Fans:
         heights = _dot(self.edge, tuple(x[:, None] for x in self.axis.T))
         self.low, self.high = np.minimum(heights.min(axis=1), 0.0), np.maximum(heights.max(axis=1), 0.0)
 
+    def heights(self, rings: np.ndarray, points: np.ndarray) -> np.ndarray:
+        """The heights of points (k, 3), or of polygons' corners (k, m, 3), above the centre of fan
+        ``rings[k]`` along its ring's mean normal."""
+        centre, axis = self.centre[rings], self.axis[rings]
+        if points.ndim == 3:
+            centre, axis = centre[:, None, :], axis[:, None, :]
+        return _dot(_xyz(points - centre), _xyz(axis))
+
+    def meets_slab(self, rings: np.ndarray, lowest: np.ndarray, highest: np.ndarray, margin: float) -> np.ndarray:
+        """Whether heights from ``lowest`` to ``highest`` meet the slabs of fans ``rings`` (``margin``
+        beyond them included): anything wholly above or below a fan's slab can cross none of its
+        triangles, nor link its ring."""
+        return (highest >= self.low[rings] - margin) & (lowest <= self.high[rings] + margin)
+
     def sphere_reached(self, rings: np.ndarray, centre: np.ndarray, radius: np.ndarray) -> np.ndarray:
         """Whether spheres (centres, radii) may reach the slabs of fans ``rings``: False only where
         :meth:`reached` is False for any polygon within the sphere."""
-        height = _dot(_xyz(centre - self.centre[rings]), _xyz(self.axis[rings]))
-        return ((height + radius >= self.low[rings] - SLAB_MARGIN)
-                & (height - radius <= self.high[rings] + SLAB_MARGIN))
+        height = self.heights(rings, centre)
+        return self.meets_slab(rings, height - radius, height + radius, SLAB_MARGIN)
+
+    def reached(self, rings: np.ndarray, polygons: np.ndarray) -> np.ndarray:
+        """Whether polygons (k, m, 3) reach the slabs of fans ``rings``."""
+        height = self.heights(rings, polygons)
+        return self.meets_slab(rings, height.min(axis=1), height.max(axis=1), 1e-9)
 
     def pierced(self, rings: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-        """:func:`pair_pierces` of segment k with the fan of ring ``rings[k]``, from the spokes worked out
-        once (the same numbers :func:`pair_pierces` takes from the ring's corners and centre)."""
+        """Whether segment k (``start[k]`` -> ``end[k]``) crosses the fan of ring ``rings[k]``; a ring is
+        padded by repeating its first corner (the padding's triangles are flat and hit nothing). The
+        segment's ends themselves do not count."""
         e1, e2 = tuple(x[rings] for x in self.edge), tuple(x[rings] for x in self.after)
         d = _xyz((end - start)[:, None, :])
         s = _xyz((start - self.centre[rings])[:, None, :])
         return _fan_hits(e1, e2, s, d, 1e-9).any(axis=1)
-
-    def reached(self, rings: np.ndarray, polygons: np.ndarray) -> np.ndarray:
-        """Whether polygons (k, m, 3) reach the slabs of fans ``rings``: one wholly above or below a
-        fan's slab can neither cross the fan nor link its ring."""
-        height = _dot(_xyz(polygons - self.centre[rings][:, None, :]), tuple(x[rings][:, None] for x in self.axis.T))
-        return (height.min(axis=1) <= self.high[rings] + 1e-9) & (height.max(axis=1) >= self.low[rings] - 1e-9)
 
 
 def _fan_hits(e1: tuple, e2: tuple, s: tuple, d: tuple, inside: float) -> np.ndarray:
@@ -232,19 +244,7 @@ def _cross3(a: tuple, b: tuple) -> tuple:
 
 def pierces(ring: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
     """Which segments (``start[k]`` -> ``end[k]``) cross the surface ``ring`` spans (a fan from its centroid)."""
-    rings = np.broadcast_to(ring, (len(start),) + ring.shape)
-    return pair_pierces(rings, np.broadcast_to(ring.mean(axis=0), start.shape), start, end)
-
-
-def pair_pierces(rings: np.ndarray, centre: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-    """Whether segment k (``start[k]`` -> ``end[k]``) crosses the surface of ``rings[k]`` (m, 3), a fan of
-    triangles from ``centre[k]``, its centroid; a ring padded by repeating its first corner at its end
-    (the padding's triangles are flat and hit nothing). The segment's ends themselves do not count."""
-    e1 = _xyz(rings - centre[:, None, :])
-    e2 = _xyz(np.roll(rings, -1, axis=1) - centre[:, None, :])
-    d = _xyz((end - start)[:, None, :])
-    s = _xyz((start - centre)[:, None, :])
-    return _fan_hits(e1, e2, s, d, 1e-9).any(axis=1)
+    return Fans(ring[None], ring.mean(axis=0)[None]).pierced(np.zeros(len(start), dtype=int), start, end)
 
 
 class Placed:
@@ -483,11 +483,8 @@ def _threaded(rings: Placed, edges: Placed, grid: np.ndarray, moves: np.ndarray,
         a, e, g = a[keep], e[keep], g[keep]
     # an edge wholly above or below a fan's slab (by far more than rounding) cannot cross the fan
     fans = rings.fans
-    axis, centre = fans.axis[a], fans.centre[a]
-    start = _dot(_xyz(edges.edge_start[e] + moves[g] - centre), _xyz(axis))
-    end = _dot(_xyz(edges.edge_end[e] + moves[g] - centre), _xyz(axis))
-    keep = ((np.maximum(start, end) >= fans.low[a] - SLAB_MARGIN)
-            & (np.minimum(start, end) <= fans.high[a] + SLAB_MARGIN))
+    start, end = fans.heights(a, edges.edge_start[e] + moves[g]), fans.heights(a, edges.edge_end[e] + moves[g])
+    keep = fans.meets_slab(a, np.minimum(start, end), np.maximum(start, end), SLAB_MARGIN)
     a, e, g = a[keep], e[keep], g[keep]
     hit = np.zeros(len(a), dtype=bool)
     for chunk in _chunks(len(a), rings.corners.shape[1]):
