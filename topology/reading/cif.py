@@ -32,7 +32,7 @@ from topology.limits import (
     check_values,
 )
 from topology.reading.cif_repair import read_document
-from topology.reading.crystal import Crystal
+from topology.reading.crystal import Crystal, lengths
 
 SPECIAL_POSITION_TOLERANCE = 0.3
 """Symmetry images of one site closer than this (in Angstrom) are merged (special positions)."""
@@ -603,7 +603,7 @@ def _expand(frac: np.ndarray, rot: np.ndarray, tran: np.ndarray, cell: gemmi.Uni
     moved = images - images[:, identity[0], None, :]
     moved -= np.round(moved)
     cart = moved @ np.array(cell.orth.mat.tolist()).T
-    fixes = _lengths(cart) < SPECIAL_POSITION_TOLERANCE  # (n, m): h nearly fixes x
+    fixes = lengths(cart) < SPECIAL_POSITION_TOLERANCE  # (n, m): h nearly fixes x
     special = np.flatnonzero(fixes.sum(axis=1) > 1)
     if len(special) == 0:
         return flat, site, op
@@ -619,13 +619,6 @@ def _expand(frac: np.ndarray, rot: np.ndarray, tran: np.ndarray, cell: gemmi.Uni
     keep[special] = first[which.ravel()]
     keep = keep.ravel()
     return flat[keep], site[keep], op[keep]
-
-
-def _lengths(vectors: np.ndarray) -> np.ndarray:
-    """Euclidean lengths along the last axis, of length 3: ``np.linalg.norm(vectors, axis=-1)`` to the
-    last bit (the same sums in the same order), without its reduction over so short an axis."""
-    x, y, z = vectors[..., 0], vectors[..., 1], vectors[..., 2]
-    return np.sqrt((x * x + y * y) + z * z)
 
 
 def images_of(rot: np.ndarray, points: np.ndarray) -> np.ndarray:
@@ -666,17 +659,17 @@ def _first_of_coinciding(frac: np.ndarray, kind: np.ndarray, cell: gemmi.UnitCel
     as sites, or one row under many labels). One nearest-neighbour query finds the few atoms that
     have a neighbour that close; only those are paired (counted first, so a pile of rows on one point
     is refused before its pairs are listed)."""
-    lengths = np.array([cell.a, cell.b, cell.c])
-    points = np.minimum(frac * lengths, np.nextafter(lengths, 0))
+    box = np.array([cell.a, cell.b, cell.c])
+    points = np.minimum(frac * box, np.nextafter(box, 0))
     keep = np.ones(len(frac), dtype=bool)
     if len(frac) < 2:
         return keep
-    tree = cKDTree(points, boxsize=lengths)
+    tree = cKDTree(points, boxsize=box)
     near, _ = tree.query(points, k=2, distance_upper_bound=SPECIAL_POSITION_TOLERANCE)
     close = np.flatnonzero(np.isfinite(near[:, 1]))
     if not len(close):
         return keep
-    sub = cKDTree(points[close], boxsize=lengths)
+    sub = cKDTree(points[close], boxsize=box)
     check_pairs(source, (sub.count_neighbors(sub, SPECIAL_POSITION_TOLERANCE) - sub.n) // 2, len(frac))
     pairs = close[sub.query_pairs(SPECIAL_POSITION_TOLERANCE, output_type="ndarray")]
     pairs = pairs[kind[pairs[:, 0]] == kind[pairs[:, 1]]]
@@ -699,18 +692,18 @@ def _apart(site_frac: np.ndarray, ops: list[gemmi.Op], rot: np.ndarray, tran: np
     """
     if len(ops) < 2 or not cell.alpha == cell.beta == cell.gamma == 90:
         return False
-    lengths = np.array([cell.a, cell.b, cell.c])
+    box = np.array([cell.a, cell.b, cell.c])
     group = gemmi.GroupOps(ops)
     sym_rot, sym_tran = seitz(group.sym_ops)
     centring = np.array(group.cen_ops, dtype=np.int64).reshape(-1, 3)
-    if not (_axis_permutations(sym_rot, lengths) and _same_operations(rot, tran, sym_rot, sym_tran, centring)
+    if not (_axis_permutations(sym_rot, box) and _same_operations(rot, tran, sym_rot, sym_tran, centring)
             and gemmi.find_spacegroup_by_ops(group) is not None):
         return False
     den = gemmi.Op.DEN
     shifted = (site_frac[:, None, :] - centring[None, :, :] / den).reshape(-1, 3)  # site i at row i * len(centring)
     images = (images_of(sym_rot / den, site_frac) + sym_tran / den).reshape(-1, 3)  # of site j at j * len(sym_rot)
-    points, around = _in_box(images, lengths), _in_box(shifted, lengths)
-    tree = cKDTree(points, boxsize=lengths, balanced_tree=False, compact_nodes=False)  # searched once: the quickest
+    points, around = _in_box(images, box), _in_box(shifted, box)
+    tree = cKDTree(points, boxsize=box, balanced_tree=False, compact_nodes=False)  # searched once: the quickest
     found = tree.query_ball_point(around, SPECIAL_POSITION_TOLERANCE + APART_MARGIN, return_sorted=False)  # to build
     counts = np.fromiter(map(len, found), dtype=np.int64, count=len(found))
     image = np.fromiter(chain.from_iterable(found), dtype=np.int64, count=int(counts.sum()))
@@ -718,17 +711,17 @@ def _apart(site_frac: np.ndarray, ops: list[gemmi.Op], rot: np.ndarray, tran: np
     if (site // len(centring) != image // len(sym_rot)).any():
         return False
     gap = points[image] - around[site]
-    gap -= lengths * np.round(gap / lengths)
-    return bool((_lengths(gap) < SPECIAL_POSITION_TOLERANCE - APART_MARGIN).all())
+    gap -= box * np.round(gap / box)
+    return bool((lengths(gap) < SPECIAL_POSITION_TOLERANCE - APART_MARGIN).all())
 
 
-def _axis_permutations(rot: np.ndarray, lengths: np.ndarray) -> bool:
+def _axis_permutations(rot: np.ndarray, box: np.ndarray) -> bool:
     """Whether every rotation part (in 1/DEN) only permutes and flips axes of equal length."""
     den = gemmi.Op.DEN
     if (rot % den).any():
         return False
     size = np.abs(rot // den)
-    return bool((size.sum(axis=1) == 1).all() and (size.sum(axis=2) == 1).all() and (size @ lengths == lengths).all())
+    return bool((size.sum(axis=1) == 1).all() and (size.sum(axis=2) == 1).all() and (size @ box == box).all())
 
 
 def _same_operations(rot: np.ndarray, tran: np.ndarray, sym_rot: np.ndarray, sym_tran: np.ndarray,
@@ -743,9 +736,9 @@ def _same_operations(rot: np.ndarray, tran: np.ndarray, sym_rot: np.ndarray, sym
     return bool((np.sort(_op_key(rot, tran % den, den)) == np.sort(_op_key(every_rot, every_tran, den).ravel())).all())
 
 
-def _in_box(frac: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def _in_box(frac: np.ndarray, box: np.ndarray) -> np.ndarray:
     """Fractional coordinates as points of the periodic box of the cell lengths, [0, length) on each axis."""
-    return np.minimum((frac - np.floor(frac)) * lengths, np.nextafter(lengths, 0))
+    return np.minimum((frac - np.floor(frac)) * box, np.nextafter(box, 0))
 
 
 def _merge_close_images(flat: np.ndarray, site: np.ndarray, op: np.ndarray, cell: gemmi.UnitCell,

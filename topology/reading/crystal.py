@@ -81,6 +81,14 @@ def file_operations(triplets: tuple[str, ...]) -> list[Operation]:
             for op in ops]
 
 
+def lengths(vectors: np.ndarray) -> np.ndarray:
+    """Euclidean lengths along the last axis, of length 3: ``np.linalg.norm(vectors, axis=-1)`` to the
+    last bit (the same sums in the same order), without its reduction over so short an axis, several
+    times slower."""
+    x, y, z = vectors[..., 0], vectors[..., 1], vectors[..., 2]
+    return np.sqrt(x * x + y * y + z * z)
+
+
 def covalent_radii(elements: np.ndarray) -> np.ndarray:
     """Covalent radius of each element symbol (Angstrom)."""
     symbols, code = np.unique(elements, return_inverse=True)
