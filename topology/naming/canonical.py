@@ -38,7 +38,7 @@ import numpy as np
 from scipy.sparse import csc_matrix
 
 from topology.naming.invariants import coordination_sequences
-from topology.net.periodic import solve_laplacian, sums_to_root, unique_rows
+from topology.net.periodic import row_ranks, solve_laplacian, sums_to_root, unique_rows
 
 FINE = 1e-8
 """Frame coordinates (edge vectors and shifts in a frame of edge vectors) closer than this are equal:
@@ -350,24 +350,11 @@ def color_refinement(graph: PeriodicGraph) -> np.ndarray:
         seen = color[dst]
         by = np.lexsort((seen, src))  # each vertex's neighbour colours, ascending
         rows[src, 1 + column] = seen[by]  # src is sorted, so a vertex keeps its edges' places
-        color = _row_ranks(rows)
+        color = row_ranks(rows)
         if color.max() + 1 == count:
             break
         count = int(color.max()) + 1
     return color
-
-
-def _row_ranks(rows: np.ndarray) -> np.ndarray:
-    """Each row's rank among the distinct rows of an integer table in lexicographic order, as
-    ``np.unique(rows, axis=0, return_inverse=True)`` numbers them, from one lexsort (several times
-    faster on the small tables of a net)."""
-    if len(rows) == 0:
-        return np.zeros(0, dtype=np.int64)
-    order = np.lexsort(rows.T[::-1])
-    ordered = rows[order]
-    ranks = np.empty(len(rows), dtype=np.int64)
-    ranks[order] = np.concatenate([[0], (ordered[1:] != ordered[:-1]).any(axis=1).cumsum()])
-    return ranks
 
 
 class TooManyFrames(Exception):
@@ -778,7 +765,7 @@ def _permutations_of(vectors: np.ndarray, lins: np.ndarray) -> np.ndarray | None
     k = len(vectors)
     images = np.matmul(vectors, lins.transpose(0, 2, 1)).reshape(-1, vectors.shape[1])
     grid = np.round(np.vstack([vectors, images]) * ROUND).astype(np.int64)
-    ids = _row_ranks(grid)
+    ids = row_ranks(grid)
     index = np.full(len(grid), -1)
     index[ids[:k]] = np.arange(k)
     moved = index[ids[k:]]
@@ -850,7 +837,7 @@ def _key(d: int, emitted: np.ndarray) -> str:
     u, v, shift = emitted[:, 0], emitted[:, 1], emitted[:, 2:]
     flip = (u > v) | ((u == v) & _negative(shift))
     undirected = np.column_stack([np.where(flip, v, u), np.where(flip, u, v), np.where(flip[:, None], -shift, shift)])
-    rows = emitted[np.sort(np.unique(_row_ranks(undirected), return_index=True)[1])]
+    rows = emitted[np.sort(np.unique(row_ranks(undirected), return_index=True)[1])]
     shifts = column_hermite(rows[:, 2:].astype(object))
     table = np.column_stack([(rows[:, :2] + 1).astype(object), shifts])
     return " ".join([str(d), *map(str, table.ravel().tolist())])

@@ -212,6 +212,19 @@ def unique_rows(table: np.ndarray) -> np.ndarray:
     return out + low
 
 
+def row_ranks(rows: np.ndarray) -> np.ndarray:
+    """Each row's rank among the distinct rows of an integer table in lexicographic order, as
+    ``np.unique(rows, axis=0, return_inverse=True)`` numbers them, from one lexsort (several times
+    faster on the small tables of a net); unlike :func:`unique_rows`, for entries of any size."""
+    if len(rows) == 0:
+        return np.zeros(0, dtype=np.int64)
+    order = np.lexsort(rows.T[::-1])
+    ordered = rows[order]
+    ranks = np.empty(len(rows), dtype=np.int64)
+    ranks[order] = np.concatenate([[0], (ordered[1:] != ordered[:-1]).any(axis=1).cumsum()])
+    return ranks
+
+
 def column_range(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Least and greatest entry of each column of a non-empty table, one column at a time: numpy
     reduces a tall, narrow table along its rows twenty times slower."""

@@ -13,7 +13,15 @@ import gemmi
 import networkx as nx
 import numpy as np
 
-from topology.net.periodic import Component, Lifted, lifted_components, periodic_components, stable_argsort, unique_rows
+from topology.net.periodic import (
+    Component,
+    Lifted,
+    lifted_components,
+    periodic_components,
+    row_ranks,
+    stable_argsort,
+    unique_rows,
+)
 from topology.net.units import BRANCH, LINKER, BuildingUnits
 from topology.reading.crystal import Crystal
 
@@ -44,19 +52,10 @@ def group_formulas(group: np.ndarray, n_groups: int, elements: np.ndarray,
     sel = group >= 0
     counts = np.bincount(group[sel] * len(symbols) + code[sel], minlength=n_groups * len(symbols))
     counts = counts.reshape(n_groups, len(symbols))
-    keys = _row_keys(counts)
-    _, first, which = np.unique(keys, axis=0 if keys.ndim == 2 else None, return_index=True, return_inverse=True)
+    which = row_ranks(counts)
+    first = np.unique(which, return_index=True)[1]
     text = [hill_formula({str(symbols[e]): int(c) for e, c in enumerate(row) if c}) for row in counts[first]]
-    return [text[w] for w in which.ravel().tolist()]
-
-
-def _row_keys(counts: np.ndarray) -> np.ndarray:
-    """One integer per row of a table of counts, distinct for distinct rows (the table itself when
-    the keys would not fit in 62 bits): ``np.unique`` of rows is several times slower."""
-    radix = counts.max(axis=0) + 1
-    if np.prod(radix.astype(float)) >= 2.0**62:
-        return counts
-    return counts @ np.concatenate([[1], np.cumprod(radix[:-1])])
+    return [text[w] for w in which.tolist()]
 
 
 @dataclass(eq=False)
