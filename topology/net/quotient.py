@@ -250,49 +250,22 @@ def build_net(crystal: Crystal, units: BuildingUnits) -> PeriodicNet:
     atom_linker = np.full(len(crystal), -1)
     atom_linker[org.atoms] = rank[part_of]
     formulas = group_formulas(atom_linker, len(linker), crystal.elements, codes)
-    added = [(a[:, 0], b[:, 0], (b[:, 1:] + wrap[b[:, 0]]) - (a[:, 1:] + wrap[a[:, 0]]))]
-    net.add_edges(*added[-1], formulas, occupancy[linker],
-                  [org.atoms[org.bounds[k]: org.bounds[k + 1]] for k in linker])
+    net.add_edges(a[:, 0], b[:, 0], (b[:, 1:] + wrap[b[:, 0]]) - (a[:, 1:] + wrap[a[:, 0]]), formulas,
+                  occupancy[linker], [org.atoms[org.bounds[k]: org.bounds[k + 1]] for k in linker])
     # branch points: one edge to each vertex image they bind
     branch = np.flatnonzero(org.kinds == BRANCH)
     count = org.first[branch + 1] - org.first[branch]
     rows = org.contacts[np.repeat(org.first[branch] - np.cumsum(count) + count, count) + np.arange(count.sum())]
     u = np.repeat(org.vertex[branch], count)
-    added.append((u, rows[:, 0], rows[:, 1:] + wrap[rows[:, 0]] - wrap[u]))
-    net.add_edges(*added[-1], [None] * len(u), np.repeat(occupancy[branch], count), [()] * len(u))
+    net.add_edges(u, rows[:, 0], rows[:, 1:] + wrap[rows[:, 0]] - wrap[u], [None] * len(u),
+                  np.repeat(occupancy[branch], count), [()] * len(u))
     # direct bonds between single-atom vertices (rods, organic nets)
     if units.bridges:
         bu, bv, boff = (np.array(x) for x in zip(*units.bridges))
         first_atom = np.array([atoms[0] for atoms in vertex_atoms])
         pair_occ = np.minimum(crystal.occupancy[first_atom[bu]], crystal.occupancy[first_atom[bv]])
-        added.append((bu, bv, boff.reshape(-1, 3) + wrap[bv] - wrap[bu]))
-        net.add_edges(*added[-1], [None] * len(bu), pair_occ, [()] * len(bu))
-    tails, heads, offsets = zip(*added)
-    net._arrays = _directed_in_graph_order(np.concatenate(tails), np.concatenate(heads),
-                                           np.concatenate(offsets).reshape(-1, 3))
+        net.add_edges(bu, bv, boff.reshape(-1, 3) + wrap[bv] - wrap[bu], [None] * len(bu), pair_occ, [()] * len(bu))
     return net
-
-
-def _directed_in_graph_order(u: np.ndarray, v: np.ndarray,
-                             off: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:meth:`PeriodicNet.directed_arrays` of a net whose edges u -> v + off were all added, in this order, by
-    :meth:`PeriodicNet.add_edges` to vertices numbered from 0, without reading the graph: ``graph.edges``
-    lists the edges by their lesser end, then by the first edge added between the same two vertices, then
-    as added (the order of networkx's adjacency dicts)."""
-    u, v, off = u.astype(int), v.astype(int), off.astype(int)
-    kept = (u != v) | off.any(axis=1)
-    u, v, off = u[kept], v[kept], np.compress(kept, off, axis=0)
-    if len(u) == 0:
-        return u, v, off
-    lo, hi = np.minimum(u, v), np.maximum(u, v)
-    pair = lo * (int(hi.max(initial=0)) + 1) + hi
-    by_pair = np.argsort(pair, kind="stable")
-    starts = np.append(True, pair[by_pair][1:] != pair[by_pair][:-1])
-    first = np.empty(len(pair), dtype=int)
-    first[by_pair] = by_pair[np.flatnonzero(starts)[np.cumsum(starts) - 1]]
-    order = np.lexsort((np.arange(len(u)), first, lo))
-    u, v, off = u[order], v[order], np.take(off, order, axis=0)
-    return np.concatenate([u, v]), np.concatenate([v, u]), np.concatenate([off, -off])
 
 
 def _part_occupancy(crystal: Crystal, atoms: np.ndarray, bounds: np.ndarray) -> np.ndarray:
