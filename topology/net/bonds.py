@@ -1,4 +1,5 @@
-"""Periodic bonds from covalent radii, found with a k-d tree over the cell and its needed images.
+"""Periodic bonds from covalent radii, found with a k-d tree over the cell and its needed images, or
+over the asymmetric unit and carried to the whole cell by the space group.
 
 A bond is (i, j, offset): atom j in the cell translated by the integer ``offset`` is bonded to atom
 i in the home cell. Each bond is listed once, with i <= j.
@@ -14,7 +15,8 @@ from scipy.spatial import cKDTree
 
 from topology.errors import InputError
 from topology.limits import MAX_BOND_CANDIDATES, SHORT_CONTACT, check_contacts, check_images, check_pairs
-from topology.net.periodic import column_range
+from topology.net.periodic import column_range, lexicographic_order
+from topology.reading.cif import SPECIAL_POSITION_TOLERANCE
 from topology.reading.crystal import Crystal, covalent_radii, lengths
 from topology.reading.disorder import BOND_TOLERANCE, OVERLAP, alternatives
 
@@ -71,7 +73,8 @@ def find_bonds(crystal: Crystal, tolerance: float = TOLERANCE) -> Bonds:
     reach = 2 * radii.max() + tolerance
     large = radii > SMALL_RADIUS
     short_reach = 2 * radii[~large].max() + tolerance if (~large).any() else reach
-    i, j, off, d = _pairs_within(crystal, reach, short_reach, large)
+    found = _pairs_by_symmetry(crystal, reach, short_reach, large) if crystal.orbits is not None else None
+    i, j, off, d = found if found is not None else _pairs_within(crystal, reach, short_reach, large)
     full = (crystal.occupancy >= 0.99) & (crystal.disorder_group == 0)
     crushed = (d >= MIN_BOND) & (d < SHORT_CONTACT * (radii[i] + radii[j])) & full[i] & full[j]
     crushed_atom = np.zeros(n, dtype=bool)
@@ -83,8 +86,15 @@ def find_bonds(crystal: Crystal, tolerance: float = TOLERANCE) -> Bonds:
     is_h = crystal.elements == "H"
     ok &= ~(is_h[i] & is_h[j])
     i, j, off, d = i[ok], j[ok], np.compress(ok, off, axis=0), d[ok]
-    keep = _shortest_for_hydrogen(i, j, d, is_h, n)
-    return Bonds(i[keep], j[keep], np.compress(keep, off, axis=0).astype(int), d[keep])
+    keep = np.flatnonzero(_shortest_for_hydrogen(i, j, d, is_h, n))
+    # in the order of atoms and offsets, each once: the same whichever way they were found
+    rows = np.column_stack([i[keep], j[keep], np.take(off, keep, axis=0)])
+    order = lexicographic_order(rows)
+    rows = rows[order]
+    distinct = np.ones(len(rows), dtype=bool)
+    distinct[1:] = (rows[1:] != rows[:-1]).any(axis=1)
+    keep = keep[order[distinct]]
+    return Bonds(i[keep], j[keep], np.take(off, keep, axis=0).astype(int), d[keep])
 
 
 def _pairs_within(crystal: Crystal, reach: float, short_reach: float,
@@ -135,6 +145,114 @@ def _pairs_within(crystal: Crystal, reach: float, short_reach: float,
     off = np.take(offsets, w, axis=0)
     dist = lengths((np.take(crystal.frac, j, axis=0) + off - np.take(crystal.frac, i, axis=0)) @ orth.T)
     return i, j, off, dist
+
+
+ISOMETRY_TOLERANCE = 1e-4
+"""How far (relative) an operation may change the cell's metric and still be taken as a symmetry of it."""
+
+
+def _pairs_by_symmetry(crystal: Crystal, reach: float, short_reach: float,
+                       large_atoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """The pairs of :func:`_pairs_within` (a superset with the same bonds) from the neighbours of one
+    atom per site, carried to every atom by the space group: the search costs the asymmetric unit
+    (90 sites for MIL-100's 13,424 atoms), not the cell. None where the symmetry cannot be used
+    (operations that are no group, or no symmetry of the cell's metric): the plain search runs.
+
+    A pair (k, l) is found from the site of k, by the operations taking that site's atom onto the
+    other atoms of its orbit (one per atom: the others only permute its neighbours); of a pair
+    whose atoms are of different sites, only the lower site's find is kept, and of one within a
+    site, the one made from its lower atom.
+    """
+    orbits, frac, orth = crystal.orbits, crystal.frac, crystal.orth
+    den, rot = orbits.den, orbits.rot
+    metric = orth.T @ orth
+    turned = np.einsum("gki,kl,glj->gij", rot / den, metric, rot / den)
+    if np.abs(turned - metric).max() > ISOMETRY_TOLERANCE * np.abs(metric).max():
+        return None
+    reps, placed = _representatives(orbits.site, frac, orth)
+    at_rep = orbits.orbit_images(frac, reps)
+    if at_rep is None:
+        return None
+    # every atom sits within ``merged`` of the image it stands for (far less but on a special
+    # position): a pair's image is at most twice that longer or shorter
+    merged = lengths(at_rep[2] @ orth.T).max(initial=0.0)
+    if merged > SPECIAL_POSITION_TOLERANCE + 1e-6:
+        return None
+    grow = 2 * merged + 1e-6
+    # large atoms look to ``reach`` (and find all pairs with a large atom), small ones to ``short_reach``
+    look = np.where(large_atoms[reps], reach, short_reach) + grow
+    margin = look.max() * np.linalg.norm(np.linalg.inv(orth), axis=1)
+    atom, shift = _images_in_box(frac, placed.min(axis=0) - margin, placed.max(axis=0) + margin)
+    if len(atom) * len(reps) > MAX_BOND_CANDIDATES or len(atom) > 2 * len(frac) + 64:
+        return None  # a crowded or a scattered asymmetric unit: the plain search counts and refuses
+    tree = cKDTree((np.take(frac, atom, axis=0) + shift) @ orth.T, balanced_tree=False, compact_nodes=False)
+    hits = tree.query_ball_point(placed @ orth.T, look, return_sorted=False)
+    counts = np.fromiter(map(len, hits), dtype=np.intp, count=len(hits))
+    point = np.fromiter(itertools.chain.from_iterable(hits), dtype=np.intp, count=int(counts.sum()))
+    q = np.repeat(np.arange(len(reps)), counts)
+    r, l = reps[q], atom[point]
+    o = shift[point] - np.round(placed - frac[reps]).astype(np.int64)[q]
+    site = orbits.site
+    # each pair from one end: a large atom's, else the lower site's
+    keep = np.where(large_atoms[r] == large_atoms[l], site[r] <= site[l], large_atoms[r]) & ((r != l) | o.any(axis=1))
+    q, r, l, o = q[keep], r[keep], l[keep], o[keep]
+    # the operations taking each site's atom to each atom of its orbit, one per atom
+    g_of, q_of = np.nonzero(_first_in_columns(at_rep[0]))
+    rows_of = np.concatenate([[0], np.cumsum(np.bincount(q, minlength=len(reps)))])  # hits are by site
+    per_op = rows_of[q_of + 1] - rows_of[q_of]
+    check_pairs(crystal.source, int(per_op.sum()), len(frac))
+    g = np.repeat(g_of, per_op)
+    row = np.repeat(rows_of[q_of] - np.cumsum(per_op) + per_op, per_op) + np.arange(int(per_op.sum()))
+    found = orbits.images(frac, g, l[row], o[row])
+    i, j = at_rep[0][g, q[row]], found[0]
+    off = found[1] - at_rep[1][g, q[row]]
+    same_site = site[r[row]] == site[l[row]]
+    once = ~same_site | (i < j) | ((i == j) & _lex_positive(off))
+    i, j, off = i[once], j[once], off[once]
+    flip = (j < i) | ((i == j) & ~_lex_positive(off))
+    i, j, off = np.where(flip, j, i), np.where(flip, i, j), np.where(flip[:, None], -off, off)
+    dist = lengths((np.take(frac, j, axis=0) + off - np.take(frac, i, axis=0)) @ orth.T)
+    near = dist <= np.where(large_atoms[i] | large_atoms[j], reach, short_reach)
+    return i[near], j[near], off[near], dist[near]
+
+
+def _representatives(site: np.ndarray, frac: np.ndarray, orth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One atom of each site, the image nearest the first atom (so that they lie together), and
+    where that image is (fractional). Atoms come grouped by site, as the reader expands them."""
+    gap = frac - frac[0]
+    gap -= np.round(gap)
+    dist = lengths(gap @ orth.T)
+    if (site[1:] < site[:-1]).any():  # not grouped: one sort
+        order = np.lexsort((dist, site))
+        reps = order[np.append(True, site[order][1:] != site[order][:-1])]
+        return reps, frac[0] + gap[reps]
+    starts = np.flatnonzero(np.append(True, site[1:] != site[:-1]))
+    nearest = np.flatnonzero(dist == np.repeat(np.minimum.reduceat(dist, starts), np.diff(np.append(starts, len(site)))))
+    reps = nearest[np.append(True, site[nearest][1:] != site[nearest][:-1])]
+    return reps, frac[0] + gap[reps]
+
+
+def _images_in_box(frac: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every image (atom, lattice translation) of the atoms inside the fractional box [low, high]."""
+    first = np.ceil(low[None, :] - frac).astype(np.int64)
+    count = np.maximum(np.floor(high[None, :] - frac).astype(np.int64) - first + 1, 0)
+    total = count.prod(axis=1)
+    atom = np.repeat(np.arange(len(frac)), total)
+    k = np.arange(int(total.sum())) - np.repeat(np.cumsum(total) - total, total)
+    c = count[atom]
+    steps = np.column_stack([k // (c[:, 1] * c[:, 2]), (k // c[:, 2]) % c[:, 1], k % c[:, 2]])
+    return atom, first[atom] + steps
+
+
+def _first_in_columns(table: np.ndarray) -> np.ndarray:
+    """Mask of the entries of each column of ``table`` not equal to one above them in that column."""
+    order = np.argsort(table, axis=0, kind="stable")
+    ordered = np.take_along_axis(table, order, axis=0)
+    first = np.ones(table.shape, dtype=bool)
+    first[1:] = ordered[1:] != ordered[:-1]
+    out = np.zeros(table.shape, dtype=bool)
+    np.put_along_axis(out, order, first, axis=0)
+    return out
 
 
 def _images_near(frac: np.ndarray, offsets: np.ndarray, margin: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -30,7 +30,7 @@ from itertools import combinations
 import numpy as np
 from scipy.sparse import csc_matrix, csr_matrix, spmatrix
 from scipy.sparse.csgraph import breadth_first_order, connected_components
-from scipy.sparse.linalg import LinearOperator, cg, spsolve
+from scipy.sparse.linalg import LinearOperator, cg, splu, spsolve
 
 
 @dataclass(eq=False, slots=True)
@@ -212,6 +212,20 @@ def unique_rows(table: np.ndarray) -> np.ndarray:
     return out + low
 
 
+def lexicographic_order(table: np.ndarray) -> np.ndarray:
+    """The order that sorts the rows of an integer table lexicographically, through one integer key
+    per row where the entries allow (a radix sort), else one lexsort."""
+    table = np.asarray(table, dtype=np.int64)
+    if len(table) == 0:
+        return np.zeros(0, dtype=np.intp)
+    low, high = column_range(table)
+    span = high - low + 1
+    if np.prod(span.astype(float)) >= 2.0**62:
+        return np.lexsort(table.T[::-1])
+    weights = np.concatenate([np.cumprod(span[::-1])[::-1][1:], [1]])
+    return stable_argsort((table - low) @ weights)
+
+
 def row_ranks(rows: np.ndarray) -> np.ndarray:
     """Each row's rank among the distinct rows of an integer table in lexicographic order, as
     ``np.unique(rows, axis=0, return_inverse=True)`` numbers them, from one lexsort (several times
@@ -306,13 +320,16 @@ DIRECT_SOLVE = 2000
 
 def solve_laplacian(lap: spmatrix, rhs: np.ndarray) -> np.ndarray:
     """Solve ``lap @ x = rhs`` (columns) for a grounded graph Laplacian, symmetric positive definite:
-    the barycentric placement of a net. A sparse LU (no BLAS threads to wait on) up to
+    the barycentric placement of a net. A sparse LU (no BLAS threads to wait on; the symmetric
+    pattern ordered by minimum degree and pivots on the diagonal, as the matrix allows) up to
     :data:`DIRECT_SOLVE` vertices; beyond, conjugate gradients with a Jacobi preconditioner, which cost
     about the edges times the iterations where an LU of a net with random, far-reaching edges fills in
     to the square of its vertices (LU again should they not converge)."""
     n = lap.shape[0]
     if n <= DIRECT_SOLVE:
-        return spsolve(csc_matrix(lap), rhs).reshape(rhs.shape)
+        factor = splu(csc_matrix(lap), permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0,
+                      options={"SymmetricMode": True})
+        return factor.solve(np.asarray(rhs, dtype=float)).reshape(rhs.shape)
     lap = csr_matrix(lap)
     scale = 1.0 / lap.diagonal()
     jacobi = LinearOperator(lap.shape, matvec=lambda v: scale * v.ravel(), dtype=float)

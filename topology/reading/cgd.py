@@ -24,7 +24,8 @@ from topology.limits import MAX_EDGE_SPAN, MAX_NET_EDGES, MAX_NET_LINES, MAX_NET
 from topology.net.periodic import solve_laplacian
 from topology.net.quotient import PeriodicNet
 from topology.reading.cgd_edges import nearest_neighbour_edges
-from topology.reading.cif import images_of, normalize_hm
+from topology.reading.cif import normalize_hm
+from topology.reading.orbits import images_of
 
 MATCH_TOLERANCE = 1e-3
 """Fractional distance within which an edge end is taken to be a node."""

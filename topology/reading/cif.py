@@ -33,6 +33,7 @@ from topology.limits import (
 )
 from topology.reading.cif_repair import read_document
 from topology.reading.crystal import Crystal, lengths
+from topology.reading.orbits import SiteOrbits, images_of, op_keys, products
 
 SPECIAL_POSITION_TOLERANCE = 0.3
 """Symmetry images of one site closer than this (in Angstrom) are merged (special positions)."""
@@ -153,11 +154,12 @@ def expanded_crystal(name: str, cell: gemmi.UnitCell, ops: list[gemmi.Op], sg_na
         notes.append(f"{sites['repeated']} repeated atom-site rows (same label and position) read once")
     check_atoms(name, len(sites["frac"]), len(ops), cell.volume)
     rot, tran = seitz(ops)
-    frac, index, made_by = _expand(sites["frac"], rot, tran, cell, name)
+    frac, index, made_by, same = _expand(sites["frac"], rot, tran, cell, name)
     check_expanded(name, len(frac), cell.volume)
     special = np.bincount(index, minlength=len(sites["frac"])) < len(ops)  # images merged: on a special position
     keep = (np.ones(len(frac), dtype=bool) if _apart(sites["frac"], ops, rot, tran, cell)
             else _first_of_coinciding(frac, _kinds(sites, index), cell, name))
+    orbits = _orbits(index, made_by, same, rot, tran) if keep.all() and len(ops) > 1 else None
     if not keep.all():
         notes.append(f"{int((~keep).sum())} atoms at the place of another of the same element read once (a site listed "
                      f"twice, e.g. with its symmetry copies)")
@@ -178,10 +180,24 @@ def expanded_crystal(name: str, cell: gemmi.UnitCell, ops: list[gemmi.Op], sg_na
         disorder_assembly=sites["assembly"][index],
         symmetry_copy=_symmetry_copies(sites["frac"], index, made_by, special, frac, rot, tran) if group.any() else None,
         operations=tuple(op.triplet() for op in ops),
+        orbits=orbits,
         block=block,
         spacegroup=sg_name,
         notes=tuple(notes),
     )
+
+
+def _orbits(index: np.ndarray, made_by: np.ndarray, same: np.ndarray | None, rot: np.ndarray,
+            tran: np.ndarray) -> SiteOrbits | None:
+    """The atoms as images of their sites (see :class:`SiteOrbits`), where every image is an atom."""
+    if same is None:
+        return None
+    atom_of = np.full(same.shape, -1, dtype=np.int64)
+    atom_of[index, made_by] = np.arange(len(index))
+    atom_of = np.take_along_axis(atom_of, same, axis=1)
+    if (atom_of < 0).any():
+        return None
+    return SiteOrbits(index, made_by, atom_of, rot, tran, gemmi.Op.DEN)
 
 
 def _kinds(sites: dict[str, np.ndarray], index: np.ndarray) -> np.ndarray:
@@ -406,7 +422,7 @@ def _closed(listed: list[gemmi.Op], ops: dict[str, gemmi.Op]) -> bool:
     den = gemmi.Op.DEN
     rot = np.array([op.rot for op in listed], dtype=np.int64)
     tran = np.array([op.tran for op in listed], dtype=np.int64) % den
-    table = _products(rot, tran, den, np.arange(len(listed)))
+    table = products(rot, tran, den, np.arange(len(listed)))
     if table is not None:
         return True
     if np.abs(rot).max() <= den:
@@ -578,14 +594,16 @@ def seitz(ops: list[gemmi.Op]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _expand(frac: np.ndarray, rot: np.ndarray, tran: np.ndarray, cell: gemmi.UnitCell,
-            source: str = "input.cif") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            source: str = "input.cif") -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
     """All symmetry images of the sites, wrapped into the cell, with images on special positions merged.
 
     Images of one site closer than :data:`SPECIAL_POSITION_TOLERANCE` are one atom (the first one
     stays). Two images ``g1 x`` and ``g2 x`` coincide when ``x`` nearly stays put under
     ``h = g1^-1 g2``, so it is enough to measure how far each operation moves each site and, for
     the few sites some operation barely moves, to merge through the group's multiplication table.
-    Returns the coordinates and, for each, the index of its site and of the operation that made it.
+    Returns the coordinates and, for each, the index of its site and of the operation that made it;
+    and ``same[s, g]``, the operation whose image of site ``s`` stands for that of ``g`` (``g`` itself
+    off special positions), or None where the operations were not worked with as a group.
     """
     den = gemmi.Op.DEN
     tran = tran % den
@@ -595,62 +613,31 @@ def _expand(frac: np.ndarray, rot: np.ndarray, tran: np.ndarray, cell: gemmi.Uni
     flat = images.reshape(-1, 3)
     site = np.repeat(np.arange(len(frac)), len(rot))
     op = np.tile(np.arange(len(rot)), len(frac))
+    same = np.broadcast_to(np.arange(len(rot)), (len(frac), len(rot)))
     if len(rot) == 1 or len(flat) == 0:
-        return flat, site, op
+        return flat, site, op, same
     identity = np.flatnonzero((rot == np.eye(3, dtype=np.int64) * den).all(axis=(1, 2)) & ~tran.any(axis=1))
     if len(identity) != 1:
-        return _merge_close_images(flat, site, op, cell, source)
+        return (*_merge_close_images(flat, site, op, cell, source), None)
     moved = images - images[:, identity[0], None, :]
     moved -= np.round(moved)
     cart = moved @ np.array(cell.orth.mat.tolist()).T
     fixes = lengths(cart) < SPECIAL_POSITION_TOLERANCE  # (n, m): h nearly fixes x
     special = np.flatnonzero(fixes.sum(axis=1) > 1)
     if len(special) == 0:
-        return flat, site, op
+        return flat, site, op, same
     columns = np.flatnonzero(fixes[special].any(axis=0))
-    table = _products(rot, tran, den, columns)
+    table = products(rot, tran, den, columns)
     if table is None:
-        return _merge_close_images(flat, site, op, cell, source)
+        return (*_merge_close_images(flat, site, op, cell, source), None)
     # image g coincides with the images g h, h nearly fixing the site: the first of them stays (worked out once
     # for the sites fixed by the same operations)
     fixing, which = np.unique(fixes[special][:, columns], axis=0, return_inverse=True)
-    first = np.array([table[:, f].min(axis=1) for f in fixing]) == np.arange(len(rot))
-    keep = np.ones(images.shape[:2], dtype=bool)
-    keep[special] = first[which.ravel()]
-    keep = keep.ravel()
-    return flat[keep], site[keep], op[keep]
-
-
-def images_of(rot: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """``out[n, m] = rot[m] @ points[n]``: the rotation parts of m operations applied to n points, as
-    one matrix product."""
-    return np.tensordot(points, rot, axes=([1], [2]))
-
-
-def _products(rot: np.ndarray, tran: np.ndarray, den: int, columns: np.ndarray) -> np.ndarray | None:
-    """``table[a, k]`` = index of the operation ``ops[a] * ops[columns[k]]`` (translations modulo
-    the lattice), or None when the operations are not a group (a file may list an incomplete set)."""
-    exact = rot.astype(float)  # small integers: exact in floating point, where numpy multiplies fast
-    prod_rot = np.tensordot(exact, exact[columns], axes=([2], [1])).transpose(0, 2, 1, 3).astype(np.int64) // den
-    prod_tran = (images_of(exact, tran[columns].astype(float)).transpose(1, 0, 2).astype(np.int64) // den
-                 + tran[:, None, :]) % den  # (m, k, 3)
-    if np.abs(rot).max() > den or np.abs(prod_rot).max() > den:
-        return None  # entries beyond -1..1: an unusual setting, left to the k-d tree
-    own, products = _op_key(rot, tran, den), _op_key(prod_rot, prod_tran, den).ravel()
-    order = np.argsort(own)
-    ranked = own[order]
-    where = order[np.minimum(np.searchsorted(ranked, products), len(own) - 1)]
-    if (ranked[1:] == ranked[:-1]).any() or not (own[where] == products).all():
-        return None
-    return where.reshape(len(rot), len(columns))
-
-
-def _op_key(rot: np.ndarray, tran: np.ndarray, den: int) -> np.ndarray:
-    """One integer per operation: its rotation entries (-1, 0, 1) as base-3 digits, above its
-    translation (in 1/DEN) as base-DEN digits."""
-    rot_weights = 3 ** np.arange(8, -1, -1, dtype=np.int64) * den**3
-    tran_weights = den ** np.arange(2, -1, -1, dtype=np.int64)
-    return (rot // den + 1).reshape(*rot.shape[:-2], 9) @ rot_weights + tran @ tran_weights
+    stands_for = np.array([table[:, f].min(axis=1) for f in fixing])
+    same = same.copy()
+    same[special] = stands_for[which.ravel()]
+    keep = (same == np.arange(len(rot))).ravel()
+    return flat[keep], site[keep], op[keep], same
 
 
 def _first_of_coinciding(frac: np.ndarray, kind: np.ndarray, cell: gemmi.UnitCell, source: str) -> np.ndarray:
@@ -733,7 +720,7 @@ def _same_operations(rot: np.ndarray, tran: np.ndarray, sym_rot: np.ndarray, sym
         return False
     every_rot = np.broadcast_to(sym_rot, (len(centring), *sym_rot.shape))
     every_tran = (sym_tran[None, :, :] + centring[:, None, :]) % den
-    return bool((np.sort(_op_key(rot, tran % den, den)) == np.sort(_op_key(every_rot, every_tran, den).ravel())).all())
+    return bool((np.sort(op_keys(rot, tran % den, den)) == np.sort(op_keys(every_rot, every_tran, den).ravel())).all())
 
 
 def _in_box(frac: np.ndarray, box: np.ndarray) -> np.ndarray:

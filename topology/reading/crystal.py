@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, replace
 import gemmi
 import numpy as np
 
+from topology.reading.orbits import SiteOrbits
+
 
 @dataclass(frozen=True, eq=False)
 class Crystal:
@@ -32,6 +34,7 @@ class Crystal:
     disorder_assembly: np.ndarray | None = None  # CIF _atom_site_disorder_assembly, "" where none
     operations: tuple[str, ...] = ()  # the space group's operations as x,y,z triplets
     symmetry_copy: np.ndarray | None = None  # (n, 4) ints: operation, translation (see above)
+    orbits: SiteOrbits | None = None  # the atoms as images of their sites, where read with the symmetry
 
     def __len__(self) -> int:
         return len(self.frac)
@@ -57,6 +60,7 @@ class Crystal:
             disorder_group=self.disorder_group[mask],
             disorder_assembly=None if self.disorder_assembly is None else self.disorder_assembly[mask],
             symmetry_copy=None if self.symmetry_copy is None else self.symmetry_copy[mask],
+            orbits=self.orbits if self.orbits is not None and np.all(mask) else None,
             notes=notes,
         )
 
