@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from topology.net.bonds import find_bonds
-from topology.reading.cif import parse_cif, read_cif
+from topology.reading.cif import read_cif
 from topology.reading.disorder import major_parts
 
 DATA = Path(__file__).parent / "data"
@@ -40,32 +40,3 @@ def test_bonds_are_listed_once_in_order() -> None:
     assert (bonds.i <= bonds.j).all()
     assert len(np.unique(rows, axis=0)) == len(rows)
     assert np.array_equal(np.lexsort(rows.T[::-1]), np.arange(len(rows)))
-
-
-def test_atoms_on_special_positions_are_carried_to_the_atoms_merged_there() -> None:
-    """Zn on the 4-fold axis of P4/mmm (a special position: 16 images, 2 atoms) bonded to four O each:
-    every O has its one bond, each Zn its four, as the plain search finds them."""
-    crystal = parse_cif("""data_t
-_cell_length_a 6
-_cell_length_b 6
-_cell_length_c 12
-_cell_angle_alpha 90
-_cell_angle_beta 90
-_cell_angle_gamma 90
-_symmetry_space_group_name_H-M 'P 4/m m m'
-loop_
-_atom_site_label
-_atom_site_type_symbol
-_atom_site_fract_x
-_atom_site_fract_y
-_atom_site_fract_z
-Zn1 Zn 0 0 0.25
-O1 O 0.33 0 0.25
-""")
-    assert crystal.orbits is not None and len(crystal) == 2 + 8
-    bonds = find_bonds(crystal)
-    assert same_bonds(bonds, find_bonds(replace(crystal, orbits=None)))
-    degree = np.bincount(np.concatenate([bonds.i, bonds.j]), minlength=len(crystal))
-    zinc = np.flatnonzero(crystal.elements == "Zn")
-    assert sorted(degree[zinc].tolist()) == [4, 4]
-    assert set(degree[crystal.elements == "O"].tolist()) == {1}

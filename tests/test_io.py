@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +10,7 @@ import pytest
 
 from topology import InputError, analyze_file
 from topology.limits import MAX_ATOMS, MAX_FILE_BYTES
+from topology.net.bonds import find_bonds
 from topology.reading.cgd import parse_cgd
 from topology.reading.cif import element_symbol, normalize_hm, parse_cif, read_cif
 
@@ -58,6 +60,21 @@ def test_symmetry_spellings_of_real_files(symmetry: str, n_atoms: int) -> None:
 def test_special_positions_are_merged() -> None:
     crystal = parse_cif(cif("_space_group_IT_number 221", rows="Zn1 Zn 0 0 0 1\nO1 O 0.5 0.5 0.5 1"))
     assert sorted(crystal.elements.tolist()) == ["O", "Zn"]
+
+
+def test_bonds_at_special_positions_are_carried_by_the_operations() -> None:
+    """Zn on the 4-fold axis of P4/mmm (16 images, 2 atoms) bonded to four O each: found from one atom
+    per site and carried by the operations, every O has its one bond and each Zn its four, as the
+    search over the whole cell finds them."""
+    crystal = parse_cif(cif("_symmetry_space_group_name_H-M 'P 4/m m m'", "Zn1 Zn 0 0 0.25 1\nO1 O 0.2 0 0.25 1"))
+    assert crystal.orbits is not None and len(crystal) == 2 + 8
+    bonds = find_bonds(crystal)
+    plain = find_bonds(replace(crystal, orbits=None))
+    assert np.array_equal(np.column_stack([bonds.i, bonds.j, bonds.offset]),
+                          np.column_stack([plain.i, plain.j, plain.offset]))
+    degree = np.bincount(np.concatenate([bonds.i, bonds.j]), minlength=len(crystal))
+    assert degree[crystal.elements == "Zn"].tolist() == [4, 4]
+    assert set(degree[crystal.elements == "O"].tolist()) == {1}
 
 
 @pytest.mark.parametrize(
