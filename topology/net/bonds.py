@@ -182,9 +182,11 @@ def _pairs_by_symmetry(crystal: Crystal, reach: float, short_reach: float,
     # large atoms look to ``reach`` (and find all pairs with a large atom), small ones to ``short_reach``
     look = np.where(large_atoms[reps], reach, short_reach) + grow
     margin = look.max() * np.linalg.norm(np.linalg.inv(orth), axis=1)
-    atom, shift = _images_in_box(frac, placed.min(axis=0) - margin, placed.max(axis=0) + margin)
-    if len(atom) * len(reps) > MAX_BOND_CANDIDATES or len(atom) > 2 * len(frac) + 64:
-        return None  # a crowded or a scattered asymmetric unit: the plain search counts and refuses
+    most = min(2 * len(frac) + 64, MAX_BOND_CANDIDATES // len(reps))
+    box = _images_in_box(frac, placed.min(axis=0) - margin, placed.max(axis=0) + margin, most)
+    if box is None:
+        return None  # a scattered asymmetric unit, or a crowded or thin cell: the plain search counts and refuses
+    atom, shift = box
     tree = cKDTree((np.take(frac, atom, axis=0) + shift) @ orth.T, balanced_tree=False, compact_nodes=False)
     hits = tree.query_ball_point(placed @ orth.T, look, return_sorted=False)
     counts = np.fromiter(map(len, hits), dtype=np.intp, count=len(hits))
@@ -232,10 +234,15 @@ def _representatives(site: np.ndarray, frac: np.ndarray, orth: np.ndarray) -> tu
     return reps, frac[0] + gap[reps]
 
 
-def _images_in_box(frac: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every image (atom, lattice translation) of the atoms inside the fractional box [low, high]."""
-    first = np.ceil(low[None, :] - frac).astype(np.int64)
-    count = np.maximum(np.floor(high[None, :] - frac).astype(np.int64) - first + 1, 0)
+def _images_in_box(frac: np.ndarray, low: np.ndarray, high: np.ndarray,
+                   most: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Every image (atom, lattice translation) of the atoms inside the fractional box [low, high];
+    None, before any is listed, when they are more than ``most``."""
+    first = np.ceil(low[None, :] - frac)
+    count = np.maximum(np.floor(high[None, :] - frac) - first + 1, 0)
+    if count.prod(axis=1).sum() > most:
+        return None
+    first, count = first.astype(np.int64), count.astype(np.int64)
     total = count.prod(axis=1)
     atom = np.repeat(np.arange(len(frac)), total)
     k = np.arange(int(total.sum())) - np.repeat(np.cumsum(total) - total, total)
