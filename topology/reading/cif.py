@@ -371,49 +371,65 @@ def _chosen_operations(block: gemmi.cif.Block, listed: list[tuple[str, list[str]
 def _listed_operations(triplets: list[str], name: str) -> tuple[list[gemmi.Op], str, str | None]:
     """Operations as a file lists them: parsed (never evaluated), checked to be crystallographic,
     repeats read once; the identity added if missing. Applied as listed when they are not a group.
+    Remembered by their distinct texts (the files of a survey share a few space groups)."""
+    distinct = tuple(dict.fromkeys("".join(t.split()).lower() for t in triplets))
+    try:
+        ops, sg_name, note = _operations_of(distinct, len(triplets))
+    except _Refused as refusal:
+        raise InputError(name, str(refusal)) from None
+    return list(ops), sg_name, note
+
+
+class _Refused(ValueError):
+    """Operations that cannot be read, for :func:`_listed_operations` to name the file."""
+
+
+@lru_cache(maxsize=256)
+def _operations_of(triplets: tuple[str, ...], listed: int) -> tuple[tuple[gemmi.Op, ...], str, str | None]:
+    """:func:`_listed_operations` of distinct texts, ``listed`` of them in the file.
 
     The operations of a tabulated space group are crystallographic, so the check is left for
     operations that are not, and for before refusing a file for another reason (each operation
     refused for what the first of them fails)."""
     ops: dict[str, gemmi.Op] = {}
     written: dict[str, str] = {}  # each operation as first written
-    for triplet in dict.fromkeys("".join(t.split()).lower() for t in triplets):
+    for triplet in triplets:
         try:
             op = gemmi.parse_triplet(triplet).wrap()
         except (RuntimeError, ValueError):
-            _refuse_non_crystallographic(ops, written, name)
-            raise InputError(name, f"symmetry operation {triplet[:60]!r} is not an x,y,z triplet") from None
+            _refuse_non_crystallographic(ops, written)
+            raise _Refused(f"symmetry operation {triplet[:60]!r} is not an x,y,z triplet") from None
         key = op.triplet()
         written.setdefault(key, triplet)
         ops.setdefault(key, op)
         if len(ops) > MAX_OPERATIONS:
-            _refuse_non_crystallographic(ops, written, name)
-            raise InputError(name, f"more than {MAX_OPERATIONS} distinct symmetry operations; no space group has more")
+            _refuse_non_crystallographic(ops, written)
+            raise _Refused(f"more than {MAX_OPERATIONS} distinct symmetry operations; no space group has more")
     notes = []
-    if len(ops) < len(triplets):
-        notes.append(f"{len(triplets) - len(ops)} repeated symmetry operations read once")
+    if len(ops) < listed:
+        notes.append(f"{listed - len(ops)} repeated symmetry operations read once")
     if "x,y,z" not in ops:
         ops = {"x,y,z": gemmi.Op("x,y,z"), **ops}
         notes.append("the symmetry operations do not include x,y,z; added")
-    listed = list(ops.values())
-    group = gemmi.GroupOps(listed)
+    chosen = list(ops.values())
+    group = gemmi.GroupOps(chosen)
     sg = gemmi.find_spacegroup_by_ops(group)
     if sg is not None and {op.wrap().triplet() for op in sg.operations()} == set(ops):  # a group already, in
-        return list(group), sg.xhm(), "; ".join(notes) or None  # gemmi's order
-    _refuse_non_crystallographic(ops, written, name)
-    if _closed(listed, ops):
+        return tuple(group), sg.xhm(), "; ".join(notes) or None  # gemmi's order
+    _refuse_non_crystallographic(ops, written)
+    if _closed(chosen, ops):
         if sorted(op.wrap().triplet() for op in group) == sorted(ops):
-            return list(group), f"{len(listed)} operations", "; ".join(notes) or None
-        return listed, f"{len(listed)} operations", "; ".join(notes) or None
-    notes.append(f"the {len(listed)} symmetry operations listed are not a group; applied as listed")
-    return listed, f"{len(listed)} operations", "; ".join(notes)
+            return tuple(group), f"{len(chosen)} operations", "; ".join(notes) or None
+        return tuple(chosen), f"{len(chosen)} operations", "; ".join(notes) or None
+    notes.append(f"the {len(chosen)} symmetry operations listed are not a group; applied as listed")
+    return tuple(chosen), f"{len(chosen)} operations", "; ".join(notes)
 
 
-def _refuse_non_crystallographic(ops: dict[str, gemmi.Op], written: dict[str, str], name: str) -> None:
+def _refuse_non_crystallographic(ops: dict[str, gemmi.Op], written: dict[str, str]) -> None:
     """Refuse the first of the operations that is no symmetry of any lattice, named as written."""
     for key, op in ops.items():
         if not _crystallographic(tuple(map(tuple, op.rot))):
-            raise InputError(name, f"symmetry operation {written[key][:60]!r} is not a symmetry of any lattice")
+            raise _Refused(f"symmetry operation {written[key][:60]!r} is not a symmetry of any lattice")
 
 
 def _closed(listed: list[gemmi.Op], ops: dict[str, gemmi.Op]) -> bool:
