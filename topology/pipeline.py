@@ -12,6 +12,7 @@ import numpy as np
 from topology.entanglement.entangle import Entanglement, Placed, entangle, translation_images
 from topology.entanglement.rings import net_geometry
 from topology.errors import InputError
+from topology.memory import keep_freed_memory
 from topology.naming.identify import Namer, component_graph
 from topology.net.bonds import find_bonds
 from topology.net.clustering import all_nodes
@@ -132,6 +133,7 @@ def analyze(crystal: Crystal, min_occupancy: float = 0.0, names: bool = True, di
 
 def run(crystal: Crystal, options: Options) -> Report:
     """The pipeline on atoms, every stage reading ``options``."""
+    keep_freed_memory()
     with stage("reading"):
         if options.disorder == "major":
             crystal = major_parts(crystal)
@@ -178,6 +180,7 @@ def names_of(nets: list[NetSummary]) -> list[str]:
 def analyze_net(net: PeriodicNet, source: str, notes: tuple[str, ...] = (), names: bool = True,
                 clustering: str = "SingleNodes") -> Report:
     """Report for a net read directly (a Systre .cgd file): no atoms, so every clustering gives this net."""
+    keep_freed_memory()
     nets = summarize(net, names)
     lattice = CellLattice(net)
     found = entanglements(lattice, nets)
@@ -191,6 +194,7 @@ def analyze_net(net: PeriodicNet, source: str, notes: tuple[str, ...] = (), name
 def analyze_bytes(name: str, data: bytes, min_occupancy: float = 0.0, names: bool = True,
                   disorder: str = "major", clustering: str = "SingleNodes") -> Report:
     """Analyse the contents of a CIF or .cgd file (an upload, ``.gz`` unpacked), dispatching on the name's suffix."""
+    keep_freed_memory()
     with stage("reading"):
         name, data = io.unpack(name, data)
         text = io.decode(name, data)
@@ -207,6 +211,7 @@ def analyze_bytes(name: str, data: bytes, min_occupancy: float = 0.0, names: boo
 def analyze_file(path: str | Path, min_occupancy: float = 0.0, names: bool = True, disorder: str = "major",
                  clustering: str = "SingleNodes") -> Report:
     """Analyse a CIF or Systre .cgd file."""
+    keep_freed_memory()
     with stage("reading"):
         name, data = io.read_bytes(path)
     return analyze_bytes(name, data, min_occupancy, names, disorder, clustering)
