@@ -220,6 +220,9 @@ class Symmetry:
         self.sorted = codes[self.order]
         self.src, self.dst, self.shift = graph.directed()
         self.edges = np.sort(self._edge_code(self.src, self.dst, self.shift))
+        # a map carries the net's edges onto edges when it carries each one, in the direction it is
+        # given, onto a directed edge: half the work of carrying both directions
+        self.given = graph.src, graph.dst, graph.shift.astype(float)
 
     def _edge_code(self, u, v, s) -> np.ndarray:
         code = u * self.n + v
@@ -251,11 +254,12 @@ class Symmetry:
             return out
         target = self.order[at[hit]]
         lift = np.round(moved[hit] - self.pos[target]).astype(np.int64)
-        s = np.matmul(self.shift, np.round(lins[hit]).astype(np.int64).transpose(0, 2, 1))
-        s += np.take(lift, self.dst, axis=1) - np.take(lift, self.src, axis=1)
-        small = (np.abs(s) < 512).all(axis=(1, 2))
-        codes = self._edge_code(np.take(target, self.src, axis=1), np.take(target, self.dst, axis=1),
-                                np.clip(s, -511, 511))
+        src, dst, shift = self.given
+        # integral linear parts on small integer shifts: exact in floating point, and a BLAS product
+        s = np.matmul(shift, lins[hit].transpose(0, 2, 1)).astype(np.int64)
+        s += np.take(lift, dst, axis=1) - np.take(lift, src, axis=1)
+        small = (np.abs(s) < 512).all(axis=(1, 2))  # the codes of the others are never read
+        codes = self._edge_code(np.take(target, src, axis=1), np.take(target, dst, axis=1), s)
         at = np.minimum(np.searchsorted(self.edges, codes), len(self.edges) - 1)
         good = small & (self.edges[at] == codes).all(axis=1)
         out[hit[good]] = target[good]
