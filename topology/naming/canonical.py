@@ -517,7 +517,7 @@ def _completion(adj, pos: np.ndarray, v: int, star: np.ndarray, d: int, reach: i
     origin = (v, (0,) * d)
     seen = {origin}
     shell = [origin]
-    found: list[np.ndarray] = []
+    found = [star]
     for radius in range(1, reach + 1):
         nxt = []
         for u, s in shell:
@@ -528,11 +528,12 @@ def _completion(adj, pos: np.ndarray, v: int, star: np.ndarray, d: int, reach: i
                     nxt.append(node)
         shell = nxt
         if radius >= 2:
-            found += [pos[w] + np.array(s) - pos[v] for w, s in shell]
-            if np.linalg.matrix_rank(np.vstack([star, *found]), tol=1e-9) == d:
-                found_all = np.array(found)
-                _, first = np.unique(np.round(found_all * ROUND), axis=0, return_index=True)
-                return found_all[np.sort(first)]  # the vectors themselves, not rounded: frames stay exact
+            found.append(pos[[w for w, _ in shell]] + np.array([s for _, s in shell]).reshape(-1, d) - pos[v])
+            span = np.vstack(found)
+            if np.linalg.matrix_rank(span, tol=1e-9) == d:
+                further = span[len(star):]
+                first = np.unique(row_ranks(np.round(further * ROUND).astype(np.int64)), return_index=True)[1]
+                return further[np.sort(first)]  # the vectors themselves, not rounded: frames stay exact
     return None
 
 
