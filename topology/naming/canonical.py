@@ -220,6 +220,9 @@ class Symmetry:
         self.sorted = codes[self.order]
         self.src, self.dst, self.shift = graph.directed()
         self.edges = np.sort(self._edge_code(self.src, self.dst, self.shift))
+        # a map carries the net's edges onto edges when it carries each one, in the direction it is
+        # given, onto a directed edge: half the work of carrying both directions
+        self.given = graph.src, graph.dst, graph.shift.astype(float)
 
     def _edge_code(self, u, v, s) -> np.ndarray:
         code = u * self.n + v
@@ -251,11 +254,12 @@ class Symmetry:
             return out
         target = self.order[at[hit]]
         lift = np.round(moved[hit] - self.pos[target]).astype(np.int64)
-        s = np.matmul(self.shift, np.round(lins[hit]).astype(np.int64).transpose(0, 2, 1))
-        s += np.take(lift, self.dst, axis=1) - np.take(lift, self.src, axis=1)
-        small = (np.abs(s) < 512).all(axis=(1, 2))
-        codes = self._edge_code(np.take(target, self.src, axis=1), np.take(target, self.dst, axis=1),
-                                np.clip(s, -511, 511))
+        src, dst, shift = self.given
+        # integral linear parts on small integer shifts: exact in floating point, and a BLAS product
+        s = np.matmul(shift, lins[hit].transpose(0, 2, 1)).astype(np.int64)
+        s += np.take(lift, dst, axis=1) - np.take(lift, src, axis=1)
+        small = (np.abs(s) < 512).all(axis=(1, 2))  # the codes of the others are never read
+        codes = self._edge_code(np.take(target, src, axis=1), np.take(target, dst, axis=1), s)
         at = np.minimum(np.searchsorted(self.edges, codes), len(self.edges) - 1)
         good = small & (self.edges[at] == codes).all(axis=1)
         out[hit[good]] = target[good]
@@ -456,7 +460,7 @@ def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vecs: li
         if frames[start] > MAX_FRAMES:
             raise TooManyFrames(f"its fewest start vertices and edge bases give {frames[start]:,} frames")
     members = np.flatnonzero((classes == start) & eligible)
-    choices = np.array(list(itertools.permutations(range(degree[start]), best)), dtype=np.int64).reshape(-1, best)
+    choices = _arrangements(degree[start], best)
     if best == d:  # stars that span the space: every vertex's frames at once
         mats = np.stack([vecs[v] for v in members])[:, choices].transpose(0, 1, 3, 2)  # (vertex, frame, d, d)
         good = np.abs(_det(mats)) > 1e-9
@@ -474,7 +478,7 @@ def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vecs: li
             return None
         if len(choices) * math.perm(len(pool), d - best) > MAX_FRAMES:
             raise TooManyFrames(f"a flat star completed by {len(pool)} vectors gives too many frames")
-        tails = len(star) + np.array(list(itertools.permutations(range(len(pool)), d - best)), dtype=np.int64)
+        tails = len(star) + _arrangements(len(pool), d - best)
         picks = np.concatenate([np.repeat(choices, len(tails), axis=0), np.tile(tails, (len(choices), 1))], axis=1)
         vectors[v] = np.vstack([star, pool])
         mats = vectors[v][picks].transpose(0, 2, 1)  # columns are the basis vectors
@@ -487,6 +491,15 @@ def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vecs: li
     if not origins:
         return None
     return _Frames(np.array(origins), np.concatenate(bases), np.concatenate(picked), vectors)
+
+
+@functools.lru_cache(maxsize=16)
+def _arrangements(k: int, r: int) -> np.ndarray:
+    """Every ordered choice of ``r`` of ``k`` indices, one a row (read-only): kept, since the same few
+    degrees come back net after net and listing the 1,320 of a 12-connected vertex takes 0.3 ms."""
+    out = np.array(list(itertools.permutations(range(k), r)), dtype=np.int64).reshape(-1, r)
+    out.flags.writeable = False
+    return out
 
 
 def _det(mats: np.ndarray) -> np.ndarray:
@@ -504,7 +517,7 @@ def _completion(adj, pos: np.ndarray, v: int, star: np.ndarray, d: int, reach: i
     origin = (v, (0,) * d)
     seen = {origin}
     shell = [origin]
-    found: list[np.ndarray] = []
+    found = [star]
     for radius in range(1, reach + 1):
         nxt = []
         for u, s in shell:
@@ -515,11 +528,12 @@ def _completion(adj, pos: np.ndarray, v: int, star: np.ndarray, d: int, reach: i
                     nxt.append(node)
         shell = nxt
         if radius >= 2:
-            found += [pos[w] + np.array(s) - pos[v] for w, s in shell]
-            if np.linalg.matrix_rank(np.vstack([star, *found]), tol=1e-9) == d:
-                found_all = np.array(found)
-                _, first = np.unique(np.round(found_all * ROUND), axis=0, return_index=True)
-                return found_all[np.sort(first)]  # the vectors themselves, not rounded: frames stay exact
+            found.append(pos[[w for w, _ in shell]] + np.array([s for _, s in shell]).reshape(-1, d) - pos[v])
+            span = np.vstack(found)
+            if np.linalg.matrix_rank(span, tol=1e-9) == d:
+                further = span[len(star):]
+                first = np.unique(row_ranks(np.round(further * ROUND).astype(np.int64)), return_index=True)[1]
+                return further[np.sort(first)]  # the vectors themselves, not rounded: frames stay exact
     return None
 
 
@@ -754,7 +768,9 @@ def _one_per_family(frames: _Frames, perms: np.ndarray, lins: np.ndarray) -> np.
             continue
         picks = frames.picks[at]
         weights = len(vectors) ** np.arange(picks.shape[1] - 1, -1, -1)
-        codes = moved[:, picks] @ weights  # (symmetry, frame): each image's tuple as one integer
+        # (symmetry, frame): each image's tuple as one integer, summed place by place (an integer
+        # matrix product over the stacked tuples costs twice as much)
+        codes = sum(moved[:, picks[:, j]] * weights[j] for j in range(picks.shape[1]))
         keep[at] = picks @ weights == codes.min(axis=0)
     return keep
 
@@ -838,7 +854,7 @@ def _key(d: int, emitted: np.ndarray) -> str:
     flip = (u > v) | ((u == v) & _negative(shift))
     undirected = np.column_stack([np.where(flip, v, u), np.where(flip, u, v), np.where(flip[:, None], -shift, shift)])
     rows = emitted[np.sort(np.unique(row_ranks(undirected), return_index=True)[1])]
-    shifts = column_hermite(rows[:, 2:].astype(object))
+    shifts = column_hermite(rows[:, 2:])
     table = np.column_stack([(rows[:, :2] + 1).astype(object), shifts])
     return " ".join([str(d), *map(str, table.ravel().tolist())])
 
@@ -858,8 +874,7 @@ def column_hermite(m: np.ndarray) -> np.ndarray:
         ints = np.asarray(m, dtype=np.int64)
     except OverflowError:
         ints = None
-    a = ints.tolist() if ints is not None else [list(map(int, row)) for row in m.tolist()]
-    rows, cols = len(a), (len(a[0]) if a else 0)
+    rows, cols = len(m), (len(m[0]) if len(m) else 0)
     u = [[int(i == j) for j in range(cols)] for i in range(cols)]
 
     def add(row: list[int], j: int, c: int, q: int) -> None:  # column j -= q * column c
@@ -868,12 +883,11 @@ def column_hermite(m: np.ndarray) -> np.ndarray:
             line[j] -= q * line[c]
 
     c = 0
-    for r in range(rows):
+    for r in np.flatnonzero((np.asarray(m) != 0).any(axis=1)).tolist():  # zero rows decide nothing
         if c == cols:
             break
-        if not any(a[r]):
-            continue
-        row = [sum(x * line[j] for x, line in zip(a[r], u)) for j in range(cols)]  # row r as it now stands
+        given = list(map(int, m[r].tolist()))  # read row by row: the pivots are most often in the first few
+        row = [sum(x * line[j] for x, line in zip(given, u)) for j in range(cols)]  # row r as it now stands
         # Euclid across columns c.. on row r until a single nonzero entry is left, at column c
         while True:
             nz = [j for j in range(c, cols) if row[j] != 0]
@@ -904,4 +918,4 @@ def column_hermite(m: np.ndarray) -> np.ndarray:
         largest = max(map(abs, unimodular.ravel().tolist())) * int(np.abs(ints).max())
         if largest * cols < 2**62:  # the product fits in 64 bits: one integer matrix product
             return (ints.reshape(rows, cols) @ unimodular.astype(np.int64)).astype(object)
-    return np.array(a, dtype=object).reshape(rows, cols).dot(unimodular)
+    return np.array([list(map(int, row)) for row in m.tolist()], dtype=object).reshape(rows, cols).dot(unimodular)
