@@ -34,14 +34,22 @@ def products(rot: np.ndarray, tran: np.ndarray, den: int, columns: np.ndarray) -
     if np.abs(rot).max() > den:
         return None
     rot, tran = rot / den, tran / den
-    own = _position_keys(rot @ GENERIC_POINT + tran)
-    keys = _position_keys(images_of(rot, rot[columns] @ GENERIC_POINT + tran[columns]) + tran[None, :, :])
+    generic = rot @ GENERIC_POINT + tran
+    table = _operations_at(generic, images_of(rot, generic[columns]) + tran[None, :, :])
+    return None if table is None else table.T
+
+
+def _operations_at(generic: np.ndarray, points: np.ndarray) -> np.ndarray | None:
+    """For each of ``points``, the operation that takes :data:`GENERIC_POINT` there (``generic``: where
+    each operation takes it), or None when some point is no operation's or two operations share one."""
+    own = _position_keys(generic)
+    keys = _position_keys(points)
     order = np.argsort(own)
     ranked = own[order]
-    where = order[np.minimum(np.searchsorted(ranked, keys), len(own) - 1)]
-    if (ranked[1:] == ranked[:-1]).any() or not (own[where] == keys).all():
+    at = np.minimum(np.searchsorted(ranked, keys), len(own) - 1)
+    if (ranked[1:] == ranked[:-1]).any() or not (ranked[at] == keys).all():
         return None
-    return where.T
+    return order[at]
 
 
 def _position_keys(points: np.ndarray) -> np.ndarray:
@@ -84,15 +92,6 @@ class SiteOrbits:
         """Where each operation takes :data:`GENERIC_POINT`."""
         return self._linear @ GENERIC_POINT + self._shift
 
-    @cached_property
-    def _ranked(self) -> tuple[np.ndarray, np.ndarray] | None:
-        """Keys of :attr:`_generic`, sorted, and the operations in that order; None when two operations
-        take the generic point to one place (the same operation listed twice)."""
-        keys = _position_keys(self._generic)
-        order = np.argsort(keys)
-        ranked = keys[order]
-        return None if (ranked[1:] == ranked[:-1]).any() else (ranked, order)
-
     def images(self, frac: np.ndarray, ops: np.ndarray, atoms: np.ndarray,
                offsets: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """For each operation ``g`` of ``ops`` and atom ``k`` of ``atoms`` (paired; ``k`` moved by the
@@ -118,14 +117,10 @@ class SiteOrbits:
                 moved: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """The atoms at ``moved``, images of ``atoms`` by the operations that take the generic point to
         ``products``: which atoms, and the lattice translations and what is left between."""
-        if self._ranked is None:
-            return None
-        ranked, order = self._ranked
-        keys = _position_keys(products)
-        at = np.minimum(np.searchsorted(ranked, keys), len(ranked) - 1)
-        if not (ranked[at] == keys).all():
+        made_by = _operations_at(self._generic, products)
+        if made_by is None:
             return None  # a product of two operations is not one of them
-        target = self.atom_of[self.site[atoms], order[at]]
+        target = self.atom_of[self.site[atoms], made_by]
         left = moved - frac[target]
         shift = np.round(left)
         left -= shift
@@ -133,7 +128,7 @@ class SiteOrbits:
 
 
 def _turn(linear: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """``linear @ point`` for stacks of 3x3 matrices and points (broadcast), written out by column:
+    """``linear @ point`` for a stack of 3x3 matrices, one for each point, written out by column:
     several times quicker than a stacked ``matmul`` or ``einsum`` on thousands of small products."""
     return (linear[..., 0] * points[..., 0, None] + linear[..., 1] * points[..., 1, None]
             + linear[..., 2] * points[..., 2, None])
