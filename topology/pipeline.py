@@ -180,7 +180,6 @@ def names_of(nets: list[NetSummary]) -> list[str]:
 def analyze_net(net: PeriodicNet, source: str, notes: tuple[str, ...] = (), names: bool = True,
                 clustering: str = "SingleNodes") -> Report:
     """Report for a net read directly (a Systre .cgd file): no atoms, so every clustering gives this net."""
-    keep_freed_memory()
     nets = summarize(net, names)
     lattice = CellLattice(net)
     found = entanglements(lattice, nets)
@@ -211,7 +210,6 @@ def analyze_bytes(name: str, data: bytes, min_occupancy: float = 0.0, names: boo
 def analyze_file(path: str | Path, min_occupancy: float = 0.0, names: bool = True, disorder: str = "major",
                  clustering: str = "SingleNodes") -> Report:
     """Analyse a CIF or Systre .cgd file."""
-    keep_freed_memory()
     with stage("reading"):
         name, data = io.read_bytes(path)
     return analyze_bytes(name, data, min_occupancy, names, disorder, clustering)
