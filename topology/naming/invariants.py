@@ -11,6 +11,8 @@ from math import gcd
 
 import numpy as np
 
+from topology.net.periodic import concatenated_ranges
+
 SHELLS = 10
 RING_LIMIT = 12
 """Longest cycle looked for when writing a point symbol (longer angles are written as infinite)."""
@@ -82,7 +84,7 @@ class Shells:
                 return
             self.visited += reach
             parent = np.repeat(np.arange(len(vert)), count)
-            edge = np.repeat(self.ptr[vert] - np.cumsum(count) + count, count) + np.arange(reach)
+            edge = concatenated_ranges(self.ptr[vert], count)
             codes, first = _distinct(current[parent] + self.delta[edge])
             fresh = ~_within(codes, current) & ~_within(codes, previous)
             if banned is not None:  # the banned image stays out for good

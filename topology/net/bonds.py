@@ -15,7 +15,7 @@ from scipy.spatial import cKDTree
 
 from topology.errors import InputError
 from topology.limits import MAX_BOND_CANDIDATES, SHORT_CONTACT, check_contacts, check_images, check_pairs
-from topology.net.periodic import column_range, lexicographic_order
+from topology.net.periodic import column_range, concatenated_ranges, lexicographic_order
 from topology.reading.cif import SPECIAL_POSITION_TOLERANCE
 from topology.reading.crystal import Crystal, covalent_radii, lengths
 from topology.reading.disorder import BOND_TOLERANCE, OVERLAP, alternatives
@@ -135,16 +135,14 @@ def _pairs_within(crystal: Crystal, reach: float, short_reach: float,
         # large atoms is found from both ends, a pair with a small atom from the large one only
         a2, b2 = _reached_from(tree, large, reach, crystal.source, n)
         j2, w2 = img_point[b2] % n, img_point[b2] // n
-        far = lengths((np.take(crystal.frac, j2, axis=0) + np.take(offsets, w2, axis=0)
-                      - np.take(crystal.frac, a2, axis=0)) @ orth.T) > short_reach
+        far = _separation(crystal.frac, orth, a2, j2, np.take(offsets, w2, axis=0)) > short_reach
         keep = far & (~large_atoms[j2] | (a2 < j2) | ((a2 == j2) & positive[w2]))
         i, j, w = np.concatenate([i, a2[keep]]), np.concatenate([j, j2[keep]]), np.concatenate([w, w2[keep]])
     flip = (j < i) | ((i == j) & ~positive[w])
     opposite = _opposite(offsets)
     i, j, w = np.where(flip, j, i), np.where(flip, i, j), np.where(flip, opposite[w], w)
     off = np.take(offsets, w, axis=0)
-    dist = lengths((np.take(crystal.frac, j, axis=0) + off - np.take(crystal.frac, i, axis=0)) @ orth.T)
-    return i, j, off, dist
+    return i, j, off, _separation(crystal.frac, orth, i, j, off)
 
 
 ISOMETRY_TOLERANCE = 1e-4
@@ -188,10 +186,7 @@ def _pairs_by_symmetry(crystal: Crystal, reach: float, short_reach: float,
         return None  # a scattered asymmetric unit, or a crowded or thin cell: the plain search counts and refuses
     atom, shift = box
     tree = cKDTree((np.take(frac, atom, axis=0) + shift) @ orth.T, balanced_tree=False, compact_nodes=False)
-    hits = tree.query_ball_point(placed @ orth.T, look, return_sorted=False)
-    counts = np.fromiter(map(len, hits), dtype=np.intp, count=len(hits))
-    point = np.fromiter(itertools.chain.from_iterable(hits), dtype=np.intp, count=int(counts.sum()))
-    q = np.repeat(np.arange(len(reps)), counts)
+    q, point = _flattened(tree.query_ball_point(placed @ orth.T, look, return_sorted=False))
     r, l = reps[q], atom[point]
     o = shift[point] - np.round(placed - frac[reps]).astype(np.int64)[q]
     site = orbits.site
@@ -204,7 +199,7 @@ def _pairs_by_symmetry(crystal: Crystal, reach: float, short_reach: float,
     per_op = rows_of[q_of + 1] - rows_of[q_of]
     check_pairs(crystal.source, int(per_op.sum()), len(frac))
     g = np.repeat(g_of, per_op)
-    row = np.repeat(rows_of[q_of] - np.cumsum(per_op) + per_op, per_op) + np.arange(int(per_op.sum()))
+    row = concatenated_ranges(rows_of[q_of], per_op)
     found = orbits.images(frac, g, l[row], o[row])
     i, j = at_rep[0][g, q[row]], found[0]
     off = found[1] - at_rep[1][g, q[row]]
@@ -213,24 +208,26 @@ def _pairs_by_symmetry(crystal: Crystal, reach: float, short_reach: float,
     i, j, off = i[once], j[once], off[once]
     flip = (j < i) | ((i == j) & ~_lex_positive(off))
     i, j, off = np.where(flip, j, i), np.where(flip, i, j), np.where(flip[:, None], -off, off)
-    dist = lengths((np.take(frac, j, axis=0) + off - np.take(frac, i, axis=0)) @ orth.T)
+    dist = _separation(frac, orth, i, j, off)
     near = dist <= np.where(large_atoms[i] | large_atoms[j], reach, short_reach)
     return i[near], j[near], off[near], dist[near]
 
 
+def _separation(frac: np.ndarray, orth: np.ndarray, i: np.ndarray, j: np.ndarray, off: np.ndarray) -> np.ndarray:
+    """Distance from each atom ``i`` to atom ``j`` moved by the lattice vector ``off`` (Angstrom)."""
+    return lengths((np.take(frac, j, axis=0) + off - np.take(frac, i, axis=0)) @ orth.T)
+
+
 def _representatives(site: np.ndarray, frac: np.ndarray, orth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """One atom of each site, the image nearest the first atom (so that they lie together), and
-    where that image is (fractional). Atoms come grouped by site, as the reader expands them."""
+    where that image is (fractional)."""
     gap = frac - frac[0]
     gap -= np.round(gap)
     dist = lengths(gap @ orth.T)
-    if (site[1:] < site[:-1]).any():  # not grouped: one sort
-        order = np.lexsort((dist, site))
-        reps = order[np.append(True, site[order][1:] != site[order][:-1])]
-        return reps, frac[0] + gap[reps]
-    starts = np.flatnonzero(np.append(True, site[1:] != site[:-1]))
-    nearest = np.flatnonzero(dist == np.repeat(np.minimum.reduceat(dist, starts), np.diff(np.append(starts, len(site)))))
-    reps = nearest[np.append(True, site[nearest][1:] != site[nearest][:-1])]
+    least = np.full(int(site.max()) + 1, np.inf)
+    np.minimum.at(least, site, dist)
+    nearest = np.flatnonzero(dist == least[site])
+    reps = nearest[np.unique(site[nearest], return_index=True)[1]]
     return reps, frac[0] + gap[reps]
 
 
@@ -245,7 +242,7 @@ def _images_in_box(frac: np.ndarray, low: np.ndarray, high: np.ndarray,
     first, count = first.astype(np.int64), count.astype(np.int64)
     total = count.prod(axis=1)
     atom = np.repeat(np.arange(len(frac)), total)
-    k = np.arange(int(total.sum())) - np.repeat(np.cumsum(total) - total, total)
+    k = concatenated_ranges(np.zeros(len(total), dtype=np.int64), total)
     c = count[atom]
     steps = np.column_stack([k // (c[:, 1] * c[:, 2]), (k // c[:, 2]) % c[:, 1], k % c[:, 2]])
     return atom, first[atom] + steps
@@ -284,10 +281,15 @@ def _reached_from(tree: cKDTree, centres: np.ndarray, reach: float, source: str,
     grid = _Grid.of(tree.data, reach)
     if grid is None or grid.around(centres) > MAX_BOND_CANDIDATES:  # only then counted exactly
         check_pairs(source, int(tree.query_ball_point(tree.data[centres], reach, return_length=True).sum()), n)
-    hits = tree.query_ball_point(tree.data[centres], reach, return_sorted=False)
+    which, points = _flattened(tree.query_ball_point(tree.data[centres], reach, return_sorted=False))
+    return centres[which], points
+
+
+def _flattened(hits: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """A k-d tree's lists of points found around each query as pairs of arrays: query, point."""
     counts = np.fromiter(map(len, hits), dtype=np.intp, count=len(hits))
     points = np.fromiter(itertools.chain.from_iterable(hits), dtype=np.intp, count=int(counts.sum()))
-    return np.repeat(centres, counts), points
+    return np.repeat(np.arange(len(hits)), counts), points
 
 
 def _opposite(offsets: np.ndarray) -> np.ndarray:

@@ -87,6 +87,17 @@ def lift(n: int, src: np.ndarray, dst: np.ndarray, offset: np.ndarray) -> tuple[
     return labels, sums_to_root(step, up, n)[:n].astype(int)
 
 
+def concatenated_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """``starts[k], starts[k] + 1, ..., starts[k] + counts[k] - 1`` for every k, one after another, in
+    one array (the rows of many slices gathered at once).
+
+    >>> concatenated_ranges(np.array([5, 0]), np.array([2, 3])).tolist()
+    [5, 6, 0, 1, 2]
+    """
+    counts = np.asarray(counts)
+    return np.repeat(np.asarray(starts) - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+
+
 def sums_to_root(step: np.ndarray, up: np.ndarray, root: int) -> np.ndarray:
     """Each node's sum of the steps along its path up a tree to ``root`` (``up``: each node's parent,
     the root's its own; the root's step zero), by pointer jumping: as many vectorised rounds as the
@@ -198,12 +209,10 @@ def unique_rows(table: np.ndarray) -> np.ndarray:
     table = np.asarray(table, dtype=np.int64)
     if table.size == 0:
         return table.reshape(0, table.shape[1] if table.ndim == 2 else 0)
-    low, high = column_range(table)
-    span = high - low + 1
-    if np.prod(span.astype(float)) >= 2.0**62:
+    packed = _row_keys(table)
+    if packed is None:
         return np.unique(table, axis=0)
-    weights = np.concatenate([np.cumprod(span[::-1])[::-1][1:], [1]])
-    key = (table - low) @ weights
+    key, low, weights = packed
     key = key[stable_argsort(key)]
     key = key[np.append(True, key[1:] != key[:-1])]
     out = np.empty((len(key), table.shape[1]), dtype=np.int64)
@@ -218,12 +227,20 @@ def lexicographic_order(table: np.ndarray) -> np.ndarray:
     table = np.asarray(table, dtype=np.int64)
     if len(table) == 0:
         return np.zeros(0, dtype=np.intp)
+    packed = _row_keys(table)
+    return np.lexsort(table.T[::-1]) if packed is None else stable_argsort(packed[0])
+
+
+def _row_keys(table: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """One non-negative integer per row of a non-empty integer table, in the rows' lexicographic
+    order (mixed radix from each column's least entry), with that least entry and each column's
+    weight; None when the keys would not fit in 62 bits."""
     low, high = column_range(table)
     span = high - low + 1
     if np.prod(span.astype(float)) >= 2.0**62:
-        return np.lexsort(table.T[::-1])
+        return None
     weights = np.concatenate([np.cumprod(span[::-1])[::-1][1:], [1]])
-    return stable_argsort((table - low) @ weights)
+    return (table - low) @ weights, low, weights
 
 
 def row_ranks(rows: np.ndarray) -> np.ndarray:

@@ -16,6 +16,7 @@ import numpy as np
 from topology.net.periodic import (
     Component,
     Lifted,
+    concatenated_ranges,
     lifted_components,
     periodic_components,
     row_ranks,
@@ -255,7 +256,7 @@ def build_net(crystal: Crystal, units: BuildingUnits) -> PeriodicNet:
     # branch points: one edge to each vertex image they bind
     branch = np.flatnonzero(org.kinds == BRANCH)
     count = org.first[branch + 1] - org.first[branch]
-    rows = org.contacts[np.repeat(org.first[branch] - np.cumsum(count) + count, count) + np.arange(count.sum())]
+    rows = org.contacts[concatenated_ranges(org.first[branch], count)]
     u = np.repeat(org.vertex[branch], count)
     net.add_edges(u, rows[:, 0], rows[:, 1:] + wrap[rows[:, 0]] - wrap[u], [None] * len(u),
                   np.repeat(occupancy[branch], count), [()] * len(u))

@@ -27,7 +27,7 @@ import numpy as np
 
 from topology.net.bonds import Bonds, bond_graph_arrays
 from topology.net.organic import organic_sbus
-from topology.net.periodic import lifted_components, unique_rows
+from topology.net.periodic import concatenated_ranges, lifted_components, unique_rows
 from topology.reading.crystal import Crystal, metal_mask
 
 GUEST, TERMINAL, LINKER, BRANCH, CLUSTER, ROD, ATOM, ORGANIC = (
@@ -151,7 +151,7 @@ def _short_bridges(crystal: Crystal, src: np.ndarray, dst: np.ndarray, off: np.n
     lo = np.searchsorted(src[dm], dst[xd], side="left")
     count = np.searchsorted(src[dm], dst[xd], side="right") - lo
     first = np.repeat(xd, count)
-    second = dm[np.repeat(lo - np.cumsum(count) + count, count) + np.arange(count.sum())]
+    second = dm[concatenated_ranges(lo, count)]
     x, d, m, image = src[first], dst[first], dst[second], np.take(off, first, axis=0) + np.take(off, second, axis=0)
     order = np.argsort(x, kind="stable")
     x, d, m, image = x[order], d[order], m[order], np.take(image, order, axis=0)

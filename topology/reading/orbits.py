@@ -108,10 +108,10 @@ class SiteOrbits:
 
     def orbit_images(self, frac: np.ndarray, atoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """:meth:`images` of ``atoms`` by every operation: arrays of (operation, atom)."""
-        linear = self._linear.transpose(0, 2, 1)
-        every = np.broadcast_to(atoms, (len(linear), len(atoms)))
-        products = np.matmul(self._generic[self.op[every]], linear) + self._shift[:, None, :]
-        return self._placed(frac, every, products, np.matmul(frac[atoms], linear) + self._shift[:, None, :])
+        shift = self._shift[:, None, :]
+        products = images_of(self._linear, self._generic[self.op[atoms]]).transpose(1, 0, 2) + shift
+        moved = images_of(self._linear, frac[atoms]).transpose(1, 0, 2) + shift
+        return self._placed(frac, np.broadcast_to(atoms, moved.shape[:2]), products, moved)
 
     def _placed(self, frac: np.ndarray, atoms: np.ndarray, products: np.ndarray,
                 moved: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
