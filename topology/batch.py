@@ -30,9 +30,9 @@ from typing import IO
 from topology import InputError
 from topology.errors import printable
 from topology.limits import MEMORY_LIMIT
+from topology.options import SCHEDULER_CONNECT
 from topology.pipeline import analyze_bytes
 from topology.reading.cif import read_bytes
-from viewer.arguments import SCHEDULER_CONNECT
 
 SUFFIXES = (".cif", ".cif.gz", ".cgd")
 SUMMARY_FIELDS = ("path", "source", "classification", "class", "Z", "nets", "dimensionalities", "folds", "topologies",

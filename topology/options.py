@@ -8,6 +8,9 @@ DISORDER = ("major", "all")
 """How disordered parts are read: the most occupied part of each assembly, or every part (no bond
 between two different parts)."""
 
+SCHEDULER_CONNECT = 10
+"""Seconds to reach a Dask scheduler before a survey gives it up as unreachable."""
+
 CLUSTERINGS = ("SingleNodes", "AllNodes")
 """Deconstructions, by CrystalNets.jl's names: ``SingleNodes`` makes every SBU one vertex, an organic
 one with several branch points included; ``AllNodes`` keeps each branch point of an organic SBU a

@@ -15,9 +15,6 @@ MAX_TIMEOUT = 86_400.0
 MIN_TIMEOUT = 0.1
 """Shortest ``--timeout``: below it the alarm rings before the analysis can be set up."""
 
-SCHEDULER_CONNECT = 10
-"""Seconds to reach a Dask scheduler before ``--scheduler`` is given up as unreachable."""
-
 _SCHEDULER = re.compile(r"(tcp|tls)://([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):([0-9]{1,5})")
 
 

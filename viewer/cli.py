@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from topology.errors import InputError, printable
 from topology.limits import TIME_LIMIT, time_limit
-from topology.options import CLUSTERINGS
+from topology.options import CLUSTERINGS, SCHEDULER_CONNECT
 from viewer import arguments
 from viewer.outputs import check_output
 
@@ -88,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
                         "files one by one, no limit in a survey)")
     p.add_argument("--scheduler", type=arguments.scheduler, metavar="tcp://HOST:PORT",
                    help=f"run the survey on this Dask cluster (given up if not reached within "
-                        f"{arguments.SCHEDULER_CONNECT} s)")
+                        f"{SCHEDULER_CONNECT} s)")
     p.set_defaults(run=_analyze)
 
     p = sub.add_parser("build-models", help="write the bundled SC-1 ... SC-3 model CIFs and series.json")
