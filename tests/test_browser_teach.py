@@ -37,6 +37,27 @@ def blue_pixels(rgb: np.ndarray) -> int:
     return int(((b > 150) & (b - r > 50) & (g > r + 20) & (g < b)).sum())
 
 
+def idle(page, quiet_ms: int = 1000, timeout: int = 90000) -> None:
+    """Wait until the app's script has stopped running and stayed stopped for ``quiet_ms``: the view's
+    report starts a second run a moment after the first, and a switch clicked while a run replaces the
+    page may be lost."""
+    page.wait_for_function(
+        """(quiet) => {
+            const app = document.querySelector('[data-testid=stApp]');
+            const now = Date.now();
+            if (window.__busy === undefined) window.__busy = now;
+            if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') { window.__busy = now; return false; }
+            return now - window.__busy > quiet;
+        }""", arg=quiet_ms, timeout=timeout, polling=100)
+    page.evaluate("() => { delete window.__busy; }")
+
+
+def click_teach(page) -> None:
+    """Switch the Teach view on or off once the page is settled."""
+    idle(page)
+    page.get_by_text("Teach: show how the nets interpenetrate").click()
+
+
 def orange_pixels(rgb: np.ndarray) -> int:
     """Pixels of the orange net (#E69F00), shaded."""
     r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
@@ -45,7 +66,7 @@ def orange_pixels(rgb: np.ndarray) -> int:
 
 def test_teach_view_of_sc1_draws_both_nets_with_its_sentence(browser, app_server, artifacts) -> None:
     context, page = open_page(browser, app_server, 1440, 900)
-    page.get_by_text("Teach: show how the nets interpenetrate").click()
+    click_teach(page)
     sentence = page.get_by_test_id("teach-sentence")
     sentence.wait_for(timeout=60000)
     assert "threaded by" in sentence.inner_text()
@@ -67,7 +88,7 @@ def test_each_copy_of_jxust1_has_its_own_colour(browser, app_server, artifacts) 
     rgb = canvas_rgb(page)
     page.screenshot(path=str(artifacts / "jxust1-copies.png"))
     assert blue_pixels(rgb) > 800 and orange_pixels(rgb) > 800
-    page.get_by_text("Teach: show how the nets interpenetrate").click()
+    click_teach(page)
     page.get_by_test_id("teach-sentence").get_by_text("two copies of one pcu framework").wait_for(timeout=60000)
     rgb = canvas_rgb(page)
     page.screenshot(path=str(artifacts / "jxust1-teach.png"))
@@ -193,7 +214,7 @@ def orange_mask(rgb: np.ndarray) -> np.ndarray:
 def test_teach_view_of_sc1_interweaves_the_nets_and_says_what_is_shown(browser, app_server, artifacts, width,
                                                                         height) -> None:
     context, page = open_page(browser, app_server, width, height)
-    page.get_by_text("Teach: show how the nets interpenetrate").click()
+    click_teach(page)
     sentence = page.get_by_test_id("teach-sentence")
     sentence.get_by_text("threaded by the blue pcu framework").wait_for(timeout=60000)
     rgb = canvas_rgb(page)
@@ -218,7 +239,7 @@ def test_teach_view_of_a_tenfold_cof_names_copies_one_to_ten(browser, app_server
     context, page = open_page(browser, app_server, width, height)
     page.locator("input[type=file]").set_input_files(str(DATA / "real" / "curatedcofs_18134N3_LZU-79_CSD1846140.cif"))
     page.get_by_test_id("classification").get_by_text("3D-3D interpenetrated").wait_for(timeout=90000)
-    page.get_by_text("Teach: show how the nets interpenetrate").click()
+    click_teach(page)
     sentence = page.get_by_test_id("teach-sentence")
     sentence.get_by_text("Copies 1-10 of one dia framework").wait_for(timeout=60000)
     rgb = canvas_rgb(page)
