@@ -205,3 +205,28 @@ def test_index_agrees_with_the_gcd_of_minors_on_random_lattices() -> None:
             minors = [round(abs(np.linalg.det(vectors[list(r)][:, list(c)].astype(float))))
                       for r in combinations(range(len(vectors)), rank) for c in combinations(range(3), rank)]
             assert lattice_index(basis) == math.gcd(*minors)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_graph_lists_the_edges_in_the_order_of_the_nets_arrays(seed: int) -> None:
+    """The net is kept as arrays and its networkx graph built when asked for; the reports, the exports
+    and the app pair the two edge by edge, after edges are removed and added again too."""
+    import gemmi
+
+    rng = np.random.default_rng(seed)
+    net = PeriodicNet.empty(gemmi.UnitCell(10, 10, 10, 90, 90, 90))
+    net.add_vertices(["node"] * 8, rng.random((8, 3)), [f"C{k}" for k in range(8)], [[k] for k in range(8)])
+    for _ in range(6):
+        count = int(rng.integers(1, 12))
+        u, v = rng.integers(0, 8, count), rng.integers(0, 8, count)
+        net.add_edges(u, v, rng.integers(-1, 2, (count, 3)), [f"L{k}" for k in range(count)], rng.random(count),
+                      [()] * count)
+        net.remove_edges_at(int(rng.integers(0, 8)))
+        net.move_vertex(int(rng.integers(0, 8)), rng.random(3), np.array([99]))
+    src, dst, off = net.directed_arrays()
+    once = len(src) // 2
+    listed = [(u, v, tuple(o), d["linker"]) for u, v, o, d in net.edges()]
+    assert listed == [(int(a), int(b), tuple(map(int, c)), lk)
+                      for a, b, c, lk in zip(src[:once], dst[:once], off[:once], net.edge_linkers())]
+    assert [net.graph.nodes[v]["atoms"].tolist() for v in range(8)] == [a.tolist() for a in net.vertex_atoms]
+    assert np.allclose([net.graph.nodes[v]["frac"] for v in range(8)], net.frac())

@@ -87,7 +87,7 @@ class Report:
 
     def net_of_vertex(self) -> list[int]:
         """Net id of every vertex."""
-        out = [0] * self.net.graph.number_of_nodes()
+        out = [0] * self.net.n_vertices
         for n in self.nets:
             for v in n.vertices:
                 out[v] = n.id
@@ -122,18 +122,21 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON report of ``interlace analyze --json`` (see the design notes for its fields)."""
-        g = self.net.graph
+        net = self.net
         net_of = self.net_of_vertex()
-        degree = self.net.coordination()
+        degree = net.coordination()
         vertices = [
-            {"id": v, "net": net_of[v], "kind": g.nodes[v]["kind"], "composition": g.nodes[v]["composition"],
-             "degree": degree[v], "frac": [round(float(x), 5) + 0.0 for x in g.nodes[v]["frac"]],
-             "atoms": g.nodes[v]["atoms"].tolist()}
-            for v in range(g.number_of_nodes())
+            {"id": v, "net": net_of[v], "kind": kind, "composition": composition, "degree": degree[v],
+             "frac": [round(float(x), 5) + 0.0 for x in frac], "atoms": atoms.tolist()}
+            for v, (kind, composition, frac, atoms) in enumerate(zip(net.kinds, net.compositions, net.frac(),
+                                                                    net.vertex_atoms))
         ]
+        src, dst, off = net.directed_arrays()
+        order = net.edge_order().tolist()
+        occupancy = net.occupancy()
         edges = [
-            {"u": u, "v": v, "offset": list(off), "linker": d["linker"], "occupancy": round(d["occupancy"], 4)}
-            for u, v, off, d in self.net.edges()
+            {"u": u, "v": v, "offset": offset, "linker": net.linkers[k], "occupancy": round(float(occupancy[k]), 4)}
+            for u, v, offset, k in zip(src.tolist(), dst.tolist(), off.tolist(), order)
         ]
         return {
             "source": self.source,

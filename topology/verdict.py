@@ -101,8 +101,7 @@ class CellLattice:
     def translations(self) -> list[np.ndarray]:
         net = self.net
         src, dst, off = net.directed_arrays()
-        labels = [net.graph.nodes[v]["composition"] for v in range(net.graph.number_of_nodes())]
-        return lattice_points(net.frac(), labels, np.column_stack([src, dst, off]),
+        return lattice_points(net.frac(), net.compositions, np.column_stack([src, dst, off]),
                               np.array(net.cell.orth.mat.tolist()), self.tolerance)
 
 

@@ -152,7 +152,7 @@ def all_nodes(net: PeriodicNet, crystal: Crystal, bonds: Bonds, units: BuildingU
 
     @functools.cache
     def vertex_wrap(vertex: int) -> np.ndarray:
-        return wrap(net.graph.nodes[vertex]["atoms"])
+        return wrap(net.vertex_atoms[vertex])
 
     split = 0
     at_most_one = _at_most_one_branch_point(len(crystal), part_of, heavy, src[inner], dst[inner],
@@ -175,14 +175,13 @@ def all_nodes(net: PeriodicNet, crystal: Crystal, bonds: Bonds, units: BuildingU
             out = net.copy()
         split += 1
         u0 = int(org.vertex[k])
-        out.graph.remove_edges_from(list(out.graph.edges(u0, keys=True)))
+        out.remove_edges_at(u0)
         ids = [u0]
         for group in groups[1:]:
-            ids.append(out.add_vertex(BRANCH, np.zeros(3), net.graph.nodes[u0]["composition"], group))
+            ids.append(out.add_vertex(BRANCH, np.zeros(3), net.compositions[u0], group))
         wraps = [wrap(group) for group in groups]
         for v, group, w in zip(ids, groups, wraps):
-            out.graph.nodes[v]["frac"] = pos[group].mean(axis=0) - w
-            out.graph.nodes[v]["atoms"] = group
+            out.move_vertex(v, pos[group].mean(axis=0) - w, group)
         tails, heads, offsets = [], [], []
         for i, j in edges:
             tails.append(ids[i])

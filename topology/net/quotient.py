@@ -1,16 +1,16 @@
 """The periodic net: vertices (clusters, branch points) joined by edges with integer image offsets.
 
-The net is a networkx ``MultiGraph`` (two vertices may be joined by several edges with different
-offsets, and a vertex may be joined to its own images). Each edge stores its direction: the vertex
-``v`` at ``frac[v] + offset`` is bonded to ``u`` at ``frac[u]``, where ``u`` is the edge's ``tail``.
+Two vertices may be joined by several edges with different offsets, and a vertex may be joined to
+its own images. Each edge stores its direction: the vertex ``v`` at ``frac[v] + offset`` is bonded to
+``u`` at ``frac[u]``, where ``u`` is the edge's ``tail``. The pipeline keeps the net as arrays; the
+same net as a networkx ``MultiGraph`` is built from them for whoever asks (:attr:`PeriodicNet.graph`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import gemmi
-import networkx as nx
 import numpy as np
 
 from topology.net.periodic import (
@@ -25,6 +25,9 @@ from topology.net.periodic import (
 )
 from topology.net.units import BRANCH, LINKER, BuildingUnits
 from topology.reading.crystal import Crystal
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 Offset = tuple[int, int, int]
 
@@ -59,33 +62,53 @@ def group_formulas(group: np.ndarray, n_groups: int, elements: np.ndarray,
     return [text[w] for w in which.tolist()]
 
 
-@dataclass(eq=False)
 class PeriodicNet:
-    """A net in a unit cell: ``graph`` nodes carry ``kind``, ``composition``, ``frac`` and ``atoms``;
-    edges carry ``tail``, ``offset``, ``linker``, ``occupancy`` and ``atoms``."""
+    """A net in a unit cell. The pipeline keeps it as arrays: each vertex's ``kind``, ``composition``,
+    ``frac`` and ``atoms``; each edge's ``tail``, head, ``offset``, ``linker``, ``occupancy`` and ``atoms``,
+    in the order they were added. :attr:`graph` is the same net as a networkx ``MultiGraph`` (nodes
+    carry ``kind``, ``composition``, ``frac`` and ``atoms``; edges ``tail``, ``offset``, ``linker``,
+    ``occupancy`` and ``atoms``), built when first asked for: the app, the exports and notebooks read
+    it, while an analysis never needs it. Change the net through its methods, never through the graph."""
 
-    cell: gemmi.UnitCell
-    graph: nx.MultiGraph
-    _arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(default=None, init=False, repr=False)
-    _lifted: tuple[tuple, Lifted] | None = field(default=None, init=False, repr=False)
+    def __init__(self, cell: gemmi.UnitCell) -> None:
+        self.cell = cell
+        self.kinds: list[str] = []
+        self.compositions: list[str] = []
+        self.vertex_atoms: list[np.ndarray] = []
+        self._frac: list[np.ndarray] = []  # blocks of rows, joined when read
+        self._ends: list[np.ndarray] = []  # blocks of (tail, head, a, b, c) rows, in the order added
+        self._occupancy: list[np.ndarray] = []
+        self.linkers: list[str | None] = []  # per edge, in the order added
+        self.edge_atoms: list[np.ndarray] = []
+        self._changed()
 
     @classmethod
     def empty(cls, cell: gemmi.UnitCell) -> PeriodicNet:
-        return cls(cell, nx.MultiGraph())
+        return cls(cell)
+
+    def _changed(self) -> None:
+        self._graph: nx.MultiGraph | None = None
+        self._order: np.ndarray | None = None
+        self._arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._lifted: Lifted | None = None
+
+    @property
+    def n_vertices(self) -> int:
+        return len(self.kinds)
 
     def add_vertex(self, kind: str, frac, composition: str = "", atoms=()) -> int:
-        v = self.graph.number_of_nodes()
+        v = self.n_vertices
         self.add_vertices([kind], np.reshape(frac, (1, 3)), [composition], [atoms])
         return v
 
     def add_vertices(self, kinds: list[str], frac: np.ndarray, compositions: list[str], atoms: list) -> None:
         """Append vertices, numbered on from the last."""
-        start = self.graph.number_of_nodes()
-        frac = np.asarray(frac, dtype=float).reshape(-1, 3)
-        _add_nodes(self.graph, start, [
-            {"kind": kind, "composition": comp, "frac": f, "atoms": np.asarray(a, dtype=int)}
-            for kind, f, comp, a in zip(kinds, frac, compositions, atoms)])
-        self._arrays = None
+        frac = np.array(frac, dtype=float).reshape(-1, 3)
+        self.kinds += list(kinds)
+        self.compositions += list(compositions)
+        self.vertex_atoms += [np.asarray(a, dtype=int) for a in atoms]
+        self._frac.append(frac)
+        self._changed()
 
     def add_edge(self, u: int, v: int, offset, linker: str | None = None, occupancy: float = 1.0,
                  atoms=()) -> None:
@@ -93,30 +116,76 @@ class PeriodicNet:
 
     def add_edges(self, u, v, offsets: np.ndarray, linkers: list, occupancy, atoms: list) -> None:
         """Add edges u -> v + offset. A linker closing on the same vertex image is not an edge."""
-        u, v = np.asarray(u, dtype=int).tolist(), np.asarray(v, dtype=int).tolist()
-        offsets = np.asarray(offsets, dtype=int).reshape(-1, 3).tolist()
-        occupancy = np.asarray(occupancy, dtype=float).tolist()
-        _add_edges(self.graph, [
-            (a, b, {"tail": a, "offset": tuple(o), "linker": lk, "occupancy": occ, "atoms": _atom_array(at)})
-            for a, b, o, lk, occ, at in zip(u, v, offsets, linkers, occupancy, atoms)
-            if a != b or any(o)])
-        self._arrays = None
+        ends = np.column_stack([np.asarray(u, dtype=np.int64).reshape(-1), np.asarray(v, dtype=np.int64).reshape(-1),
+                                np.asarray(offsets, dtype=np.int64).reshape(-1, 3)])
+        keep = (ends[:, 0] != ends[:, 1]) | ends[:, 2:].any(axis=1)
+        index = np.flatnonzero(keep).tolist()
+        self._ends.append(ends[keep])
+        self._occupancy.append(np.asarray(occupancy, dtype=float).reshape(-1)[keep])
+        self.linkers += [linkers[k] for k in index]
+        self.edge_atoms += [_atom_array(atoms[k]) for k in index]
+        self._changed()
+
+    def remove_edges_at(self, v: int) -> None:
+        """Remove every edge at vertex ``v``."""
+        ends = self._edge_table()
+        keep = (ends[:, 0] != v) & (ends[:, 1] != v)
+        index = np.flatnonzero(keep).tolist()
+        self._ends = [ends[keep]]
+        self._occupancy = [self.occupancy()[keep]]
+        self.linkers = [self.linkers[k] for k in index]
+        self.edge_atoms = [self.edge_atoms[k] for k in index]
+        self._changed()
+
+    def move_vertex(self, v: int, frac, atoms: np.ndarray) -> None:
+        """Give vertex ``v`` a new position and atoms."""
+        table = self.frac()
+        table[v] = frac
+        self._frac = [table]
+        self.vertex_atoms[v] = atoms
+        self._changed()
 
     def copy(self) -> PeriodicNet:
-        """A net with copies of this one's vertex and edge dicts, as ``MultiGraph.copy`` makes them
-        (that goes through ``add_nodes_from`` and ``add_edges_from``: several times slower)."""
-        graph = nx.MultiGraph()
-        graph.graph.update(self.graph.graph)
-        _add_nodes(graph, 0, [attr.copy() for attr in self.graph._node.values()])
-        adj = graph._adj
-        for u, nbrs in self.graph._adj.items():
-            for v, keys in nbrs.items():
-                if v not in adj[u]:
-                    adj[u][v] = adj[v][u] = {key: data.copy() for key, data in keys.items()}
-        return PeriodicNet(self.cell, graph)
+        """A net with the same vertices and edges (their atom arrays shared)."""
+        out = PeriodicNet(self.cell)
+        out.add_vertices(self.kinds, self.frac(), self.compositions, self.vertex_atoms)
+        out._ends, out._occupancy = [self._edge_table()], [self.occupancy()]
+        out.linkers, out.edge_atoms = list(self.linkers), list(self.edge_atoms)
+        return out
+
+    def frac(self) -> np.ndarray:
+        """Fractional coordinates of the vertices (a new array)."""
+        if len(self._frac) != 1:
+            self._frac = [np.concatenate(self._frac) if self._frac else np.zeros((0, 3))]
+        return self._frac[0].copy()
+
+    def _edge_table(self) -> np.ndarray:
+        if len(self._ends) != 1:
+            self._ends = [np.concatenate(self._ends) if self._ends else np.zeros((0, 5), dtype=np.int64)]
+        return self._ends[0]
+
+    def occupancy(self) -> np.ndarray:
+        """Occupancy of each edge, in the order the edges were added."""
+        if len(self._occupancy) != 1:
+            self._occupancy = [np.concatenate(self._occupancy) if self._occupancy else np.zeros(0)]
+        return self._occupancy[0]
+
+    def edge_order(self) -> np.ndarray:
+        """The edges (by the order they were added) in the order ``graph.edges`` lists them: by their
+        lower vertex, then by when that vertex was first joined to the other one, then by when added.
+        Reports, exports and the directed arrays all list the edges this way."""
+        if self._order is None:
+            ends = self._edge_table()
+            low, high = np.minimum(ends[:, 0], ends[:, 1]), np.maximum(ends[:, 0], ends[:, 1])
+            added = np.arange(len(ends))
+            pair = row_ranks(np.column_stack([low, high]))
+            first = np.full(int(pair.max(initial=-1)) + 1, len(ends))
+            np.minimum.at(first, pair, added)
+            self._order = np.lexsort((added, first[pair], low))
+        return self._order
 
     def edges(self) -> list[tuple[int, int, Offset, dict]]:
-        """Every edge once, oriented from its tail: (u, v, offset, data)."""
+        """Every edge once, oriented from its tail: (u, v, offset, data), data as :attr:`graph` holds it."""
         out = []
         for a, b, data in self.graph.edges(data=True):
             u = data["tail"]
@@ -124,38 +193,46 @@ class PeriodicNet:
             out.append((u, v, data["offset"], data))
         return out
 
+    def edge_linkers(self) -> list[str | None]:
+        """Each edge's linker formula (None for no linker), in the order of :meth:`edges`."""
+        return [self.linkers[k] for k in self.edge_order().tolist()]
+
+    @property
+    def graph(self) -> nx.MultiGraph:
+        """The net as a networkx ``MultiGraph``, built once from the arrays (see the class docstring)."""
+        if self._graph is None:
+            import networkx as nx  # only when asked for: an analysis never is
+
+            graph = nx.MultiGraph()
+            _add_nodes(graph, 0, [{"kind": kind, "composition": comp, "frac": f, "atoms": atoms}
+                                  for kind, f, comp, atoms in zip(self.kinds, self.frac(), self.compositions,
+                                                                  self.vertex_atoms)])
+            ends = self._edge_table()
+            _add_edges(graph, [(a, b, {"tail": a, "offset": (x, y, z), "linker": lk, "occupancy": occ, "atoms": at})
+                               for (a, b, x, y, z), lk, occ, at in zip(ends.tolist(), self.linkers,
+                                                                        self.occupancy().tolist(), self.edge_atoms)])
+            self._graph = graph
+        return self._graph
+
     def directed_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Both directions of every edge, as the arrays :mod:`topology.net.periodic` works on (kept until
-        the next vertex or edge is added through this class)."""
+        """Both directions of every edge (each edge once in the order of :meth:`edges`, then all
+        reversed), as the arrays :mod:`topology.net.periodic` works on."""
         if self._arrays is None:
-            # every edge in the order ``graph.edges`` gives them, read straight from the adjacency dicts
-            tails, heads, offsets = [], [], []
-            seen: set[int] = set()
-            for a, nbrs in self.graph._adj.items():
-                for b, keys in nbrs.items():
-                    if b not in seen:
-                        for data in keys.values():
-                            u = data["tail"]
-                            tails.append(u)
-                            heads.append(b if u == a else a)
-                            offsets.append(data["offset"])
-                seen.add(a)
-            u, v = np.array(tails, dtype=int), np.array(heads, dtype=int)
-            off = np.array(offsets, dtype=int).reshape(-1, 3)
+            ends = self._edge_table()[self.edge_order()]
+            u, v, off = ends[:, 0].astype(int), ends[:, 1].astype(int), ends[:, 2:].astype(int)
             self._arrays = np.concatenate([u, v]), np.concatenate([v, u]), np.concatenate([off, -off])
         return self._arrays
 
     def lifted(self) -> Lifted:
         """The net's connected components lifted into one image each (:func:`lifted_components`), kept
-        with the directed arrays they come from: naming and entanglement both start from them."""
-        arrays = self.directed_arrays()
-        if self._lifted is None or self._lifted[0] is not arrays:
-            self._lifted = (arrays, lifted_components(self.graph.number_of_nodes(), *arrays))
-        return self._lifted[1]
+        until the net changes: naming and entanglement both start from them."""
+        if self._lifted is None:
+            self._lifted = lifted_components(self.n_vertices, *self.directed_arrays())
+        return self._lifted
 
     def components(self) -> list[Component]:
         src, dst, off = self.directed_arrays()
-        return periodic_components(self.graph.number_of_nodes(), src, dst, off)
+        return periodic_components(self.n_vertices, src, dst, off)
 
     def coordination(self) -> list[int]:
         """Number of distinct neighbour images of each vertex: its degree in the infinite net.
@@ -163,15 +240,11 @@ class PeriodicNet:
         Two linkers joining the same pair of vertex images count once, as in a topology.
         """
         src, dst, off = self.directed_arrays()
-        n = self.graph.number_of_nodes()
+        n = self.n_vertices
         if len(src) == 0:
             return [0] * n
         distinct = unique_rows(np.column_stack([src, dst, off]))
         return np.bincount(distinct[:, 0], minlength=n).tolist()
-
-    def frac(self) -> np.ndarray:
-        n = self.graph.number_of_nodes()
-        return np.array([self.graph.nodes[v]["frac"] for v in range(n)]).reshape(n, 3)
 
 
 NO_ATOMS = np.zeros(0, dtype=int)
@@ -190,7 +263,6 @@ def _add_nodes(graph: nx.MultiGraph, start: int, attrs: list[dict]) -> None:
     for k, attr in enumerate(attrs, start):
         graph._node[k] = attr
         graph._adj[k] = {}
-    _changed(graph)
 
 
 def _add_edges(graph: nx.MultiGraph, edges: list[tuple[int, int, dict]]) -> None:
@@ -205,14 +277,6 @@ def _add_edges(graph: nx.MultiGraph, edges: list[tuple[int, int, dict]]) -> None
         while key in keys:
             key += 1
         keys[key] = data
-    _changed(graph)
-
-
-def _changed(graph: nx.MultiGraph) -> None:
-    """Drop what networkx cached about the graph (as its own ``add_*`` methods do)."""
-    cache = getattr(graph, "__networkx_cache__", None)
-    if cache:
-        cache.clear()
 
 
 def build_net(crystal: Crystal, units: BuildingUnits) -> PeriodicNet:

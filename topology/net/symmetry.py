@@ -47,11 +47,10 @@ def net_operations(net: PeriodicNet, symprec: float) -> tuple[list[Operation], s
     and the space group's symbol, found within ``symprec`` (A, :func:`precision`); one identity and "P1"
     when spglib finds nothing."""
     frac = net.frac()
-    nodes = net.graph.nodes
-    labels = [f"{nodes[v]['kind']} {nodes[v]['composition']}" for v in range(len(frac))]
+    labels = [f"{kind} {composition}" for kind, composition in zip(net.kinds, net.compositions)]
     src, dst, off = net.directed_arrays()  # each edge once, in the order of net.edges(), then reversed
     once = len(src) // 2
-    labels += [f"edge {data.get('linker') or ''}" for _, _, data in net.graph.edges(data=True)]
+    labels += [f"edge {linker or ''}" for linker in net.edge_linkers()]
     pos = np.concatenate([frac, (frac[src[:once]] + frac[dst[:once]] + off[:once]) / 2]) % 1.0
     kinds = {lab: k + 1 for k, lab in enumerate(dict.fromkeys(labels))}
     numbers = np.array([kinds[lab] for lab in labels])
