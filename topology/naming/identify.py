@@ -108,18 +108,27 @@ def invariants(form: CanonicalForm) -> tuple[str | None, tuple[tuple[int, ...], 
 
 class Namer:
     """:func:`identify` for the nets of one analysis: a net met again (the copies of an interpenetrated
-    array, the nets of one clustering again in the other) is named once, and its invariants are worked
-    out once even where it comes described another way (it simplifies to the same key)."""
+    array, the nets of one clustering again in the other, even where the other clustering's extra
+    vertices simplify away) is named once, and its invariants are worked out once even where it comes
+    described another way (it simplifies to the same key)."""
 
     def __init__(self) -> None:
-        self._named: dict[tuple, NetIdentity] = {}
+        self._named: dict[tuple, NetIdentity] = {}  # by the graph as given, and as simplified
         self._worked: dict[str, tuple] = {}  # invariants by exact key: one net given twice, differently
 
     def __call__(self, graph: PeriodicGraph) -> NetIdentity:
-        given = (graph.dim, graph.n, graph.src.tobytes(), graph.dst.tobytes(), graph.shift.tobytes())
+        given = _graph_key(graph)
         if given not in self._named:
-            self._named[given] = identify(graph, worked=self._worked)
+            simple = simplify(graph)
+            key = ("simplified", *_graph_key(simple))
+            if key not in self._named:
+                self._named[key] = identify(simple, simplified=False, worked=self._worked)
+            self._named[given] = self._named[key]
         return self._named[given]
+
+
+def _graph_key(graph: PeriodicGraph) -> tuple:
+    return graph.dim, graph.n, graph.src.tobytes(), graph.dst.tobytes(), graph.shift.tobytes()
 
 
 def _classes(graph: PeriodicGraph) -> np.ndarray:
