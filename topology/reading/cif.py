@@ -42,6 +42,10 @@ APART_MARGIN = 1e-6
 """Distances within this (in Angstrom) of :data:`SPECIAL_POSITION_TOLERANCE` are measured atom by
 atom, never settled by symmetry (see :func:`_apart`): far above rounding, far below any real distance."""
 
+APART_FROM = 600
+"""Atoms in the cell from which symmetry is asked first whether any two are too close (:func:`_apart`):
+below it, measuring them all is quicker than asking."""
+
 OCCUPANCY_SLACK = 0.01
 """How far above 1 an occupancy may be written (rounding, as 1.001) before a note says it was read as 1;
 the IUCr dictionary's range for ``_atom_site_occupancy`` is 0 to 1 and checkCIF flags anything above,
@@ -157,7 +161,7 @@ def expanded_crystal(name: str, cell: gemmi.UnitCell, ops: list[gemmi.Op], sg_na
     frac, index, made_by, same = _expand(sites["frac"], rot, tran, cell, name)
     check_expanded(name, len(frac), cell.volume)
     special = np.bincount(index, minlength=len(sites["frac"])) < len(ops)  # images merged: on a special position
-    keep = (np.ones(len(frac), dtype=bool) if _apart(sites["frac"], ops, rot, tran, cell)
+    keep = (np.ones(len(frac), dtype=bool) if len(frac) >= APART_FROM and _apart(sites["frac"], ops, rot, tran, cell)
             else _first_of_coinciding(frac, _kinds(sites, index), cell, name))
     orbits = _orbits(index, made_by, same, rot, tran) if keep.all() and len(ops) > 1 else None
     if not keep.all():
