@@ -334,3 +334,20 @@ def test_a_text_file_that_is_not_a_cif_is_called_so() -> None:
     """The README is refused as not a CIF, not as a CIF with too many syntax errors."""
     with pytest.raises(InputError, match=r"README.md: not a CIF \(no data_ block\)"):
         analyze_file(Path(__file__).resolve().parent.parent / "README.md")
+
+
+@pytest.mark.parametrize("count", [50, 5000])
+def test_element_values_and_codes_are_gemmis_whatever_the_crystals_size(count: int) -> None:
+    """Radii, metals and the distinct symbols of a large crystal come from integer keys of its symbols,
+    of a small one from sorting the strings: both give what gemmi and numpy give symbol by symbol."""
+    import gemmi
+
+    from topology.reading.crystal import covalent_radii, element_codes, metal_mask
+
+    symbols = np.array(["H", "C", "N", "O", "Zn", "Cu", "Zr", "Cl", "Ag", "S", "B", "Si", "Te", "X", "D"])
+    elements = symbols[np.random.default_rng(count).integers(0, len(symbols), count)]
+    assert covalent_radii(elements).tolist() == [gemmi.Element(e).covalent_r for e in elements]
+    assert metal_mask(elements).tolist() == [gemmi.Element(e).is_metal for e in elements]
+    distinct, code = element_codes(elements)
+    expected, inverse = np.unique(elements, return_inverse=True)
+    assert distinct.tolist() == expected.tolist() and code.tolist() == inverse.ravel().tolist()

@@ -24,7 +24,7 @@ from topology.net.periodic import (
     unique_rows,
 )
 from topology.net.units import BRANCH, LINKER, BuildingUnits
-from topology.reading.crystal import Crystal
+from topology.reading.crystal import Crystal, element_codes
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -48,11 +48,11 @@ def group_formulas(group: np.ndarray, n_groups: int, elements: np.ndarray,
                    codes: tuple[np.ndarray, np.ndarray] | None = None) -> list[str]:
     """Hill formula of each group of atoms (``group[i]`` is atom i's group, -1 for none), counted
     with one ``bincount``: a framework has thousands of linkers and guests but few distinct ones.
-    ``codes`` is ``np.unique(elements, return_inverse=True)`` when the caller has it already (a sort
-    of strings, slow on a large crystal)."""
+    ``codes`` is :func:`~topology.reading.crystal.element_codes` of ``elements`` when the caller has it
+    already."""
     if n_groups == 0:
         return []
-    symbols, code = codes if codes is not None else np.unique(elements, return_inverse=True)
+    symbols, code = codes if codes is not None else element_codes(elements)
     sel = group >= 0
     counts = np.bincount(group[sel] * len(symbols) + code[sel], minlength=n_groups * len(symbols))
     counts = counts.reshape(n_groups, len(symbols))
@@ -297,7 +297,7 @@ def build_net(crystal: Crystal, units: BuildingUnits) -> PeriodicNet:
                                 for k in range(3)]).astype(float).reshape(n_v, 3)
     centroid /= np.maximum(size, 1)[:, None]
     wrap = np.floor(centroid + 1e-9).astype(int)
-    codes = np.unique(crystal.elements, return_inverse=True)
+    codes = element_codes(crystal.elements)
     composition = group_formulas(atom_vertex, n_v, crystal.elements, codes)
     kinds = [units.vertex_like[k].kind if k < len(units.vertex_like) else BRANCH for k in units.vertex_units]
     ends = np.cumsum(size).tolist()

@@ -95,11 +95,69 @@ def lengths(vectors: np.ndarray) -> np.ndarray:
 
 def covalent_radii(elements: np.ndarray) -> np.ndarray:
     """Covalent radius of each element symbol (Angstrom)."""
-    symbols, code = np.unique(elements, return_inverse=True)
-    return np.array([gemmi.Element(str(s)).covalent_r for s in symbols], dtype=float)[code.ravel()]
+    return _element_values(elements, "covalent_r")
 
 
 def metal_mask(elements: np.ndarray) -> np.ndarray:
     """Which atoms are metals (gemmi's definition: B, Si, Ge, As, Sb, Te are not)."""
-    symbols, code = np.unique(elements, return_inverse=True)
-    return np.array([gemmi.Element(str(s)).is_metal for s in symbols], dtype=bool)[code.ravel()]
+    return _element_values(elements, "is_metal").astype(bool)
+
+
+def element_codes(elements: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(elements, return_inverse=True)``, the distinct symbols in the same order, found by
+    counting integer keys (:func:`_symbol_keys`) rather than sorting strings, many times slower on a
+    large crystal."""
+    keys = _symbol_keys(elements)
+    if keys is None:
+        symbols, code = np.unique(elements, return_inverse=True)
+        return symbols, code.ravel()
+    present = np.bincount(keys, minlength=SYMBOL_KEYS) > 0
+    distinct = np.flatnonzero(present)
+    code = (np.cumsum(present) - 1)[keys]
+    return np.array([_symbol(k) for k in distinct.tolist()], dtype=np.asarray(elements).dtype), code
+
+
+_ELEMENT_TABLES: dict[str, np.ndarray] = {}
+"""gemmi's value of an element attribute by symbol key (:func:`_symbol_keys`), NaN until first met."""
+
+
+def _element_values(elements: np.ndarray, attribute: str) -> np.ndarray:
+    """gemmi's ``attribute`` of each element symbol, as floats: read from a table indexed by the
+    symbols' integer keys, each symbol asked of gemmi once per process."""
+    keys = _symbol_keys(elements)
+    if keys is None:
+        symbols, code = np.unique(elements, return_inverse=True)
+        return np.array([float(getattr(gemmi.Element(str(s)), attribute)) for s in symbols])[code.ravel()]
+    table = _ELEMENT_TABLES.setdefault(attribute, np.full(SYMBOL_KEYS, np.nan))
+    values = table[keys]
+    missing = np.isnan(values)
+    if missing.any():
+        for key in np.unique(keys[missing]).tolist():
+            table[key] = float(getattr(gemmi.Element(_symbol(key)), attribute))
+        values = table[keys]
+    return values
+
+
+def _symbol_keys(elements: np.ndarray) -> np.ndarray | None:
+    """Each symbol of a capital and at most one small letter (as read) as one integer below
+    :data:`SYMBOL_KEYS`, ordered as the symbols are: the capital's place in the alphabet times 27 plus
+    the small letter's (0 for none). None for arrays of other symbols, and for fewer than
+    :data:`KEYED_FROM` atoms, where sorting the strings is as quick."""
+    elements = np.asarray(elements)
+    if (elements.dtype.kind != "U" or elements.dtype.itemsize > 8 or elements.ndim != 1
+            or len(elements) < KEYED_FROM):
+        return None
+    chars = np.ascontiguousarray(elements, dtype="<U2").view(np.uint32).reshape(-1, 2).astype(np.int64)
+    first, second = chars[:, 0] - ord("A"), np.where(chars[:, 1] > 0, chars[:, 1] - ord("a") + 1, 0)
+    if len(chars) and (first.min() < 0 or first.max() > 25 or second.min() < 0 or second.max() > 26):
+        return None
+    return first * 27 + second
+
+
+SYMBOL_KEYS = 26 * 27
+
+KEYED_FROM = 2000
+
+
+def _symbol(key: int) -> str:
+    return chr(ord("A") + key // 27) + (chr(ord("a") + key % 27 - 1) if key % 27 else "")
