@@ -40,3 +40,26 @@ def test_bonds_are_listed_once_in_order() -> None:
     assert (bonds.i <= bonds.j).all()
     assert len(np.unique(rows, axis=0)) == len(rows)
     assert np.array_equal(np.lexsort(rows.T[::-1]), np.arange(len(rows)))
+
+
+def test_the_multiplication_table_multiplies_every_tabulated_space_group() -> None:
+    """The table the bonds are carried by: ``table[a, b]`` is the operation ``a * b`` of gemmi's own
+    product, for every setting gemmi tabulates; a list that is no group has none."""
+    import gemmi
+
+    from topology.reading.cif import seitz
+    from topology.reading.orbits import multiplication_table
+
+    den = gemmi.Op.DEN
+    for sg in gemmi.spacegroup_table():
+        ops = list(sg.operations())
+        rot, tran = seitz(ops)
+        table = multiplication_table(rot, tran % den, den)
+        index = {op.triplet(): k for k, op in enumerate(ops)}
+        assert table is not None, sg.xhm()
+        for a in range(0, len(ops), 7):
+            for b in range(0, len(ops), 5):
+                assert table[a, b] == index[(ops[a] * ops[b]).wrap().triplet()], (sg.xhm(), a, b)
+    half = [gemmi.Op("x,y,z"), gemmi.Op("-x,-y,z"), gemmi.Op("x,-y,-z")]  # the product -x,y,-z is missing
+    rot, tran = seitz(half)
+    assert multiplication_table(rot, tran, den) is None

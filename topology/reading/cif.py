@@ -33,7 +33,7 @@ from topology.limits import (
 )
 from topology.reading.cif_repair import read_document
 from topology.reading.crystal import Crystal, lengths
-from topology.reading.orbits import SiteOrbits, images_of, op_keys, products
+from topology.reading.orbits import SiteOrbits, images_of, multiplication_table, op_keys, products
 
 SPECIAL_POSITION_TOLERANCE = 0.3
 """Symmetry images of one site closer than this (in Angstrom) are merged (special positions)."""
@@ -647,7 +647,8 @@ def _expand(frac: np.ndarray, rot: np.ndarray, tran: np.ndarray, cell: gemmi.Uni
     if len(special) == 0:
         return flat, site, op, same
     columns = np.flatnonzero(fixes[special].any(axis=0))
-    table = products(rot, tran, den, columns)
+    group = multiplication_table(rot, tran, den) if np.abs(rot).max() <= den else None
+    table = group[:, columns] if group is not None else products(rot, tran, den, columns)
     if table is None:
         return (*_merge_close_images(flat, site, op, cell, source), None)
     # image g coincides with the images g h, h nearly fixing the site: the first of them stays (worked out once

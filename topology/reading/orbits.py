@@ -10,7 +10,7 @@ asymmetric unit).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -37,6 +37,26 @@ def products(rot: np.ndarray, tran: np.ndarray, den: int, columns: np.ndarray) -
     generic = rot @ GENERIC_POINT + tran
     table = _operations_at(generic, images_of(rot, generic[columns]) + tran[None, :, :])
     return None if table is None else table.T
+
+
+def multiplication_table(rot: np.ndarray, tran: np.ndarray, den: int) -> np.ndarray | None:
+    """``table[a, b]``: the index of the operation ``ops[a] * ops[b]``, or None when the operations are
+    no group. Kept for the last few lists of operations: the files of a survey share their groups."""
+    rot, tran = np.ascontiguousarray(rot, dtype=np.int64), np.ascontiguousarray(tran, dtype=np.int64)
+    return _table_of(rot.tobytes(), tran.tobytes(), den)
+
+
+@lru_cache(maxsize=64)
+def _table_of(rot: bytes, tran: bytes, den: int) -> np.ndarray | None:
+    linear = np.frombuffer(rot, dtype=np.int64).reshape(-1, 3, 3) / den
+    shift = np.frombuffer(tran, dtype=np.int64).reshape(-1, 3) / den
+    generic = linear @ GENERIC_POINT + shift
+    table = _operations_at(generic, images_of(linear, generic) + shift[None, :, :])  # [b, a]: a times b
+    if table is None:
+        return None
+    table = np.ascontiguousarray(table.T)
+    table.flags.writeable = False
+    return table
 
 
 def _operations_at(generic: np.ndarray, points: np.ndarray) -> np.ndarray | None:
@@ -88,9 +108,8 @@ class SiteOrbits:
         return self.tran / self.den
 
     @cached_property
-    def _generic(self) -> np.ndarray:
-        """Where each operation takes :data:`GENERIC_POINT`."""
-        return self._linear @ GENERIC_POINT + self._shift
+    def _table(self) -> np.ndarray | None:
+        return multiplication_table(self.rot, self.tran, self.den)
 
     def images(self, frac: np.ndarray, ops: np.ndarray, atoms: np.ndarray,
                offsets: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
@@ -99,27 +118,25 @@ class SiteOrbits:
         translation ``s`` with ``g x_k = x_t + s``, and what is left over (fractional: zero but for
         atoms merged on special positions). None when the operations are no group.
 
-        Atom ``k`` is site ``s`` moved by ``a``; ``g`` takes it to the image of ``s`` by ``g a``, the
-        operation that takes the generic point where ``g`` takes ``a``'s image of it."""
+        Atom ``k`` is site ``s`` moved by ``a``; ``g`` takes it to the image of ``s`` by ``g a``, read
+        from the group's multiplication table."""
+        if self._table is None:
+            return None
         where = frac[atoms] if offsets is None else frac[atoms] + offsets
         linear, tran = self._linear[ops], self._shift[ops]
-        products = _turn(linear, self._generic[self.op[atoms]]) + tran
-        return self._placed(frac, atoms, products, _turn(linear, where) + tran)
+        return self._placed(frac, atoms, self._table[ops, self.op[atoms]], _turn(linear, where) + tran)
 
     def orbit_images(self, frac: np.ndarray, atoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """:meth:`images` of ``atoms`` by every operation: arrays of (operation, atom)."""
-        shift = self._shift[:, None, :]
-        products = images_of(self._linear, self._generic[self.op[atoms]]).transpose(1, 0, 2) + shift
-        moved = images_of(self._linear, frac[atoms]).transpose(1, 0, 2) + shift
-        return self._placed(frac, np.broadcast_to(atoms, moved.shape[:2]), products, moved)
+        if self._table is None:
+            return None
+        moved = images_of(self._linear, frac[atoms]).transpose(1, 0, 2) + self._shift[:, None, :]
+        return self._placed(frac, np.broadcast_to(atoms, moved.shape[:2]), self._table[:, self.op[atoms]], moved)
 
-    def _placed(self, frac: np.ndarray, atoms: np.ndarray, products: np.ndarray,
-                moved: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-        """The atoms at ``moved``, images of ``atoms`` by the operations that take the generic point to
-        ``products``: which atoms, and the lattice translations and what is left between."""
-        made_by = _operations_at(self._generic, products)
-        if made_by is None:
-            return None  # a product of two operations is not one of them
+    def _placed(self, frac: np.ndarray, atoms: np.ndarray, made_by: np.ndarray,
+                moved: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The atoms at ``moved``, images of ``atoms`` by the operations ``made_by`` of their sites:
+        which atoms, and the lattice translations and what is left between."""
         target = self.atom_of[self.site[atoms], made_by]
         left = moved - frac[target]
         shift = np.round(left)
