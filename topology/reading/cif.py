@@ -157,11 +157,12 @@ def expanded_crystal(name: str, cell: gemmi.UnitCell, ops: list[gemmi.Op], sg_na
     if sites["repeated"]:
         notes.append(f"{sites['repeated']} repeated atom-site rows (same label and position) read once")
     check_atoms(name, len(sites["frac"]), len(ops), cell.volume)
+    operations = tuple(op.triplet() for op in ops)
     rot, tran = seitz(ops)
     frac, index, made_by, same = _expand(sites["frac"], rot, tran, cell, name)
     check_expanded(name, len(frac), cell.volume)
     special = np.bincount(index, minlength=len(sites["frac"])) < len(ops)  # images merged: on a special position
-    keep = (np.ones(len(frac), dtype=bool) if len(frac) >= APART_FROM and _apart(sites["frac"], ops, rot, tran, cell)
+    keep = (np.ones(len(frac), dtype=bool) if len(frac) >= APART_FROM and _apart(sites["frac"], operations, cell)
             else _first_of_coinciding(frac, _kinds(sites, index), cell, name))
     orbits = _orbits(index, made_by, same, rot, tran) if keep.all() and len(ops) > 1 else None
     if not keep.all():
@@ -183,7 +184,7 @@ def expanded_crystal(name: str, cell: gemmi.UnitCell, ops: list[gemmi.Op], sg_na
         disorder_group=group,
         disorder_assembly=sites["assembly"][index],
         symmetry_copy=_symmetry_copies(sites["frac"], index, made_by, special, frac, rot, tran) if group.any() else None,
-        operations=tuple(op.triplet() for op in ops),
+        operations=operations,
         orbits=orbits,
         block=block,
         spacegroup=sg_name,
@@ -685,8 +686,7 @@ def _first_of_coinciding(frac: np.ndarray, kind: np.ndarray, cell: gemmi.UnitCel
     return keep
 
 
-def _apart(site_frac: np.ndarray, ops: list[gemmi.Op], rot: np.ndarray, tran: np.ndarray,
-           cell: gemmi.UnitCell) -> bool:
+def _apart(site_frac: np.ndarray, operations: tuple[str, ...], cell: gemmi.UnitCell) -> bool:
     """Whether symmetry alone shows that no two atoms of the expanded cell are closer than the
     tolerance, as :func:`_first_of_coinciding` measures them, sparing its search over every atom.
 
@@ -698,15 +698,13 @@ def _apart(site_frac: np.ndarray, ops: list[gemmi.Op], rot: np.ndarray, tran: np
     there, and :func:`_expand` merged those; anything else, or a distance within
     :data:`APART_MARGIN` of the tolerance, leaves the question to the full search.
     """
-    if len(ops) < 2 or not cell.alpha == cell.beta == cell.gamma == 90:
+    if len(operations) < 2 or not cell.alpha == cell.beta == cell.gamma == 90:
         return False
     box = np.array([cell.a, cell.b, cell.c])
-    group = gemmi.GroupOps(ops)
-    sym_rot, sym_tran = seitz(group.sym_ops)
-    centring = np.array(group.cen_ops, dtype=np.int64).reshape(-1, 3)
-    if not (_axis_permutations(sym_rot, box) and _same_operations(rot, tran, sym_rot, sym_tran, centring)
-            and gemmi.find_spacegroup_by_ops(group) is not None):
+    split = _centring_split(operations)
+    if split is None or not _axis_permutations(split[0], box):
         return False
+    sym_rot, sym_tran, centring = split
     den = gemmi.Op.DEN
     shifted = (site_frac[:, None, :] - centring[None, :, :] / den).reshape(-1, 3)  # site i at row i * len(centring)
     images = (images_of(sym_rot / den, site_frac) + sym_tran / den).reshape(-1, 3)  # of site j at j * len(sym_rot)
@@ -721,6 +719,21 @@ def _apart(site_frac: np.ndarray, ops: list[gemmi.Op], rot: np.ndarray, tran: np
     gap = points[image] - around[site]
     gap -= box * np.round(gap / box)
     return bool((lengths(gap) < SPECIAL_POSITION_TOLERANCE - APART_MARGIN).all())
+
+
+@lru_cache(maxsize=64)
+def _centring_split(operations: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The operations without centring (rotation and translation parts) and the centring vectors, when
+    the operations are a tabulated space group, each once; else None (kept: a survey's files share
+    their groups)."""
+    ops = [gemmi.Op(triplet) for triplet in operations]
+    group = gemmi.GroupOps(ops)
+    sym_rot, sym_tran = seitz(group.sym_ops)
+    centring = np.array(group.cen_ops, dtype=np.int64).reshape(-1, 3)
+    rot, tran = seitz(ops)
+    if not (_same_operations(rot, tran, sym_rot, sym_tran, centring) and gemmi.find_spacegroup_by_ops(group) is not None):
+        return None
+    return sym_rot, sym_tran, centring
 
 
 def _axis_permutations(rot: np.ndarray, box: np.ndarray) -> bool:
