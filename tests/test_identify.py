@@ -250,3 +250,18 @@ def test_zeolite_crystals_named_rcsr_first(name: str, topology: str, archive: st
     (net,) = [n for n in report.nets if n.dimensionality == 3]
     assert (net.topology, net.archive) == (topology, archive)
     assert report.to_dict()["nets"][0]["archive"] == archive
+
+
+def test_star_ranks_are_those_of_the_singular_values() -> None:
+    """The rank of each vertex's star (it chooses the class the canonical search starts from): flat
+    and full stars, long and short edges, as numpy's ``matrix_rank`` with the same tolerance."""
+    from topology.naming.canonical import _star_ranks
+
+    rng = np.random.default_rng(7)
+    for d in (2, 3):
+        for k in (2, 3, 4, 6, 12):
+            stars = rng.normal(size=(200, k, d)) * rng.choice([1e-3, 1e-1, 1, 5], size=(200, 1, 1))
+            flat = rng.random(200) < 0.3
+            stars[flat, :, -1] = 0
+            stars[flat] = stars[flat] @ np.linalg.qr(rng.normal(size=(d, d)))[0]  # flat, turned off the axes
+            assert (_star_ranks(stars) == np.linalg.matrix_rank(stars, tol=1e-9)).all()

@@ -351,3 +351,14 @@ def test_element_values_and_codes_are_gemmis_whatever_the_crystals_size(count: i
     distinct, code = element_codes(elements)
     expected, inverse = np.unique(elements, return_inverse=True)
     assert distinct.tolist() == expected.tolist() and code.tolist() == inverse.ravel().tolist()
+
+
+def test_distinct_rows_of_a_boolean_table_are_numpys() -> None:
+    from topology.reading.cif import _distinct_rows
+
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        mask = rng.random((int(rng.integers(1, 40)), int(rng.integers(1, 70)))) < rng.random()
+        rows, which = _distinct_rows(mask)
+        expected, inverse = np.unique(mask, axis=0, return_inverse=True)
+        assert (rows == expected).all() and (which == inverse.ravel()).all()

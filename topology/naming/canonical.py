@@ -445,7 +445,7 @@ def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vecs: li
     for v, star in enumerate(vecs):
         by_degree.setdefault(len(star), []).append(v)
     for members in by_degree.values():  # one stacked rank per degree
-        rank[members] = np.linalg.matrix_rank(np.stack([vecs[v] for v in members]), tol=1e-9)
+        rank[members] = _star_ranks(np.stack([vecs[v] for v in members]))
     best = int(rank.max())
     eligible = rank == best
     values, counts = np.unique(classes[eligible], return_counts=True)
@@ -491,6 +491,21 @@ def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vecs: li
     if not origins:
         return None
     return _Frames(np.array(origins), np.concatenate(bases), np.concatenate(picked), vectors)
+
+
+def _star_ranks(stars: np.ndarray) -> np.ndarray:
+    """Ranks of a stack of stars (vertex, edge, coordinate), as ``matrix_rank(tol=1e-9)`` gives them.
+    Most stars plainly span the space: a Gram determinant above ``1e-12`` times the trace to the power
+    ``d - 1`` bounds the least singular value above ``1e-6``, far from rounding while the edges are
+    short, and settles them without a singular value decomposition each; the others are decomposed."""
+    d = stars.shape[-1]
+    gram = stars.transpose(0, 2, 1) @ stars
+    trace = gram.trace(axis1=1, axis2=2)
+    full = (np.linalg.det(gram) > 1e-12 * trace ** (d - 1)) & (trace < 100)
+    rank = np.full(len(stars), d)
+    if not full.all():
+        rank[~full] = np.linalg.matrix_rank(stars[~full], tol=1e-9)
+    return rank
 
 
 @functools.lru_cache(maxsize=16)

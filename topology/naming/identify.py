@@ -149,8 +149,10 @@ def component_graph(src: np.ndarray, dst: np.ndarray, offset: np.ndarray, shift:
     keep = index[src] >= 0
     s, d, o = src[keep], dst[keep], offset[keep]
     cycles = shift[s] + o - shift[d]
-    basis = component.basis.astype(float)
-    coords, *_ = np.linalg.lstsq(basis.T, cycles.T.astype(float), rcond=None)
+    basis = component.basis
+    # the basis is in Hermite form, so its pivot columns alone give each cycle's coordinates
+    pivots = [int(np.flatnonzero(row)[0]) for row in basis]
+    coords = np.linalg.solve(basis[:, pivots].T.astype(float), cycles[:, pivots].T.astype(float))
     ints = np.round(coords.T).astype(np.int64)
     table = np.column_stack([index[s], index[d], ints])
     return PeriodicGraph.from_arrays(table, len(basis), n=len(nodes))
