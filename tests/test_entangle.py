@@ -287,3 +287,36 @@ def test_nearly_repeating_positions_give_translations_of_finite_order():
     translations = CellLattice(report.net).translations
     assert len(translations) == 2
     assert np.allclose(translations[1] % 1.0, [0.5, 0.5, 0.0])
+
+
+def _ring_keys(geometry) -> set:
+    """Each ring as its (vertex, shift) images, moved so that its least image sits at the origin cell:
+    one key for a ring and all its lattice translates."""
+    keys = set()
+    for ring in geometry.rings:
+        images = sorted(zip(ring.vertices, ring.shifts))
+        origin = np.array(images[0][1])
+        keys.add(tuple((v, tuple(int(x) for x in np.array(s) - origin)) for v, s in images))
+    return keys
+
+
+def test_rings_carried_by_a_translation_are_those_found_on_the_net_it_makes() -> None:
+    """MOF-14's two pto nets are one another's images by the body-centring translation: the second
+    net's rings and edges are the first's carried over, and they are what a search on it finds."""
+    from topology.entanglement.entangle import translation_images
+    from topology.entanglement.rings import net_geometry
+    from topology.verdict import CellLattice
+
+    report = analyze_file(DATA / "crystalnets" / "MOF-14.cif")
+    net = report.net
+    lifted = net.lifted()
+    first, second = (lifted.component(int(lifted.labels[n.vertices[0]])) for n in report.nets)
+    frac = net.frac()
+    centring = next(t for t in CellLattice(net).translations[1:] if np.allclose(t, 0.5))
+    target = translation_images(frac, centring)
+    assert sorted(target[first.nodes].tolist()) == second.nodes.tolist()
+    carried = net_geometry(*net.directed_arrays(), first).moved(target, np.round(frac + centring - frac[target]))
+    found = net_geometry(*net.directed_arrays(), second)
+    assert len(found.rings) == len(carried.rings) > 0 and _ring_keys(carried) == _ring_keys(found)
+    assert {(u, v, s) for u, v, s in carried.edges} | {(v, u, tuple(-x for x in s)) for u, v, s in carried.edges} == \
+        {(u, v, s) for u, v, s in found.edges} | {(v, u, tuple(-x for x in s)) for u, v, s in found.edges}

@@ -49,6 +49,17 @@ class NetGeometry:
     edges: tuple[tuple[int, int, tuple[int, int, int]], ...]
     rings: tuple[Ring, ...]
 
+    def moved(self, target: np.ndarray, delta: np.ndarray) -> NetGeometry:
+        """The edges and rings carried by a translation of the structure that takes vertex ``v`` to
+        ``target[v]`` in the cell translated by ``delta[v]``: those of the net it carries this one onto."""
+        to = target.tolist()
+        by = [tuple(row) for row in np.asarray(delta, dtype=int).tolist()]
+        edges = tuple((to[u], to[v], tuple(a + b - c for a, b, c in zip(s, by[v], by[u]))) for u, v, s in self.edges)
+        rings = tuple(Ring(tuple([to[v] for v in r.vertices]),
+                           tuple([tuple(a + b for a, b in zip(s, by[v])) for v, s in zip(r.vertices, r.shifts)]))
+                      for r in self.rings)
+        return NetGeometry(edges, rings)
+
 
 def net_geometry(src: np.ndarray, dst: np.ndarray, offset: np.ndarray, component: Component) -> NetGeometry:
     """Simplified edges and smallest rings of one component of a crystal's net (cell coordinates)."""
