@@ -320,3 +320,25 @@ def test_rings_carried_by_a_translation_are_those_found_on_the_net_it_makes() ->
     assert len(found.rings) == len(carried.rings) > 0 and _ring_keys(carried) == _ring_keys(found)
     assert {(u, v, s) for u, v, s in carried.edges} | {(v, u, tuple(-x for x in s)) for u, v, s in carried.edges} == \
         {(u, v, s) for u, v, s in found.edges} | {(v, u, tuple(-x for x in s)) for u, v, s in found.edges}
+
+
+def test_rings_searched_from_one_vertex_of_each_orbit_are_those_searched_from_every_vertex() -> None:
+    """WEBZEK's bcu net is mapped onto itself by the body-centring translation: searched from half of
+    its vertices and carried to the others, its rings are those a search from every vertex finds."""
+    from topology.entanglement.entangle import translation_images
+    from topology.entanglement.rings import net_geometry
+    from topology.verdict import CellLattice
+
+    report = analyze_file(DATA / "crystalnets" / "WEBZEK.cif")
+    net = report.net
+    lifted = net.lifted()
+    bcu = next(n for n in report.nets if n.topology == "bcu")
+    component = lifted.component(int(lifted.labels[bcu.vertices[0]]))
+    frac = net.frac()
+    centring = next(t for t in CellLattice(net).translations[1:] if np.allclose(t, 0.5))
+    target = translation_images(frac, centring)
+    assert sorted(target[list(bcu.vertices)].tolist()) == list(bcu.vertices)
+    every = net_geometry(*net.directed_arrays(), component)
+    halved = net_geometry(*net.directed_arrays(), component, ((target, np.round(frac + centring - frac[target])),))
+    assert len(every.rings) == len(halved.rings) > 0 and _ring_keys(every) == _ring_keys(halved)
+    assert [tuple(zip(r.vertices, r.shifts)) for r in every.rings] == [tuple(zip(r.vertices, r.shifts)) for r in halved.rings]

@@ -58,7 +58,9 @@ def _entanglements(lattice: CellLattice, pairs: list[tuple[NetSummary, NetSummar
         carried = next(((m, k) for m in geometry for k, move in enumerate(moves[1:])
                         if move[m] == n.id and _onto(targets[k], nets[m], n)), None)
         if carried is None:
-            geometry[n.id] = net_geometry(src, dst, off, component[n.vertices[0]])
+            own = tuple((target, np.round(frac + t - frac[target])) for t, target, move
+                        in zip(translations, targets, moves[1:]) if move[n.id] == n.id and _onto(target, n, n))
+            geometry[n.id] = net_geometry(src, dst, off, component[n.vertices[0]], own)
         else:
             m, k = carried
             delta = np.round(frac + translations[k] - frac[targets[k]])

@@ -254,7 +254,7 @@ class Placed:
                  shift: np.ndarray) -> None:
         self.rings = list(geometry.rings)
         # every ring's corners at once: padded to one length by repeating its first corner
-        size = np.array([len(r) for r in self.rings], dtype=int)
+        self.sizes = size = np.array([len(r) for r in self.rings], dtype=np.int64)
         width = int(size.max(initial=1))
         first = np.cumsum(size) - size
         chain = itertools.chain.from_iterable  # flat iterators of ints: numpy reads them without a tuple each
@@ -412,7 +412,9 @@ def entangle(first: Placed, second: Placed, ids: tuple[int, int], orth: np.ndarr
     links = int(linked.sum())
     example = None
     if linked.any():
-        hit = int(np.argmax(linked))
+        # the smallest pair of linked rings is the one a picture shows most plainly
+        sizes = np.where(linked, first.sizes[a] + second.sizes[b], np.iinfo(np.int64).max)
+        hit = int(np.argmin(sizes))
         example = (first.rings[a[hit]], second.rings[b[hit]], tuple(int(x) for x in grid[g[hit]]))
     if same:
         links //= 2  # each pair of rings of one net was seen from both sides

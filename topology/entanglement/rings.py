@@ -61,8 +61,12 @@ class NetGeometry:
         return NetGeometry(edges, rings)
 
 
-def net_geometry(src: np.ndarray, dst: np.ndarray, offset: np.ndarray, component: Component) -> NetGeometry:
-    """Simplified edges and smallest rings of one component of a crystal's net (cell coordinates)."""
+def net_geometry(src: np.ndarray, dst: np.ndarray, offset: np.ndarray, component: Component,
+                 translations: tuple[tuple[np.ndarray, np.ndarray], ...] = ()) -> NetGeometry:
+    """Simplified edges and smallest rings of one component of a crystal's net (cell coordinates).
+    ``translations``: translations of the structure that take the component onto itself, each as where
+    it takes every vertex of the net and the lattice shift of the image (``NetGeometry.moved``); the
+    rings are then searched from one vertex of each of their orbits and carried to the others."""
     nodes = component.nodes
     index = np.full(int(max(src.max(initial=0), dst.max(initial=0), nodes.max(initial=0))) + 1, -1)
     index[nodes] = np.arange(len(nodes))
@@ -72,15 +76,24 @@ def net_geometry(src: np.ndarray, dst: np.ndarray, offset: np.ndarray, component
     original = nodes[np.array(kept, dtype=int)].tolist() if kept else []  # Python ints, looked up by the thousand
     edges = tuple((original[u], original[v], tuple(int(x) for x in s))
                   for u, v, s in zip(graph.src.tolist(), graph.dst.tolist(), graph.shift.tolist()))
-    rings = smallest_rings(graph.adjacency())
+    at = {v: k for k, v in enumerate(original)}  # simplification keeps what a symmetry maps to what it keeps
+    moves = tuple(([at[int(target[v])] for v in original], [tuple(int(x) for x in delta[v]) for v in original])
+                  for target, delta in translations)
+    rings = smallest_rings(graph.adjacency(), moves=moves)
     return NetGeometry(edges, tuple(Ring(tuple([original[v] for v in r.vertices]), r.shifts) for r in rings))
 
 
-def smallest_rings(adj, max_size: int = MAX_RING) -> list[Ring]:
+def smallest_rings(adj, max_size: int = MAX_RING,
+                   moves: tuple[tuple[list[int], list[tuple[int, ...]]], ...] = ()) -> list[Ring]:
     """Every shortest cycle through each pair of edges at each vertex that is a ring (no shortcut
-    between two of its vertices), each ring once (up to translation). All the shortest cycles of an
-    angle are kept, not one of them picked by the order of the search, so that the rings, and the links
-    counted between them, depend on the net alone (dia's angles each lie on two 6-rings).
+    between two of its vertices), each ring once (up to translation), in the order of their keys. All
+    the shortest cycles of an angle are kept, not one of them picked by the order of the search, so
+    that the rings, and the links counted between them, depend on the net alone (dia's angles each lie
+    on two 6-rings).
+
+    ``moves`` are translations that map the net onto itself (a group, the identity left out), each as
+    the vertex it takes every vertex to and the lattice shift of that image: the rings at a vertex are
+    then those at the first vertex of its orbit, carried over, and only the first vertices are searched.
 
     The shortest paths between the far ends of two edges, avoiding the vertex, are found by searching
     from both ends at once to half the ring's length (meeting in the middle): the searches reach the
@@ -98,7 +111,10 @@ def smallest_rings(adj, max_size: int = MAX_RING) -> list[Ring]:
     reach = (max_size - 1) // 2  # a path of max_size - 2 bonds meets its middle within this depth
     codes = _Codes(adj, max_size)
     near = _Neighbourhoods(codes)
+    first = [min([u] + [perm[u] for perm, _ in moves]) for u in range(len(adj))]  # of each vertex's orbit
     for u in range(len(adj)):
+        if first[u] != u:
+            continue
         origin = codes.origin(u)
         ends = [origin + step for step in codes.steps[u]]
         for cycle in _angle_cycles(codes, origin, ends, reach, max_size - 2):
@@ -108,10 +124,13 @@ def smallest_rings(adj, max_size: int = MAX_RING) -> list[Ring]:
             if not _no_shortcut(near, cycle):
                 shortcut.add(key)
                 continue
-            found[key] = codes.ring(cycle)
+            for image in [cycle] + [codes.moved(cycle, perm, delta) for perm, delta in moves]:
+                found.setdefault(codes.canonical(image), codes.ring(codes.standard(image)))
             if len(found) >= MAX_RINGS:
-                return list(found.values())
-    return list(found.values())
+                break
+        if len(found) >= MAX_RINGS:
+            break
+    return [found[key] for key in sorted(found)[:MAX_RINGS]]
 
 
 class _Codes:
@@ -150,6 +169,15 @@ class _Codes:
             shift = self.shifts[key] = tuple(digits)
         return shift
 
+    def moved(self, cycle: list[int], perm: list[int], delta: list[tuple[int, ...]]) -> list[int]:
+        """The coded images carried by a translation: vertex ``v`` to ``perm[v]``, shifted by ``delta[v]``."""
+        cell, zero, place = self.cell, self.zero, self.place
+        out = []
+        for c in cycle:
+            v = c // cell
+            out.append(perm[v] * cell + zero + sum((x + y) * p for x, y, p in zip(self.shift(c), delta[v], place)))
+        return out
+
     def ring(self, cycle: list[int]) -> Ring:
         """The ring through the coded images."""
         cell = self.cell
@@ -159,6 +187,19 @@ class _Codes:
         """The same key for a ring and all its translates, whatever image it starts from: the sorted codes
         with the ring moved so that the last (in code order) image of its least vertex is at the origin.
         A translation keeps the order of the codes, so it picks the same image of the ring."""
+        ordered, _, move = self._pick(cycle)
+        return tuple([c - move for c in ordered]) if move else tuple(ordered)
+
+    def standard(self, cycle: list[int]) -> list[int]:
+        """One cycle for a ring, all its translates and both ways round it: moved as :meth:`canonical`
+        moves it, from the image it picks, towards the lesser of that image's two neighbours."""
+        _, pick, move = self._pick(cycle)
+        moved = [c - move for c in cycle]
+        start = moved.index(pick - move)
+        forward = moved[start:] + moved[:start]
+        return forward if forward[1] < forward[-1] else [forward[0], *forward[:0:-1]]
+
+    def _pick(self, cycle: list[int]) -> tuple[list[int], int, int]:
         ordered = sorted(cycle)
         pick = ordered[0]
         end = pick - pick % self.cell + self.cell
@@ -166,8 +207,7 @@ class _Codes:
             if c >= end:
                 break
             pick = c
-        move = pick % self.cell - self.zero
-        return tuple([c - move for c in ordered]) if move else tuple(ordered)
+        return ordered, pick, pick % self.cell - self.zero
 
 
 INF = float("inf")
