@@ -158,7 +158,7 @@ def expanded_crystal(name: str, cell: gemmi.UnitCell, ops: list[gemmi.Op], sg_na
         notes.append(f"{sites['repeated']} repeated atom-site rows (same label and position) read once")
     check_atoms(name, len(sites["frac"]), len(ops), cell.volume)
     operations = tuple(op.triplet() for op in ops)
-    rot, tran = seitz(ops)
+    rot, tran = _seitz_of(operations)
     frac, index, made_by, same = _expand(sites["frac"], rot, tran, cell, name)
     check_expanded(name, len(frac), cell.volume)
     special = np.bincount(index, minlength=len(sites["frac"])) < len(ops)  # images merged: on a special position
@@ -611,6 +611,15 @@ def seitz(ops: list[gemmi.Op]) -> tuple[np.ndarray, np.ndarray]:
     flat = chain.from_iterable
     rot = np.fromiter(flat(flat(op.rot for op in ops)), dtype=np.int64, count=9 * len(ops)).reshape(-1, 3, 3)
     tran = np.fromiter(flat(op.tran for op in ops), dtype=np.int64, count=3 * len(ops)).reshape(-1, 3)
+    return rot, tran
+
+
+@lru_cache(maxsize=64)
+def _seitz_of(operations: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`seitz` of the operations written as triplets, read-only, kept for the files of a survey
+    that share a space group."""
+    rot, tran = seitz([gemmi.Op(triplet) for triplet in operations])
+    rot.flags.writeable = tran.flags.writeable = False
     return rot, tran
 
 
