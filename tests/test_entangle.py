@@ -303,7 +303,7 @@ def _ring_keys(geometry) -> set:
 def test_rings_carried_by_a_translation_are_those_found_on_the_net_it_makes() -> None:
     """MOF-14's two pto nets are one another's images by the body-centring translation: the second
     net's rings and edges are the first's carried over, and they are what a search on it finds."""
-    from topology.entanglement.entangle import translation_images
+    from topology.entanglement.entangle import translation_moves
     from topology.entanglement.rings import net_geometry
     from topology.verdict import CellLattice
 
@@ -311,11 +311,10 @@ def test_rings_carried_by_a_translation_are_those_found_on_the_net_it_makes() ->
     net = report.net
     lifted = net.lifted()
     first, second = (lifted.component(int(lifted.labels[n.vertices[0]])) for n in report.nets)
-    frac = net.frac()
     centring = next(t for t in CellLattice(net).translations[1:] if np.allclose(t, 0.5))
-    target = translation_images(frac, centring)
-    assert sorted(target[first.nodes].tolist()) == second.nodes.tolist()
-    carried = net_geometry(*net.directed_arrays(), first).moved(target, np.round(frac + centring - frac[target]))
+    (move,) = translation_moves(net.frac(), [centring])
+    assert sorted(move.target[first.nodes].tolist()) == second.nodes.tolist()
+    carried = net_geometry(*net.directed_arrays(), first).moved(move)
     found = net_geometry(*net.directed_arrays(), second)
     assert len(found.rings) == len(carried.rings) > 0 and _ring_keys(carried) == _ring_keys(found)
     assert {(u, v, s) for u, v, s in carried.edges} | {(v, u, tuple(-x for x in s)) for u, v, s in carried.edges} == \
@@ -325,7 +324,7 @@ def test_rings_carried_by_a_translation_are_those_found_on_the_net_it_makes() ->
 def test_rings_searched_from_one_vertex_of_each_orbit_are_those_searched_from_every_vertex() -> None:
     """WEBZEK's bcu net is mapped onto itself by the body-centring translation: searched from half of
     its vertices and carried to the others, its rings are those a search from every vertex finds."""
-    from topology.entanglement.entangle import translation_images
+    from topology.entanglement.entangle import translation_moves
     from topology.entanglement.rings import net_geometry
     from topology.verdict import CellLattice
 
@@ -334,11 +333,37 @@ def test_rings_searched_from_one_vertex_of_each_orbit_are_those_searched_from_ev
     lifted = net.lifted()
     bcu = next(n for n in report.nets if n.topology == "bcu")
     component = lifted.component(int(lifted.labels[bcu.vertices[0]]))
-    frac = net.frac()
     centring = next(t for t in CellLattice(net).translations[1:] if np.allclose(t, 0.5))
-    target = translation_images(frac, centring)
-    assert sorted(target[list(bcu.vertices)].tolist()) == list(bcu.vertices)
+    (move,) = translation_moves(net.frac(), [centring])
+    assert sorted(move.target[list(bcu.vertices)].tolist()) == list(bcu.vertices)
     every = net_geometry(*net.directed_arrays(), component)
-    halved = net_geometry(*net.directed_arrays(), component, ((target, np.round(frac + centring - frac[target])),))
+    halved = net_geometry(*net.directed_arrays(), component, (move,))
     assert len(every.rings) == len(halved.rings) > 0 and _ring_keys(every) == _ring_keys(halved)
     assert [tuple(zip(r.vertices, r.shifts)) for r in every.rings] == [tuple(zip(r.vertices, r.shifts)) for r in halved.rings]
+
+
+@pytest.mark.parametrize("generators", [("a",), ("a", "b"), ("a", "b", "ab")])
+def test_rings_carried_by_generators_of_the_translations_are_the_rings(generators) -> None:
+    """pcu in a 2x2x1 supercell, its translations by half the a and b axes given as generators that are
+    a group or not (a and b without their sum): the rings carried over are those found at every vertex."""
+    from topology.entanglement.rings import smallest_rings
+    from topology.naming.canonical import PeriodicGraph
+
+    def vertex(i: int, j: int) -> int:
+        return 2 * (i % 2) + j % 2
+
+    edges = []
+    for i, j in itertools.product(range(2), range(2)):
+        edges.append((vertex(i, j), vertex(i + 1, j), (i, 0, 0)))  # crossing the cell from i = 1
+        edges.append((vertex(i, j), vertex(i, j + 1), (0, j, 0)))
+        edges.append((vertex(i, j), vertex(i, j), (0, 0, 1)))
+    adj = PeriodicGraph.from_edges(3, edges).adjacency()
+
+    def shift(di: int, dj: int) -> tuple:
+        cells = [(i, j) for i in range(2) for j in range(2)]
+        return [vertex(i + di, j + dj) for i, j in cells], [((i + di) // 2, (j + dj) // 2, 0) for i, j in cells]
+
+    moves = tuple(shift(*{"a": (1, 0), "b": (0, 1), "ab": (1, 1)}[g]) for g in generators)
+    every = smallest_rings(adj)
+    carried = smallest_rings(adj, moves=moves)
+    assert len(every) == 12 and [(r.vertices, r.shifts) for r in carried] == [(r.vertices, r.shifts) for r in every]

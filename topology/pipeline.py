@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from topology.entanglement.entangle import Entanglement, Placed, entangle, translation_images
+from topology.entanglement.entangle import Entanglement, Move, Placed, entangle, translation_moves
 from topology.entanglement.rings import NetGeometry, net_geometry
 from topology.errors import InputError
 from topology.memory import keep_freed_memory
@@ -49,22 +49,21 @@ def _entanglements(lattice: CellLattice, pairs: list[tuple[NetSummary, NetSummar
     component = {int(lifted.component(c).nodes[0]): lifted.component(c) for c in range(lifted.count)}
     frac, orth = net.frac(), np.array(net.cell.orth.mat.tolist())
     nets = {p.id: p for pair in pairs for p in pair}
-    translations = lattice.translations[1:]
-    targets = [translation_images(frac, t) for t in translations]
-    moves = _net_moves(frac, nets, targets)
+    net_of = np.full(len(frac), -1)
+    for n in nets.values():
+        net_of[list(n.vertices)] = n.id
+    shifts = translation_moves(frac, lattice.translations[1:])
+    moves = _net_moves(nets, net_of, shifts)
     geometry: dict[int, NetGeometry] = {}
     for n in nets.values():
-        # a net that a translation of the structure makes of one already worked out has its rings carried
-        carried = next(((m, k) for m in geometry for k, move in enumerate(moves[1:])
-                        if move[m] == n.id and _onto(targets[k], nets[m], n)), None)
+        # a net that a translation makes of one already worked out has its rings carried over
+        carried = next(((m, g) for m in geometry for g in shifts
+                        if net_of[g.target[nets[m].vertices[0]]] == n.id and _onto(g.target, nets[m], n)), None)
         if carried is None:
-            own = tuple((target, np.round(frac + t - frac[target])) for t, target, move
-                        in zip(translations, targets, moves[1:]) if move[n.id] == n.id and _onto(target, n, n))
+            own = tuple(g for g in shifts if net_of[g.target[n.vertices[0]]] == n.id and _onto(g.target, n, n))
             geometry[n.id] = net_geometry(src, dst, off, component[n.vertices[0]], own)
         else:
-            m, k = carried
-            delta = np.round(frac + translations[k] - frac[targets[k]])
-            geometry[n.id] = geometry[m].moved(targets[k], delta)
+            geometry[n.id] = geometry[carried[0]].moved(carried[1])
     placed = {i: Placed(g, frac, orth, component[nets[i].vertices[0]], lifted.shift) for i, g in geometry.items()}
     return [entangle(placed[a.id], placed[b.id], (a.id, b.id), orth, a.id == b.id,
                      sum(1 for m in moves if {m[a.id], m[b.id]} == {a.id, b.id})) for a, b in pairs]
@@ -75,19 +74,15 @@ def _onto(target: np.ndarray, first: NetSummary, second: NetSummary) -> bool:
     return sorted(target[list(first.vertices)].tolist()) == list(second.vertices)
 
 
-def _net_moves(frac: np.ndarray, nets: dict[int, NetSummary], targets: list[np.ndarray]) -> list[dict[int, int]]:
-    """For each translation of the structure within its cell (``targets``: where it takes each vertex),
-    where it takes each net of ``nets``. A pair's links are counted per cell of the translations that
-    keep the pair (the two nets, or one net's copies) in place or swap it: all of them for a net and its
-    own copies, none but the identity when they carry each net onto another (40 copies of pcu, each
-    shifted by 1/40 along [111])."""
-    net_of = np.full(len(frac), -1)
-    for n in nets.values():
-        net_of[list(n.vertices)] = n.id
+def _net_moves(nets: dict[int, NetSummary], net_of: np.ndarray, shifts: list[Move]) -> list[dict[int, int]]:
+    """For each translation of the structure within its cell (``shifts``), where it takes each net of
+    ``nets``. A pair's links are counted per cell of the translations that keep the pair (the two nets,
+    or one net's copies) in place or swap it: all of them for a net and its own copies, none but the
+    identity when they carry each net onto another (40 copies of pcu, each shifted by 1/40 along [111])."""
     first = {i: n.vertices[0] for i, n in nets.items()}
     moves = [{i: i for i in first}]  # the identity, even where vertices coincide (a net file's chains)
-    for target in targets:
-        moves.append({i: int(net_of[target[v]]) for i, v in first.items()})
+    for shift in shifts:
+        moves.append({i: int(net_of[shift.target[v]]) for i, v in first.items()})
     return moves
 
 

@@ -350,10 +350,27 @@ def _rational(t: np.ndarray, orders: list[int], orth: np.ndarray, tolerance: flo
     return None
 
 
-def translation_images(frac: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """The vertex each vertex goes to under the structure's translation ``t`` (one of :func:`lattice_points`)."""
-    _, target = cKDTree(_wrap(frac), boxsize=1.0).query(_wrap(frac + t))
-    return target
+@dataclass(frozen=True, eq=False)
+class Move:
+    """A translation of a structure as a map of its net's vertices: it takes vertex ``v`` at
+    ``frac[v] + s`` to vertex ``target[v]`` at ``frac[target[v]] + s + delta[v]``. A net's rings are
+    searched from one vertex of each orbit and carried to the others, and a net that a move makes of
+    another has its rings carried over whole (:mod:`topology.entanglement.rings`)."""
+
+    target: np.ndarray
+    delta: np.ndarray
+
+
+def translation_moves(frac: np.ndarray, translations: list[np.ndarray]) -> list[Move]:
+    """The moves of the structure's translations within its cell (:func:`lattice_points`, which checks
+    that each carries the net onto itself). The file's other operations would spare more of the ring
+    search, but checking them costs more than the search they spare on nets of a few dozen vertices."""
+    tree = cKDTree(_wrap(frac), boxsize=1.0)
+    moves = []
+    for t in translations:
+        target = tree.query(_wrap(frac + t))[1]
+        moves.append(Move(target, np.round(frac + t - frac[target]).astype(np.int64)))
+    return moves
 
 
 def _wrap(frac: np.ndarray) -> np.ndarray:

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from topology.naming.canonical import PeriodicGraph, simplified
 from topology.net.periodic import Component
+
+if TYPE_CHECKING:
+    from topology.entanglement.entangle import Move
 
 MAX_RING = 16
 """Longest ring looked for (dia has 6-rings, srs 10-rings; a covalent framework cut into atoms, 14 to 16)."""
@@ -49,11 +53,10 @@ class NetGeometry:
     edges: tuple[tuple[int, int, tuple[int, int, int]], ...]
     rings: tuple[Ring, ...]
 
-    def moved(self, target: np.ndarray, delta: np.ndarray) -> NetGeometry:
-        """The edges and rings carried by a translation of the structure that takes vertex ``v`` to
-        ``target[v]`` in the cell translated by ``delta[v]``: those of the net it carries this one onto."""
-        to = target.tolist()
-        by = [tuple(row) for row in np.asarray(delta, dtype=int).tolist()]
+    def moved(self, move: Move) -> NetGeometry:
+        """The edges and rings carried by a translation of the structure
+        (:class:`~topology.entanglement.entangle.Move`): those of the net it carries this one onto."""
+        to, by = move.target.tolist(), move.delta.tolist()
         edges = tuple((to[u], to[v], tuple(a + b - c for a, b, c in zip(s, by[v], by[u]))) for u, v, s in self.edges)
         rings = tuple(Ring(tuple([to[v] for v in r.vertices]),
                            tuple([tuple(a + b for a, b in zip(s, by[v])) for v, s in zip(r.vertices, r.shifts)]))
@@ -62,11 +65,10 @@ class NetGeometry:
 
 
 def net_geometry(src: np.ndarray, dst: np.ndarray, offset: np.ndarray, component: Component,
-                 translations: tuple[tuple[np.ndarray, np.ndarray], ...] = ()) -> NetGeometry:
+                 translations: tuple[Move, ...] = ()) -> NetGeometry:
     """Simplified edges and smallest rings of one component of a crystal's net (cell coordinates).
-    ``translations``: translations of the structure that take the component onto itself, each as where
-    it takes every vertex of the net and the lattice shift of the image (``NetGeometry.moved``); the
-    rings are then searched from one vertex of each of their orbits and carried to the others."""
+    ``translations`` of the structure take the component onto itself: the rings are then searched from
+    one vertex of each orbit and carried to the others."""
     nodes = component.nodes
     index = np.full(int(max(src.max(initial=0), dst.max(initial=0), nodes.max(initial=0))) + 1, -1)
     index[nodes] = np.arange(len(nodes))
@@ -77,8 +79,8 @@ def net_geometry(src: np.ndarray, dst: np.ndarray, offset: np.ndarray, component
     edges = tuple((original[u], original[v], tuple(int(x) for x in s))
                   for u, v, s in zip(graph.src.tolist(), graph.dst.tolist(), graph.shift.tolist()))
     at = {v: k for k, v in enumerate(original)}  # simplification keeps what a symmetry maps to what it keeps
-    moves = tuple(([at[int(target[v])] for v in original], [tuple(int(x) for x in delta[v]) for v in original])
-                  for target, delta in translations)
+    moves = tuple(([at[int(m.target[v])] for v in original], [tuple(int(x) for x in m.delta[v]) for v in original])
+                  for m in translations)
     rings = smallest_rings(graph.adjacency(), moves=moves)
     return NetGeometry(edges, tuple(Ring(tuple([original[v] for v in r.vertices]), r.shifts) for r in rings))
 
@@ -91,9 +93,10 @@ def smallest_rings(adj, max_size: int = MAX_RING,
     that the rings, and the links counted between them, depend on the net alone (dia's angles each lie
     on two 6-rings).
 
-    ``moves`` are translations that map the net onto itself (a group, the identity left out), each as
-    the vertex it takes every vertex to and the lattice shift of that image: the rings at a vertex are
-    then those at the first vertex of its orbit, carried over, and only the first vertices are searched.
+    ``moves`` are translations that map the net onto itself, each as the vertex it takes every vertex to
+    and the lattice shift of each image (``entangle.Move``): the rings at a vertex are then those at the
+    first vertex of its orbit under the group they generate, carried over, and only first vertices are
+    searched.
 
     The shortest paths between the far ends of two edges, avoiding the vertex, are found by searching
     from both ends at once to half the ring's length (meeting in the middle): the searches reach the
@@ -111,7 +114,10 @@ def smallest_rings(adj, max_size: int = MAX_RING,
     reach = (max_size - 1) // 2  # a path of max_size - 2 bonds meets its middle within this depth
     codes = _Codes(adj, max_size)
     near = _Neighbourhoods(codes)
-    first = [min([u] + [perm[u] for perm, _ in moves]) for u in range(len(adj))]  # of each vertex's orbit
+    perms = [perm for perm, _ in moves]
+    first = _first_of_orbits(len(adj), perms)
+    movers = [codes.mover(*move) for move in moves]
+    group = _closed(perms)  # a group: one application of each move makes a ring's whole orbit
     for u in range(len(adj)):
         if first[u] != u:
             continue
@@ -124,13 +130,49 @@ def smallest_rings(adj, max_size: int = MAX_RING,
             if not _no_shortcut(near, cycle):
                 shortcut.add(key)
                 continue
-            for image in [cycle] + [codes.moved(cycle, perm, delta) for perm, delta in moves]:
-                found.setdefault(codes.canonical(image), codes.ring(codes.standard(image)))
+            ring = codes.standard(cycle)
+            found[key] = codes.ring(ring)
+            images = [ring]
+            while images and len(found) < MAX_RINGS:  # the ring's orbit under the moves
+                ring = images.pop()
+                for mover in movers:
+                    image = codes.moved(ring, mover)
+                    if image is None:  # beyond the codes' field: search every vertex instead
+                        return smallest_rings(adj, max_size)
+                    image = codes.standard(image)
+                    if (key := codes.canonical(image)) not in found:
+                        found[key] = codes.ring(image)
+                        if not group:
+                            images.append(image)
             if len(found) >= MAX_RINGS:
                 break
         if len(found) >= MAX_RINGS:
             break
     return [found[key] for key in sorted(found)[:MAX_RINGS]]
+
+
+def _closed(perms: list[list[int]]) -> bool:
+    """Whether the permutations, with the identity, are closed under composition (a group)."""
+    known = {tuple(p) for p in perms} | {tuple(range(len(perms[0])))} if perms else set()
+    return all(tuple(p[v] for v in q) in known for p in perms for q in perms)
+
+
+def _first_of_orbits(n: int, perms: list[list[int]]) -> list[int]:
+    """The least vertex of each vertex's orbit under the group the permutations generate."""
+    parent = list(range(n))
+
+    def root(v: int) -> int:
+        while parent[v] != v:
+            parent[v] = parent[parent[v]]
+            v = parent[v]
+        return v
+
+    for perm in perms:
+        for u, v in enumerate(perm):
+            a, b = root(u), root(v)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return [root(v) for v in range(n)]
 
 
 class _Codes:
@@ -169,14 +211,22 @@ class _Codes:
             shift = self.shifts[key] = tuple(digits)
         return shift
 
-    def moved(self, cycle: list[int], perm: list[int], delta: list[tuple[int, ...]]) -> list[int]:
-        """The coded images carried by a translation: vertex ``v`` to ``perm[v]``, shifted by ``delta[v]``."""
-        cell, zero, place = self.cell, self.zero, self.place
-        out = []
-        for c in cycle:
-            v = c // cell
-            out.append(perm[v] * cell + zero + sum((x + y) * p for x, y, p in zip(self.shift(c), delta[v], place)))
-        return out
+    def mover(self, perm: list[int], delta: list[tuple[int, ...]]) -> tuple[list[int], int]:
+        """A translation as :meth:`moved` applies it: vertex ``v`` shifted by ``s`` goes to ``perm[v]``
+        shifted by ``s + delta[v]``, so a code moves by a per-vertex amount; and the largest shift that
+        stays in the field."""
+        move = [(p - v) * self.cell + sum(d * w for d, w in zip(shift, self.place))
+                for v, (p, shift) in enumerate(zip(perm, delta))]
+        return move, self.bound - max((abs(x) for shift in delta for x in shift), default=0)
+
+    def moved(self, cycle: list[int], mover: tuple[list[int], int]) -> list[int] | None:
+        """The coded images carried by a translation (:meth:`mover`), or None where one would fall beyond
+        the codes' field (a cycle near the origin, as :meth:`standard` leaves it, stays well within)."""
+        move, safe = mover
+        cell = self.cell
+        if any(max(map(abs, self.shift(c))) > safe for c in cycle):
+            return None
+        return [c + move[c // cell] for c in cycle]
 
     def ring(self, cycle: list[int]) -> Ring:
         """The ring through the coded images."""
