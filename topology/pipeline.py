@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from topology.entanglement.entangle import Entanglement, Move, Placed, entangle, translation_moves
-from topology.entanglement.rings import NetGeometry, net_geometry
+from topology.entanglement.entangle import Entanglement, Placed, entangle, translation_moves
+from topology.entanglement.rings import Move, NetGeometry, net_geometry
 from topology.errors import InputError
 from topology.memory import keep_freed_memory
 from topology.naming.identify import Namer, component_graph

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
-from topology.entanglement.rings import NetGeometry
+from topology.entanglement.rings import Move, NetGeometry
 from topology.net.periodic import Component
 
 KINDS = ("interpenetration", "polycatenation", "polythreading", "none")
@@ -348,17 +348,6 @@ def _rational(t: np.ndarray, orders: list[int], orth: np.ndarray, tolerance: flo
         if np.linalg.norm((t * order - whole) @ orth.T) <= tolerance:
             return (whole / order) % 1.0
     return None
-
-
-@dataclass(frozen=True, eq=False)
-class Move:
-    """A translation of a structure as a map of its net's vertices: it takes vertex ``v`` at
-    ``frac[v] + s`` to vertex ``target[v]`` at ``frac[target[v]] + s + delta[v]``. A net's rings are
-    searched from one vertex of each orbit and carried to the others, and a net that a move makes of
-    another has its rings carried over whole (:mod:`topology.entanglement.rings`)."""
-
-    target: np.ndarray
-    delta: np.ndarray
 
 
 def translation_moves(frac: np.ndarray, translations: list[np.ndarray]) -> list[Move]:

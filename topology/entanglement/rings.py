@@ -9,15 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from topology.naming.canonical import PeriodicGraph, simplified
 from topology.net.periodic import Component
-
-if TYPE_CHECKING:
-    from topology.entanglement.entangle import Move
 
 MAX_RING = 16
 """Longest ring looked for (dia has 6-rings, srs 10-rings; a covalent framework cut into atoms, 14 to 16)."""
@@ -46,6 +42,17 @@ class Ring:
         return where @ orth.T
 
 
+@dataclass(frozen=True, eq=False)
+class Move:
+    """A translation of a structure as a map of its net's vertices: it takes vertex ``v`` at
+    ``frac[v] + s`` to vertex ``target[v]`` at ``frac[target[v]] + s + delta[v]``. A net's rings are
+    searched from one vertex of each orbit and carried to the others, and a net that a move makes of
+    another has its rings carried over whole (:func:`smallest_rings`)."""
+
+    target: np.ndarray
+    delta: np.ndarray
+
+
 @dataclass(frozen=True)
 class NetGeometry:
     """A net's simplified edges (vertex ids of the whole net, cell offsets) and its rings."""
@@ -54,8 +61,8 @@ class NetGeometry:
     rings: tuple[Ring, ...]
 
     def moved(self, move: Move) -> NetGeometry:
-        """The edges and rings carried by a translation of the structure
-        (:class:`~topology.entanglement.entangle.Move`): those of the net it carries this one onto."""
+        """The edges and rings carried by a translation of the structure (:class:`Move`): those of the
+        net it carries this one onto."""
         to, by = move.target.tolist(), move.delta.tolist()
         edges = tuple((to[u], to[v], tuple(a + b - c for a, b, c in zip(s, by[v], by[u]))) for u, v, s in self.edges)
         rings = tuple(Ring(tuple([to[v] for v in r.vertices]),
@@ -94,7 +101,7 @@ def smallest_rings(adj, max_size: int = MAX_RING,
     on two 6-rings).
 
     ``moves`` are translations that map the net onto itself, each as the vertex it takes every vertex to
-    and the lattice shift of each image (``entangle.Move``): the rings at a vertex are then those at the
+    and the lattice shift of each image (``Move``): the rings at a vertex are then those at the
     first vertex of its orbit under the group they generate, carried over, and only first vertices are
     searched.
 
