@@ -367,3 +367,22 @@ def test_rings_carried_by_generators_of_the_translations_are_the_rings(generator
     every = smallest_rings(adj)
     carried = smallest_rings(adj, moves=moves)
     assert len(every) == 12 and [(r.vertices, r.shifts) for r in carried] == [(r.vertices, r.shifts) for r in every]
+
+
+def test_a_translation_that_simplification_does_not_keep_is_not_used() -> None:
+    """A chain of two 2-connected vertices that a half translation swaps (a fuzzed file gave one):
+    simplification keeps one of them, so the translation cannot carry the simplified net's rings; it is
+    left out, and the net's geometry is what it is without it. A move that is not one to one, or that
+    takes an edge where there is none, is no automorphism."""
+    from topology.entanglement.entangle import Move, automorphisms
+    from topology.entanglement.rings import net_geometry
+    from topology.net.periodic import periodic_components
+
+    src, dst = np.array([0, 1, 1, 0]), np.array([1, 0, 0, 1])
+    off = np.array([[0, 0, 0], [1, 0, 0], [0, 0, 0], [-1, 0, 0]])
+    (component,) = periodic_components(2, src, dst, off)
+    swap = Move(np.array([1, 0]), np.array([[0, 0, 0], [1, 0, 0]]))
+    assert automorphisms([swap], src, dst, off) == [swap]
+    assert net_geometry(src, dst, off, component, (swap,)) == net_geometry(src, dst, off, component)
+    assert automorphisms([Move(np.array([0, 0]), np.zeros((2, 3), dtype=int))], src, dst, off) == []
+    assert automorphisms([Move(np.array([1, 0]), np.zeros((2, 3), dtype=int))], src, dst, off) == []

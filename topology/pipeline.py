@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from topology.entanglement.entangle import Entanglement, Placed, entangle, translation_moves
+from topology.entanglement.entangle import Entanglement, Placed, automorphisms, entangle, translation_moves
 from topology.entanglement.rings import Move, NetGeometry, net_geometry
 from topology.errors import InputError
 from topology.memory import keep_freed_memory
@@ -54,13 +54,14 @@ def _entanglements(lattice: CellLattice, pairs: list[tuple[NetSummary, NetSummar
         net_of[list(n.vertices)] = n.id
     shifts = translation_moves(frac, lattice.translations[1:])
     moves = _net_moves(nets, net_of, shifts)
+    exact = automorphisms(shifts, src, dst, off)
     geometry: dict[int, NetGeometry] = {}
     for n in nets.values():
         # a net that a translation makes of one already worked out has its rings carried over
-        carried = next(((m, g) for m in geometry for g in shifts
+        carried = next(((m, g) for m in geometry for g in exact
                         if net_of[g.target[nets[m].vertices[0]]] == n.id and _onto(g.target, nets[m], n)), None)
         if carried is None:
-            own = tuple(g for g in shifts if net_of[g.target[n.vertices[0]]] == n.id and _onto(g.target, n, n))
+            own = tuple(g for g in exact if net_of[g.target[n.vertices[0]]] == n.id and _onto(g.target, n, n))
             geometry[n.id] = net_geometry(src, dst, off, component[n.vertices[0]], own)
         else:
             geometry[n.id] = geometry[carried[0]].moved(carried[1])

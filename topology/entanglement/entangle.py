@@ -29,7 +29,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from topology.entanglement.rings import Move, NetGeometry
-from topology.net.periodic import Component
+from topology.net.periodic import Component, row_ranks
 
 KINDS = ("interpenetration", "polycatenation", "polythreading", "none")
 
@@ -351,15 +351,29 @@ def _rational(t: np.ndarray, orders: list[int], orth: np.ndarray, tolerance: flo
 
 
 def translation_moves(frac: np.ndarray, translations: list[np.ndarray]) -> list[Move]:
-    """The moves of the structure's translations within its cell (:func:`lattice_points`, which checks
-    that each carries the net onto itself). The file's other operations would spare more of the ring
-    search, but checking them costs more than the search they spare on nets of a few dozen vertices."""
+    """The moves of the structure's translations within its cell (:func:`lattice_points`): each vertex
+    to the vertex nearest its image. The file's other operations would spare more of the ring search,
+    but checking them costs more than the search they spare on nets of a few dozen vertices."""
     tree = cKDTree(_wrap(frac), boxsize=1.0)
     moves = []
     for t in translations:
         target = tree.query(_wrap(frac + t))[1]
         moves.append(Move(target, np.round(frac + t - frac[target]).astype(np.int64)))
     return moves
+
+
+def automorphisms(moves: list[Move], src: np.ndarray, dst: np.ndarray, offset: np.ndarray) -> list[Move]:
+    """The moves that take the vertices one to one and every edge (``src``, ``dst``, ``offset``: both
+    directions) onto an edge, vertex by vertex: where two vertices share a place (a file's atoms piled
+    up), the nearest one may not be the image, and rings carried by such a move would not be rings."""
+    if not moves:
+        return []
+    edges = np.column_stack([src, dst, offset])
+    images = [np.column_stack([m.target[src], m.target[dst], offset + m.delta[dst] - m.delta[src]]) for m in moves]
+    ranks = row_ranks(np.concatenate([edges, *images]))
+    known = ranks[:len(edges)]
+    return [m for k, m in enumerate(moves) if len(np.unique(m.target)) == len(m.target)
+            and np.isin(ranks[len(edges) * (k + 1): len(edges) * (k + 2)], known).all()]
 
 
 def _wrap(frac: np.ndarray) -> np.ndarray:

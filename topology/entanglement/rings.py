@@ -85,9 +85,11 @@ def net_geometry(src: np.ndarray, dst: np.ndarray, offset: np.ndarray, component
     original = nodes[np.array(kept, dtype=int)].tolist() if kept else []  # Python ints, looked up by the thousand
     edges = tuple((original[u], original[v], tuple(int(x) for x in s))
                   for u, v, s in zip(graph.src.tolist(), graph.dst.tolist(), graph.shift.tolist()))
-    at = {v: k for k, v in enumerate(original)}  # simplification keeps what a symmetry maps to what it keeps
+    at = {v: k for k, v in enumerate(original)}
+    # a translation is used where it maps the vertices kept onto vertices kept (not where it could not:
+    # of a cycle of two-connected vertices, simplification keeps one)
     moves = tuple(([at[int(m.target[v])] for v in original], [tuple(int(x) for x in m.delta[v]) for v in original])
-                  for m in translations)
+                  for m in translations if all(int(m.target[v]) in at for v in original))
     rings = smallest_rings(graph.adjacency(), moves=moves)
     return NetGeometry(edges, tuple(Ring(tuple([original[v] for v in r.vertices]), r.shifts) for r in rings))
 
