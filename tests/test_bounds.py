@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from random_nets import parallel_lines, periodic_graph, random_net
 
-from random_nets import parallel_lines, random_net, periodic_graph
 from topology.naming.canonical import MAX_FRAMES, PeriodicGraph, canonical_form
 from topology.naming.identify import identify
 from topology.pipeline import analyze_bytes

@@ -27,8 +27,17 @@ from viewer.graph2d import graph_image
 from viewer.orientation import View
 from viewer.scene import VDW, Options, Scene, build_scene, legend, visible_atoms
 from viewer.sentences import nets_sentence
-from viewer.storyboard import (add_block_net, block_net, fades, frame_seconds, movie_view, reading_seconds,
-                               repeats, step_title, structure_title)
+from viewer.storyboard import (
+    add_block_net,
+    block_net,
+    fades,
+    frame_seconds,
+    movie_view,
+    reading_seconds,
+    repeats,
+    step_title,
+    structure_title,
+)
 from viewer.transition import Frame, Series, frames, track_series
 
 MOVIE_FORMATS = ("gif", "mp4")
