@@ -55,24 +55,24 @@ def _entanglements(lattice: CellLattice, pairs: list[tuple[NetSummary, NetSummar
     shifts = translation_moves(frac, lattice.translations[1:])
     moves = _net_moves(nets, net_of, shifts)
     exact = automorphisms(shifts, src, dst, off)
+
+    def carries(move: Move, first: NetSummary, second: NetSummary) -> bool:
+        """Whether the move takes the vertices of ``first`` one to one onto those of ``second``."""
+        return net_of[move.target[first.vertices[0]]] == second.id and \
+            sorted(move.target[list(first.vertices)].tolist()) == list(second.vertices)
+
     geometry: dict[int, NetGeometry] = {}
     for n in nets.values():
         # a net that a translation makes of one already worked out has its rings carried over
-        carried = next(((m, g) for m in geometry for g in exact
-                        if net_of[g.target[nets[m].vertices[0]]] == n.id and _onto(g.target, nets[m], n)), None)
+        carried = next(((m, g) for m in geometry for g in exact if carries(g, nets[m], n)), None)
         if carried is None:
-            own = tuple(g for g in exact if net_of[g.target[n.vertices[0]]] == n.id and _onto(g.target, n, n))
+            own = tuple(g for g in exact if carries(g, n, n))
             geometry[n.id] = net_geometry(src, dst, off, component[n.vertices[0]], own)
         else:
             geometry[n.id] = geometry[carried[0]].moved(carried[1])
     placed = {i: Placed(g, frac, orth, component[nets[i].vertices[0]], lifted.shift) for i, g in geometry.items()}
     return [entangle(placed[a.id], placed[b.id], (a.id, b.id), orth, a.id == b.id,
                      sum(1 for m in moves if {m[a.id], m[b.id]} == {a.id, b.id})) for a, b in pairs]
-
-
-def _onto(target: np.ndarray, first: NetSummary, second: NetSummary) -> bool:
-    """Whether ``target`` takes the vertices of ``first`` one to one onto those of ``second``."""
-    return sorted(target[list(first.vertices)].tolist()) == list(second.vertices)
 
 
 def _net_moves(nets: dict[int, NetSummary], net_of: np.ndarray, shifts: list[Move]) -> list[dict[int, int]]:

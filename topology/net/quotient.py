@@ -155,20 +155,14 @@ class PeriodicNet:
 
     def frac(self) -> np.ndarray:
         """Fractional coordinates of the vertices (a new array)."""
-        if len(self._frac) != 1:
-            self._frac = [np.concatenate(self._frac) if self._frac else np.zeros((0, 3))]
-        return self._frac[0].copy()
+        return _joined(self._frac, np.zeros((0, 3))).copy()
 
     def _edge_table(self) -> np.ndarray:
-        if len(self._ends) != 1:
-            self._ends = [np.concatenate(self._ends) if self._ends else np.zeros((0, 5), dtype=np.int64)]
-        return self._ends[0]
+        return _joined(self._ends, np.zeros((0, 5), dtype=np.int64))
 
     def occupancy(self) -> np.ndarray:
         """Occupancy of each edge, in the order the edges were added."""
-        if len(self._occupancy) != 1:
-            self._occupancy = [np.concatenate(self._occupancy) if self._occupancy else np.zeros(0)]
-        return self._occupancy[0]
+        return _joined(self._occupancy, np.zeros(0))
 
     def edge_order(self) -> np.ndarray:
         """The edges (by the order they were added) in the order ``graph.edges`` lists them: by their
@@ -204,7 +198,7 @@ class PeriodicNet:
             import networkx as nx  # only when asked for: an analysis never is
 
             graph = nx.MultiGraph()
-            _add_nodes(graph, 0, [{"kind": kind, "composition": comp, "frac": f, "atoms": atoms}
+            _add_nodes(graph, [{"kind": kind, "composition": comp, "frac": f, "atoms": atoms}
                                   for kind, f, comp, atoms in zip(self.kinds, self.frac(), self.compositions,
                                                                   self.vertex_atoms)])
             ends = self._edge_table()
@@ -247,6 +241,14 @@ class PeriodicNet:
         return np.bincount(distinct[:, 0], minlength=n).tolist()
 
 
+def _joined(blocks: list[np.ndarray], empty: np.ndarray) -> np.ndarray:
+    """The blocks as one array, kept as the only block: a net is built by many small appends (a .cgd
+    file's edges one by one) and read whole, so the blocks are joined once, when first read."""
+    if len(blocks) != 1:
+        blocks[:] = [np.concatenate(blocks) if blocks else empty]
+    return blocks[0]
+
+
 NO_ATOMS = np.zeros(0, dtype=int)
 NO_ATOMS.flags.writeable = False
 """The atoms of an edge that is no linker (a branch point's bond, a direct bond): one read-only empty
@@ -257,10 +259,10 @@ def _atom_array(atoms) -> np.ndarray:
     return NO_ATOMS if len(atoms) == 0 else np.asarray(atoms, dtype=int)
 
 
-def _add_nodes(graph: nx.MultiGraph, start: int, attrs: list[dict]) -> None:
-    """Add nodes ``start``, ``start + 1``, ... with their attribute dicts, straight into the graph's
-    dicts as ``add_nodes_from`` leaves them: it costs several times more, per node, than the dicts."""
-    for k, attr in enumerate(attrs, start):
+def _add_nodes(graph: nx.MultiGraph, attrs: list[dict]) -> None:
+    """Add nodes 0, 1, ... with their attribute dicts, straight into the graph's dicts as
+    ``add_nodes_from`` leaves them: it costs several times more, per node, than the dicts."""
+    for k, attr in enumerate(attrs):
         graph._node[k] = attr
         graph._adj[k] = {}
 

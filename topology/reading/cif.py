@@ -751,7 +751,7 @@ def _centring_split(operations: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray
     group = gemmi.GroupOps(ops)
     sym_rot, sym_tran = seitz(group.sym_ops)
     centring = np.array(group.cen_ops, dtype=np.int64).reshape(-1, 3)
-    rot, tran = seitz(ops)
+    rot, tran = _seitz_of(operations)
     if not (_same_operations(rot, tran, sym_rot, sym_tran, centring) and gemmi.find_spacegroup_by_ops(group) is not None):
         return None
     return sym_rot, sym_tran, centring
