@@ -230,3 +230,24 @@ def test_the_graph_lists_the_edges_in_the_order_of_the_nets_arrays(seed: int) ->
                       for a, b, c, lk in zip(src[:once], dst[:once], off[:once], net.edge_linkers())]
     assert [net.graph.nodes[v]["atoms"].tolist() for v in range(8)] == [a.tolist() for a in net.vertex_atoms]
     assert np.allclose([net.graph.nodes[v]["frac"] for v in range(8)], net.frac())
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_small_graphs_are_lifted_as_the_sparse_search_lifts_them(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plain-Python search of small graphs gives the labels and shifts of scipy's, multi-edges,
+    loops and several components included."""
+    from topology.net import periodic
+
+    rng = np.random.default_rng(seed)
+    for _ in range(200):
+        n, m = int(rng.integers(1, 30)), int(rng.integers(0, 50))
+        s, d, o = rng.integers(0, n, m), rng.integers(0, n, m), rng.integers(-2, 3, (m, 3))
+        s[: m // 4] = d[: m // 4]  # loops
+        src, dst, off = np.concatenate([s, d]), np.concatenate([d, s]), np.concatenate([o, -o])
+        order = rng.permutation(len(src))
+        src, dst, off = src[order], dst[order], off[order]
+        small = periodic.lift(n, src, dst, off)
+        monkeypatch.setattr(periodic, "SEARCHED_IN_PYTHON", -1)
+        sparse = periodic.lift(n, src, dst, off)
+        monkeypatch.undo()
+        assert small[0].tolist() == sparse[0].tolist() and small[1].tolist() == sparse[1].tolist()

@@ -68,6 +68,8 @@ def lift(n: int, src: np.ndarray, dst: np.ndarray, offset: np.ndarray) -> tuple[
     """
     if n == 0:
         return np.zeros(0, dtype=int), np.zeros((0, 3), dtype=int)
+    if len(src) <= SEARCHED_IN_PYTHON:
+        return _lift_small(n, src, dst, offset)
     adj = csr_adjacency(src, dst, n)
     n_comp, labels = connected_components(adj, directed=False)
     # one search from a virtual root, node n, joined to the first node of every component
@@ -85,6 +87,42 @@ def lift(n: int, src: np.ndarray, dst: np.ndarray, offset: np.ndarray) -> tuple[
     up = np.append(np.where(pred[:n] < 0, n, pred[:n]), n)
     up[roots] = n
     return labels, sums_to_root(step, up, n)[:n].astype(int)
+
+
+SEARCHED_IN_PYTHON = 512
+"""Directed edges up to which :func:`lift` searches in plain Python: the quotient net of a framework
+has a few dozen, where building sparse matrices for scipy's searches costs more than the search (up to
+about 700 edges, measured)."""
+
+
+def _lift_small(n: int, src: np.ndarray, dst: np.ndarray, offset: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`lift` on a small graph: the same breadth-first forest (components from their first node,
+    each node's neighbours in the order of its edges, a child's step the offset of the first edge from
+    its parent), so the same labels and shifts."""
+    edges: list[list[int]] = [[] for _ in range(n)]
+    heads = dst.tolist()
+    for e, u in enumerate(src.tolist()):
+        edges[u].append(e)
+    steps = offset.tolist()
+    labels = [-1] * n
+    shift: list[list[int]] = [[0, 0, 0]] * n
+    count = 0
+    for root in range(n):
+        if labels[root] >= 0:
+            continue
+        labels[root] = count
+        queue = [root]
+        for u in queue:  # grows while it is read: breadth first
+            here = shift[u]
+            for e in edges[u]:
+                w = heads[e]
+                if labels[w] < 0:
+                    labels[w] = count
+                    step = steps[e]
+                    shift[w] = [here[0] + step[0], here[1] + step[1], here[2] + step[2]]
+                    queue.append(w)
+        count += 1
+    return np.array(labels, dtype=np.int32), np.array(shift, dtype=int).reshape(n, 3)
 
 
 def concatenated_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
