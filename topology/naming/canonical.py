@@ -417,19 +417,26 @@ SENTINEL = np.iinfo(np.int64).max // 4
 @dataclass(frozen=True)
 class _Frames:
     """Candidate frames: frame f stands at vertex ``origin[f]`` with basis columns ``basis[f]``, which
-    are the vectors ``picks[f]`` of that vertex's candidates ``vectors[origin[f]]`` (its star, then,
+    are the vectors ``picks[f]`` of that vertex's candidates ``vectors(origin[f])`` (its star, then,
     for a flat star, the vectors further out that complete it)."""
 
     origin: np.ndarray
     basis: np.ndarray
     picks: np.ndarray
-    vectors: dict[int, np.ndarray]
+    stars: tuple[np.ndarray, np.ndarray]  # every vertex's edge vectors, padded (vertex, edge, d), and degree
+    completed: dict[int, np.ndarray]  # a flat star's vectors and those that complete it, by vertex
 
     def take(self, mask: np.ndarray) -> _Frames:
-        return _Frames(self.origin[mask], self.basis[mask], self.picks[mask], self.vectors)
+        return _Frames(self.origin[mask], self.basis[mask], self.picks[mask], self.stars, self.completed)
+
+    def vectors(self, v: int) -> np.ndarray:
+        """The candidate vectors of vertex ``v``, which ``picks`` index."""
+        vec, deg = self.stars
+        return self.completed[v] if v in self.completed else vec[v, :deg[v]]
 
 
-def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vecs: list[np.ndarray]) -> _Frames | None:
+def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vec: np.ndarray,
+            deg: np.ndarray) -> _Frames | None:
     """Candidate frames: (origin, ordered basis) for every vertex of the start class.
 
     The start class is the smallest class of vertices whose stars (edge vectors) span the most
@@ -440,12 +447,10 @@ def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vecs: li
     d = graph.dim
     # the rank of a vertex's star is an invariant too: colour refinement may put a flat and a full
     # star in one class (fta), so the start class is chosen by (rank, colour)
-    rank = np.zeros(len(vecs), dtype=int)
-    by_degree: dict[int, list[int]] = {}
-    for v, star in enumerate(vecs):
-        by_degree.setdefault(len(star), []).append(v)
-    for members in by_degree.values():  # one stacked rank per degree
-        rank[members] = _star_ranks(np.stack([vecs[v] for v in members]))
+    rank = np.zeros(len(deg), dtype=int)
+    for k in np.unique(deg).tolist():  # one stacked rank per degree
+        members = np.flatnonzero(deg == k)
+        rank[members] = _star_ranks(vec[members, :k])
     best = int(rank.max())
     eligible = rank == best
     values, counts = np.unique(classes[eligible], return_counts=True)
@@ -453,7 +458,7 @@ def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vecs: li
     # the frames a class gives, counted before any is made: a vertex of degree 342 alone would give
     # 342 x 341 x 340 of them. Past the limit, the class giving fewest frames starts instead (a rule
     # that depends only on the net too, and leaves every key under the limit as it was).
-    degree = {int(c): len(vecs[int(np.flatnonzero(classes == c)[0])]) for c in values}
+    degree = {int(c): int(deg[np.flatnonzero(classes == c)[0]]) for c in values}
     frames = {int(c): int(k) * math.perm(degree[int(c)], best) for c, k in zip(values, counts)}
     if frames[start] > MAX_FRAMES:
         start = min(frames, key=lambda c: (frames[c], c))
@@ -462,17 +467,16 @@ def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vecs: li
     members = np.flatnonzero((classes == start) & eligible)
     choices = _arrangements(degree[start], best)
     if best == d:  # stars that span the space: every vertex's frames at once
-        mats = np.stack([vecs[v] for v in members])[:, choices].transpose(0, 1, 3, 2)  # (vertex, frame, d, d)
+        mats = vec[members][:, choices].transpose(0, 1, 3, 2)  # (vertex, frame, d, d)
         good = np.abs(_det(mats)) > 1e-9
         if not good.any():
             return None
         picks = np.broadcast_to(choices, good.shape + (best,))[good]
-        return _Frames(np.repeat(members, good.sum(axis=1)), mats[good], picks,
-                       {int(v): vecs[v] for v in members})
+        return _Frames(np.repeat(members, good.sum(axis=1)), mats[good], picks, (vec, deg), {})
     adj = graph.adjacency()
     origins, bases, picked, vectors = [], [], [], {}
     for v in members.tolist():
-        star = vecs[v]
+        star = vec[v, :deg[v]]
         pool = _completion(adj, pos, v, star, d)  # a flat star: completed by vectors further out
         if pool is None:
             return None
@@ -490,7 +494,7 @@ def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vecs: li
             raise TooManyFrames(f"its start vertices give more than {MAX_FRAMES:,} frames")
     if not origins:
         return None
-    return _Frames(np.array(origins), np.concatenate(bases), np.concatenate(picked), vectors)
+    return _Frames(np.array(origins), np.concatenate(bases), np.concatenate(picked), (vec, deg), vectors)
 
 
 def _star_ranks(stars: np.ndarray) -> np.ndarray:
@@ -571,7 +575,7 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
     valid = np.arange(width)[None, :] < deg[:, None]
     if _coincident_neighbours(vec, valid):
         return None  # two neighbours at one place: an unstable net
-    frames = _frames(graph, pos, classes, [vec[u, :deg[u]] for u in range(n)])
+    frames = _frames(graph, pos, classes, vec, deg)
     if frames is None:
         return None
     origin, basis = frames.origin, frames.basis
@@ -776,7 +780,7 @@ def _one_per_family(frames: _Frames, perms: np.ndarray, lins: np.ndarray) -> np.
     keep = np.zeros(len(frames.origin), dtype=bool)
     for o in np.unique(frames.origin).tolist():
         at = np.flatnonzero(frames.origin == o)
-        vectors = frames.vectors[o]
+        vectors = frames.vectors(o)
         moved = _permutations_of(vectors, lins[perms[:, o] == o])
         if moved is None:  # candidate vectors the symmetries do not permute: no family is merged
             keep[at] = True
