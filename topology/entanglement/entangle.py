@@ -29,7 +29,8 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from topology.entanglement.rings import Move, NetGeometry
-from topology.net.periodic import Component, row_ranks
+from topology.net.periodic import Component
+from topology.tables import row_ranks
 
 KINDS = ("interpenetration", "polycatenation", "polythreading", "none")
 

@@ -38,7 +38,8 @@ import numpy as np
 from scipy.sparse import csc_matrix
 
 from topology.naming.invariants import coordination_sequences
-from topology.net.periodic import row_ranks, solve_laplacian, sums_to_root, unique_rows
+from topology.net.periodic import solve_laplacian, sums_to_root
+from topology.tables import row_ranks, unique_rows
 
 FINE = 1e-8
 """Frame coordinates (edge vectors and shifts in a frame of edge vectors) closer than this are equal:
@@ -191,17 +192,13 @@ DENSE_PLACEMENT = 64
 a sparse matrix alone costs a hundred."""
 
 
-def _grid(frac: np.ndarray) -> np.ndarray:
-    """Positions modulo the lattice as integers on the rounding grid."""
-    return np.round(frac * ROUND).astype(np.int64) % int(ROUND)
-
-
 def _codes(frac: np.ndarray) -> np.ndarray:
-    """One integer per position modulo the lattice (20 bits a coordinate)."""
-    grid = _grid(frac)
-    code = np.zeros(grid.shape[:-1], dtype=np.int64)
-    for j in range(grid.shape[-1]):
-        code = code * int(ROUND) + grid[..., j]
+    """One integer per position modulo the lattice: each coordinate on the rounding grid, modulo 1 by
+    keeping its low 20 bits (two's complement makes that the floor modulo), in 20 bits of the code."""
+    grid = np.rint(frac * ROUND).astype(np.int64) & (int(ROUND) - 1)
+    code = grid[..., 0]
+    for j in range(1, grid.shape[-1]):
+        code = (code << 20) | grid[..., j]
     return code
 
 
@@ -526,7 +523,7 @@ def _det(mats: np.ndarray) -> np.ndarray:
     one factorisation per matrix on the thousands of small bases of a net's frames."""
     if mats.shape[-1] == 2:
         return mats[..., 0, 0] * mats[..., 1, 1] - mats[..., 0, 1] * mats[..., 1, 0]
-    (a, b, c), (d, e, f), (g, h, i) = (np.moveaxis(row, -1, 0) for row in np.moveaxis(mats, -2, 0))
+    a, b, c, d, e, f, g, h, i = (mats[..., r, k] for r in range(3) for k in range(3))
     return a * (e * i - f * h) - b * (d * i - f * g) + c * (d * h - e * g)
 
 

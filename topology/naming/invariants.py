@@ -11,7 +11,7 @@ from math import gcd
 
 import numpy as np
 
-from topology.net.periodic import concatenated_ranges
+from topology.tables import concatenated_ranges
 
 SHELLS = 10
 RING_LIMIT = 12

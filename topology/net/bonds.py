@@ -15,10 +15,10 @@ from scipy.spatial import cKDTree
 
 from topology.errors import InputError
 from topology.limits import MAX_BOND_CANDIDATES, SHORT_CONTACT, check_contacts, check_images, check_pairs
-from topology.net.periodic import column_range, concatenated_ranges, lexicographic_order
 from topology.reading.cif import SPECIAL_POSITION_TOLERANCE
 from topology.reading.crystal import Crystal, covalent_radii, lengths
 from topology.reading.disorder import BOND_TOLERANCE, OVERLAP, alternatives
+from topology.tables import column_range, concatenated_ranges, lexicographic_order
 
 TOLERANCE = BOND_TOLERANCE
 """Added to the sum of covalent radii (Cordero, via gemmi), in Angstrom."""

@@ -17,10 +17,11 @@ import numpy as np
 from scipy.sparse.csgraph import connected_components
 
 from topology.net.bonds import Bonds, bond_graph_arrays
-from topology.net.periodic import csr_adjacency, stable_argsort, unique_rows
+from topology.net.periodic import csr_adjacency
 from topology.net.quotient import PeriodicNet
 from topology.net.units import BRANCH, BuildingUnits
 from topology.reading.crystal import Crystal
+from topology.tables import stable_argsort, unique_rows
 
 Terminal = tuple[int, int, int, int]
 """A cluster image an organic part binds: (vertex, image a, b, c) in the part's frame."""

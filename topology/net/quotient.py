@@ -13,18 +13,10 @@ from typing import TYPE_CHECKING
 import gemmi
 import numpy as np
 
-from topology.net.periodic import (
-    Component,
-    Lifted,
-    concatenated_ranges,
-    lifted_components,
-    periodic_components,
-    row_ranks,
-    stable_argsort,
-    unique_rows,
-)
+from topology.net.periodic import Component, Lifted, lifted_components, periodic_components
 from topology.net.units import BRANCH, LINKER, BuildingUnits
 from topology.reading.crystal import Crystal, element_codes
+from topology.tables import concatenated_ranges, row_ranks, stable_argsort, unique_rows
 
 if TYPE_CHECKING:
     import networkx as nx

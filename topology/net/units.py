@@ -27,8 +27,9 @@ import numpy as np
 
 from topology.net.bonds import Bonds, bond_graph_arrays
 from topology.net.organic import organic_sbus
-from topology.net.periodic import concatenated_ranges, lifted_components, unique_rows
+from topology.net.periodic import lifted_components
 from topology.reading.crystal import Crystal, metal_mask
+from topology.tables import concatenated_ranges, unique_rows
 
 GUEST, TERMINAL, LINKER, BRANCH, CLUSTER, ROD, ATOM, ORGANIC = (
     "guest", "terminal", "linker", "branch", "metal-cluster", "rod-metal", "atom", "organic-sbu",

@@ -34,6 +34,7 @@ from topology.limits import (
 from topology.reading.cif_repair import read_document
 from topology.reading.crystal import Crystal, lengths
 from topology.reading.orbits import SiteOrbits, images_of, multiplication_table, op_keys, products
+from topology.tables import row_ranks
 
 SPECIAL_POSITION_TOLERANCE = 0.3
 """Symmetry images of one site closer than this (in Angstrom) are merged (special positions)."""
@@ -209,9 +210,8 @@ def _kinds(sites: dict[str, np.ndarray], index: np.ndarray) -> np.ndarray:
     """The kind of each atom (of site ``index``) that may be read once where two coincide: element,
     disorder group and occupancy; every atom of a negative part a kind of its own, as the symmetry
     copies of such a part overlap by design (alternatives)."""
-    alike = np.unique(np.column_stack([np.unique(sites["elements"], return_inverse=True)[1].ravel(),
-                                       sites["disorder"], np.round(sites["occupancy"] * 1000)]), axis=0,
-                      return_inverse=True)[1].ravel()
+    alike = row_ranks(np.column_stack([np.unique(sites["elements"], return_inverse=True)[1].ravel(),
+                                       sites["disorder"], np.round(sites["occupancy"] * 1000)]))
     kind = alike[index]
     return np.where(sites["disorder"][index] < 0, kind.max(initial=0) + 1 + np.arange(len(kind)), kind)
 
