@@ -10,8 +10,6 @@ its own symmetry copies are its alternatives.
 from __future__ import annotations
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from topology.reading.crystal import Crystal, covalent_radii, metal_mask
@@ -103,11 +101,18 @@ def assemblies(crystal: Crystal) -> np.ndarray:
         close = (pairs["v"] < OVERLAP * (radii[p] + radii[q])) & (groups[loose[p]] != groups[loose[q]])
         rows = [index[x] for x in groups[loose[p[close]]].tolist()]
         cols = [index[y] for y in groups[loose[q[close]]].tolist()]
-    graph = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(parts), len(parts)))
-    overlapping = connected_components(graph, directed=False)[1]
+    leader = list(range(len(parts)))  # the parts that overlap, joined (a few parts: no sparse matrix)
+
+    def root(k: int) -> int:
+        while leader[k] != k:
+            leader[k] = k = leader[leader[k]]
+        return k
+
+    for a, b in zip(rows, cols):
+        leader[max(root(a), root(b))] = min(root(a), root(b))
     members: dict[int, list[int]] = {}
     for p in parts:
-        members.setdefault(int(overlapping[index[p]]), []).append(p)
+        members.setdefault(root(index[p]), []).append(p)
     for together in members.values():
         name = "parts " + ", ".join(map(str, together)) if len(together) > 1 else f"part {together[0]}"
         out[unnamed & np.isin(groups, together)] = f"({name})"
