@@ -265,3 +265,22 @@ def test_star_ranks_are_those_of_the_singular_values() -> None:
             stars[flat, :, -1] = 0
             stars[flat] = stars[flat] @ np.linalg.qr(rng.normal(size=(d, d)))[0]  # flat, turned off the axes
             assert (_star_ranks(stars) == np.linalg.matrix_rank(stars, tol=1e-9)).all()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_few_edges_are_put_in_standard_form_as_many_are(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Short edge lists are standardised in plain Python: the same graph as the array path gives,
+    with reversed duplicates, zero loops and loops with negative shifts among the rows."""
+    from topology.naming import canonical
+
+    rng = np.random.default_rng(seed)
+    for _ in range(100):
+        m, n, dim = int(rng.integers(0, 30)), int(rng.integers(1, 6)), int(rng.integers(2, 4))
+        table = np.column_stack([rng.integers(0, n, (m, 2)), rng.integers(-1, 2, (m, dim))])
+        table = np.vstack([table, table[: m // 3][:, [1, 0, *range(2, 2 + dim)]] * [1, 1, *[-1] * dim]])
+        few = PeriodicGraph.from_arrays(table, dim, n)
+        monkeypatch.setattr(canonical, "FEW_EDGES", -1)
+        many = PeriodicGraph.from_arrays(table, dim, n)
+        monkeypatch.undo()
+        assert (few.n, few.src.tolist(), few.dst.tolist(), few.shift.tolist()) == \
+            (many.n, many.src.tolist(), many.dst.tolist(), many.shift.tolist())

@@ -150,9 +150,12 @@ def component_graph(src: np.ndarray, dst: np.ndarray, offset: np.ndarray, shift:
     s, d, o = src[keep], dst[keep], offset[keep]
     cycles = shift[s] + o - shift[d]
     basis = component.basis
-    # the basis is in Hermite form, so its pivot columns alone give each cycle's coordinates
+    # the basis is in Hermite form, so its pivot columns alone give each cycle's coordinates, one
+    # after another by exact integer division (a triangular system)
     pivots = [int(np.flatnonzero(row)[0]) for row in basis]
-    coords = np.linalg.solve(basis[:, pivots].T.astype(float), cycles[:, pivots].T.astype(float))
-    ints = np.round(coords.T).astype(np.int64)
+    triangle, given = basis[:, pivots].astype(np.int64), cycles[:, pivots]
+    ints = np.zeros((len(given), len(basis)), dtype=np.int64)
+    for j in range(len(basis)):
+        ints[:, j] = (given[:, j] - ints[:, :j] @ triangle[:j, j]) // triangle[j, j]
     table = np.column_stack([index[s], index[d], ints])
     return PeriodicGraph.from_arrays(table, len(basis), n=len(nodes))
