@@ -700,7 +700,8 @@ def _first_of_coinciding(frac: np.ndarray, kind: np.ndarray, cell: gemmi.UnitCel
     if not len(close):
         return keep
     sub = cKDTree(points[close], boxsize=box)
-    check_pairs(source, (sub.count_neighbors(sub, SPECIAL_POSITION_TOLERANCE) - sub.n) // 2, len(frac))
+    within = sub.query_ball_point(points[close], SPECIAL_POSITION_TOLERANCE, return_length=True)  # itself included
+    check_pairs(source, (int(within.sum()) - sub.n) // 2, len(frac))
     pairs = close[sub.query_pairs(SPECIAL_POSITION_TOLERANCE, output_type="ndarray")]
     pairs = pairs[kind[pairs[:, 0]] == kind[pairs[:, 1]]]
     keep[pairs.max(axis=1)] = False
