@@ -286,7 +286,8 @@ class Symmetry:
         return out
 
 
-def minimal_image(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray) -> tuple[PeriodicGraph, np.ndarray, np.ndarray]:
+def minimal_image(graph: PeriodicGraph, pos: np.ndarray,
+                  classes: np.ndarray) -> tuple[PeriodicGraph, np.ndarray, np.ndarray, Symmetry | None]:
     """The net on its own, largest, translation lattice (Systre's minimal image).
 
     A cell may hold several translation-equivalent pieces of the net (a supercell, or a centred cell
@@ -295,13 +296,16 @@ def minimal_image(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray) ->
     Candidates are tested in batches of bounded size: those that do not even carry the first vertex's
     star onto vertices are dropped first, and those already in the lattice found so far are skipped,
     so a k x k x k supercell costs about what its cell costs times k^3, never its square.
-    Returns the graph, its placement and the vertex classes, all in the new lattice's coordinates.
+    Returns the graph, its placement and the vertex classes, all in the new lattice's coordinates, and
+    the symmetry tests of the graph when it is the one given (else None: the new graph's are made anew).
     """
     n, d = graph.n, graph.dim
     base = 0
     others = np.flatnonzero(classes == classes[base])
     class_size = len(others)  # the translations act freely on the class: their denominators divide its size
     others = others[others != base]
+    if not len(others):  # one vertex of its class: no translation to look for
+        return graph, pos, classes, None
     symmetry = Symmetry(graph, pos)
     others = others[symmetry.carries_star(base, pos[others] - pos[base])]
     basis = np.eye(d)  # rows: the translation lattice found so far, in old coordinates
@@ -322,7 +326,7 @@ def minimal_image(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray) ->
             basis = _lattice_basis(np.vstack([np.eye(d), *found]), class_size)
             found = list(basis)  # the basis stands for everything found so far
     if not found:
-        return graph, pos, classes
+        return graph, pos, classes, symmetry
     new_pos = pos @ np.linalg.inv(basis)
     # the vertices that the translations make one: numbered in the order of their first vertex
     _, first, inverse = np.unique(_codes(new_pos), return_index=True, return_inverse=True)
@@ -337,7 +341,7 @@ def minimal_image(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray) ->
     lift_dst = np.round(end - rep_pos[rep_of[dst]]).astype(np.int64)
     table = np.column_stack([rep_of[src], rep_of[dst], lift_dst - lift_src])
     reduced = PeriodicGraph.from_arrays(table, d, n=len(first))
-    return reduced, rep_pos, classes[first]
+    return reduced, rep_pos, classes[first], None
 
 
 def _lattice_basis(vectors: np.ndarray, den: int) -> np.ndarray:
@@ -408,9 +412,9 @@ def canonical_form(graph: PeriodicGraph) -> CanonicalForm:
     if collides(pos):
         return CanonicalForm("~" + _invariant_key(graph), False, classes, graph,
                              "two vertices share a barycentric position (an unstable net)", unstable=True)
-    graph, pos, classes = minimal_image(graph, pos, classes)
+    graph, pos, classes, symmetry = minimal_image(graph, pos, classes)
     try:
-        result = _least_frame(graph, pos, classes)
+        result = _least_frame(graph, pos, classes, symmetry)
     except TooManyFrames as bound:
         return CanonicalForm("~" + _invariant_key(graph), False, classes, graph, str(bound))
     if result is None:
@@ -576,11 +580,11 @@ def _completion(adj, pos: np.ndarray, v: int, star: np.ndarray, d: int, reach: i
     return None
 
 
-def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
+def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, auto: Symmetry | None = None):
     """Breadth-first searches from every candidate frame in lock step (numpy over frames); after each
     vertex only the frames whose edge list so far is least go on, and once few are left each one's
-    whole search is run and compared (:func:`_least_search`). The net's symmetries, found on the way,
-    give its vertex orbits."""
+    whole search is run and compared (:func:`_least_search`). The net's symmetries, found on the way
+    (``auto``: the graph's symmetry tests, where :func:`minimal_image` made them), give its vertex orbits."""
     n, d = graph.n, graph.dim
     src, dst, shift = graph.directed()
     by_vertex = np.argsort(src, kind="stable")  # each vertex's neighbours in the order of its edges
@@ -599,7 +603,7 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray):
     if frames is None:
         return None
     origin, basis = frames.origin, frames.basis
-    auto = Symmetry(graph, pos)
+    auto = auto or Symmetry(graph, pos)
     # the symmetries of the net: every one takes the first frame onto a frame of the start class
     lin = basis @ np.linalg.inv(basis[0])
     near = np.round(lin)
