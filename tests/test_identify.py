@@ -284,3 +284,38 @@ def test_a_few_edges_are_put_in_standard_form_as_many_are(seed: int, monkeypatch
         monkeypatch.undo()
         assert (few.n, few.src.tolist(), few.dst.tolist(), few.shift.tolist()) == \
             (many.n, many.src.tolist(), many.dst.tolist(), many.shift.tolist())
+
+
+def test_flat_stars_are_completed_at_once_as_one_by_one() -> None:
+    """The vectors two edges away that complete flat stars (tbo's square and triangle, pto's, nbo's
+    squares ...), found for a whole class at once, are those of the breadth-first search vertex by
+    vertex, in its order; a star those leave flat is left to the search further out."""
+    from topology.naming import canonical
+
+    compared = flat_left = 0
+    entries = arc_entries()
+    for _, graph in entries[:400] + [e for e in entries if e[0] in ("cds-a", "mot-a")]:  # the last two: further out
+        pos = canonical.barycentric(graph)
+        n, d = graph.n, graph.dim
+        src, dst, shift = graph.directed()
+        deg = np.bincount(src, minlength=n)
+        order = np.argsort(src, kind="stable")
+        column = np.arange(len(src)) - np.concatenate([[0], np.cumsum(deg)[:-1]])[src[order]]
+        nbr, shf = np.zeros((n, deg.max()), dtype=np.int64), np.zeros((n, deg.max(), d), dtype=np.int64)
+        nbr[src[order], column], shf[src[order], column] = dst[order], shift[order]
+        vec = pos[nbr] + shf - pos[:, None, :]
+        adj = graph.adjacency()
+        for k in np.unique(deg).tolist():
+            members = np.flatnonzero(deg == k)
+            flat = members[canonical._star_ranks(vec[members, :k]) < d]
+            if not len(flat):
+                continue
+            at_once = canonical._second_shells(pos, flat, vec, nbr, shf, deg)
+            for v in flat.tolist():
+                pool = canonical._completion(adj, pos, v, vec[v, :k], d)
+                if v in at_once:
+                    assert pool is not None and np.array_equal(at_once[v], np.vstack([vec[v, :k], pool]))
+                    compared += 1
+                else:
+                    flat_left += 1
+    assert compared > 100 and flat_left > 0

@@ -459,8 +459,8 @@ class _Frames:
         return self.completed[v] if v in self.completed else vec[v, :deg[v]]
 
 
-def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vec: np.ndarray,
-            deg: np.ndarray) -> _Frames | None:
+def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vec: np.ndarray, deg: np.ndarray,
+            nbr: np.ndarray, shf: np.ndarray) -> _Frames | None:
     """Candidate frames: (origin, ordered basis) for every vertex of the start class.
 
     The start class is the smallest class of vertices whose stars (edge vectors) span the most
@@ -497,28 +497,79 @@ def _frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vec: np.
             return None
         picks = np.broadcast_to(choices, good.shape + (best,))[good]
         return _Frames(np.repeat(members, good.sum(axis=1)), mats[good], picks, (vec, deg), {})
-    adj = graph.adjacency()
-    origins, bases, picked, vectors = [], [], [], {}
+    # flat stars, completed by the vectors to the vertices further out: two edges away for all of
+    # them at once, a search further out for any that those leave flat
+    vectors = _second_shells(pos, members, vec, nbr, shf, deg)
+    adj = graph.adjacency() if len(vectors) < len(members) else None
     for v in members.tolist():
-        star = vec[v, :deg[v]]
-        pool = _completion(adj, pos, v, star, d)  # a flat star: completed by vectors further out
-        if pool is None:
-            return None
-        if len(choices) * math.perm(len(pool), d - best) > MAX_FRAMES:
-            raise TooManyFrames(f"a flat star completed by {len(pool)} vectors gives too many frames")
-        tails = len(star) + _arrangements(len(pool), d - best)
+        if v not in vectors:
+            pool = _completion(adj, pos, v, vec[v, :deg[v]], d)
+            if pool is None:
+                return None
+            vectors[v] = np.vstack([vec[v, :deg[v]], pool])
+    origins, bases, picked, count = [], [], [], 0
+    by_size: dict[int, list[int]] = {}
+    for v in members.tolist():  # one stack of frames for the vertices with as many candidates
+        by_size.setdefault(len(vectors[v]), []).append(v)
+    for size, group in by_size.items():
+        pool = size - degree[start]
+        if len(choices) * math.perm(pool, d - best) > MAX_FRAMES:
+            raise TooManyFrames(f"a flat star completed by {pool} vectors gives too many frames")
+        tails = degree[start] + _arrangements(pool, d - best)
         picks = np.concatenate([np.repeat(choices, len(tails), axis=0), np.tile(tails, (len(choices), 1))], axis=1)
-        vectors[v] = np.vstack([star, pool])
-        mats = vectors[v][picks].transpose(0, 2, 1)  # columns are the basis vectors
+        mats = np.stack([vectors[v] for v in group])[:, picks].transpose(0, 1, 3, 2)  # (vertex, frame, d, d)
         good = np.abs(_det(mats)) > 1e-9
-        origins += [v] * int(good.sum())
+        origins.append(np.repeat(group, good.sum(axis=1)))
         bases.append(mats[good])
-        picked.append(picks[good])
-        if len(origins) > MAX_FRAMES:
+        picked.append(np.broadcast_to(picks, good.shape + (d,))[good])
+        count += int(good.sum())
+        if count > MAX_FRAMES:
             raise TooManyFrames(f"its start vertices give more than {MAX_FRAMES:,} frames")
-    if not origins:
+    if not count:
         return None
-    return _Frames(np.array(origins), np.concatenate(bases), np.concatenate(picked), (vec, deg), vectors)
+    return _Frames(np.concatenate(origins), np.concatenate(bases), np.concatenate(picked), (vec, deg), vectors)
+
+
+def _second_shells(pos: np.ndarray, members: np.ndarray, vec: np.ndarray, nbr: np.ndarray, shf: np.ndarray,
+                   deg: np.ndarray) -> dict[int, np.ndarray]:
+    """For each of ``members`` (vertices of one degree) whose star, with the vectors to the vertices
+    exactly two edges away, spans the space: the star followed by those vectors, in the order a
+    breadth-first search meets the vertices, each place once (what :func:`_completion` gives at that
+    distance), all members in a few array operations. Members left flat are not in the result."""
+    (k, width), d = (int(deg[members[0]]), nbr.shape[1]), pos.shape[1]
+    w1, s1 = nbr[members, :k], shf[members, :k]
+    w2 = nbr[w1].reshape(len(members), -1)  # (member, first edge x second edge), in search order
+    s2 = (s1[:, :, None, :] + shf[w1]).reshape(len(members), k * width, d)
+    real = (np.arange(width) < deg[w1][..., None]).reshape(len(members), -1)
+    low = min(int(s2.min(initial=0)), int(s1.min(initial=0)), 0)
+    span = max(int(s2.max(initial=0)), int(s1.max(initial=0)), 0) - low + 1
+    if (len(pos) + 1) * span ** d >= 2**62:
+        return {}
+    weights = span ** np.arange(d - 1, -1, -1)
+
+    def code(w: np.ndarray, s: np.ndarray) -> np.ndarray:  # a vertex image as one integer
+        return w * span ** d + (s - low) @ weights
+
+    far = code(w2, s2)
+    real &= (far != code(members, np.zeros((len(members), d), dtype=np.int64))[:, None])
+    real &= ~(far[:, :, None] == code(w1, s1)[:, None, :]).any(axis=2)  # not the star's own vertices
+    row, col = np.nonzero(real)
+    order = np.lexsort((far[row, col], row))  # stable: each image's first meeting comes first
+    keys = np.column_stack([row, far[row, col]])[order]
+    first = order[np.append(True, (keys[1:] != keys[:-1]).any(axis=1))]
+    row, col = row[np.sort(first)], col[np.sort(first)]
+    found = pos[w2[row, col]] + s2[row, col] - pos[members[row]]
+    # each place once: the first image met there
+    place = row_ranks(np.column_stack([row, np.round(found * ROUND).astype(np.int64)]))
+    keep = np.sort(np.unique(place, return_index=True)[1])
+    row, found = row[keep], found[keep]
+    bounds = np.searchsorted(row, np.arange(len(members) + 1))
+    out = {}
+    for i, v in enumerate(members.tolist()):
+        candidates = np.vstack([vec[v, :k], found[bounds[i]:bounds[i + 1]]])
+        if np.linalg.matrix_rank(candidates, tol=1e-9) == d:
+            out[v] = candidates
+    return out
 
 
 def _star_ranks(stars: np.ndarray) -> np.ndarray:
@@ -599,7 +650,7 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, aut
     valid = np.arange(width)[None, :] < deg[:, None]
     if _coincident_neighbours(vec, valid):
         return None  # two neighbours at one place: an unstable net
-    frames = _frames(graph, pos, classes, vec, deg)
+    frames = _frames(graph, pos, classes, vec, deg, nbr, shf)
     if frames is None:
         return None
     origin, basis = frames.origin, frames.basis
