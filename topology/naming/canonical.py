@@ -564,11 +564,15 @@ def _second_shells(pos: np.ndarray, members: np.ndarray, vec: np.ndarray, nbr: n
     keep = np.sort(np.unique(place, return_index=True)[1])
     row, found = row[keep], found[keep]
     bounds = np.searchsorted(row, np.arange(len(members) + 1))
+    candidates = [np.vstack([vec[v, :k], found[bounds[i]:bounds[i + 1]]]) for i, v in enumerate(members.tolist())]
+    by_size: dict[int, list[int]] = {}
+    for i, c in enumerate(candidates):
+        by_size.setdefault(len(c), []).append(i)
     out = {}
-    for i, v in enumerate(members.tolist()):
-        candidates = np.vstack([vec[v, :k], found[bounds[i]:bounds[i + 1]]])
-        if np.linalg.matrix_rank(candidates, tol=1e-9) == d:
-            out[v] = candidates
+    for group in by_size.values():  # one stacked rank for the members with as many candidates
+        for i, rank in zip(group, _star_ranks(np.stack([candidates[i] for i in group])).tolist()):
+            if rank == d:
+                out[int(members[i])] = candidates[i]
     return out
 
 
