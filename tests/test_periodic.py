@@ -251,3 +251,17 @@ def test_small_graphs_are_lifted_as_the_sparse_search_lifts_them(seed: int, monk
         sparse = periodic.lift(n, src, dst, off)
         monkeypatch.undo()
         assert small[0].tolist() == sparse[0].tolist() and small[1].tolist() == sparse[1].tolist()
+
+
+@pytest.mark.parametrize("width", [2, 3])
+def test_hermite_rows_agree_with_the_column_form_of_the_transpose(width: int) -> None:
+    """The two Hermite forms the engine writes (rows of a lattice's generators, and the key's column
+    form) give one basis for a lattice of full rank, in the plane as in space."""
+    from topology.naming.canonical import column_hermite
+
+    rng = np.random.default_rng(width)
+    for _ in range(300):
+        den = int(rng.choice([1, 2, 3, 4, 6, 12]))
+        gens = np.vstack([np.eye(width, dtype=np.int64) * den, rng.integers(-den, den + 1, (int(rng.integers(1, 4)), width))])
+        by_columns = column_hermite(gens.T.astype(object))[:, :width].T.astype(np.int64)
+        assert hermite_basis(gens).tolist() == by_columns.tolist()

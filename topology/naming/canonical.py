@@ -38,7 +38,7 @@ import numpy as np
 from scipy.sparse import csc_matrix
 
 from topology.naming.invariants import coordination_sequences
-from topology.net.periodic import solve_laplacian, sums_to_root
+from topology.net.periodic import hermite_basis, solve_laplacian, sums_to_root
 from topology.tables import row_ranks, unique_rows
 
 FINE = 1e-8
@@ -348,12 +348,11 @@ def _lattice_basis(vectors: np.ndarray, den: int) -> np.ndarray:
     """A basis (rows) of the lattice spanned by rational ``vectors`` (rows with small denominators),
     whose denominators most likely divide ``den`` (then no fraction is worked out)."""
     near = np.round(vectors * den)
-    if np.abs(vectors * den - near).max(initial=0.0) < 1e-6:
-        ints = near.astype(np.int64).astype(object)
-    else:
-        fr = [[Fraction(float(x)).limit_denominator(10_000) for x in row] for row in vectors]
-        den = math.lcm(*(x.denominator for row in fr for x in row))
-        ints = np.array([[int(x * den) for x in row] for row in fr], dtype=object)
+    if np.abs(vectors * den - near).max(initial=0.0) < 1e-6:  # small integers: their Hermite rows
+        return hermite_basis(near.astype(np.int64)).astype(float) / den
+    fr = [[Fraction(float(x)).limit_denominator(10_000) for x in row] for row in vectors]
+    den = math.lcm(*(x.denominator for row in fr for x in row))
+    ints = np.array([[int(x * den) for x in row] for row in fr], dtype=object)
     d = ints.shape[1]
     basis = column_hermite(ints.T)[:, :d].T  # row operations on the generators, through the transpose
     return basis.astype(float) / den
@@ -667,7 +666,7 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, aut
     images = auto.maps(int(origin[0]), near[integral], origin[integral])
     found = images[:, 0] >= 0
     perms, lins = images[found], near[integral][found]
-    orbits = _orbits(n, list(perms))
+    orbits = _orbits(n, perms)
     # frames at one vertex of each orbit stand for the frames at all the others, and of the frames at
     # one vertex, one of each family that the vertex's own symmetries permute. Orbit sizes are
     # invariants too: of the start class's orbits, only those of the size that holds the fewest of its
@@ -679,7 +678,9 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, aut
     chosen = min(held, key=lambda k: (held[k], k))
     starting = np.flatnonzero(size[orbits[origin]] == chosen)
     first = origin[starting[np.unique(orbits[origin[starting]], return_index=True)[1]]]
-    frames = frames.take(np.isin(origin, first))
+    starts = np.zeros(n, dtype=bool)
+    starts[first] = True
+    frames = frames.take(starts[origin])
     frames = frames.take(_one_per_family(frames, perms, lins))
     origin, basis = frames.origin, frames.basis
     inv = np.linalg.inv(basis)
@@ -929,13 +930,12 @@ def _tree_lifts(found_by: np.ndarray, steps: np.ndarray, root: int, width: int) 
     return sums_to_root(lift, parent, root)
 
 
-def _orbits(n: int, perms: list[np.ndarray]) -> np.ndarray:
-    """Vertex orbits under the symmetries found (vertex permutations), numbered in the order of their
-    least vertices: each vertex takes the least vertex it reaches through the permutations, in one
-    step when they form a group (they do: all the net's symmetries are found), in a few otherwise."""
-    if not perms:
+def _orbits(n: int, images: np.ndarray) -> np.ndarray:
+    """Vertex orbits under the symmetries found (vertex permutations, one a row), numbered in the order
+    of their least vertices: each vertex takes the least vertex it reaches through the permutations, in
+    one step when they form a group (they do: all the net's symmetries are found), in a few otherwise."""
+    if not len(images):
         return np.arange(n)
-    images = np.stack(perms)
     least = images.min(axis=0)
     while True:
         lower = np.minimum(least, least[images].min(axis=0))

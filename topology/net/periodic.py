@@ -214,11 +214,13 @@ def lifted_components(n: int, src: np.ndarray, dst: np.ndarray, offset: np.ndarr
 
 
 def hermite_basis(vectors: np.ndarray) -> np.ndarray:
-    """Row Hermite normal form (nonzero rows) of the lattice spanned by integer ``vectors``."""
+    """Row Hermite normal form (nonzero rows) of the lattice spanned by integer ``vectors`` (rows of any
+    width; three for a crystal's cycles)."""
+    width = np.shape(vectors)[1] if len(vectors) else 3
     rows = [[int(x) for x in v] for v in vectors if any(v)]
     basis: list[list[int]] = []
     col = 0
-    while rows and col < 3:
+    while rows and col < width:
         rows = [r for r in rows if any(r)]
         pivots = [r for r in rows if r[col] != 0]
         if not pivots:
@@ -230,7 +232,7 @@ def hermite_basis(vectors: np.ndarray) -> np.ndarray:
             p = pivots[0]
             for r in pivots[1:]:
                 q = r[col] // p[col]
-                for k in range(3):
+                for k in range(width):
                     r[k] -= q * p[k]
             pivots = [r for r in pivots if r[col] != 0]
         p = pivots[0]
@@ -240,12 +242,12 @@ def hermite_basis(vectors: np.ndarray) -> np.ndarray:
         rows = [r for r in rows if r is not p]
         col += 1
     for i, p in enumerate(basis):  # reduce entries above each pivot
-        c = next(k for k in range(3) if p[k])
+        c = next(k for k in range(width) if p[k])
         for q in basis[:i]:
             f = q[c] // p[c]
-            for k in range(3):
+            for k in range(width):
                 q[k] -= f * p[k]
-    return np.array(basis, dtype=int).reshape(-1, 3)
+    return np.array(basis, dtype=int).reshape(-1, width)
 
 
 def lattice_index(basis: np.ndarray) -> int:
