@@ -98,9 +98,16 @@ class PeriodicGraph:
         return cls(count, dim, rows[:, 0].copy(), rows[:, 1].copy(), rows[:, 2:].copy())
 
     def directed(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Both directions of every edge."""
-        return (np.concatenate([self.src, self.dst]), np.concatenate([self.dst, self.src]),
-                np.concatenate([self.shift, -self.shift]))
+        """Both directions of every edge (made once: every stage of the canonical search reads them,
+        none writes to them)."""
+        both = self.__dict__.get("_directed")
+        if both is None:
+            both = (np.concatenate([self.src, self.dst]), np.concatenate([self.dst, self.src]),
+                    np.concatenate([self.shift, -self.shift]))
+            for array in both:
+                array.flags.writeable = False
+            object.__setattr__(self, "_directed", both)
+        return both
 
     def degrees(self) -> np.ndarray:
         return np.bincount(np.concatenate([self.src, self.dst]), minlength=self.n)
