@@ -16,7 +16,7 @@ from scipy.spatial import cKDTree
 from topology.errors import InputError
 from topology.limits import MAX_BOND_CANDIDATES, SHORT_CONTACT, check_contacts, check_images, check_pairs
 from topology.reading.cif import SPECIAL_POSITION_TOLERANCE
-from topology.reading.crystal import Crystal, covalent_radii, lengths
+from topology.reading.crystal import Crystal, lengths
 from topology.reading.disorder import BOND_TOLERANCE, OVERLAP, alternatives
 from topology.tables import column_range, concatenated_ranges, lexicographic_order
 
@@ -69,7 +69,7 @@ def find_bonds(crystal: Crystal, tolerance: float = TOLERANCE) -> Bonds:
     n = len(crystal)
     if n == 0:
         return Bonds(np.zeros(0, int), np.zeros(0, int), np.zeros((0, 3), int), np.zeros(0))
-    radii = covalent_radii(crystal.elements)
+    radii = crystal.radii
     reach = 2 * radii.max() + tolerance
     large = radii > SMALL_RADIUS
     short_reach = 2 * radii[~large].max() + tolerance if (~large).any() else reach

@@ -291,7 +291,7 @@ def build_net(crystal: Crystal, units: BuildingUnits) -> PeriodicNet:
                                 for k in range(3)]).astype(float).reshape(n_v, 3)
     centroid /= np.maximum(size, 1)[:, None]
     wrap = np.floor(centroid + 1e-9).astype(int)
-    codes = element_codes(crystal.elements)
+    codes = crystal.symbols
     composition = group_formulas(atom_vertex, n_v, crystal.elements, codes)
     kinds = [units.vertex_like[k].kind if k < len(units.vertex_like) else BRANCH for k in units.vertex_units]
     ends = np.cumsum(size).tolist()

@@ -28,7 +28,7 @@ import numpy as np
 from topology.net.bonds import Bonds, bond_graph_arrays
 from topology.net.organic import organic_sbus
 from topology.net.periodic import lifted_components
-from topology.reading.crystal import Crystal, metal_mask
+from topology.reading.crystal import Crystal
 from topology.tables import concatenated_ranges, unique_rows
 
 GUEST, TERMINAL, LINKER, BRANCH, CLUSTER, ROD, ATOM, ORGANIC = (
@@ -193,7 +193,7 @@ def find_units(crystal: Crystal, bonds: Bonds) -> BuildingUnits:
     """Cut the crystal into building units (see the module docstring)."""
     n = len(crystal)
     src, dst, off = bond_graph_arrays(bonds)
-    metal = metal_mask(crystal.elements)
+    metal = crystal.metals
     hydrogen = crystal.elements == "H"
     notes: list[str] = []
     # non-metals bridging two or more metal atoms (distinct images) belong to the cluster

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import gemmi
 import numpy as np
@@ -39,6 +40,24 @@ class Crystal:
     def __len__(self) -> int:
         return len(self.frac)
 
+    @cached_property
+    def symbols(self) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct element symbols and each atom's index among them (:func:`element_codes`), worked
+        out once for the stages that ask: bonds, building units and the net."""
+        return tuple(_read_only(a) for a in element_codes(self.elements))  # type: ignore[return-value]
+
+    @cached_property
+    def radii(self) -> np.ndarray:
+        """Each atom's covalent radius (:func:`covalent_radii`)."""
+        symbols, code = self.symbols
+        return _read_only(covalent_radii(symbols)[code])
+
+    @cached_property
+    def metals(self) -> np.ndarray:
+        """Which atoms are metals (:func:`metal_mask`)."""
+        symbols, code = self.symbols
+        return _read_only(metal_mask(symbols)[code])
+
     @property
     def orth(self) -> np.ndarray:
         """3x3 matrix taking fractional to Cartesian coordinates (columns are a, b, c)."""
@@ -72,6 +91,12 @@ class Crystal:
         dropped = int((~keep).sum())
         note = f"{dropped} atoms with occupancy below {threshold:g} left out" if dropped else None
         return self.select(keep, note)
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    """A crystal's worked-out array, shared by every stage that asks: none may write to it."""
+    array.flags.writeable = False
+    return array
 
 
 Operation = tuple[np.ndarray, np.ndarray]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial import cKDTree
 
-from topology.reading.crystal import Crystal, covalent_radii, metal_mask
+from topology.reading.crystal import Crystal, covalent_radii
 
 OVERLAP = 0.75
 """Two non-hydrogen atoms closer than this fraction of their covalent radii sum (below any triple
@@ -137,12 +137,12 @@ def metal_bonds(crystal: Crystal, atoms: np.ndarray) -> np.ndarray:
     metal met in two lattice images counts twice). Bonds as :mod:`topology.net.bonds` finds them,
     d < r1 + r2 + :data:`BOND_TOLERANCE`; hydrogen and metal atoms of ``atoms`` are not counted."""
     atoms = np.asarray(atoms, dtype=int)
-    metal = metal_mask(crystal.elements)
+    metal = crystal.metals
     donors = atoms[(crystal.elements[atoms] != "H") & ~metal[atoms]]
     metals = np.flatnonzero(metal & (crystal.disorder_group == 0))
     if len(donors) == 0 or len(metals) == 0:
         return np.zeros(len(crystal), dtype=int)
-    radii = covalent_radii(crystal.elements)
+    radii = crystal.radii
     reach = radii[donors].max() + radii[metals].max() + BOND_TOLERANCE
     around, image_of = images_near_cell(crystal, metals, reach)
     pairs = cKDTree(crystal.frac[donors] @ crystal.orth.T).sparse_distance_matrix(
