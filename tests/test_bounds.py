@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from random_nets import parallel_lines, periodic_graph, random_net
 
-from topology.naming.canonical import MAX_FRAMES, PeriodicGraph, canonical_form
+from topology.naming.canonical import canonical_form
+from topology.naming.frames import MAX_FRAMES
+from topology.naming.graph import PeriodicGraph
 from topology.naming.identify import identify
 from topology.pipeline import analyze_bytes
 from topology.stages import STAGES

@@ -347,7 +347,7 @@ def test_rings_carried_by_generators_of_the_translations_are_the_rings(generator
     """pcu in a 2x2x1 supercell, its translations by half the a and b axes given as generators that are
     a group or not (a and b without their sum): the rings carried over are those found at every vertex."""
     from topology.entanglement.rings import smallest_rings
-    from topology.naming.canonical import PeriodicGraph
+    from topology.naming.graph import PeriodicGraph
 
     def vertex(i: int, j: int) -> int:
         return 2 * (i % 2) + j % 2

@@ -13,9 +13,11 @@ import pytest
 from topology import analyze_file
 from topology.naming import archive
 from topology.naming.archive import arc_entries, lookup, systre_key_graph
-from topology.naming.canonical import PeriodicGraph, canonical_form, column_hermite, simplify
+from topology.naming.canonical import canonical_form
+from topology.naming.graph import PeriodicGraph, simplify
 from topology.naming.identify import Namer, identify, invariants
 from topology.naming.invariants import coordination_sequence
+from topology.net.periodic import column_hermite
 from topology.net.quotient import PeriodicNet
 from topology.pipeline import summarize
 
@@ -255,7 +257,7 @@ def test_zeolite_crystals_named_rcsr_first(name: str, topology: str, archive: st
 def test_star_ranks_are_those_of_the_singular_values() -> None:
     """The rank of each vertex's star (it chooses the class the canonical search starts from): flat
     and full stars, long and short edges, as numpy's ``matrix_rank`` with the same tolerance."""
-    from topology.naming.canonical import _star_ranks
+    from topology.naming.frames import _star_ranks
 
     rng = np.random.default_rng(7)
     for d in (2, 3):
@@ -271,7 +273,7 @@ def test_star_ranks_are_those_of_the_singular_values() -> None:
 def test_a_few_edges_are_put_in_standard_form_as_many_are(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """Short edge lists are standardised in plain Python: the same graph as the array path gives,
     with reversed duplicates, zero loops and loops with negative shifts among the rows."""
-    from topology.naming import canonical
+    from topology.naming import graph as periodic_graph
 
     rng = np.random.default_rng(seed)
     for _ in range(100):
@@ -279,7 +281,7 @@ def test_a_few_edges_are_put_in_standard_form_as_many_are(seed: int, monkeypatch
         table = np.column_stack([rng.integers(0, n, (m, 2)), rng.integers(-1, 2, (m, dim))])
         table = np.vstack([table, table[: m // 3][:, [1, 0, *range(2, 2 + dim)]] * [1, 1, *[-1] * dim]])
         few = PeriodicGraph.from_arrays(table, dim, n)
-        monkeypatch.setattr(canonical, "FEW_EDGES", -1)
+        monkeypatch.setattr(periodic_graph, "FEW_EDGES", -1)
         many = PeriodicGraph.from_arrays(table, dim, n)
         monkeypatch.undo()
         assert (few.n, few.src.tolist(), few.dst.tolist(), few.shift.tolist()) == \
@@ -290,12 +292,13 @@ def test_flat_stars_are_completed_at_once_as_one_by_one() -> None:
     """The vectors two edges away that complete flat stars (tbo's square and triangle, pto's, nbo's
     squares ...), found for a whole class at once, are those of the breadth-first search vertex by
     vertex, in its order; a star those leave flat is left to the search further out."""
-    from topology.naming import canonical
+    from topology.naming import frames
+    from topology.naming.graph import barycentric
 
     compared = flat_left = 0
     entries = arc_entries()
     for _, graph in entries[:400] + [e for e in entries if e[0] in ("cds-a", "mot-a")]:  # the last two: further out
-        pos = canonical.barycentric(graph)
+        pos = barycentric(graph)
         n, d = graph.n, graph.dim
         src, dst, shift = graph.directed()
         deg = np.bincount(src, minlength=n)
@@ -307,12 +310,12 @@ def test_flat_stars_are_completed_at_once_as_one_by_one() -> None:
         adj = graph.adjacency()
         for k in np.unique(deg).tolist():
             members = np.flatnonzero(deg == k)
-            flat = members[canonical._star_ranks(vec[members, :k]) < d]
+            flat = members[frames._star_ranks(vec[members, :k]) < d]
             if not len(flat):
                 continue
-            at_once = canonical._second_shells(pos, flat, vec, nbr, shf, deg)
+            at_once = frames._second_shells(pos, flat, vec, nbr, shf, deg)
             for v in flat.tolist():
-                pool = canonical._completion(adj, pos, v, vec[v, :k], d)
+                pool = frames._completion(adj, pos, v, vec[v, :k], d)
                 if v in at_once:
                     assert pool is not None and np.array_equal(at_once[v], np.vstack([vec[v, :k], pool]))
                     compared += 1

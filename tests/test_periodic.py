@@ -257,7 +257,7 @@ def test_small_graphs_are_lifted_as_the_sparse_search_lifts_them(seed: int, monk
 def test_hermite_rows_agree_with_the_column_form_of_the_transpose(width: int) -> None:
     """The two Hermite forms the engine writes (rows of a lattice's generators, and the key's column
     form) give one basis for a lattice of full rank, in the plane as in space."""
-    from topology.naming.canonical import column_hermite
+    from topology.net.periodic import column_hermite
 
     rng = np.random.default_rng(width)
     for _ in range(300):

@@ -331,7 +331,7 @@ def _simplified_net(report: Report) -> tuple[set[int], list]:
     bends of a long linker) contracted, so that each link is one straight rod between two nodes. The
     vertices left, and the edges as ``(u, v, offset, data)``; an edge that was not contracted keeps its
     data (its occupancy), a contracted one counts as fully occupied."""
-    from topology.naming.canonical import PeriodicGraph, simplified
+    from topology.naming.graph import PeriodicGraph, simplified
 
     edges = report.net.edges()
     n = report.net.graph.number_of_nodes()

@@ -12,7 +12,7 @@ from functools import cache
 
 import numpy as np
 
-from topology.naming.canonical import PeriodicGraph, simplified
+from topology.naming.graph import PeriodicGraph, simplified
 from topology.net.periodic import Component
 
 MAX_RING = 16

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from topology.naming.canonical import PeriodicGraph
+from topology.naming.graph import PeriodicGraph
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 ARC = DATA / "rcsr.arc.gz"

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from topology.naming import archive
-from topology.naming.canonical import CanonicalForm, PeriodicGraph, canonical_form, color_refinement, simplify
+from topology.naming.canonical import CanonicalForm, canonical_form
+from topology.naming.graph import PeriodicGraph, color_refinement, simplify
 from topology.naming.invariants import (
     MAX_SEARCH_IMAGES,
     MAX_SHELL_IMAGES,

@@ -28,7 +28,7 @@ kind of a net share one), so that a net without symmetry, each vertex its own ki
 def coordination_sequence(adj, v: int, shells: int = SHELLS) -> list[int]:
     """Number of vertices at each topological distance 1..shells from vertex ``v``.
 
-    >>> from topology.naming.canonical import PeriodicGraph
+    >>> from topology.naming.graph import PeriodicGraph
     >>> dia = PeriodicGraph.from_edges(3, [(0, 1, (0, 0, 0)), (0, 1, (1, 0, 0)), (0, 1, (0, 1, 0)), (0, 1, (0, 0, 1))])
     >>> coordination_sequence(dia.adjacency(), 0, 5)
     [4, 12, 24, 42, 64]

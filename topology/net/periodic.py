@@ -307,3 +307,65 @@ def solve_laplacian(lap: spmatrix, rhs: np.ndarray) -> np.ndarray:
         x, info = cg(lap, rhs[:, k], rtol=1e-14, atol=0.0, maxiter=max(1000, 2 * n), M=jacobi)
         out[:, k] = x if info == 0 else spsolve(lap.tocsc(), rhs[:, k])
     return out
+
+
+def column_hermite(m: np.ndarray) -> np.ndarray:
+    """Column-style Hermite normal form ``m @ U`` (U unimodular) of an integer matrix of full column
+    rank: the same for ``m`` and ``m @ V`` for any unimodular V, so shifts written this way do not
+    depend on the lattice basis they were given in.
+
+    The column operations are decided row by row from the top until every column has its pivot; they
+    are gathered in U (as small as the matrix is wide), and the whole matrix is multiplied once.
+
+    >>> column_hermite(np.array([[2, 0], [1, 1], [0, 3]], dtype=object)).tolist()
+    [[2, 0], [0, 1], [-3, 3]]
+    """
+    try:  # most matrices fit in 64 bits: then read and multiplied as such
+        ints = np.asarray(m, dtype=np.int64)
+    except OverflowError:
+        ints = None
+    rows, cols = len(m), (len(m[0]) if len(m) else 0)
+    u = [[int(i == j) for j in range(cols)] for i in range(cols)]
+
+    def add(row: list[int], j: int, c: int, q: int) -> None:  # column j -= q * column c
+        row[j] -= q * row[c]
+        for line in u:
+            line[j] -= q * line[c]
+
+    c = 0
+    for r in np.flatnonzero((np.asarray(m) != 0).any(axis=1)).tolist():  # zero rows decide nothing
+        if c == cols:
+            break
+        given = list(map(int, m[r].tolist()))  # read row by row: the pivots are most often in the first few
+        row = [sum(x * line[j] for x, line in zip(given, u)) for j in range(cols)]  # row r as it now stands
+        # Euclid across columns c.. on row r until a single nonzero entry is left, at column c
+        while True:
+            nz = [j for j in range(c, cols) if row[j] != 0]
+            if not nz:
+                break
+            p = min(nz, key=lambda j: abs(row[j]))
+            if p != c:
+                row[p], row[c] = row[c], row[p]
+                for line in u:
+                    line[p], line[c] = line[c], line[p]
+            for j in range(c + 1, cols):
+                if row[j]:
+                    add(row, j, c, row[j] // row[c])
+            if all(row[j] == 0 for j in range(c + 1, cols)):
+                break
+        if all(row[j] == 0 for j in range(c, cols)):
+            continue
+        if row[c] < 0:
+            row[c] = -row[c]
+            for line in u:
+                line[c] = -line[c]
+        for j in range(c):  # reduce the entries left of the pivot into [0, pivot)
+            if q := row[j] // row[c]:
+                add(row, j, c, q)
+        c += 1
+    unimodular = np.array(u, dtype=object).reshape(cols, cols)
+    if ints is not None and rows and cols:
+        largest = max(map(abs, unimodular.ravel().tolist())) * int(np.abs(ints).max())
+        if largest * cols < 2**62:  # the product fits in 64 bits: one integer matrix product
+            return (ints.reshape(rows, cols) @ unimodular.astype(np.int64)).astype(object)
+    return np.array([list(map(int, row)) for row in m.tolist()], dtype=object).reshape(rows, cols).dot(unimodular)
