@@ -95,6 +95,16 @@ def row_ranks(rows: np.ndarray) -> np.ndarray:
     return ranks
 
 
+def first_rows(table: np.ndarray) -> np.ndarray:
+    """The index of each distinct row's first occurrence, ascending: the rows once each, in the order
+    they are met.
+
+    >>> first_rows(np.array([[1, 2], [0, 5], [1, 2], [3, 3]])).tolist()
+    [0, 1, 3]
+    """
+    return np.sort(np.unique(row_ranks(table), return_index=True)[1])
+
+
 def column_range(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Least and greatest entry of each column of a non-empty table: one column at a time where the
     table is tall (numpy reduces a tall, narrow table along its rows twenty times slower), in one call

@@ -43,7 +43,7 @@ from topology.naming.graph import PeriodicGraph, barycentric, color_refinement, 
 from topology.naming.invariants import coordination_sequences
 from topology.naming.lattice import Symmetry, collides, minimal_image
 from topology.net.periodic import column_hermite, sums_to_root
-from topology.tables import row_ranks
+from topology.tables import first_rows
 
 FINE = 1e-8
 """Frame coordinates (edge vectors and shifts in a frame of edge vectors) closer than this are equal:
@@ -127,7 +127,7 @@ def _least_frame(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, aut
     if frames is None:
         return None
     origin, basis = frames.origin, frames.basis
-    auto = auto or Symmetry(graph, pos)
+    auto = auto if auto is not None else Symmetry(graph, pos)
     # the symmetries of the net: every one takes the first frame onto a frame of the start class
     lin = basis @ np.linalg.inv(basis[0])
     near = np.round(lin)
@@ -381,7 +381,7 @@ def _key(d: int, emitted: np.ndarray) -> str:
     u, v, shift = emitted[:, 0], emitted[:, 1], emitted[:, 2:]
     flip = (u > v) | ((u == v) & first_negative(shift))
     undirected = np.column_stack([np.where(flip, v, u), np.where(flip, u, v), np.where(flip[:, None], -shift, shift)])
-    rows = emitted[np.sort(np.unique(row_ranks(undirected), return_index=True)[1])]
+    rows = emitted[first_rows(undirected)]
     shifts = column_hermite(rows[:, 2:])
     table = np.column_stack([(rows[:, :2] + 1).astype(object), shifts])
     return " ".join([str(d), *map(str, table.ravel().tolist())])

@@ -13,7 +13,7 @@ import numpy as np
 
 from topology.naming.graph import PeriodicGraph
 from topology.naming.lattice import ROUND
-from topology.tables import row_ranks
+from topology.tables import first_rows, row_ranks
 
 MAX_FRAMES = 20_000
 """Frames tried at most for one net; beyond, the key falls back to the invariant form (never seen
@@ -46,7 +46,7 @@ class Frames:
 
 
 def candidate_frames(graph: PeriodicGraph, pos: np.ndarray, classes: np.ndarray, vec: np.ndarray, deg: np.ndarray,
-            nbr: np.ndarray, shf: np.ndarray) -> Frames | None:
+                     nbr: np.ndarray, shf: np.ndarray) -> Frames | None:
     """Candidate frames: (origin, ordered basis) for every vertex of the start class.
 
     The start class is the smallest class of vertices whose stars (edge vectors) span the most
@@ -140,14 +140,11 @@ def _second_shells(pos: np.ndarray, members: np.ndarray, vec: np.ndarray, nbr: n
     real &= (far != code(members, np.zeros((len(members), d), dtype=np.int64))[:, None])
     real &= ~(far[:, :, None] == code(w1, s1)[:, None, :]).any(axis=2)  # not the star's own vertices
     row, col = np.nonzero(real)
-    order = np.lexsort((far[row, col], row))  # stable: each image's first meeting comes first
-    keys = np.column_stack([row, far[row, col]])[order]
-    first = order[np.append(True, (keys[1:] != keys[:-1]).any(axis=1))]
-    row, col = row[np.sort(first)], col[np.sort(first)]
+    first = first_rows(np.column_stack([row, far[row, col]]))  # each image where the search first meets it
+    row, col = row[first], col[first]
     found = pos[w2[row, col]] + s2[row, col] - pos[members[row]]
     # each place once: the first image met there
-    place = row_ranks(np.column_stack([row, np.round(found * ROUND).astype(np.int64)]))
-    keep = np.sort(np.unique(place, return_index=True)[1])
+    keep = first_rows(np.column_stack([row, np.round(found * ROUND).astype(np.int64)]))
     row, found = row[keep], found[keep]
     bounds = np.searchsorted(row, np.arange(len(members) + 1))
     candidates = [np.vstack([vec[v, :k], found[bounds[i]:bounds[i + 1]]]) for i, v in enumerate(members.tolist())]
@@ -216,8 +213,8 @@ def _completion(adj, pos: np.ndarray, v: int, star: np.ndarray, d: int, reach: i
             span = np.vstack(found)
             if np.linalg.matrix_rank(span, tol=1e-9) == d:
                 further = span[len(star):]
-                first = np.unique(row_ranks(np.round(further * ROUND).astype(np.int64)), return_index=True)[1]
-                return further[np.sort(first)]  # the vectors themselves, not rounded: frames stay exact
+                # the vectors themselves, each place once, not rounded: frames stay exact
+                return further[first_rows(np.round(further * ROUND).astype(np.int64))]
     return None
 
 

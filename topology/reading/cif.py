@@ -663,24 +663,13 @@ def _expand(frac: np.ndarray, rot: np.ndarray, tran: np.ndarray, cell: gemmi.Uni
         return (*_merge_close_images(flat, site, op, cell, source), None)
     # image g coincides with the images g h, h nearly fixing the site: the first of them stays (worked out once
     # for the sites fixed by the same operations)
-    fixing, which = _distinct_rows(fixes[special][:, columns])
-    stands_for = np.array([table[:, f].min(axis=1) for f in fixing])
+    fixed = fixes[special][:, columns]
+    which = row_ranks(fixed)
+    stands_for = np.array([table[:, f].min(axis=1) for f in fixed[np.unique(which, return_index=True)[1]]])
     same = same.copy()
     same[special] = stands_for[which]
     keep = (same == np.arange(len(rot))).ravel()
     return flat[keep], site[keep], op[keep], same
-
-
-def _distinct_rows(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of a boolean table and the index of each row among them, as
-    ``np.unique(mask, axis=0, return_inverse=True)`` gives them, through one integer per row where the
-    rows fit in 62 bits (a sort of integers, not of rows)."""
-    if mask.shape[1] > 62:
-        fixing, which = np.unique(mask, axis=0, return_inverse=True)
-        return fixing, which.ravel()
-    keys = mask @ (np.int64(1) << np.arange(mask.shape[1] - 1, -1, -1, dtype=np.int64))
-    _, first, which = np.unique(keys, return_index=True, return_inverse=True)
-    return mask[first], which.ravel()
 
 
 def _first_of_coinciding(frac: np.ndarray, kind: np.ndarray, cell: gemmi.UnitCell, source: str) -> np.ndarray:
