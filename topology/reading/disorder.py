@@ -136,21 +136,21 @@ def metal_bonds(crystal: Crystal, atoms: np.ndarray) -> np.ndarray:
     """The bonds ``atoms`` give each ordered metal atom, as counts over all the crystal's atoms (a
     metal met in two lattice images counts twice). Bonds as :mod:`topology.net.bonds` finds them,
     d < r1 + r2 + :data:`BOND_TOLERANCE`; hydrogen and metal atoms of ``atoms`` are not counted."""
-    donors, metals = _bond_ends(crystal, np.asarray(atoms, dtype=int))
-    if len(donors) == 0 or len(metals) == 0:
-        return np.zeros(len(crystal), dtype=int)
-    return np.bincount(_donor_bonds(crystal, donors, metals)[1], minlength=len(crystal))
+    return _coordination(crystal, {0: np.asarray(atoms, dtype=int)})[0]
 
 
-def _bond_ends(crystal: Crystal, atoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The atoms of ``atoms`` that may bond a metal (neither hydrogen nor metal), and the ordered metals."""
+def _coordination(crystal: Crystal, members: dict[int, np.ndarray]) -> dict[int, np.ndarray]:
+    """:func:`metal_bonds` of each part (``members``: its atoms), the parts' atoms searched together
+    and counted part by part."""
+    parts, n = list(members), len(crystal)
+    atoms = np.concatenate([np.asarray(members[p], dtype=int) for p in parts]) if parts else np.zeros(0, int)
+    part_of = np.full(n, -1)
+    part_of[atoms] = np.repeat(np.arange(len(parts)), [len(members[p]) for p in parts])
     metal = crystal.metals
-    return (atoms[(crystal.elements[atoms] != "H") & ~metal[atoms]],
-            np.flatnonzero(metal & (crystal.disorder_group == 0)))
-
-
-def _donor_bonds(crystal: Crystal, donors: np.ndarray, metals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every bond between a donor and an image of a metal, as (donor, metal) rows of two arrays."""
+    donors = atoms[(crystal.elements[atoms] != "H") & ~metal[atoms]]
+    metals = np.flatnonzero(metal & (crystal.disorder_group == 0))
+    if len(donors) == 0 or len(metals) == 0:
+        return {p: np.zeros(n, dtype=int) for p in parts}
     radii = crystal.radii
     reach = radii[donors].max() + radii[metals].max() + BOND_TOLERANCE
     around, image_of = images_near_cell(crystal, metals, reach)
@@ -158,23 +158,8 @@ def _donor_bonds(crystal: Crystal, donors: np.ndarray, metals: np.ndarray) -> tu
         cKDTree(around), reach, output_type="ndarray")
     d, m = donors[pairs["i"]], metals[image_of[pairs["j"]] % len(metals)]
     bonded = pairs["v"] < radii[d] + radii[m] + BOND_TOLERANCE
-    return d[bonded], m[bonded]
-
-
-
-def _coordination(crystal: Crystal, members: dict[int, np.ndarray]) -> dict[int, np.ndarray]:
-    """Bonds each part gives every ordered metal (one count per metal atom): :func:`metal_bonds` of the
-    parts' atoms together, in one search, counted part by part."""
-    parts = list(members)
-    atoms = np.concatenate([np.asarray(members[p], dtype=int) for p in parts]) if parts else np.zeros(0, int)
-    part_of = np.full(len(crystal), -1)
-    part_of[atoms] = np.repeat(np.arange(len(parts)), [len(members[p]) for p in parts])
-    donors, metals = _bond_ends(crystal, atoms)
-    if len(donors) == 0 or len(metals) == 0:
-        return {p: np.zeros(len(crystal), dtype=int) for p in parts}
-    d, m = _donor_bonds(crystal, donors, metals)
-    counts = np.bincount(part_of[d] * len(crystal) + m, minlength=len(parts) * len(crystal))
-    return {p: counts[k * len(crystal): (k + 1) * len(crystal)] for k, p in enumerate(parts)}
+    counts = np.bincount(part_of[d[bonded]] * n + m[bonded], minlength=len(parts) * n)
+    return {p: counts[k * n: (k + 1) * n] for k, p in enumerate(parts)}
 
 
 def major_parts(crystal: Crystal) -> Crystal:
