@@ -216,7 +216,7 @@ def lifted_components(n: int, src: np.ndarray, dst: np.ndarray, offset: np.ndarr
 def hermite_basis(vectors: np.ndarray) -> np.ndarray:
     """Row Hermite normal form (nonzero rows) of the lattice spanned by integer ``vectors`` (rows of any
     width; three for a crystal's cycles)."""
-    width = np.shape(vectors)[1] if len(vectors) else 3
+    width = np.shape(vectors)[1] if np.ndim(vectors) == 2 else 3
     rows = [[int(x) for x in v] for v in vectors if any(v)]
     basis: list[list[int]] = []
     col = 0
