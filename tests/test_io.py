@@ -354,11 +354,13 @@ def test_element_values_and_codes_are_gemmis_whatever_the_crystals_size(count: i
 
 
 def test_distinct_rows_of_a_boolean_table_are_numpys() -> None:
-    from topology.reading.cif import _distinct_rows
+    """The reader groups the sites fixed by the same operations by the ranks of their boolean rows."""
+    from topology.tables import row_ranks
 
     rng = np.random.default_rng(3)
     for _ in range(300):
         mask = rng.random((int(rng.integers(1, 40)), int(rng.integers(1, 70)))) < rng.random()
-        rows, which = _distinct_rows(mask)
+        which = row_ranks(mask)
+        rows = mask[np.unique(which, return_index=True)[1]]
         expected, inverse = np.unique(mask, axis=0, return_inverse=True)
         assert (rows == expected).all() and (which == inverse.ravel()).all()
